@@ -1,0 +1,144 @@
+"""``python -m geodata``: inspect, validate, build and install layers.
+
+Bad data never gives a traceback: every ``LayerError`` is printed as a list of
+problems (file, row, field, value, why) and the command exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from pathlib import Path
+
+from geodata import boundaries, build, config
+from geodata.layers import LAYERS
+from geodata.load import layer_path, load_layer, read_file
+from geodata.validate import LayerError, validate
+
+
+def layer_info() -> list[dict]:
+    """One record per layer: what it is, how big, where from."""
+    out = []
+    for spec in LAYERS.values():
+        gdf = load_layer(spec.name)
+        types = sorted(set(gdf.geometry.geom_type.dropna())) if spec.geometry_types else []
+        out.append(
+            {
+                "name": spec.name,
+                "title": spec.title,
+                "rows": len(gdf),
+                "geometry_type": "/".join(types) if types else "none",
+                "crs": spec.crs,
+                "source": spec.source,
+                "license": spec.license,
+                "vintage": spec.vintage,
+                "precision": spec.precision,
+                "path": str(layer_path(spec)),
+            }
+        )
+    return out
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    info = layer_info()
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return 0
+    for row in info:
+        print(f"{row['name']}: {row['rows']} rows, {row['geometry_type']}, {row['crs']}")
+        for key in ("title", "source", "license", "vintage", "precision", "path"):
+            print(f"  {key}: {row[key]}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    spec = LAYERS[args.layer]
+    try:
+        gdf = read_file(args.path)
+        from geodata.load import kosovo_outline
+
+        validate(gdf, spec, file=str(args.path), outline=kosovo_outline())
+    except LayerError as exc:
+        print(f"{args.path}: {len(exc.problems)} problem(s) for layer {spec.name}", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 1
+    print(f"{args.path}: valid {spec.name} layer ({len(gdf)} rows)")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    written = build.main(Path(args.sources), Path(args.out))
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_use_boundaries(args: argparse.Namespace) -> int:
+    if args.reset:
+        removed = boundaries.reset()
+        print(
+            "removed the installed boundaries; using the embedded layer"
+            if removed
+            else "no installed boundaries; using the embedded layer"
+        )
+        return 0
+    if not args.path or not args.name_field:
+        print("use-boundaries needs PATH and --name-field (or --reset)", file=sys.stderr)
+        return 2
+    try:
+        report = boundaries.install(Path(args.path), args.name_field, args.code_field)
+    except LayerError as exc:
+        print(f"{args.path}: not installed, {len(exc.problems)} problem(s):", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 1
+    print("\n".join(report.lines()))
+    return 0
+
+
+#: Modules that add their own subcommands: each has ``register(subparsers)``.
+COMMAND_MODULES = ("geodata.coverage_cli", "geodata.data_cli")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m geodata", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    info = sub.add_parser("info", help="each layer's name, rows, geometry type, CRS, source, license, vintage")
+    info.add_argument("--json", action="store_true")
+    info.set_defaults(func=cmd_info)
+    val = sub.add_parser("validate", help="check a file against a layer's schema")
+    val.add_argument("path", type=Path)
+    val.add_argument("--layer", required=True, choices=sorted(LAYERS))
+    val.set_defaults(func=cmd_validate)
+    bld = sub.add_parser("build", help="regenerate the embedded layer files from their sources")
+    bld.add_argument("--sources", default=".sources-cache", help="cache directory for the source packages")
+    bld.add_argument("--out", default=str(config.DATA_DIR))
+    bld.set_defaults(func=cmd_build)
+    ub = sub.add_parser("use-boundaries", help="install an official municipal boundary file")
+    ub.add_argument("path", nargs="?")
+    ub.add_argument("--name-field")
+    ub.add_argument("--code-field")
+    ub.add_argument("--reset", action="store_true", help="return to the embedded layer")
+    ub.set_defaults(func=cmd_use_boundaries)
+    for module in COMMAND_MODULES:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        mod.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except LayerError as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        return 1
