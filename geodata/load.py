@@ -70,6 +70,12 @@ def load_layer(name: str) -> gpd.GeoDataFrame:
     return _load_cached(name, str(path), mtime).copy()
 
 
+def layer_version(name: str) -> str:
+    """A token that changes whenever the layer's content may have changed (for caches over a layer)."""
+    path = layer_path(LAYERS[name])
+    return f"{path}:{path.stat().st_mtime_ns if path.exists() else 0}"
+
+
 def kosovo_outline() -> shapely.Geometry:
     """The Kosovo outline (for inside-Kosovo checks)."""
     return _outline_shape()

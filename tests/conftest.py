@@ -1,0 +1,26 @@
+"""Shared test setup: every test gets its own empty user data directory, so
+nothing installed on the machine (boundaries, an imported portfolio) leaks in."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_data(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("TFA_DATA_DIR", str(tmp_path_factory.mktemp("user-data")))
+
+
+def pytest_setup_options():
+    """Chromium options for dash_duo (dash.testing): Debian's headless Chromium."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in (
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--window-size=1280,900", "--enable-unsafe-swiftshader",
+    ):
+        options.add_argument(flag)
+    return options
