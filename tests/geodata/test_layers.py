@@ -1,0 +1,171 @@
+"""The embedded layers: they validate, they agree with the sources, they rebuild to the same bytes."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+import geodata
+from geodata import build, config
+from geodata.layers import LAYERS, METRIC_CRS, SECTORS
+from geodata.municipality_registry import KOSOVO_AREA_KM2, MUNICIPALITIES
+
+
+@pytest.mark.parametrize("name", list(LAYERS))
+def test_every_layer_loads_validated_in_wgs84(name):
+    gdf = geodata.load(name)
+    assert len(gdf) > 0
+    assert gdf.crs.to_epsg() == 4326
+    assert list(gdf.columns[: len(LAYERS[name].columns)]) == list(LAYERS[name].columns)
+
+
+def test_load_returns_a_copy_so_the_cache_cannot_be_changed():
+    a = geodata.load("camps")
+    a.loc[a.index[0], "name_en"] = "changed"
+    assert geodata.load("camps")["name_en"].iloc[0] != "changed"
+
+
+def test_layers_lists_every_spec():
+    assert [s.name for s in geodata.layers()] == list(LAYERS)
+
+
+def test_unknown_layer_names_the_known_ones():
+    with pytest.raises(KeyError, match="municipalities"):
+        geodata.load("nope")
+
+
+def test_all_38_municipalities_with_three_names_and_a_polygon():
+    m = geodata.load("municipalities")
+    assert sorted(m["code"]) == sorted(x.code for x in MUNICIPALITIES)
+    assert len(m) == 38
+    assert m[["name_en", "name_sq", "name_sr"]].notna().all().all()
+    assert m["boundary_unit"].nunique() == 30
+
+
+def test_shared_polygons_say_so():
+    m = geodata.load("municipalities").set_index("code")
+    assert m.loc["north-mitrovica", "boundary_unit"] == m.loc["south-mitrovica", "boundary_unit"]
+    for code in ("north-mitrovica", "south-mitrovica", "gracanica", "partesh"):
+        assert "shares with" in m.loc[code, "boundary_note"]
+        assert "shared" in m.loc[code, "area_note"]
+    assert "shares" not in m.loc["zvecan", "boundary_note"]
+
+
+def test_municipal_areas_sum_to_kosovo_within_3_percent():
+    m = geodata.load("municipalities")
+    total = m.drop_duplicates("boundary_unit")["area_km2"].sum()
+    assert abs(total - KOSOVO_AREA_KM2) / KOSOVO_AREA_KM2 < 0.03
+    recomputed = m.drop_duplicates("boundary_unit").to_crs(METRIC_CRS).area.sum() / 1e6
+    assert recomputed == pytest.approx(total, rel=1e-3)
+
+
+def test_northern_populations_carry_sources_and_estimate_notes():
+    m = geodata.load("municipalities").set_index("code")
+    for code in ("north-mitrovica", "zvecan", "leposavic"):
+        assert "estimate" in m.loc[code, "pop_2011_note"]
+        assert "undercount" in m.loc[code, "pop_2024_note"]
+        assert m.loc[code, "pop_2011_source"].startswith("http")
+    assert m.loc["south-mitrovica", "pop_2011"] == 71909
+    # unsourced figures are empty, not guessed
+    assert m["pop_2011"].isna().sum() >= 30
+
+
+def test_every_camp_lies_in_its_municipality_polygon_or_says_why():
+    camps = geodata.load("camps")
+    m = geodata.load("municipalities").set_index("code")
+    for camp in camps.itertuples():
+        inside = m.loc[camp.municipality, "geometry"].covers(camp.geometry)
+        assert inside or "polygon" in camp.location_derivation, camp.site_id
+
+
+def test_camp_points_record_precision_and_derivation():
+    camps = geodata.load("camps")
+    assert set(camps["site_id"]) == {"cesmin-lug", "kablare", "osterode", "zitkovac", "leposavic-camp", "roma-mahalla"}
+    assert (camps["location_precision"] == 2).all()  # IATI: near, not exact
+    assert (camps["location_uncertainty_m"] >= 1000).all()
+    assert camps["location_derivation"].str.len().min() > 40
+    for obs in camps["population_observations"]:
+        rows = json.loads(obs)
+        assert rows and all({"date", "figure", "source"} <= r.keys() for r in rows)
+
+
+def _metric_point(layer: str, key: str, value: str):
+    gdf = geodata.load(layer).to_crs(METRIC_CRS)
+    return gdf.loc[gdf[key] == value].geometry.iloc[0]
+
+
+def test_zitkovac_is_about_2_km_from_the_mine_within_stated_precision():
+    zit = geodata.load("camps").set_index("site_id").loc["zitkovac"]
+    d = _metric_point("camps", "site_id", "zitkovac").distance(_metric_point("hazards", "hazard_id", "trepca-mine"))
+    # the source says "2 km from the mine"; the point's stated uncertainty bounds the error
+    assert abs(d - 2000) <= zit["location_uncertainty_m"]
+
+
+def test_zitkovac_is_about_7_km_from_the_other_camps():
+    d = _metric_point("camps", "site_id", "zitkovac").distance(_metric_point("camps", "site_id", "cesmin-lug"))
+    assert abs(d - 7000) <= 2000 + 3000
+
+
+def test_zvecan_smelter_is_about_3_5_km_from_mitrovica():
+    mitrovica = gpd.GeoSeries([shapely.Point(20 + 52 / 60, 42 + 53 / 60)], crs=4326).to_crs(METRIC_CRS).iloc[0]
+    d = _metric_point("hazards", "hazard_id", "zvecan-smelter").distance(mitrovica)
+    assert 2500 < d < 4500
+
+
+def test_leposavic_camp_is_far_from_trepca():
+    d = _metric_point("camps", "site_id", "leposavic-camp").distance(
+        _metric_point("hazards", "hazard_id", "zvecan-smelter")
+    )
+    assert d > 15_000
+
+
+def test_settlements_are_the_58_geonames_places_with_a_municipality():
+    s = geodata.load("settlements")
+    assert len(s) == 58
+    assert s["municipality"].notna().all()
+    assert s["settlement_id"].is_unique
+
+
+def test_projects_two_datasets_sample_marked():
+    p = geodata.load("projects")
+    documented = p[p["dataset"] == "documented"]
+    sample = p[p["dataset"] == "sample"]
+    assert len(documented) >= 4 and not documented["is_sample"].any()
+    assert 60 <= len(sample) <= 150 and sample["is_sample"].all()
+    assert sample["description"].str.startswith("SAMPLE DATA").all()
+    assert documented["sources"].str.startswith("http").all()
+    assert set(p["sector"]) <= set(SECTORS)
+    # amounts only where a source gives them
+    leposavic = documented.set_index("project_id").loc["doc-2013-leposavic-closure"]
+    assert leposavic["committed"] == 1_530_000 and leposavic["currency"] == "EUR"
+    assert documented.set_index("project_id").loc["doc-2007-mahalla-returns", "committed"] is not np.nan
+    assert (
+        documented.drop(index=documented.index[documented["project_id"] == "doc-2013-leposavic-closure"])["committed"]
+        .isna()
+        .all()
+    )
+
+
+def test_sample_portfolio_covers_the_priority_municipalities():
+    sample = geodata.load("projects").query("dataset == 'sample'")
+    assert {"north-mitrovica", "south-mitrovica", "leposavic", "zvecan"} <= set(sample["municipality"])
+    assert {"health", "economic development", "infrastructure"} <= set(sample["sector"])
+
+
+def test_trust_fund_reports_no_money_received():
+    tf = geodata.load("trust_fund").sort_values("date")
+    assert tf["target_usd"].dropna().eq(5_000_000).all()
+    assert tf.iloc[0]["date"] == "2017-05-26"
+    assert tf["received_usd"].dropna().eq(0).all()
+    assert "unfunded and non-operational" in set(tf["quote"])
+
+
+def test_build_reproduces_the_committed_files_byte_for_byte(tmp_path):
+    written = build.main(out_dir=tmp_path)
+    assert {p.name for p in written} == {s.path for s in LAYERS.values()}
+    for path in written:
+        assert path.read_bytes() == (config.DATA_DIR / path.name).read_bytes(), path.name
