@@ -1,0 +1,115 @@
+"""kaleido rendering with Debian's Chromium: presentation size, offline maps, context on every image."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import plotly.express as px
+import plotly.graph_objects as go
+import pytest
+from PIL import Image
+
+from dashboard.exports import ExportError, images
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm_server():
+    images.start()
+    yield
+    images.stop()
+
+
+def bar() -> go.Figure:
+    """A plain bar chart."""
+    return go.Figure(go.Bar(x=["health", "housing"], y=[3, 5]))
+
+
+def white_map() -> go.Figure:
+    """Two points near Mitrovica on the offline white-bg style."""
+    fig = px.scatter_map(lat=[42.89, 42.86], lon=[20.87, 20.86], zoom=10, center={"lat": 42.88, "lon": 20.86})
+    fig.update_layout(map_style="white-bg")
+    fig.update_traces(marker={"size": 30, "color": "rgb(200, 0, 0)"})
+    return fig
+
+
+def decode(png: bytes) -> np.ndarray:
+    """PNG bytes as an (height, width, 3) int array."""
+    with Image.open(io.BytesIO(png)) as im:
+        return np.asarray(im.convert("RGB")).astype(int)
+
+
+def size(pixels: np.ndarray) -> tuple[int, int]:
+    return pixels.shape[1], pixels.shape[0]
+
+
+def test_png_is_presentation_size():
+    assert size(decode(images.render(bar(), "png"))) == (1920, 1080)
+
+
+def test_png_custom_size():
+    assert size(decode(images.render(bar(), "png", width=1280, height=576))) == (1920, 864)
+
+
+def test_svg_declares_presentation_size_and_keeps_viewbox():
+    svg = images.render(bar(), "svg").decode()
+    root = svg[: svg.index(">")]
+    assert re.search(r'width="1920"', root) and re.search(r'height="1080"', root)
+    assert 'viewBox="0 0 1280 720"' in root
+
+
+def test_white_bg_map_renders_offline_with_its_points():
+    px_ = decode(images.render(white_map(), "png"))
+    assert size(px_) == (1920, 1080)
+    r, g, b = px_[..., 0], px_[..., 1], px_[..., 2]
+    assert ((r > 150) & (g < 80) & (b < 80)).sum() > 1000  # the two 30 px markers, scaled 1.5x
+
+
+def test_unknown_format_is_a_clear_error():
+    with pytest.raises(ExportError, match="unknown image format 'gif'"):
+        images.render(bar(), "gif")
+
+
+CTX = images.Context(
+    filters="Health projects, documented data",
+    data_date="3 March 2025",
+    designation="Designation footnote (test)",
+    includes_sample=True,
+    title="Funding by sector",
+)
+
+
+def annotation_texts(fig: go.Figure) -> list[str]:
+    return [a.text for a in fig.layout.annotations]
+
+
+def test_for_export_adds_title_context_footnote_and_watermark_without_changing_input():
+    fig = bar()
+    before = fig.to_dict()
+    out = images.for_export(fig, CTX)
+    assert fig.to_dict() == before
+    texts = annotation_texts(out)
+    assert "SAMPLE DATA" in texts
+    assert "Health projects, documented data · Data as of 3 March 2025" in texts
+    assert "Designation footnote (test)" in texts
+    assert out.layout.title.text == "Funding by sector"
+
+
+def test_for_export_keeps_an_existing_watermark_and_adds_none_without_sample():
+    marked = bar()
+    marked.add_annotation(text="SAMPLE DATA", showarrow=False)
+    assert annotation_texts(images.for_export(marked, CTX)).count("SAMPLE DATA") == 1
+    documented = images.Context(**{**CTX.__dict__, "includes_sample": False})
+    assert "SAMPLE DATA" not in annotation_texts(images.for_export(bar(), documented))
+
+
+def test_exported_png_shows_the_watermark():
+    plain = decode(images.render(bar(), "png"))
+    marked = decode(images.render(images.for_export(bar(), CTX), "png"))
+
+    def reddish(p: np.ndarray) -> int:
+        r, g, b = p[..., 0], p[..., 1], p[..., 2]
+        return int(((r > 200) & (g > 140) & (g < 215) & (b > 130) & (b < 210) & (r - g > 25)).sum())
+
+    assert reddish(marked) > reddish(plain) + 2000
