@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 
 from geodata.filters import FilterState, ProjectIndex, describe
@@ -172,19 +173,35 @@ def sector_weights(sectors: pd.Series, primary: pd.Series, rule: str = DEFAULT_A
     """
     if rule not in ALLOCATIONS:
         raise ValueError(f"unknown allocation {rule!r}; choose one of {', '.join(ALLOCATIONS)}")
-    key = sectors.fillna("").astype(str) + "\x1f" + primary.fillna("").astype(str)
-    codes, uniques = pd.factorize(key)
-    table = np.array([_entry_weights(*u.split("\x1f"), rule) for u in uniques], dtype=float).reshape(
-        len(uniques), len(SECTORS)
-    )
-    return table[codes] if len(codes) else np.zeros((0, len(SECTORS)))
+    return sector_weight_tables(sectors, primary, (rule,))[rule]
+
+
+def sector_weight_tables(
+    sectors: pd.Series, primary: pd.Series, rules: tuple[str, ...] = tuple(ALLOCATIONS)
+) -> dict[str, np.ndarray]:
+    """``sector_weights`` for several rules at once (the strings are parsed once)."""
+    if not len(sectors):
+        return {r: np.zeros((0, len(SECTORS))) for r in rules}
+    s_codes, s_uniques = pd.factorize(sectors.fillna("").astype(str))
+    p_codes, p_uniques = pd.factorize(primary.fillna("").astype(str))
+    n_p = max(len(p_uniques), 1)
+    pairs, codes = np.unique(s_codes.astype(np.int64) * n_p + p_codes, return_inverse=True)
+    codes = codes.ravel()
+    out = {}
+    for rule in rules:
+        table = np.array(
+            [_entry_weights(s_uniques[c // n_p], p_uniques[c % n_p] if len(p_uniques) else "", rule) for c in pairs],
+            dtype=float,
+        ).reshape(len(pairs), len(SECTORS))
+        out[rule] = table[codes]
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- municipalities
 
 
 def assign_municipalities(
-    points: gpd.GeoSeries,
+    points: gpd.GeoSeries | np.ndarray,
     own: pd.Series,
     is_point: np.ndarray,
     municipalities: gpd.GeoDataFrame,
@@ -192,9 +209,9 @@ def assign_municipalities(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The municipality each project location counts for, and the rule that decided it.
 
-    ``points`` in METRIC_CRS; ``own`` the rows' ``municipality`` column; ``is_point`` which rows
-    are point projects; ``uncertainty_m`` their stated location uncertainty. Returns (codes, rules)
-    as object arrays. Rules, in order:
+    ``points`` in METRIC_CRS (a GeoSeries, or an array of shapely points, None where unused);
+    ``own`` the rows' ``municipality`` column; ``is_point`` which rows are point projects;
+    ``uncertainty_m`` their stated location uncertainty. Returns (codes, rules) as object arrays. Rules, in order:
 
     1. not a point project: its own ``municipality``;
     2. the point lies in the polygon that draws its own municipality (shared or not): its own;
@@ -214,7 +231,7 @@ def assign_municipalities(
     muni = muni.assign(_unit=muni[unit_col].fillna(muni["code"]).astype(str), code=muni["code"].astype(str))
     units = muni.dissolve(by="_unit", as_index=False)[["_unit", "geometry"]]
     unit_geom = units.set_index("_unit").geometry
-    geoms = np.asarray(points.values)
+    geoms = np.asarray(points.values if isinstance(points, gpd.GeoSeries) else points)
     pts = gpd.GeoDataFrame({"_row": idx}, geometry=geoms[idx], crs=METRIC_CRS)
     hit = gpd.sjoin(pts, units, how="left", predicate="intersects")[["_row", "_unit"]]
     hit = hit.drop_duplicates("_row")
@@ -270,6 +287,21 @@ def assign_municipalities(
 # ---------------------------------------------------------------------------------------------- index
 
 
+def _metric_xy(geometry: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
+    """Point coordinates in METRIC_CRS (NaN for anything that is not a non-empty point)."""
+    if geometry.crs is None:
+        raise ValueError("projects have no CRS; declare it (it is never guessed)")
+    geoms = np.asarray(geometry.values)
+    ok = shapely.get_type_id(geoms) == 0  # Point
+    ok &= ~shapely.is_empty(geoms)
+    x = np.where(ok, shapely.get_x(geoms), np.nan)
+    y = np.where(ok, shapely.get_y(geoms), np.nan)
+    if not geometry.crs.equals(METRIC_CRS):
+        transformer = pyproj.Transformer.from_crs(geometry.crs, METRIC_CRS, always_xy=True)
+        x, y = transformer.transform(x, y)
+    return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+
 @dataclass
 class CoverageIndex:
     """Everything about a projects frame that does not depend on filters or radius; build once.
@@ -297,19 +329,50 @@ class CoverageIndex:
     tree: shapely.STRtree  # over every point location (filters applied after the query)
     tree_rows: np.ndarray  # tree item -> location row
     n_projects: int = 0
+    single_location: bool = True  # every project has one location (counts need no de-duplication)
+    muni_code: np.ndarray = field(default=None, repr=False)  # int code into muni_names, per location
+    muni_names: np.ndarray = field(default=None, repr=False)
     _points: np.ndarray = field(default=None, repr=False)
 
+    def positions(self, codes: list[str]) -> np.ndarray:
+        """Per location: the position of its municipality in ``codes`` (-1 if absent)."""
+        table = pd.Index(codes).get_indexer(self.muni_names)
+        return table[self.muni_code] if len(table) else np.full(len(self.muni_code), -1)
+
+    def count_distinct(self, group: np.ndarray, rows: np.ndarray, n_groups: int) -> np.ndarray:
+        """Distinct projects per group (int per location, -1 = none) among the locations in ``rows``."""
+        r = rows & (group >= 0)
+        if self.single_location:
+            return np.bincount(group[r], minlength=n_groups)
+        idx = np.flatnonzero(r)
+        nproj = self.n_projects + 1
+        pairs = np.unique(group[idx].astype(np.int64) * nproj + self.project_code[idx])
+        return np.bincount(pairs // nproj, minlength=n_groups)
+
+    def n_distinct(self, rows: np.ndarray) -> int:
+        """Distinct projects among the locations in ``rows``."""
+        return int(rows.sum()) if self.single_location else len(np.unique(self.project_code[rows]))
+
     @classmethod
-    def build(cls, projects: gpd.GeoDataFrame, municipalities: gpd.GeoDataFrame | None = None) -> CoverageIndex:
+    def build(
+        cls,
+        projects: gpd.GeoDataFrame,
+        municipalities: gpd.GeoDataFrame | None = None,
+        filters: ProjectIndex | None = None,
+    ) -> CoverageIndex:
         """Index ``projects`` (any CRS). ``municipalities`` assigns point projects by point in polygon;
-        without it every project counts for its own ``municipality`` column."""
+        without it every project counts for its own ``municipality`` column. ``filters``: a
+        ``ProjectIndex`` already built over the same frame (shared with the explorer), else built here
+        (ignored when projects have MultiPoint locations, which are exploded first)."""
         frame = projects
         if frame.geometry.geom_type.isin(["MultiPoint"]).any():
             frame = frame.explode(index_parts=False)
+            filters = None
         frame = frame.reset_index(drop=True)
         ids = frame["project_id"].astype(str)
         project_code, _ = pd.factorize(ids)
-        if ids.duplicated().any():
+        single = len(project_code) == 0 or int(project_code.max()) + 1 == len(project_code)
+        if not single:
             groups = frame.groupby(project_code, sort=False)
             location_weight = 1.0 / groups["project_id"].transform("size").to_numpy(dtype=float)
 
@@ -321,9 +384,11 @@ class CoverageIndex:
             def per_project(col: str) -> pd.Series:
                 return frame[col]
 
-        metric = frame.geometry.to_crs(METRIC_CRS)
+        mx, my = _metric_xy(frame.geometry)
         precision = pd.to_numeric(frame["location_precision"], errors="coerce")
-        is_point = precision.isin(list(POINT_PRECISIONS)).to_numpy() & ~(metric.isna() | metric.is_empty).to_numpy()
+        is_point = precision.isin(list(POINT_PRECISIONS)).to_numpy() & np.isfinite(mx) & np.isfinite(my)
+        points = np.full(len(frame), None, dtype=object)  # shapely points only where they are used
+        points[is_point] = shapely.points(mx[is_point], my[is_point])
         own = frame["municipality"].fillna("").astype(str)
         if municipalities is not None:
             unc = (
@@ -331,12 +396,12 @@ class CoverageIndex:
                 if "location_uncertainty_m" in frame.columns
                 else None
             )
-            muni, rule = assign_municipalities(metric, own, is_point, municipalities, unc)
+            muni, rule = assign_municipalities(points, own, is_point, municipalities, unc)
         else:
             muni, rule = own.to_numpy(dtype=object), np.full(len(frame), RULE_MUNICIPALITY_LEVEL, dtype=object)
-        points = metric.values
-        xs = np.where(is_point, shapely.get_x(points), np.nan)
-        ys = np.where(is_point, shapely.get_y(points), np.nan)
+        muni_code, muni_names = pd.factorize(pd.Series(muni, dtype=object).astype(str))
+        xs = np.where(is_point, mx, np.nan)
+        ys = np.where(is_point, my, np.nan)
         tree_rows = np.flatnonzero(is_point)
 
         def num(col: str) -> np.ndarray:
@@ -361,11 +426,14 @@ class CoverageIndex:
             targeted=num("beneficiaries_targeted"),
             reached=num("beneficiaries_reached"),
             is_sample=frame["is_sample"].to_numpy(dtype=bool),
-            weights={r: sector_weights(sectors, frame["sector"], r) for r in ALLOCATIONS},
-            filters=ProjectIndex.build(frame),
+            weights=sector_weight_tables(sectors, frame["sector"]),
+            filters=filters if filters is not None and filters.n == len(frame) else ProjectIndex.build(frame),
             tree=shapely.STRtree(points[tree_rows]),
             tree_rows=tree_rows,
             n_projects=int(project_code.max()) + 1 if len(project_code) else 0,
+            single_location=single,
+            muni_code=muni_code.astype(np.int32),
+            muni_names=np.asarray(muni_names, dtype=object),
             _points=points,
         )
 
@@ -493,7 +561,6 @@ def site_coverage(
     disbursed = np.zeros((n_sites, k_all))
     no_committed = np.zeros((n_sites, k_all), dtype=np.int64)
     no_disbursed = np.zeros((n_sites, k_all), dtype=np.int64)
-    nproj = index.n_projects + 1
     c_amt = np.nan_to_num(index.committed) * index.location_weight
     d_amt = np.nan_to_num(index.disbursed) * index.location_weight
     for k in range(k_all):  # loop over the 7 sectors, never over rows
@@ -504,18 +571,13 @@ def site_coverage(
             first = np.r_[True, sk[order][1:] != sk[order][:-1]]
             nearest[sk[order][first], k] = dk[order][first]
             nearest_row[sk[order][first], k] = rk[order][first]
-            pairs = np.unique(sk.astype(np.int64) * (index.n_projects + 1) + index.project_code[rk])
-            ps = pairs // (index.n_projects + 1)
-            within[:, k] = np.bincount(ps, minlength=n_sites)
-            sample_pairs = index.is_sample[_first_row_of(index, pairs % (index.n_projects + 1))]
-            sample_within[:, k] = np.bincount(ps, weights=sample_pairs, minlength=n_sites).astype(np.int64)
+            within[:, k] = _pair_distinct(index, sk, rk, np.ones(len(rk), dtype=bool), n_sites)
+            sample_within[:, k] = _pair_distinct(index, sk, rk, index.is_sample[rk], n_sites)
             committed[:, k] = np.bincount(sk, weights=c_amt[rk] * weights[rk, k], minlength=n_sites)
             disbursed[:, k] = np.bincount(sk, weights=d_amt[rk] * weights[rk, k], minlength=n_sites)
             # unknown, not zero, where no project within the radius gives the amount
             for amounts, lacking in ((index.committed, no_committed), (index.disbursed, no_disbursed)):
-                gone = np.isnan(amounts[rk])
-                lp = np.unique(sk[gone].astype(np.int64) * nproj + index.project_code[rk[gone]])
-                lacking[:, k] = np.bincount(lp // nproj, minlength=n_sites)
+                lacking[:, k] = _pair_distinct(index, sk, rk, np.isnan(amounts[rk]), n_sites)
         # sites with no project of this sector inside the radius: ask a tree of this sector's points
         todo = np.flatnonzero(~np.isfinite(nearest[:, k]))
         cand = np.flatnonzero(in_sector[:, k])
@@ -565,11 +627,13 @@ def site_coverage(
     return out
 
 
-def _first_row_of(index: CoverageIndex, codes: np.ndarray) -> np.ndarray:
-    """A location row for each project code."""
-    first = np.full(index.n_projects, -1)
-    first[index.project_code[::-1]] = np.arange(len(index.project_code))[::-1]
-    return first[codes]
+def _pair_distinct(index: CoverageIndex, sk: np.ndarray, rk: np.ndarray, keep: np.ndarray, n_sites: int) -> np.ndarray:
+    """Distinct projects per site among (site, location) pairs where ``keep``."""
+    if index.single_location:
+        return np.bincount(sk[keep], minlength=n_sites)
+    nproj = index.n_projects + 1
+    pairs = np.unique(sk[keep].astype(np.int64) * nproj + index.project_code[rk[keep]])
+    return np.bincount(pairs // nproj, minlength=n_sites)
 
 
 def _nearest(tree: shapely.STRtree, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -582,15 +646,10 @@ def _municipality_level_counts(
 ) -> np.ndarray:
     """(len(codes), K): distinct municipality-level projects per municipality code and sector."""
     wanted, inverse = np.unique(codes.astype(str), return_inverse=True)
-    lookup = pd.Index(wanted)
-    pos = lookup.get_indexer(index.municipality.astype(str))
-    sel = mask & (pos >= 0)
+    pos = index.positions(list(wanted))
     out = np.zeros((len(wanted), len(SECTORS)), dtype=np.int64)
     for k in range(len(SECTORS)):
-        r = np.flatnonzero(sel & (weights[:, k] > 0))
-        if len(r):
-            pairs = np.unique(pos[r].astype(np.int64) * (index.n_projects + 1) + index.project_code[r])
-            out[:, k] = np.bincount(pairs // (index.n_projects + 1), minlength=len(wanted))
+        out[:, k] = index.count_distinct(pos, mask & (weights[:, k] > 0), len(wanted))
     return out[inverse]
 
 
@@ -610,43 +669,50 @@ def municipality_matrix(
     weights = index.weights[allocation]
     muni = municipalities.drop_duplicates("code").set_index(municipalities.drop_duplicates("code")["code"].astype(str))
     all_codes = list(muni.index) if codes is None else list(codes)
-    extra = sorted(set(index.municipality[mask].astype(str)) - set(muni.index))
+    extra = sorted(set(index.muni_names[np.unique(index.muni_code[mask])]) - set(muni.index))
     if codes is None:
         all_codes += extra  # a project in a code unknown to the layer is still counted
     lookup = pd.Index(all_codes)
     n_m = len(all_codes)
-    pos = lookup.get_indexer(index.municipality.astype(str))
+    pos = index.positions(list(lookup))
     sel = mask & (pos >= 0)
     lw = index.location_weight
+
+    # work on the selected locations only
+    r = np.flatnonzero(sel)
+    pos_s, lw_s, code_s = pos[r], lw[r], index.project_code[r]
+    point_s, sample_s = index.is_point[r], index.is_sample[r]
+    measures = {
+        name: (np.nan_to_num(values[r]) * lw_s, np.isnan(values[r]))
+        for name, values in (
+            ("committed_usd", index.committed),
+            ("disbursed_usd", index.disbursed),
+            ("beneficiaries_targeted", index.targeted),
+            ("beneficiaries_reached", index.reached),
+        )
+    }
     nproj = index.n_projects + 1
 
-    measures = {
-        "committed_usd": index.committed,
-        "disbursed_usd": index.disbursed,
-        "beneficiaries_targeted": index.targeted,
-        "beneficiaries_reached": index.reached,
-    }
-
     def distinct(rows_mask: np.ndarray) -> np.ndarray:
-        r = np.flatnonzero(rows_mask)
-        if not len(r):
-            return np.zeros(n_m, dtype=np.int64)
-        pairs = np.unique(pos[r].astype(np.int64) * nproj + index.project_code[r])
+        if index.single_location:
+            return np.bincount(pos_s[rows_mask], minlength=n_m)
+        pairs = np.unique(pos_s[rows_mask].astype(np.int64) * nproj + code_s[rows_mask])
         return np.bincount(pairs // nproj, minlength=n_m)
 
-    def cells(share: np.ndarray, in_cell: np.ndarray) -> dict[str, np.ndarray]:
-        """Counts and allocated sums for one column of cells; ``share`` is each location's weight."""
+    def cells(share: np.ndarray) -> dict[str, np.ndarray]:
+        """Counts and allocated sums for one column of cells; ``share``: each selected location's weight."""
+        in_cell = share > 0
         projects = distinct(in_cell)
         out: dict[str, np.ndarray] = {
             "projects": projects,
-            "point_projects": distinct(in_cell & index.is_point),
-            "municipality_level_projects": distinct(in_cell & ~index.is_point),
-            "sample_projects": distinct(in_cell & index.is_sample),
-            "project_share": np.bincount(pos[sel], weights=(lw * share)[sel], minlength=n_m),
+            "point_projects": distinct(in_cell & point_s),
+            "municipality_level_projects": distinct(in_cell & ~point_s),
+            "sample_projects": distinct(in_cell & sample_s),
+            "project_share": np.bincount(pos_s, weights=lw_s * share, minlength=n_m),
         }
-        for name, values in measures.items():
-            lacking = distinct(in_cell & np.isnan(values))
-            total = np.bincount(pos[sel], weights=(np.nan_to_num(values) * lw * share)[sel], minlength=n_m)
+        for name, (values, missing) in measures.items():
+            lacking = distinct(in_cell & missing)
+            total = np.bincount(pos_s, weights=values * share, minlength=n_m)
             # unknown, not zero, where no project in the cell gives the figure
             out[name] = np.where((projects > 0) & (lacking == projects), np.nan, total)
             if name in ("committed_usd", "disbursed_usd"):
@@ -655,9 +721,7 @@ def municipality_matrix(
 
     k_sel = [SECTORS.index(s) for s in sectors]
     parts = [
-        pd.DataFrame(
-            {"municipality": all_codes, "sector": SECTORS[k], **cells(weights[:, k], sel & (weights[:, k] > 0))}
-        )
+        pd.DataFrame({"municipality": all_codes, "sector": SECTORS[k], **cells(weights[r, k])})
         for k in k_sel  # a loop over sectors, never over projects
     ]
     matrix = pd.concat(parts, ignore_index=True)
@@ -665,7 +729,7 @@ def municipality_matrix(
     # totals: each location's allocated shares in the reported sectors, summed once
     share = weights[:, k_sel].sum(axis=1)
     in_any = sel & (share > 0)
-    totals = pd.DataFrame({"municipality": all_codes, **cells(share, in_any)})
+    totals = pd.DataFrame({"municipality": all_codes, **cells(share[r])})
     everything = {"municipality": "all"}
     for col in totals.columns[1:]:
         everything[col] = totals[col].sum(min_count=1)
@@ -677,7 +741,7 @@ def municipality_matrix(
         ("projects_without_committed", in_any & np.isnan(index.committed)),
         ("projects_without_disbursed", in_any & np.isnan(index.disbursed)),
     ):
-        everything[col] = len(np.unique(index.project_code[rows_mask]))
+        everything[col] = index.n_distinct(rows_mask)
     totals = pd.concat([totals, pd.DataFrame([everything])], ignore_index=True)
 
     # names and RAE population (only where a source is given)
@@ -839,7 +903,7 @@ def coverage(
         dict.fromkeys(
             [c for c in sites["municipality"].astype(str)]
             + list(_sourced_population(municipalities.set_index("code", drop=False))[0].dropna().index)
-            + list(index.municipality[mask].astype(str))
+            + list(index.muni_names[np.unique(index.muni_code[mask])])
         )
     )
     if state.municipalities:
@@ -847,10 +911,10 @@ def coverage(
     matrix, totals = municipality_matrix(index, municipalities, mask, allocation, sectors)
     headline, details = summarise(site_rows, radius_km, sectors)
     gaps = gap_list(site_rows, matrix, focus, radius_km)
-    codes = np.unique(index.project_code[mask])
-    sample = np.unique(index.project_code[mask & index.is_sample])
-    no_amount = np.unique(index.project_code[mask & np.isnan(index.committed)])
-    conflicts = np.unique(index.project_code[mask & (index.municipality != index.own_municipality)])
+    n_projects = index.n_distinct(mask)
+    n_sample = index.n_distinct(mask & index.is_sample)
+    n_no_amount = index.n_distinct(mask & np.isnan(index.committed))
+    n_conflicts = index.n_distinct(mask & (index.municipality != index.own_municipality))
     return CoverageResult(
         radius_km=float(radius_km),
         dataset=state.dataset,
@@ -863,10 +927,10 @@ def coverage(
         gaps=gaps,
         summary=headline,
         details=details,
-        n_projects=len(codes),
-        n_sample=len(sample),
-        n_without_amount=len(no_amount),
-        n_municipality_conflicts=len(conflicts),
+        n_projects=n_projects,
+        n_sample=n_sample,
+        n_without_amount=n_no_amount,
+        n_municipality_conflicts=n_conflicts,
         exposure=exposure,
     )
 

@@ -480,3 +480,36 @@ def test_cli_bad_arguments(capsys, argv, message):
 def test_cli_years_reversed(capsys):
     assert cli_main(["coverage", "--from", "2024", "--to", "2020"]) == 2
     assert "--from 2024 is after --to 2020" in capsys.readouterr().err
+
+
+def test_rows_sharing_a_project_id_are_one_project(municipalities, sites):
+    """A project given as two rows (one per location) counts like the MultiPoint version."""
+    multi = _projects()
+    rows = multi.explode(index_parts=False).reset_index(drop=True)
+    assert rows["project_id"].tolist().count("p6") == 2
+    a = _run(cov.CoverageIndex.build(multi, municipalities), sites, municipalities)
+    b = _run(cov.CoverageIndex.build(rows, municipalities), sites, municipalities)
+    pd.testing.assert_frame_equal(a.matrix, b.matrix)
+    pd.testing.assert_frame_equal(a.sites, b.sites)
+    assert b.totals.set_index("municipality").at["all", "projects"] == 7
+
+
+def test_a_shared_filter_index_gives_the_same_result(municipalities, sites):
+    from geodata.filters import ProjectIndex
+
+    single = _projects()
+    single = single[single["project_id"] != "p6"]
+    shared = cov.CoverageIndex.build(single, municipalities, ProjectIndex.build(single))
+    own = cov.CoverageIndex.build(single, municipalities)
+    state = FilterState(dataset="documented", sectors=("health",))
+    pd.testing.assert_frame_equal(
+        _run(shared, sites, municipalities, state=state).matrix, _run(own, sites, municipalities, state=state).matrix
+    )
+
+
+def test_bench_function_runs_small():
+    from bench.coverage_bench import run
+
+    result = run(n_projects=500, n_sites=20, seed=1, repeats=1)
+    assert result["n_projects"] == 500 and result["n_sites"] == 20 and result["site_sector_rows"] == 20 * 7
+    assert result["coverage_s"] > 0 and result["index_build_s"] > 0
