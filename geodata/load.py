@@ -23,6 +23,8 @@ def layer_path(spec: LayerSpec) -> Path:
     """The file a layer is read from: an installed user file where one exists, else the embedded one."""
     if spec.name == "municipalities" and config.installed_boundaries_path().exists():
         return config.installed_boundaries_path()
+    if spec.name == "projects" and _project_store().exists():
+        return _project_store().store_path()
     return config.DATA_DIR / spec.path
 
 
@@ -65,6 +67,8 @@ def load_layer(name: str) -> gpd.GeoDataFrame:
     """A validated layer in EPSG:4326 (cached; a copy is returned)."""
     if name not in LAYERS:
         raise KeyError(f"unknown layer {name!r}; known layers: {', '.join(LAYERS)}")
+    if name == "projects" and _project_store().exists():
+        return _project_store().current_projects()  # the imported portfolio (validated, cached per version)
     path = layer_path(LAYERS[name])
     mtime = path.stat().st_mtime_ns if path.exists() else 0
     return _load_cached(name, str(path), mtime).copy()
@@ -72,8 +76,17 @@ def load_layer(name: str) -> gpd.GeoDataFrame:
 
 def layer_version(name: str) -> str:
     """A token that changes whenever the layer's content may have changed (for caches over a layer)."""
+    if name == "projects" and (token := _project_store().version()) is not None:
+        return token
     path = layer_path(LAYERS[name])
     return f"{path}:{path.stat().st_mtime_ns if path.exists() else 0}"
+
+
+def _project_store():
+    """geodata.store (imported late: it reads files through this module)."""
+    from geodata import store
+
+    return store
 
 
 def kosovo_outline() -> shapely.Geometry:

@@ -1,0 +1,540 @@
+"""Column mapping and value normalisation shared by every importer.
+
+A partner's spreadsheet says "Latitude", "Budget" or "Komuna"; an HXL file says
+``#geo+lat``; the projects layer says ``lat`` (for the point), ``committed``
+and ``municipality``. This module turns the first two into the third, and turns
+the values people write ("Active", "1.234,50", "Mitrovicë e Veriut",
+"Roma, Ashkali and Egyptian") into the vocabularies of ``layers.PROJECTS``.
+
+Every parser returns ``(value, ok)``: ``ok`` is False when the text could not be
+read, and the caller reports the original text. Nothing here guesses silently.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+from geodata.layers import COMMUNITIES, SECTORS
+from geodata.names import match_municipality, normalise
+
+#: Canonical fields an importer can fill: the PROJECTS columns plus coordinates and their CRS.
+COORDINATE_FIELDS = ("lat", "lon", "crs")
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "project_id": (
+        "project_id",
+        "id",
+        "project_code",
+        "code",
+        "activity_id",
+        "iati_identifier",
+        "project_no",
+        "project_number",
+        "project_ref",
+        "reference_id",
+    ),
+    "title": ("title", "project", "project_title", "project_name", "name", "activity", "activity_title"),
+    "description": ("description", "summary", "details", "project_description"),
+    "sector": ("sector", "main_sector", "primary_sector", "cluster"),
+    "sectors": ("sectors", "sector_shares", "sector_split"),
+    "target_communities": (
+        "target_communities",
+        "communities",
+        "community",
+        "target_community",
+        "target_groups",
+        "target_group",
+        "beneficiary_communities",
+    ),
+    "municipality": (
+        "municipality",
+        "municipality_name",
+        "municipality_code",
+        "komuna",
+        "opstina",
+        "opstina_name",
+        "commune",
+        "adm2",
+        "adm2_name",
+        "admin2",
+    ),
+    "site_id": ("site_id", "site", "camp", "camp_id", "site_name"),
+    "location_precision": ("location_precision", "precision", "geographic_precision", "location_precision_code"),
+    "location_uncertainty_m": ("location_uncertainty_m", "uncertainty_m", "location_uncertainty"),
+    "location_note": ("location_note", "location_description"),
+    "implementing_org": (
+        "implementing_org",
+        "implementing_organisation",
+        "implementing_organization",
+        "implementer",
+        "implementing_partner",
+        "partner",
+        "organisation",
+        "organization",
+        "org",
+    ),
+    "funder": ("funder", "donor", "funding_org", "funding_organisation", "funding_organization", "funded_by"),
+    "currency": ("currency", "ccy", "currency_code"),
+    "committed": ("committed", "commitment", "budget", "amount", "value", "total_budget", "cost", "total_cost"),
+    "disbursed": ("disbursed", "disbursement", "spent", "expenditure", "expended", "paid"),
+    "committed_usd": ("committed_usd", "budget_usd", "amount_usd", "commitment_usd", "value_usd", "cost_usd"),
+    "disbursed_usd": ("disbursed_usd", "spent_usd", "disbursement_usd", "expenditure_usd"),
+    "fx_note": ("fx_note", "exchange_rate_note"),
+    "start_date": ("start_date", "start", "date_start", "begin", "begin_date", "from", "planned_start", "actual_start"),
+    "end_date": ("end_date", "end", "date_end", "finish", "finish_date", "to", "planned_end", "actual_end"),
+    "status": ("status", "activity_status", "state", "phase"),
+    "beneficiaries_targeted": (
+        "beneficiaries_targeted",
+        "targeted",
+        "target_beneficiaries",
+        "people_targeted",
+        "beneficiaries_target",
+    ),
+    "beneficiaries_reached": ("beneficiaries_reached", "reached", "beneficiaries", "people_reached"),
+    "beneficiaries_by_community": ("beneficiaries_by_community", "reached_by_community"),
+    "households_reached": ("households_reached", "households"),
+    "is_sample": ("is_sample", "sample"),
+    "dataset": ("dataset",),
+    "sources": ("sources", "source", "source_url", "source_urls", "url", "reference", "references", "link"),
+    "source_note": ("source_note", "source_notes"),
+    "lat": ("lat", "latitude", "y", "lat_dd", "gps_latitude", "northing", "y_coord"),
+    "lon": ("lon", "lng", "long", "longitude", "x", "lon_dd", "gps_longitude", "easting", "x_coord"),
+    "crs": ("crs", "epsg", "srs", "coordinate_system", "spatial_reference"),
+}
+
+#: Column names that look like personal data: never imported, and the report says so.
+PERSONAL_COLUMNS = frozenset(
+    {
+        "beneficiary_name",
+        "beneficiary",
+        "first_name",
+        "last_name",
+        "surname",
+        "full_name",
+        "person",
+        "email",
+        "e_mail",
+        "phone",
+        "telephone",
+        "mobile",
+        "personal_id",
+        "personal_number",
+        "id_number",
+        "date_of_birth",
+        "dob",
+        "birth_date",
+        "address",
+        "home_address",
+    }
+)
+
+
+def header_key(name: object) -> str:
+    """A header as a lookup key: lower case, ASCII, words joined by '_'."""
+    return re.sub(r"_+", "_", normalise(name).replace(" ", "_")).strip("_")
+
+
+_ALIAS_INDEX = {header_key(a): field for field, names in ALIASES.items() for a in names}
+
+
+def map_header(name: object) -> str | None:
+    """The canonical field a column header stands for, or None."""
+    return _ALIAS_INDEX.get(header_key(name))
+
+
+def map_columns(headers: list[str]) -> tuple[dict[str, str], list[str]]:
+    """``(mapping raw -> field, ignored headers)``. When two headers map to one field, the first wins and the
+    second is ignored (and listed)."""
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    ignored: list[str] = []
+    for h in headers:
+        field = map_header(h)
+        if field is None or field in taken:
+            ignored.append(h)
+            continue
+        mapping[h] = field
+        taken.add(field)
+    return mapping, ignored
+
+
+def looks_personal(header: object) -> bool:
+    return header_key(header) in PERSONAL_COLUMNS
+
+
+# ---------------------------------------------------------------- cells
+
+
+def is_blank(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip() == ""
+
+
+def text(value: object) -> str | None:
+    """A cell as stripped text, or None when blank."""
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?\s*\d[\d\s.,']*$")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value: object) -> bool:
+    """Text a spreadsheet could run as a formula: a leading =, +, -, @, tab or CR (a plain number is fine)."""
+    if not isinstance(value, str) or not value:
+        return False
+    return value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.match(value)
+
+
+_BAD_CHARS = re.compile("[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_bad_encoding(value: object) -> bool:
+    """Undecodable bytes (U+FFFD) or control characters in a text cell."""
+    return isinstance(value, str) and bool(_BAD_CHARS.search(value))
+
+
+_EMAIL = re.compile(r"(?<![/\w.])[\w.+-]+@[\w-]+(\.[\w-]+)+")
+
+
+def has_email(value: object) -> bool:
+    return isinstance(value, str) and bool(_EMAIL.search(value))
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def parse_number(value: object) -> tuple[float | None, bool]:
+    """A number from a cell: 1234.5, "1,234.50", "1.234,50", "1 234", "$1,200", "EUR 300". Blank -> (None, True)."""
+    if is_blank(value):
+        return None, True
+    if isinstance(value, bool | np.bool_):
+        return None, False
+    if isinstance(value, int | float | np.integer | np.floating):
+        f = float(value)
+        return (f, True) if math.isfinite(f) else (None, False)
+    s = str(value).strip()
+    s = re.sub(r"(?i)^(usd|eur|us\$|\$|€)\s*|\s*(usd|eur|\$|€)$", "", s)
+    s = s.replace("\u00a0", "").replace(" ", "").replace("'", "")
+    if not re.fullmatch(r"[+-]?[\d.,]*\d[\d.,]*", s):
+        return None, False
+    if "," in s and "." in s:
+        decimal = "," if s.rfind(",") > s.rfind(".") else "."
+        s = s.replace("." if decimal == "," else ",", "").replace(",", ".")
+    elif "," in s:
+        s = s.replace(",", "") if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", s) else s.replace(",", ".")
+    elif re.fullmatch(r"[+-]?\d{1,3}(\.\d{3}){2,}", s):
+        s = s.replace(".", "")
+    try:
+        f = float(s)
+    except ValueError:
+        return None, False
+    return (f, True) if math.isfinite(f) else (None, False)
+
+
+def parse_int(value: object) -> tuple[int | None, bool]:
+    f, ok = parse_number(value)
+    if not ok or f is None:
+        return None, ok
+    if not float(f).is_integer() or abs(f) > 2**53:
+        return None, False
+    return int(f), True
+
+
+_TRUE = {"true", "yes", "y", "1", "t", "sample", "po", "da"}
+_FALSE = {"false", "no", "n", "0", "f", "documented", "jo", "ne"}
+
+
+def parse_bool(value: object) -> tuple[bool | None, bool]:
+    if is_blank(value):
+        return None, True
+    if isinstance(value, bool | np.bool_):
+        return bool(value), True
+    s = str(value).strip().lower()
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value), True
+    if s in _TRUE:
+        return True, True
+    if s in _FALSE:
+        return False, True
+    return None, False
+
+
+# ---------------------------------------------------------------- dates
+
+
+def parse_date(value: object) -> tuple[str | None, bool]:
+    """An ISO date string (YYYY, YYYY-MM or YYYY-MM-DD) from a cell. Day-first local forms (31.12.2019,
+    31/12/2019) are converted; anything else is returned as text with ok=False for the report."""
+    if is_blank(value):
+        return None, True
+    if isinstance(value, datetime | pd.Timestamp):
+        return value.date().isoformat(), True
+    if isinstance(value, date):
+        return value.isoformat(), True
+    if isinstance(value, int | np.integer) and 1900 <= int(value) <= 2100:
+        return str(int(value)), True
+    if isinstance(value, float) and value.is_integer() and 1900 <= value <= 2100:
+        return str(int(value)), True
+    s = str(value).strip()
+    m = re.fullmatch(r"(\d{4})(-\d{2})?(-\d{2})?(?:[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?", s)
+    if m:
+        iso = m.group(1) + (m.group(2) or "") + ((m.group(3) or "") if m.group(2) else "")
+        return (iso, True) if _real_date(iso) else (s, False)
+    m = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{4})", s)
+    if m:
+        iso = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+        return (iso, True) if _real_date(iso) else (s, False)
+    m = re.fullmatch(r"(\d{1,2})[./](\d{4})", s)
+    if m:
+        iso = f"{m.group(2)}-{int(m.group(1)):02d}"
+        return (iso, True) if _real_date(iso) else (s, False)
+    return s, False
+
+
+def _real_date(iso: str) -> bool:
+    parts = [int(p) for p in iso.split("-")]
+    try:
+        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- vocabularies
+
+_SECTOR_ALIASES = {
+    "health": "health",
+    "healthcare": "health",
+    "health care": "health",
+    "medical": "health",
+    "economic development": "economic development",
+    "economic": "economic development",
+    "economy": "economic development",
+    "livelihoods": "economic development",
+    "livelihood": "economic development",
+    "employment": "economic development",
+    "infrastructure": "infrastructure",
+    "housing": "housing",
+    "shelter": "housing",
+    "education": "education",
+    "social protection": "social protection",
+    "social": "social protection",
+    "protection": "social protection",
+    "environment remediation": "environment/remediation",
+    "environment": "environment/remediation",
+    "remediation": "environment/remediation",
+    "environmental remediation": "environment/remediation",
+}
+
+
+def normalise_sector(value: object) -> str | None:
+    """One sector in the PROJECTS vocabulary; unknown text is returned unchanged (so validation reports it)."""
+    s = text(value)
+    if s is None:
+        return None
+    return _SECTOR_ALIASES.get(normalise(s)) or dac_sector(s) or s
+
+
+def normalise_sectors(value: object) -> tuple[str | None, str | None]:
+    """``(sectors, main sector)`` from "Health:60; Education:40" or "health, education"."""
+    s = text(value)
+    if s is None:
+        return None, None
+    parts = [p.strip() for p in re.split(r"[;,|]", s) if p.strip()]
+    out, best, best_share = [], None, -1.0
+    for p in parts:
+        name, _, share = p.partition(":")
+        sector = normalise_sector(name) or name
+        f, ok = parse_number(share) if share else (None, True)
+        out.append(
+            f"{sector}:{f:g}" if share and ok and f is not None else sector if not share else f"{sector}:{share}"
+        )
+        weight = f if f is not None and ok else 0.0
+        if best is None or weight > best_share:
+            best, best_share = sector, weight
+    return ";".join(out), best
+
+
+def sector_problems(sectors: str | None) -> list[str]:
+    """Why a normalised ``sectors`` value is wrong (unknown sector, bad share), or []."""
+    if not sectors:
+        return []
+    why = []
+    for part in sectors.split(";"):
+        name, _, share = part.partition(":")
+        if name not in SECTORS:
+            why.append(f"unknown sector {name!r} (known: {', '.join(SECTORS)})")
+        if share:
+            f, ok = parse_number(share)
+            if not ok or f is None or f < 0 or f > 100:
+                why.append(f"sector share {share!r} is not a percentage")
+    return why
+
+
+_STATUS_ALIASES = {
+    "pipeline": "pipeline",
+    "planned": "pipeline",
+    "planning": "pipeline",
+    "identification": "pipeline",
+    "proposed": "pipeline",
+    "ongoing": "ongoing",
+    "active": "ongoing",
+    "implementation": "ongoing",
+    "in progress": "ongoing",
+    "on going": "ongoing",
+    "running": "ongoing",
+    "finalisation": "ongoing",
+    "finalization": "ongoing",
+    "completed": "completed",
+    "complete": "completed",
+    "closed": "completed",
+    "finished": "completed",
+    "done": "completed",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+    "terminated": "cancelled",
+}
+
+
+def normalise_status(value: object) -> str | None:
+    s = text(value)
+    if s is None:
+        return None
+    return _STATUS_ALIASES.get(normalise(s), s)
+
+
+_COMMUNITY_ALIASES = {"roma": "Roma", "ashkali": "Ashkali", "egyptian": "Egyptian", "egyptians": "Egyptian"}
+_ALL_RAE = {"rae", "rae communities", "roma ashkali and egyptian", "roma ashkali egyptian", "all"}
+
+
+def normalise_communities(value: object) -> str | None:
+    """ "Roma, Ashkali and Egyptian" / "RAE" / "roma;ashkali" -> 'Roma;Ashkali;Egyptian' (PROJECTS order).
+    Unknown words are kept, so validation reports them."""
+    s = text(value)
+    if s is None:
+        return None
+    if normalise(s) in _ALL_RAE:
+        return ";".join(COMMUNITIES)
+    parts = [p for p in re.split(r"\s*(?:[;,/|+&]|\band\b|\bdhe\b|\bi\b)\s*", s) if p and p.strip()]
+    found: list[str] = []
+    for p in parts:
+        key = normalise(p)
+        if key in _ALL_RAE:
+            found += list(COMMUNITIES)
+        else:
+            found.append(_COMMUNITY_ALIASES.get(key, p.strip()))
+    known = [c for c in COMMUNITIES if c in found]
+    unknown = [c for c in dict.fromkeys(found) if c not in COMMUNITIES]
+    return ";".join(known + unknown)
+
+
+def normalise_municipality(value: object) -> tuple[str | None, bool]:
+    """``(code, ok)``: a code for a name in Albanian, Serbian or English, with or without diacritics."""
+    s = text(value)
+    if s is None:
+        return None, True
+    code = match_municipality(s)
+    return (code, True) if code else (s, False)
+
+
+def normalise_currency(value: object) -> str | None:
+    s = text(value)
+    if s is None:
+        return None
+    return {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "euro": "EUR"}.get(s.lower(), s.upper())
+
+
+def text_column(values: pd.Series) -> pd.Series:
+    return values.map(text).astype("string")
+
+
+# ---------------------------------------------------------------- DAC sector codes (IATI, some HXL files)
+
+#: DAC 3-digit purpose groups -> our sectors (5-digit codes are refined below).
+_DAC3 = {
+    "111": "education",
+    "112": "education",
+    "113": "education",
+    "114": "education",
+    "121": "health",
+    "122": "health",
+    "123": "health",
+    "130": "health",
+    "140": "infrastructure",
+    "210": "infrastructure",
+    "220": "infrastructure",
+    "230": "infrastructure",
+    "150": "social protection",
+    "160": "social protection",
+    "720": "social protection",
+    "730": "housing",
+    "740": "social protection",
+    "240": "economic development",
+    "250": "economic development",
+    "311": "economic development",
+    "312": "economic development",
+    "313": "economic development",
+    "321": "economic development",
+    "322": "economic development",
+    "323": "economic development",
+    "331": "economic development",
+    "332": "economic development",
+    "410": "environment/remediation",
+}
+_DAC5 = {
+    "16010": "social protection",
+    "16020": "economic development",
+    "16030": "housing",
+    "16040": "housing",
+    "43060": "environment/remediation",
+    "14050": "environment/remediation",
+}
+
+
+def dac_sector(code: object) -> str | None:
+    """Our sector for a DAC purpose code (3 or 5 digits), or None when it has no counterpart."""
+    s = str(code or "").strip()
+    if not re.fullmatch(r"\d{3}|\d{5}", s):
+        return None
+    return _DAC5.get(s) or _DAC3.get(s[:3])
+
+
+def match_site(value: object) -> str | None:
+    """The site_id of a camp or return site named in any language (or by its id), or None."""
+    key = normalise(value)
+    if not key:
+        return None
+    return _site_index().get(key) or _site_index().get(key.replace(" camp", "").strip())
+
+
+def _site_index() -> dict[str, str]:
+    from geodata.load import load_layer
+
+    camps = load_layer("camps")
+    index: dict[str, str] = {}
+    for _, c in camps.iterrows():
+        for name in (c["site_id"], c["name_en"], c["name_sq"], c["name_sr"]):
+            if isinstance(name, str) and name:
+                index.setdefault(normalise(name), c["site_id"])
+                index.setdefault(normalise(name.replace("-", " ")), c["site_id"])
+    return index
+
+
+def escape_formula(value: object) -> object:
+    """Text a spreadsheet would run as a formula, made inert with a leading apostrophe (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value

@@ -1,0 +1,642 @@
+"""From a ``RawTable`` to a checked preview, and from a preview to the store.
+
+``build_preview`` normalises every row into the projects schema, places it
+(coordinates in the file's CRS, else the camp or return site it names, else
+its municipality's anchor point), and collects every problem with the row
+number the user sees. Nothing is written: ``ImportPreview.commit`` does that,
+either the valid rows only or all rows or none.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
+
+from geodata import store
+from geodata.importers.base import RawTable
+from geodata.importers.mapping import (
+    escape_formula,
+    has_email,
+    is_formula_like,
+    match_site,
+    normalise_communities,
+    normalise_currency,
+    normalise_municipality,
+    normalise_sector,
+    normalise_sectors,
+    normalise_status,
+    parse_bool,
+    parse_date,
+    parse_int,
+    parse_number,
+    sector_problems,
+    text,
+)
+from geodata.layers import PRECISION_CODES, PROJECTS, WGS84
+from geodata.load import kosovo_outline, load_layer
+from geodata.municipality_registry import BY_CODE
+from geodata.validate import LayerError, Problem, cast_columns, validate
+
+TEXT_FIELDS = (
+    "project_id",
+    "title",
+    "description",
+    "location_note",
+    "implementing_org",
+    "funder",
+    "fx_note",
+    "beneficiaries_by_community",
+    "sources",
+    "source_note",
+)
+FLOAT_FIELDS = ("committed", "disbursed", "committed_usd", "disbursed_usd")
+INT_FIELDS = (
+    "location_precision",
+    "location_uncertainty_m",
+    "beneficiaries_targeted",
+    "beneficiaries_reached",
+    "households_reached",
+)
+#: Problems about where a row is: when one of these is reported, validate's geometry findings are redundant.
+_LOCATION_FIELDS = {"lat", "lon", "crs", "geometry", "municipality", "site_id", "location_precision"}
+
+
+class ImportRejected(store.StoreError):
+    """The user asked for all rows or none, and some rows have problems (or there is nothing to write)."""
+
+
+@dataclass
+class ImportPreview:
+    """A checked file, not yet written. ``frame`` holds every row (valid or not) in the projects schema,
+    plus ``lat``/``lon``; ``rows`` are the row numbers the user sees."""
+
+    file_name: str
+    sha256: str
+    size_bytes: int
+    format: str
+    row_label: str
+    frame: gpd.GeoDataFrame
+    rows: list[int]
+    problems: list[Problem]
+    warnings: list[Problem]
+    mapping: dict[str, str]
+    ignored: list[str]
+    default_sources: np.ndarray
+    _diff: dict | None = field(default=None, repr=False)
+
+    # ---- what is wrong
+    @property
+    def file_problems(self) -> list[Problem]:
+        return [p for p in self.problems if p.row is None]
+
+    @property
+    def invalid_rows(self) -> set[int]:
+        return {p.row for p in self.problems if p.row is not None}
+
+    @property
+    def valid_mask(self) -> np.ndarray:
+        if self.file_problems:
+            return np.zeros(len(self.rows), dtype=bool)
+        bad = self.invalid_rows
+        return np.array([r not in bad for r in self.rows], dtype=bool)
+
+    @property
+    def n_valid(self) -> int:
+        return int(self.valid_mask.sum())
+
+    @property
+    def n_rejected(self) -> int:
+        return len(self.rows) - self.n_valid
+
+    @property
+    def ok(self) -> bool:
+        """Every row can be imported."""
+        return not self.problems and len(self.rows) > 0
+
+    def cell_problems(self) -> dict[tuple[int, str | None], list[str]]:
+        """``(row number, field) -> reasons`` for highlighting cells in a preview table."""
+        out: dict[tuple[int, str | None], list[str]] = {}
+        for p in self.problems:
+            if p.row is not None:
+                out.setdefault((p.row, p.field), []).append(p.why)
+        return out
+
+    # ---- what would change
+    def diff(self) -> dict[str, list[str]]:
+        """Valid rows by what committing them would do: ``add``, ``update`` or ``unchanged``."""
+        if self._diff is None:
+            current = store.portfolio()
+            keys = set(current["project_id"].astype(str))
+            out: dict[str, list[str]] = {"add": [], "update": [], "unchanged": []}
+            rows = current.set_index(current["project_id"].astype(str), drop=False)
+            mask = self.valid_mask
+            for (_, row), default in zip(self.frame[mask].iterrows(), self.default_sources[mask], strict=True):
+                pid = str(row["project_id"])
+                if pid not in keys:
+                    out["add"].append(pid)
+                    continue
+                ignore = ("sources",) if default else ()
+                same = store.row_key(rows.loc[pid], ignore) == store.row_key(row, ignore)
+                out["unchanged" if same else "update"].append(pid)
+            self._diff = out
+        return self._diff
+
+    # ---- reports
+    def report_frame(self) -> pd.DataFrame:
+        records = [
+            {"severity": sev, "file": p.file, "row": p.row, "field": p.field, "value": p.value, "why": p.why}
+            for sev, group in (("error", self.problems), ("warning", self.warnings))
+            for p in group
+        ]
+        frame = pd.DataFrame(records, columns=["severity", "file", "row", "field", "value", "why"])
+        frame["row"] = frame["row"].astype("Int64")
+        return frame
+
+    def report_csv(self) -> str:
+        """The report as CSV; every cell is made inert for spreadsheets (a value may hold a formula)."""
+        frame = self.report_frame().astype(object).map(escape_formula)
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False)
+        return buffer.getvalue()
+
+    def summary(self) -> str:
+        d = self.diff()
+        return (
+            f"{len(self.rows)} {self.row_label}(s): {self.n_valid} valid ({len(d['add'])} new, "
+            f"{len(d['update'])} update(s), {len(d['unchanged'])} unchanged), {self.n_rejected} rejected"
+        )
+
+    def report_lines(self) -> list[str]:
+        lines = [f"{self.file_name}: {self.format} file, SHA-256 {self.sha256[:16]}…"]
+        lines.append(f"  rows are numbered as in the file ({self.row_label} numbers)")
+        if self.mapping:
+            shown = ", ".join(f"{raw!r} -> {f}" for raw, f in self.mapping.items() if raw != f)
+            if shown:
+                lines.append(f"  columns: {shown}")
+        if self.ignored:
+            lines.append(f"  ignored columns (not stored): {', '.join(self.ignored)}")
+        lines.append("  " + self.summary())
+        if self.problems:
+            lines.append(f"  problems ({len(self.problems)}):")
+            lines += [f"    {p}" for p in self.problems]
+        if self.warnings:
+            lines.append(f"  warnings ({len(self.warnings)}):")
+            lines += [f"    {p}" for p in self.warnings]
+        return lines
+
+    # ---- writing
+    def commit(self, valid_only: bool = True, user: str | None = None) -> store.CommitResult:
+        """Write the valid rows (``valid_only``) or all rows or none; added and updated rows are keyed on
+        project_id. Raises ``ImportRejected`` (nothing written) when there is nothing that may be written."""
+        if self.file_problems:
+            raise ImportRejected(
+                f"{self.file_name}: not imported, the file has problems that affect every row: "
+                + "; ".join(p.why for p in self.file_problems)
+            )
+        if not valid_only and self.problems:
+            raise ImportRejected(
+                f"{self.file_name}: not imported, {self.n_rejected} of {len(self.rows)} {self.row_label}(s) have "
+                "problems and all-or-nothing was chosen. Fix them, or commit the valid rows only"
+            )
+        mask = self.valid_mask
+        if not mask.any():
+            raise ImportRejected(f"{self.file_name}: not imported, no valid rows")
+        rows = self.frame[mask].drop(columns=["lat", "lon"])
+        return store.apply_changes(
+            store.ChangeSet(
+                rows=gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84),
+                file_name=self.file_name,
+                sha256=self.sha256,
+                size_bytes=self.size_bytes,
+                format=self.format,
+                mode="valid rows only" if valid_only else "all rows",
+                rows_rejected=self.n_rejected,
+                user=user,
+                default_sources=self.default_sources[mask],
+            )
+        )
+
+
+# ---------------------------------------------------------------- building a preview
+
+
+def _column(table: RawTable, name: str) -> pd.Series:
+    for raw, f in table.mapping.items():
+        if f == name and raw in table.data.columns:
+            return table.data[raw]
+    return pd.Series([None] * len(table.data), index=table.data.index, dtype=object)
+
+
+def _anchors() -> dict[str, tuple[float, float]]:
+    m = load_layer("municipalities")
+    return {
+        r["code"]: (float(r["anchor_lon"]), float(r["anchor_lat"]))
+        for _, r in m.iterrows()
+        if pd.notna(r["anchor_lon"]) and pd.notna(r["anchor_lat"])
+    }
+
+
+def _sites() -> dict[str, tuple[shapely.Point, str, object, str]]:
+    camps = load_layer("camps")
+    return {
+        r["site_id"]: (r.geometry, r["municipality"], r["location_uncertainty_m"], r["name_en"])
+        for _, r in camps.iterrows()
+    }
+
+
+def _municipalities_at(points: list[shapely.Point]) -> list[list[str]]:
+    """For each point, the municipality codes whose drawn polygon covers it (several share a polygon)."""
+    m = load_layer("municipalities")
+    geoms = m.geometry.values
+    shapely.prepare(geoms)
+    return [list(m["code"][shapely.covers(geoms, p)]) for p in points]
+
+
+def build_preview(
+    table: RawTable,
+    file_name: str,
+    sha256: str,
+    size_bytes: int,
+    crs: str | None = None,
+    currency: str | None = None,
+) -> ImportPreview:
+    """Normalise, place and check every row of ``table``. ``crs`` declares the CRS of coordinate columns when
+    the file does not; ``currency`` the currency of amounts when the file does not."""
+    n = len(table.data)
+    rows = list(table.rows)
+    problems = list(table.problems)
+    warnings = list(table.warnings)
+
+    def add(i: int, name: str, value: object, why: str) -> None:
+        problems.append(Problem(file_name, rows[i], name, value, why))
+
+    # Cells that could run as formulas or hold personal data, in every imported column.
+    for raw, name in table.mapping.items():
+        if raw not in table.data.columns:
+            continue
+        for i, value in enumerate(table.data[raw]):
+            if is_formula_like(value):
+                add(
+                    i,
+                    name,
+                    value,
+                    "looks like a spreadsheet formula (starts with =, +, -, @ or a tab); remove the leading character",
+                )
+            elif name in TEXT_FIELDS and name != "sources" and has_email(value):
+                add(i, name, value, "contains an e-mail address; personal data is not imported")
+
+    out: dict[str, list] = {c: [None] * n for c in PROJECTS.columns}
+    for name in TEXT_FIELDS:
+        out[name] = [text(v) for v in _column(table, name)]
+    for name in FLOAT_FIELDS:
+        for i, v in enumerate(_column(table, name)):
+            value, ok = parse_number(v)
+            if not ok:
+                add(i, name, v, "is not a number")
+            out[name][i] = value
+    for name in INT_FIELDS:
+        for i, v in enumerate(_column(table, name)):
+            value, ok = parse_int(v)
+            if not ok:
+                add(i, name, v, "is not a whole number")
+            out[name][i] = value
+    for name in ("start_date", "end_date"):
+        for i, v in enumerate(_column(table, name)):
+            value, _ = parse_date(v)  # unparseable text is kept: validate() reports it
+            out[name][i] = value
+    for i, v in enumerate(_column(table, "status")):
+        out["status"][i] = normalise_status(v)
+    for i, v in enumerate(_column(table, "target_communities")):
+        out["target_communities"][i] = normalise_communities(v)
+    sector_col, sectors_col = _column(table, "sector"), _column(table, "sectors")
+    for i in range(n):
+        sectors, main = normalise_sectors(sectors_col.iloc[i])
+        sector = normalise_sector(sector_col.iloc[i]) or main
+        out["sector"][i] = sector
+        out["sectors"][i] = sectors or sector
+        for why in sector_problems(sectors):
+            add(i, "sectors", sectors_col.iloc[i], why)
+
+    no_currency = False
+    for i, v in enumerate(_column(table, "currency")):
+        cur = normalise_currency(v) or (currency.upper() if currency else None)
+        c, d = out["committed"][i], out["disbursed"][i]
+        cu, du = out["committed_usd"][i], out["disbursed_usd"][i]
+        if cur is None and (cu is not None or du is not None) and c is None and d is None:
+            cur, c, d = "USD", cu, du
+        if cur == "USD":
+            cu = cu if cu is not None else c
+            du = du if du is not None else d
+            c = c if c is not None else cu
+            d = d if d is not None else du
+        elif cur is None and (c is not None or d is not None):
+            no_currency = True
+        out["currency"][i] = cur
+        out["committed"][i], out["disbursed"][i] = c, d
+        out["committed_usd"][i], out["disbursed_usd"][i] = cu, du
+        if cu is not None and du is not None and du > cu + 0.005:
+            add(i, "disbursed_usd", du, f"is above the committed amount ({cu:g})")
+    if no_currency:
+        warnings.append(
+            Problem(
+                file_name,
+                None,
+                "currency",
+                None,
+                "amounts have no currency: they are kept as given, with no USD value. "
+                "Add a currency column (USD or EUR) to show them in USD",
+            )
+        )
+
+    # Sample flag and dataset: imported rows are real unless the file says otherwise.
+    is_sample_col, dataset_col = _column(table, "is_sample"), _column(table, "dataset")
+    for i in range(n):
+        flag, ok = parse_bool(is_sample_col.iloc[i])
+        if not ok:
+            add(i, "is_sample", is_sample_col.iloc[i], "is not true or false")
+        if flag is None:
+            flag = text(dataset_col.iloc[i]) == "sample"
+        out["is_sample"][i] = bool(flag)
+        out["dataset"][i] = "sample" if flag else "documented"
+
+    default_sources = np.array([s is None for s in out["sources"]], dtype=bool)
+    for i in np.flatnonzero(default_sources):
+        out["sources"][i] = f"imported from {file_name}"
+
+    # Municipality and site.
+    sites = _sites()
+    for i, v in enumerate(_column(table, "municipality")):
+        code, ok = normalise_municipality(v)
+        if not ok:
+            add(
+                i,
+                "municipality",
+                v,
+                "unknown municipality (not a Kosovo municipality name in Albanian, Serbian or English)",
+            )
+        out["municipality"][i] = code
+    for i, v in enumerate(_column(table, "site_id")):
+        if text(v) is None:
+            continue
+        site = match_site(v)
+        if site is None:
+            add(i, "site_id", v, f"unknown site (known: {', '.join(sites)})")
+            out["site_id"][i] = text(v)
+        else:
+            out["site_id"][i] = site
+            if out["municipality"][i] is None:
+                out["municipality"][i] = sites[site][1]
+
+    # Location.
+    geometry = _place(table, out, rows, file_name, crs, problems, warnings, sites)
+    for i, p in enumerate(out["location_precision"]):
+        if p is not None and p not in PRECISION_CODES:
+            add(
+                i,
+                "location_precision",
+                p,
+                f"is not an IATI precision code ({min(PRECISION_CODES)}-{max(PRECISION_CODES)})",
+            )
+
+    frame = gpd.GeoDataFrame(pd.DataFrame(out), geometry=geometry, crs=WGS84)
+    problems += _validate_rows(frame, rows, file_name, problems)
+    try:
+        frame = cast_columns(frame, PROJECTS)
+    except (TypeError, ValueError):
+        pass  # keep the uncast values for display; the problems already say what is wrong
+    frame["lat"] = [g.y if g is not None and not g.is_empty else np.nan for g in frame.geometry]
+    frame["lon"] = [g.x if g is not None and not g.is_empty else np.nan for g in frame.geometry]
+    problems = _dedupe(_drop_derived(problems, set(table.mapping.values())))
+    for name in PROJECTS.required - {"is_sample", "dataset", "sources", "location_precision"}:
+        if name not in table.mapping.values() and n and not (name == "municipality" and table.geometry is not None):
+            warnings.append(Problem(file_name, None, name, None, "no column for this required field"))
+    return ImportPreview(
+        file_name=file_name,
+        sha256=sha256,
+        size_bytes=size_bytes,
+        format=table.format,
+        row_label=table.row_label,
+        frame=frame,
+        rows=rows,
+        problems=problems,
+        warnings=warnings,
+        mapping=dict(table.mapping),
+        ignored=list(table.ignored),
+        default_sources=default_sources,
+    )
+
+
+def _place(
+    table: RawTable,
+    out: dict[str, list],
+    rows: list[int],
+    file_name: str,
+    crs: str | None,
+    problems: list[Problem],
+    warnings: list[Problem],
+    sites: dict,
+) -> list[shapely.Geometry | None]:
+    """A WGS 84 point per row, and the precision and note that say how it was found."""
+    n = len(rows)
+    geometry: list[shapely.Geometry | None] = [None] * n
+    lat_col, lon_col, crs_col = _column(table, "lat"), _column(table, "lon"), _column(table, "crs")
+    transformers: dict[str, Transformer | None] = {}
+
+    def to_wgs84(i: int, x: float, y: float, source: str) -> shapely.Point | None:
+        if source not in transformers:
+            try:
+                crs_obj = CRS.from_user_input(source)
+                transformers[source] = (
+                    None if crs_obj.equals(CRS(WGS84)) else Transformer.from_crs(crs_obj, WGS84, always_xy=True)
+                )
+            except CRSError:
+                transformers[source] = False  # type: ignore[assignment]
+        t = transformers[source]
+        if t is False:
+            problems.append(Problem(file_name, rows[i], "crs", source, "is not a CRS GDAL/PROJ knows"))
+            return None
+        if t is not None:
+            x, y = t.transform(x, y)
+        if not (np.isfinite(x) and np.isfinite(y)):
+            problems.append(Problem(file_name, rows[i], "geometry", f"{x}, {y}", "cannot be reprojected"))
+            return None
+        return shapely.Point(x, y)
+
+    from_file = [False] * n
+    for i in range(n):
+        if table.geometry is not None:
+            g = table.geometry.iloc[i]
+            if g is not None and not g.is_empty:
+                if g.geom_type == "MultiPoint" and len(g.geoms) == 1:
+                    g = g.geoms[0]
+                if g.geom_type != "Point":
+                    problems.append(
+                        Problem(file_name, rows[i], "geometry", g.geom_type, "projects are points; this is not one")
+                    )
+                    continue
+                if table.crs is not None:
+                    geometry[i] = to_wgs84(i, g.x, g.y, table.crs)
+                from_file[i] = True
+                continue
+        lat_raw, lon_raw = lat_col.iloc[i], lon_col.iloc[i]
+        lat, lat_ok = parse_number(lat_raw)
+        lon, lon_ok = parse_number(lon_raw)
+        if not lat_ok:
+            problems.append(Problem(file_name, rows[i], "lat", lat_raw, "is not a number"))
+        if not lon_ok:
+            problems.append(Problem(file_name, rows[i], "lon", lon_raw, "is not a number"))
+        if not (lat_ok and lon_ok):
+            continue
+        if (lat is None) != (lon is None):
+            missing = "lon" if lon is None else "lat"
+            problems.append(Problem(file_name, rows[i], missing, None, "one coordinate is given without the other"))
+            continue
+        if lat is None:
+            continue
+        source = text(crs_col.iloc[i]) or crs or table.crs
+        if source is None:
+            if abs(lon) <= 180 and abs(lat) <= 90:
+                source = WGS84
+            else:
+                problems.append(
+                    Problem(
+                        file_name,
+                        rows[i],
+                        "lat",
+                        f"{lat}, {lon}",
+                        "coordinates are not longitude/latitude; declare their CRS (a crs column such as "
+                        "EPSG:32634, or --crs)",
+                    )
+                )
+                continue
+        geometry[i] = to_wgs84(i, lon, lat, source)
+        from_file[i] = True
+
+    # Rows with coordinates but no municipality: take it from the drawn polygon when only one municipality uses it.
+    flagged = {p.row for p in problems if p.field == "municipality"}
+    need_municipality = [
+        i for i in range(n) if geometry[i] is not None and out["municipality"][i] is None and rows[i] not in flagged
+    ]
+    if need_municipality:
+        found = _municipalities_at([geometry[i] for i in need_municipality])
+        for i, codes in zip(need_municipality, found, strict=True):
+            if len(codes) == 1:
+                out["municipality"][i] = codes[0]
+                warnings.append(
+                    Problem(
+                        file_name, rows[i], "municipality", codes[0], "taken from the coordinates (not in the file)"
+                    )
+                )
+            elif codes:
+                names = ", ".join(BY_CODE[c].name_en for c in codes)
+                problems.append(
+                    Problem(
+                        file_name,
+                        rows[i],
+                        "municipality",
+                        None,
+                        f"is required: the point lies where {names} share one drawn polygon, so name the municipality",
+                    )
+                )
+
+    anchors = _anchors()
+    misplaced = {p.row for p in problems if p.field in ("lat", "lon", "crs", "geometry")}
+    for i in range(n):
+        if from_file[i]:
+            if geometry[i] is not None:
+                if out["location_precision"][i] is None:
+                    out["location_precision"][i] = 1
+                if out["location_note"][i] is None:
+                    out["location_note"][i] = "coordinates as given in the file"
+            continue
+        if rows[i] in misplaced:
+            continue
+        site = out["site_id"][i]
+        if site in sites:
+            point, _, uncertainty, name = sites[site]
+            geometry[i] = point
+            out["location_precision"][i] = out["location_precision"][i] or 2
+            if out["location_uncertainty_m"][i] is None and pd.notna(uncertainty):
+                out["location_uncertainty_m"][i] = int(uncertainty)
+            out["location_note"][i] = out["location_note"][i] or (
+                f"placed at the {name} point (see the camps layer): the file gives no coordinates"
+            )
+            continue
+        code = out["municipality"][i]
+        if code in anchors:
+            geometry[i] = shapely.Point(*anchors[code])
+            out["location_precision"][i] = 3
+            out["location_note"][i] = out["location_note"][i] or (
+                f"placed at the {BY_CODE[code].name_en} municipality anchor: the file gives no coordinates"
+            )
+        elif code is None:
+            problems.append(
+                Problem(
+                    file_name,
+                    rows[i],
+                    "geometry",
+                    None,
+                    "no coordinates, and no known site or municipality to place the project at",
+                )
+            )
+    return geometry
+
+
+def _validate_rows(frame: gpd.GeoDataFrame, rows: list[int], file_name: str, found: list[Problem]) -> list[Problem]:
+    """The layer checks of ``geodata.validate`` (types, vocabularies, ranges, duplicates, dates, inside Kosovo),
+    renumbered to the file's rows; findings already reported here are left out."""
+    try:
+        validate(frame.reset_index(drop=True), PROJECTS, file=file_name, outline=kosovo_outline())
+    except LayerError as exc:
+        located = {p.row for p in found if p.row is not None and p.field in _LOCATION_FIELDS}
+        out = []
+        for p in exc.problems:
+            row = rows[p.row - 1] if p.row is not None and 0 < p.row <= len(rows) else p.row
+            if row in located and p.field in ("geometry", "location_precision"):
+                continue
+            why = p.why
+            if why == "lies outside Kosovo":
+                g = frame.geometry.iloc[p.row - 1]
+                if shapely.covers(kosovo_outline(), shapely.Point(g.y, g.x)):
+                    why = "lies outside Kosovo (latitude and longitude look swapped)"
+            if p.why == "is required but empty":
+                why = "is a required field but empty"
+            out.append(Problem(p.file, row, p.field, p.value, why))
+        return out
+    return []
+
+
+_DERIVED = {
+    "committed_usd": "committed",
+    "disbursed_usd": "disbursed",
+    "committed": "committed_usd",
+    "disbursed": "disbursed_usd",
+}
+
+
+def _drop_derived(problems: list[Problem], mapped: set[str]) -> list[Problem]:
+    """An amount copied from its counterpart (USD amounts) repeats the counterpart's problem: report it once."""
+    reported = {(p.row, p.field) for p in problems}
+    return [
+        p
+        for p in problems
+        if not (p.field in _DERIVED and p.field not in mapped and (p.row, _DERIVED[p.field]) in reported)
+    ]
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple] = set()
+    out = []
+    for p in problems:
+        key = (p.row, p.field, p.why)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return sorted(out, key=lambda p: (p.row is not None, p.row or 0))
