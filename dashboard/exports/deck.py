@@ -274,7 +274,7 @@ def _kpi_slide(slide, deck: DeckInput) -> None:
         tf.vertical_anchor = MSO_ANCHOR.TOP
         tf.margin_left = tf.margin_right = Inches(0.15)
         tf.margin_top = Inches(0.12)
-        _para(tf, kpi.value, 30, bold=True, color=ACCENT, first=True)
+        _para(tf, kpi.value, 28, bold=True, color=ACCENT, first=True)
         _para(tf, kpi.label, 15, bold=True, color=INK, space_after=4)
         if kpi.note:
             _para(tf, kpi.note, 10.5, color=MUTED)

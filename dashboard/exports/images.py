@@ -101,12 +101,33 @@ def has_watermark(fig: go.Figure) -> bool:
     return any(SAMPLE_TEXT in str(a.text or "") for a in fig.layout.annotations)
 
 
+def _is_cartesian(fig: go.Figure) -> bool:
+    return any(t.type in CARTESIAN for t in fig.data)
+
+
+CARTESIAN = frozenset({"bar", "scatter", "scattergl", "histogram", "box", "heatmap", "waterfall"})
+#: Room (layout px) for x-axis tick labels below a cartesian plot, which sit in the bottom margin.
+TICK_ROOM_PX = 30
+
+
 def for_export(fig: go.Figure, ctx: Context, footer: bool = True) -> go.Figure:
-    """A copy of ``fig`` that carries the title, the filters, the data date, the designation footnote
-    and, when sample rows are included, a SAMPLE DATA watermark. The input is not changed."""
+    """A copy of ``fig`` for a standalone image: a title, and (``footer``) the filters, the data date and the
+    designation footnote below the plot; a SAMPLE DATA watermark whenever sample rows are included.
+    A designation the figure draws itself is replaced by the footer. The input is not changed."""
     out = go.Figure(copy.deepcopy(fig.to_dict()))
-    if ctx.title and not (out.layout.title and out.layout.title.text):
-        out.update_layout(title={"text": ctx.title, "x": 0.01, "xanchor": "left", "font": {"size": 22}})
+    if _is_cartesian(out):
+        # Tick labels must never be clipped by a tight margin designed for the screen.
+        out.update_xaxes(automargin=True)
+        out.update_yaxes(automargin=True)
+        # Notes and legends placed just above the plot (paper y > 1) need room at 720 px high.
+        out.update_layout(margin={"t": max(out.layout.margin.t or 0, 64)})
+    has_title = bool(out.layout.title and out.layout.title.text)
+    if ctx.title and not has_title and footer:
+        top = out.layout.margin.t or 0
+        out.update_layout(
+            title={"text": ctx.title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top", "font": {"size": 20}},
+            margin={"t": max(top, 48)},
+        )
     if ctx.includes_sample and not has_watermark(out):
         out.add_annotation(
             text=SAMPLE_TEXT,
@@ -119,9 +140,14 @@ def for_export(fig: go.Figure, ctx: Context, footer: bool = True) -> go.Figure:
             font={"size": 96, "color": "rgba(180, 35, 24, 0.28)"},
         )
     if footer:
+        kept = [a for a in out.layout.annotations if a.text != ctx.designation]
+        out.layout.annotations = kept
         bottom = out.layout.margin.b if out.layout.margin.b is not None else 80
-        out.update_layout(margin={"b": bottom + FOOTER_PX})
-        for i, (text, size) in enumerate(((f"{ctx.filters} · Data as of {ctx.data_date}", 13), (ctx.designation, 11))):
+        offset = bottom + (TICK_ROOM_PX if _is_cartesian(out) else 0)
+        out.update_layout(margin={"b": offset + FOOTER_PX})
+        left = out.layout.margin.l if out.layout.margin.l is not None else 80
+        lines = ((f"{ctx.filters} · Data as of {ctx.data_date}", 13), (ctx.designation, 11))
+        for i, (text, size) in enumerate(lines):
             out.add_annotation(
                 text=text,
                 xref="paper",
@@ -130,9 +156,13 @@ def for_export(fig: go.Figure, ctx: Context, footer: bool = True) -> go.Figure:
                 y=0,
                 xanchor="left",
                 yanchor="top",
-                yshift=-(bottom + 6 + 24 * i),
+                xshift=-left + 8,
+                yshift=-(offset + 8 + 24 * i),
                 showarrow=False,
                 align="left",
                 font={"size": size, "color": "#333"},
             )
+    else:
+        # On a slide the title is the slide's: drop the figure's own (its margin stays for legends and notes).
+        out.update_layout(title=None)
     return out

@@ -1,0 +1,169 @@
+"""End to end: ``python -m dashboard.export`` for a given filter, over the real layers and Chromium."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from PIL import Image
+from pptx import Presentation
+from pypdf import PdfReader
+
+from dashboard import export as E
+from dashboard.exports import content as C
+from dashboard.exports import deck as D
+from dashboard.exports import images, pdf
+from geodata.filters import FilterState
+
+HEALTH_SAMPLE_NORTH_MITROVICA = FilterState(sectors=("health",), dataset="sample", municipalities=("north-mitrovica",))
+DOCUMENTED = FilterState(dataset="documented")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm_server():
+    images.start()
+    yield
+    images.stop()
+
+
+@pytest.fixture(scope="module")
+def documented_deck() -> tuple[C.Briefing, Presentation]:
+    """The deck for the documented projects only (4 real projects, no sample)."""
+    _, data = E.export_bytes(DOCUMENTED, "pptx")
+    return C.build_briefing(DOCUMENTED, with_figures=False), Presentation(io.BytesIO(data))
+
+
+def titles(prs: Presentation) -> list[str]:
+    return [next(s.text_frame.text for s in slide.shapes if s.name == D.TITLE_NAME) for slide in prs.slides]
+
+
+def test_deck_slides_titles_and_footnote(documented_deck):
+    briefing, prs = documented_deck
+    assert titles(prs) == [
+        C.TITLE,
+        "Key figures",
+        "Where the projects are",
+        "Funding by sector (USD)",
+        "Committed by municipality (USD)",
+        "Funding over time (cumulative, by start year)",
+        "People reached by community",
+        "Largest projects",
+        "Sources and methods",
+    ]
+    for slide in prs.slides:
+        (foot,) = [s for s in slide.shapes if s.name == D.FOOTNOTE_NAME]
+        assert foot.text_frame.text == briefing.designation
+        assert "UNSCR 1244/1999" in foot.text_frame.text
+        assert not [s for s in slide.shapes if s.name == D.WATERMARK_NAME]  # documented only: no sample
+
+
+def test_deck_title_slide_has_filters_and_data_date(documented_deck):
+    briefing, prs = documented_deck
+    text = "\n".join(s.text_frame.text for s in prs.slides[0].shapes if s.has_text_frame)
+    assert "All projects, documented data" in text
+    assert f"Data as of {briefing.data_date}" in text
+
+
+def test_deck_table_lists_the_documented_projects(documented_deck):
+    _, prs = documented_deck
+    (shape,) = [s for s in prs.slides[7].shapes if s.name == D.TABLE_NAME]
+    table = shape.table
+    assert len(table.rows) == 1 + 4  # header + the 4 documented projects
+    data_column = [table.cell(i, 7).text for i in range(1, 5)]
+    assert data_column == ["documented"] * 4
+    # largest first: the only documented project with an amount (EUR converted to USD) leads
+    assert table.cell(1, 5).text.startswith("USD 2")
+    assert [table.cell(i, 5).text for i in range(2, 5)] == ["—"] * 3
+
+
+def test_deck_pictures_are_presentation_resolution(documented_deck):
+    _, prs = documented_deck
+    pictures = [s for slide in prs.slides for s in slide.shapes if s.name == D.PICTURE_NAME]
+    assert len(pictures) == 5
+    for pic in pictures:
+        with Image.open(io.BytesIO(pic.image.blob)) as im:
+            assert im.size[0] >= 1920
+
+
+def test_sample_deck_is_watermarked_everywhere():
+    _, data = E.export_bytes(HEALTH_SAMPLE_NORTH_MITROVICA, "pptx", names=["by_sector"])
+    prs = Presentation(io.BytesIO(data))
+    assert len(prs.slides) == 5  # title, KPIs, one chart, table, sources
+    for slide in prs.slides:
+        assert [s for s in slide.shapes if s.name == D.WATERMARK_NAME]
+    sources = "\n".join(s.text_frame.text for s in prs.slides[-1].shapes if s.has_text_frame)
+    assert "SAMPLE DATA" in sources and "not real projects" in sources
+    table = next(s for s in prs.slides[3].shapes if s.name == D.TABLE_NAME).table
+    assert all(table.cell(i, 7).text == "SAMPLE" for i in range(1, len(table.rows)))
+
+
+def test_cli_png_directory_every_figure_1920_wide(tmp_path, capsys):
+    out = tmp_path / "figures"
+    assert E.main(["--format", "png", "--out", str(out), "--dataset", "documented", "--quiet"]) == 0
+    files = sorted(p.name for p in out.iterdir())
+    assert files == sorted(f"{k}.png" for k in C.FIGURE_TITLES)
+    for path in out.iterdir():
+        with Image.open(path) as im:
+            assert im.size == (1920, 1080)
+
+
+def test_cli_single_svg(tmp_path):
+    out = tmp_path / "map.svg"
+    assert E.main(["--format", "svg", "--out", str(out), "--figure", "map", "--quiet"]) == 0
+    svg = out.read_text()
+    assert 'width="1920"' in svg[: svg.index(">")]
+    assert "SAMPLE DATA" in svg and "UNSCR 1244/1999" in svg
+
+
+def test_png_zip_for_the_ui():
+    name, data = E.export_bytes(DOCUMENTED, "png", names=["by_sector", "over_time"])
+    assert name.endswith("-png.zip")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert sorted(zf.namelist()) == ["README.txt", "by_sector.png", "over_time.png"]
+        assert "documented data" in zf.read("README.txt").decode()
+
+
+@pytest.mark.skipif(pdf.find_soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_cli_pdf_page_count_from_url(tmp_path, capsys):
+    out = tmp_path / "briefing.pdf"
+    code = E.main(["--format", "pdf", "--out", str(out), "--url", "dataset=documented&from=2006&to=2013"])
+    assert code == 0
+    reader = PdfReader(str(out))
+    assert len(reader.pages) == 9
+    assert "2006–2013, documented data" in reader.pages[0].extract_text()
+    progress = capsys.readouterr().err
+    assert "[8/8] Converted to PDF" in progress
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--sector", "helth"], "unknown sector 'helth'"),
+        (["--municipality", "Atlantis"], "unknown municipality 'Atlantis'"),
+        (["--from", "2020", "--to", "2018"], "--from 2020 is after --to 2018"),
+        (["--url", "sector=health&dataset=everything"], "unknown dataset 'everything'"),
+        (["--from", "twenty"], "--from must be a year"),
+    ],
+)
+def test_cli_bad_filters_exit_2_with_message_and_write_nothing(tmp_path, capsys, argv, message):
+    out = tmp_path / "deck.pptx"
+    assert E.main(["--format", "pptx", "--out", str(out), *argv]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_cli_municipality_names_in_either_language():
+    state, _ = E.state_from_args([("municipality", "Mitrovicë e Veriut"), ("municipality", "Leposavic")])
+    assert state.municipalities == ("north-mitrovica", "leposavic")
+
+
+def test_failed_export_leaves_existing_file_untouched(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "briefing.pdf"
+    out.write_bytes(b"previous export")
+    monkeypatch.setenv("TFA_SOFFICE", "no-such-soffice-binary")
+    assert E.main(["--format", "pdf", "--out", str(out), "--figure", "map"]) == 2  # --figure is for images
+    assert E.main(["--format", "pdf", "--out", str(out), "--quiet"]) == 1
+    assert "needs LibreOffice" in capsys.readouterr().err
+    assert out.read_bytes() == b"previous export"
+    assert [p.name for p in tmp_path.iterdir()] == ["briefing.pdf"]
