@@ -1,0 +1,32 @@
+"""``python -m dashboard [--host HOST] [--port PORT] [--debug]``: serve the explorer (default 127.0.0.1:8050)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from dashboard import config
+from geodata.validate import LayerError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default=config.HOST)
+    parser.add_argument("--port", type=int, default=config.PORT)
+    parser.add_argument("--debug", action="store_true", help="Dash dev tools and reloading")
+    args = parser.parse_args(argv)
+    from dashboard.app import create_app
+
+    try:
+        app = create_app()
+    except LayerError as exc:
+        print("The data did not pass validation; the dashboard was not started:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    app.run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

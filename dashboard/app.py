@@ -1,0 +1,129 @@
+"""Build the Dash app: the outer layout (navbar, shared filter store, error alert) and ``dash.page_container``.
+
+``create_app(projects=None)`` loads and validates every layer first, so bad data stops start-up with the
+file, row, field and value of each problem (a ``LayerError``), never a half-drawn map. ``projects`` replaces
+the projects layer (the benchmark's synthetic portfolios, tests). Pages live in ``dashboard/pages``; each
+registers itself and owns its callbacks.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import dash
+import dash_bootstrap_components as dbc
+import geopandas as gpd
+from dash import ALL, Dash, Input, Output, State, dcc, html, set_props
+
+from dashboard import config, data, ids
+from geodata import LAYERS, load
+
+log = logging.getLogger("dashboard")
+
+ERROR_MESSAGE = "Couldn't update the view. The error has been logged."
+
+
+def check_layers() -> None:
+    """Load (and so validate) every layer; raises ``LayerError`` listing every problem."""
+    for name in LAYERS:
+        load(name)
+
+
+def on_error(err: Exception) -> None:
+    """One handler for unexpected callback failures: log the traceback, tell the user plainly."""
+    log.error("callback failed", exc_info=err)
+    set_props(ids.ERROR_ALERT, {"children": ERROR_MESSAGE, "is_open": True})
+
+
+def navbar() -> dbc.Navbar:
+    links = [
+        dbc.NavItem(
+            dbc.NavLink(
+                page["name"],
+                href=page["relative_path"],
+                active="exact",
+                id={"type": "nav-link", "path": page["relative_path"]},
+            )
+        )
+        for page in dash.page_registry.values()
+        if page.get("path") and not page.get("hidden")
+    ]
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand(
+                    [
+                        html.Span("Trust Fund Atlas", className="brand-name"),
+                        html.Span(
+                            "Former IDP camps of northern Kosovo and RAE community projects",
+                            className="brand-tagline d-none d-md-inline",
+                        ),
+                    ],
+                    href="/",
+                ),
+                dbc.Nav(links, navbar=True, className="ms-auto"),
+            ],
+            fluid=True,
+        ),
+        color="dark",
+        dark=True,
+        className="mb-3 app-navbar",
+        id=ids.NAVBAR,
+    )
+
+
+def outer_layout() -> html.Div:
+    return html.Div(
+        [
+            html.A("Skip to content", href="#main", className="visually-hidden-focusable skip-link"),
+            navbar(),
+            dcc.Store(id=ids.FILTER_QUERY, storage_type="memory"),
+            html.Div(id="url-sync", hidden=True),
+            dbc.Container(
+                [
+                    dbc.Alert(id=ids.ERROR_ALERT, color="danger", is_open=False, dismissable=True),
+                    html.Main(dash.page_container, id="main"),
+                ],
+                fluid=True,
+            ),
+        ]
+    )
+
+
+# Keep the address bar and the navbar links in step with the filters, without reloading the page
+# (history.replaceState does not notify the pages router).
+_SYNC_URL = """
+function(query, linkIds) {
+    const q = query ? "?" + query : "";
+    if (query !== undefined && query !== null && window.location.search !== q) {
+        window.history.replaceState(window.history.state, "", window.location.pathname + q);
+    }
+    return (linkIds || []).map(function(id) { return id.path + q; });
+}
+"""
+
+
+def create_app(projects: gpd.GeoDataFrame | None = None) -> Dash:
+    """The Dash app over the embedded layers, or over ``projects`` instead of the projects layer."""
+    check_layers()
+    data.use_projects(projects)
+    data.snapshot()  # build the arrays and polygons now, not on the first request
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(config.PAGES_DIR),
+        assets_folder=str(config.ASSETS_DIR),
+        title=config.TITLE,
+        update_title=None,
+        on_error=on_error,
+        serve_locally=True,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.layout = outer_layout
+    app.clientside_callback(
+        _SYNC_URL,
+        Output({"type": "nav-link", "path": ALL}, "href"),
+        Input(ids.FILTER_QUERY, "data"),
+        State({"type": "nav-link", "path": ALL}, "id"),
+    )
+    return app

@@ -1,0 +1,318 @@
+"""Reusable pieces of the UI (Dash components; no callbacks here).
+
+* ``kpi_cards(values)``: the KPI row (values from ``geodata.kpis.kpis`` / ``KpiArrays.kpis``), each with a
+  tooltip that defines it.
+* ``trust_fund_card(status)``: target vs received, dated and sourced (``geodata.kpis.trust_fund_status``).
+* ``filter_sentence(text)``: the active filters in words (``geodata.filters.describe``).
+* ``sample_banner(count)``: the "SAMPLE DATA" banner, or nothing when ``count`` is 0.
+* ``project_detail(row)`` / ``camp_detail(history, timeline)``: the detail panel's contents.
+* ``source_links(urls)``: sources as links that open in a new tab.
+"""
+
+from __future__ import annotations
+
+import html as _html
+from datetime import date
+from urllib.parse import urlparse
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from geodata.kpis import KPI_DEFINITIONS, suppress
+from geodata.layers import PRECISION_CODES
+
+
+def _money(v: float | None) -> str:
+    if v is None:
+        return "—"
+    if abs(v) >= 1e6:
+        return f"USD {v / 1e6:,.2f}m"
+    return f"USD {v:,.0f}"
+
+
+def _date(text: str | None) -> str:
+    """'2019-03-14' -> '14 Mar 2019'; '2017-09' -> 'Sep 2017'; '2024' -> '2024'."""
+    if not text:
+        return "date not given"
+    parts = str(text).split("-")
+    try:
+        if len(parts) == 3:
+            return date(int(parts[0]), int(parts[1]), int(parts[2])).strftime("%-d %b %Y")
+        if len(parts) == 2:
+            return date(int(parts[0]), int(parts[1]), 1).strftime("%b %Y")
+    except ValueError:
+        return str(text)
+    return str(text)
+
+
+def source_links(urls: list[str] | str, label_prefix: str = "") -> html.Ul:
+    """Each URL as a link named by its host, opening in a new tab."""
+    if isinstance(urls, str):
+        urls = urls.split()
+    items = []
+    for url in urls:
+        host = urlparse(url).netloc.removeprefix("www.") or url
+        items.append(
+            html.Li(html.A(f"{label_prefix}{host}", href=url, target="_blank", rel="noopener noreferrer", title=url))
+        )
+    return html.Ul(items, className="source-list")
+
+
+def _card(key: str, title: str, value: str, sub: str, tooltip: str) -> dbc.Col:
+    card_id = f"kpi-{key}"
+    return dbc.Col(
+        [
+            html.Div(
+                [
+                    html.Div(
+                        [title, html.Span(" ⓘ", className="kpi-info", **{"aria-hidden": "true"})], className="kpi-title"
+                    ),
+                    html.Div(value, className="kpi-value", id=f"{card_id}-value"),
+                    html.Div(sub, className="kpi-sub"),
+                ],
+                className="kpi-card",
+                id=card_id,
+                tabIndex=0,
+                **{"aria-label": f"{title}: {value}. {sub}. {tooltip}"},
+            ),
+            dbc.Tooltip(tooltip, target=card_id, placement="bottom"),
+        ],
+        xs=6,
+        lg=True,
+    )
+
+
+def kpi_cards(k: dict) -> dbc.Row:
+    """The KPI row for the values of ``geodata.kpis.kpis``."""
+    committed_sub = (
+        f"{k['committed_unknown']} without a sourced amount" if k["committed_unknown"] else "all amounts sourced"
+    )
+    pct = k.get("disbursed_pct")
+    reached, targeted = k["beneficiaries_reached"], k["beneficiaries_targeted"]
+    return dbc.Row(
+        [
+            _card(
+                "projects",
+                "Projects",
+                f"{k['projects']:,}",
+                f"{k['sample_projects']:,} of them sample" if k["sample_projects"] else "documented only",
+                KPI_DEFINITIONS["projects"],
+            ),
+            _card(
+                "committed", "Committed", _money(k["committed_usd"]), committed_sub, KPI_DEFINITIONS["committed_usd"]
+            ),
+            _card(
+                "disbursed",
+                "Disbursed",
+                _money(k["disbursed_usd"]),
+                f"{pct:.0f}% of committed" if pct is not None else "share not computable",
+                KPI_DEFINITIONS["disbursed_usd"],
+            ),
+            _card(
+                "beneficiaries",
+                "People reached",
+                suppress(reached) if reached else "—",
+                f"of {suppress(targeted)} targeted" if targeted else "none targeted on record",
+                KPI_DEFINITIONS["beneficiaries"],
+            ),
+            _card(
+                "municipalities",
+                "Municipalities",
+                f"{k['municipalities_covered']}",
+                "of 38 covered",
+                KPI_DEFINITIONS["municipalities_covered"],
+            ),
+        ],
+        className="g-2 kpi-row",
+    )
+
+
+def trust_fund_card(status: dict) -> html.Div:
+    """The UN Trust Fund: target vs received, with the sourced dates and quotes. States the gap plainly."""
+    target, received = status["target_usd"], status["received_usd"]
+    latest = status["latest"]
+    pct = 0.0 if not target or received is None else min(100.0, 100.0 * received / target)
+    gap = status["gap_usd"]
+    lines = [
+        html.Div(
+            [
+                html.Span("UN Trust Fund for RAE communities", className="tf-title"),
+                dbc.Badge(latest["status"].upper(), color="danger", className="ms-2"),
+            ],
+            className="d-flex align-items-center flex-wrap",
+        ),
+        html.Div(
+            [
+                html.Span(_money(received), className="tf-received"),
+                html.Span(f" received of a {_money(target)} target", className="tf-target"),
+            ],
+            className="tf-figures",
+        ),
+        html.Div(
+            dbc.Progress(value=pct, className="tf-progress", color="danger"), title=f"{pct:.0f}% of the target received"
+        ),
+        html.P(
+            [
+                f"Announced {_date(status['announced'])}. Last received figure: {_money(received)} as of "
+                f"{_date(status['received_as_of'])}",
+                " (",
+                html.A("source", href=status["received_sources"][0], target="_blank", rel="noopener noreferrer")
+                if status["received_sources"]
+                else "no source",
+                "). ",
+                f"Gap: {_money(gap)}. " if gap is not None else "",
+                f"Latest report ({_date(latest['date'])}): “{latest['quote'] or latest['event']}”",
+                " (",
+                html.A("source", href=latest["sources"][0], target="_blank", rel="noopener noreferrer")
+                if latest["sources"]
+                else "no source",
+                ").",
+            ],
+            className="tf-note",
+        ),
+    ]
+    return html.Div(lines, className="tf-card", role="region", **{"aria-label": "UN Trust Fund funding status"})
+
+
+def filter_sentence(text: str) -> html.P:
+    return html.P(
+        [html.Span("Showing: ", className="visually-hidden"), text],
+        className="filter-sentence",
+        **{"aria-live": "polite"},
+    )
+
+
+def sample_banner(count: int) -> html.Div | None:
+    """A visible SAMPLE DATA banner when ``count`` sample projects are shown; None otherwise."""
+    if not count:
+        return None
+    return dbc.Alert(
+        [
+            html.Strong("SAMPLE DATA. "),
+            f"{count:,} of the projects shown are an illustrative sample portfolio, generated to show what the "
+            "atlas does with a real one. They are not real projects. The Trust Fund itself has been reported "
+            "unfunded.",
+        ],
+        color="warning",
+        className="sample-banner mb-2",
+    )
+
+
+def empty_state(count: int) -> html.Div | None:
+    if count:
+        return None
+    return dbc.Alert(
+        [html.Strong("No projects match these filters. "), "Remove a filter or press “Clear filters”."],
+        color="secondary",
+        className="mb-2 empty-alert",
+    )
+
+
+_PROJECT_FIELDS = (
+    ("project_id", "ID"),
+    ("dataset", "Dataset"),
+    ("description", "Description"),
+    ("sector", "Sector"),
+    ("sectors", "Sector shares"),
+    ("target_communities", "Target communities"),
+    ("municipality_label", "Municipality"),
+    ("site_id", "Site"),
+    ("location_precision_text", "Location precision"),
+    ("location_uncertainty_m", "Location uncertainty (m)"),
+    ("location_note", "Location note"),
+    ("funder", "Funder"),
+    ("implementing_org", "Implementing organisation"),
+    ("currency", "Currency"),
+    ("committed", "Committed (original currency)"),
+    ("disbursed", "Disbursed (original currency)"),
+    ("committed_usd", "Committed (USD)"),
+    ("disbursed_usd", "Disbursed (USD)"),
+    ("fx_note", "Exchange rate note"),
+    ("start_date", "Start"),
+    ("end_date", "End"),
+    ("status", "Status"),
+    ("beneficiaries_targeted", "People targeted"),
+    ("beneficiaries_reached", "People reached"),
+    ("beneficiaries_by_community", "Reached by community"),
+    ("households_reached", "Households reached"),
+    ("source_note", "Source note"),
+)
+_COUNT_FIELDS = {"beneficiaries_targeted", "beneficiaries_reached", "households_reached"}
+
+
+def _value(key: str, v) -> str:
+    if v is None or (not isinstance(v, str) and pd.isna(v)) or v == "":
+        return "not given"
+    if key in _COUNT_FIELDS:
+        return suppress(float(v))
+    if key == "beneficiaries_by_community":
+        parts = []
+        for item in str(v).split(";"):
+            name, _, count = item.partition("=")
+            parts.append(f"{name}: {suppress(float(count))}" if count.strip().isdigit() else item)
+        return ", ".join(parts)
+    if isinstance(v, float):
+        return f"{v:,.0f}"
+    return str(v)
+
+
+def project_detail(row: dict, municipality_label: str) -> list:
+    """Every field of one project, with its sources as links. Sample rows say so first."""
+    row = dict(row)
+    row["municipality_label"] = municipality_label
+    p = row.get("location_precision")
+    row["location_precision_text"] = (
+        f"{int(p)}: {PRECISION_CODES.get(int(p), '')}" if p is not None and not pd.isna(p) else None
+    )
+    body: list = []
+    if row.get("is_sample"):
+        body.append(
+            dbc.Alert(
+                [html.Strong("SAMPLE DATA. "), "An illustrative project, not a real one."],
+                color="warning",
+                className="py-2",
+            )
+        )
+    body.append(
+        html.Dl(
+            [item for key, label in _PROJECT_FIELDS for item in (html.Dt(label), html.Dd(_value(key, row.get(key))))],
+            className="detail-list",
+        )
+    )
+    body.append(html.H3("Sources", className="h6 mt-3"))
+    urls = [u for u in str(row.get("sources") or "").split() if u.startswith(("http://", "https://"))]
+    body.append(source_links(urls) if urls else html.P(_html.unescape(str(row.get("sources") or "none given"))))
+    return body
+
+
+def camp_detail(history: dict, timeline) -> list:
+    """A camp's history: dates, the population timeline, lead findings, distance to the smelter, sources."""
+    names = " / ".join(dict.fromkeys(n for n in (history["name_sq"], history["name_sr"]) if n))
+    distance = history["distance_to_smelter_km"]
+    items: list = [
+        html.P([html.Strong(names), f" — {history['site_type']}"], className="mb-1"),
+        html.P(
+            f"Opened {history['opened'] or 'date not sourced'}"
+            + (f" (other dates: {history['opened_alternatives']})" if history["opened_alternatives"] else "")
+            + f"; closed {history['closed'] or '—'}"
+            + (f" ({history['closed_alternatives']})" if history["closed_alternatives"] else "")
+            + ".",
+        ),
+        html.P(f"Operator: {history['operator']}") if history["operator"] else None,
+        dcc.Graph(figure=timeline, config={"displayModeBar": False}, className="camp-timeline"),
+        html.H3("Lead findings", className="h6 mt-2"),
+        html.P(history["lead_findings"] or "None recorded."),
+        html.H3("Distance to the smelter", className="h6"),
+        html.P(
+            f"{distance:.1f} km to the {history['smelter']}, measured in UTM zone 34N (EPSG:32634). Both points "
+            f"are approximate (together ±{history['distance_uncertainty_m'] / 1000:.0f} km)."
+            if distance is not None
+            else "No smelter in the hazards layer."
+        ),
+        html.H3("Location", className="h6"),
+        html.P(f"{history['location_description']} {history['location_derivation']}".strip()),
+        html.H3("Sources", className="h6"),
+        source_links(history["sources"]),
+    ]
+    return [i for i in items if i is not None]

@@ -1,0 +1,385 @@
+"""Snapshots of the layers, prepared once for fast filtering (no Dash import here).
+
+A ``Snapshot`` holds everything the explorer needs per version of the data:
+
+* the projects frame (index reset: row ``i`` is position ``i`` in every array below),
+* the ``ProjectIndex`` (filter masks) and ``KpiArrays`` (aggregations) over it,
+* numpy arrays for the map: ``lat``/``lon`` (float32), ``size`` (uint8, from the committed amount on a fixed
+  scale), ``group`` (the project trace a row belongs to: sector x location precision) and ``order`` (rows
+  sorted by group, so one filter is split into traces with a single ``searchsorted``),
+* per boundary unit (the polygons the choropleth draws; several current municipalities can share one):
+  ``unit_of_project`` codes, RAE populations where every member municipality's is sourced, hover text,
+* the polygon GeoJSON (``coverage_simplify``: shared borders stay shared), built once per layer version
+  and sent to the browser once, in the page layout.
+
+``snapshot()`` returns the current one: the layers on disk (rebuilt when ``layer_version`` changes), or the
+projects frame given to ``use_projects`` (the benchmark's synthetic portfolio, tests).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import threading
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata import load
+from geodata.filters import OPEN_END_YEAR, FilterState, ProjectIndex, active_years, describe
+from geodata.kpis import KpiArrays
+from geodata.layers import LAYERS, PRECISION_CODES, SECTORS
+from geodata.load import layer_version
+from geodata.municipality_registry import BY_CODE
+
+#: Project traces: one per (sector, location level). Level 0: a site-level point (IATI precision 1-2);
+#: level 1: a municipality-level project (precision 3 or coarser), drawn at the municipality's anchor.
+LEVELS = ("site", "municipality")
+N_PROJECT_TRACES = len(SECTORS) * len(LEVELS)
+#: Committed amount (USD) that gets the largest marker; amounts are sized on this fixed scale so a marker
+#: keeps its size whatever the filters. Unknown amounts get the smallest size.
+SIZE_REFERENCE_USD = 2_000_000.0
+SIZE_MIN, SIZE_MAX = 7, 26
+SIMPLIFY_TOLERANCE_DEG = 0.001
+COORD_DECIMALS = 4
+
+#: Columns of the table and of the CSV download, in order, with their headers.
+TABLE_COLUMNS: dict[str, str] = {
+    "project_id": "ID",
+    "title": "Title",
+    "sector": "Sector",
+    "municipality_name": "Municipality",
+    "status": "Status",
+    "funder": "Funder",
+    "implementing_org": "Implementing organisation",
+    "committed_usd": "Committed (USD)",
+    "disbursed_usd": "Disbursed (USD)",
+    "beneficiaries_reached": "People reached",
+    "start_date": "Start",
+    "end_date": "End",
+    "dataset": "Dataset",
+}
+
+
+def municipality_label(code: str) -> str:
+    """English name, with the Albanian and Serbian names where they differ from it."""
+    m = BY_CODE.get(code)
+    if m is None:
+        return code
+    others = [n for n in dict.fromkeys((m.name_sq, m.name_sr)) if n and n != m.name_en]
+    return f"{m.name_en} ({' / '.join(others)})" if others else m.name_en
+
+
+def _rounded(obj):
+    if isinstance(obj, float):
+        return round(obj, COORD_DECIMALS)
+    if isinstance(obj, (list, tuple)):
+        return [_rounded(x) for x in obj]
+    return obj
+
+
+def polygon_geojson(municipalities: gpd.GeoDataFrame) -> dict:
+    """One feature per boundary unit (``id`` = ``boundary_unit``), simplified as a coverage so that
+    neighbouring polygons keep one shared border, coordinates rounded to about 10 m."""
+    units = municipalities.drop_duplicates("boundary_unit").sort_values("boundary_unit")
+    geoms = shapely.coverage_simplify(units.geometry.values, SIMPLIFY_TOLERANCE_DEG)
+    features = []
+    for unit, geom in zip(units["boundary_unit"], geoms, strict=True):
+        mapping = shapely.geometry.mapping(geom)
+        features.append(
+            {
+                "type": "Feature",
+                "id": str(unit),
+                "properties": {},
+                "geometry": {"type": mapping["type"], "coordinates": _rounded(mapping["coordinates"])},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def outline_geojson(outline: gpd.GeoDataFrame) -> dict:
+    """The Kosovo outline as a GeoJSON FeatureCollection (for a line layer)."""
+    geom = shapely.union_all(outline.geometry.values)
+    mapping = shapely.geometry.mapping(geom)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {"type": mapping["type"], "coordinates": _rounded(mapping["coordinates"])},
+            }
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class StaticLayers:
+    """The layers that do not depend on the portfolio, prepared once per version."""
+
+    municipalities: gpd.GeoDataFrame
+    camps: gpd.GeoDataFrame
+    hazards: gpd.GeoDataFrame
+    settlements: gpd.GeoDataFrame
+    trust_fund: pd.DataFrame
+    polygons: dict
+    outline: dict
+    units: tuple[str, ...]
+    unit_hover: tuple[str, ...]
+    unit_rae_population: np.ndarray  # float, NaN unless every member municipality's is sourced
+    unit_rae_note: tuple[str, ...]
+
+
+def _unit_tables(municipalities: gpd.GeoDataFrame) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray, tuple]:
+    units = tuple(sorted(municipalities["boundary_unit"].astype(str).unique()))
+    hover, rae, notes = [], [], []
+    for unit in units:
+        members = municipalities[municipalities["boundary_unit"] == unit].sort_values("name_en")
+        names = [municipality_label(c) for c in members["code"]]
+        polygon = str(members["boundary_unit_name"].iloc[0])
+        if len(members) > 1:
+            text = (
+                f"<b>{' and '.join(n.split(' (')[0] for n in names)}</b><br>"
+                f"{len(members)} municipalities share this polygon (the {polygon} municipality of 2000):<br>"
+                + "<br>".join(names)
+                + "<br>Values are their total."
+            )
+        else:
+            text = f"<b>{names[0]}</b>"
+        hover.append(text)
+        pops = pd.to_numeric(members["rae_population"], errors="coerce")
+        if pops.notna().all():
+            rae.append(float(pops.sum()))
+            years = pd.to_numeric(members["rae_population_year"], errors="coerce")
+            notes.append(
+                "RAE residents: "
+                + " + ".join(
+                    f"{int(p):,} ({n.split(' (')[0]}, {int(y) if pd.notna(y) else 'year not given'})"
+                    for p, n, y in zip(pops, names, years, strict=True)
+                )
+            )
+        else:
+            rae.append(np.nan)
+            notes.append("RAE population not sourced: funding per resident not computed")
+    return units, tuple(hover), np.array(rae, dtype=float), tuple(notes)
+
+
+@functools.cache
+def _static_layers(version: str) -> StaticLayers:
+    municipalities = load("municipalities")
+    units, hover, rae, notes = _unit_tables(municipalities)
+    return StaticLayers(
+        municipalities=municipalities,
+        camps=load("camps"),
+        hazards=load("hazards"),
+        settlements=load("settlements"),
+        trust_fund=load("trust_fund"),
+        polygons=polygon_geojson(municipalities),
+        outline=outline_geojson(load("outline")),
+        units=units,
+        unit_hover=hover,
+        unit_rae_population=rae,
+        unit_rae_note=notes,
+    )
+
+
+def static_layers() -> StaticLayers:
+    """The non-portfolio layers (cached per layer version)."""
+    version = "|".join(layer_version(n) for n in LAYERS if n != "projects")
+    return _static_layers(version)
+
+
+@dataclass
+class Snapshot:
+    """A projects frame with its precomputed arrays (see the module docstring)."""
+
+    projects: gpd.GeoDataFrame
+    static: StaticLayers
+    index: ProjectIndex
+    kpi: KpiArrays
+    lat: np.ndarray
+    lon: np.ndarray
+    size: np.ndarray
+    group: np.ndarray
+    order: np.ndarray
+    group_sorted: np.ndarray
+    unit_of_project: np.ndarray  # int32 index into static.units; len(units) when unknown
+    year_min: int
+    year_max: int
+    funders: list[str]
+    orgs: list[str]
+    municipality_codes: list[str] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return len(self.projects)
+
+    def mask(self, state: FilterState) -> np.ndarray:
+        return self.index.mask(state)
+
+    def split_by_trace(self, mask: np.ndarray) -> list[np.ndarray]:
+        """Row positions of the rows in ``mask``, one array per project trace (sector x level)."""
+        rows = self.order[mask[self.order]]
+        groups = self.group_sorted[mask[self.order]]
+        bounds = np.searchsorted(groups, np.arange(N_PROJECT_TRACES + 1))
+        return [rows[bounds[g] : bounds[g + 1]] for g in range(N_PROJECT_TRACES)]
+
+    def unit_values(self, mask: np.ndarray, metric: str) -> np.ndarray:
+        """The choropleth value of every boundary unit for the projects in ``mask`` (see ``METRICS``)."""
+        k = len(self.static.units) + 1
+        codes = self.unit_of_project[mask]
+        if metric == "projects":
+            values = np.bincount(codes, minlength=k).astype(float)
+        elif metric == "beneficiaries_reached":
+            values = np.bincount(codes, weights=self.kpi.reached[mask], minlength=k)
+        elif metric == "disbursed_usd":
+            values = np.bincount(codes, weights=self.kpi.disbursed[mask], minlength=k)
+        else:
+            values = np.bincount(codes, weights=self.kpi.committed[mask], minlength=k)
+        values = values[:-1]
+        if metric == "usd_per_rae_resident":
+            with np.errstate(invalid="ignore", divide="ignore"):
+                values = values / self.static.unit_rae_population
+        return values
+
+
+def build_snapshot(projects: gpd.GeoDataFrame, static: StaticLayers | None = None) -> Snapshot:
+    """Precompute everything the explorer filters and draws, for one projects frame."""
+    static = static or static_layers()
+    projects = projects.reset_index(drop=True)
+    n = len(projects)
+    geom = projects.geometry
+    valid = geom.notna() & ~geom.is_empty
+    lon = np.where(valid, geom.x.where(valid), np.nan).astype(np.float32) if n else np.zeros(0, np.float32)
+    lat = np.where(valid, geom.y.where(valid), np.nan).astype(np.float32) if n else np.zeros(0, np.float32)
+    committed = pd.to_numeric(projects["committed_usd"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    scaled = np.sqrt(np.clip(np.nan_to_num(committed, nan=0.0) / SIZE_REFERENCE_USD, 0.0, 1.0))
+    size = np.round(SIZE_MIN + (SIZE_MAX - SIZE_MIN) * scaled).astype(np.uint8)
+    sector = pd.Categorical(projects["sector"], categories=list(SECTORS)).codes.astype(np.int16)
+    sector = np.where(sector < 0, 0, sector)
+    precision = pd.to_numeric(projects["location_precision"], errors="coerce").fillna(3).to_numpy()
+    level = (precision >= 3).astype(np.int16)
+    group = (sector * len(LEVELS) + level).astype(np.int16)
+    order = np.argsort(group, kind="stable").astype(np.int64)
+    unit_by_code = dict(zip(static.municipalities["code"], static.municipalities["boundary_unit"], strict=True))
+    unit_pos = {u: i for i, u in enumerate(static.units)}
+    unit_of_project = (
+        projects["municipality"].map(lambda c: unit_pos.get(unit_by_code.get(c), len(static.units))).to_numpy(np.int32)
+        if n
+        else np.zeros(0, np.int32)
+    )
+    start, end = active_years(projects)
+    known_start = start[start > 0]
+    known_end = end[(end > 0) & (end < OPEN_END_YEAR)]
+    year_min = int(known_start.min()) if len(known_start) else 2000
+    year_max = int(max(known_end.max() if len(known_end) else year_min, known_start.max() if len(known_start) else 0))
+    return Snapshot(
+        projects=projects,
+        static=static,
+        index=ProjectIndex.build(projects),
+        kpi=KpiArrays.build(projects),
+        lat=lat,
+        lon=lon,
+        size=size,
+        group=group,
+        order=order,
+        group_sorted=group[order],
+        unit_of_project=unit_of_project,
+        year_min=year_min,
+        year_max=year_max,
+        funders=sorted(projects["funder"].dropna().astype(str).unique()),
+        orgs=sorted(projects["implementing_org"].dropna().astype(str).unique()),
+        municipality_codes=sorted(projects["municipality"].dropna().astype(str).unique()),
+    )
+
+
+_lock = threading.Lock()
+_override: Snapshot | None = None
+
+
+@functools.cache
+def _snapshot_for(version: str) -> Snapshot:
+    return build_snapshot(load("projects"))
+
+
+def use_projects(projects: gpd.GeoDataFrame | None) -> Snapshot:
+    """Serve ``projects`` instead of the projects layer (None: back to the layer). Returns the snapshot."""
+    global _override
+    with _lock:
+        _override = None if projects is None else build_snapshot(projects)
+    return snapshot()
+
+
+def snapshot() -> Snapshot:
+    """The current snapshot (the ``use_projects`` frame, else the projects layer at its current version)."""
+    if _override is not None:
+        return _override
+    static = static_layers()
+    return _snapshot_for(layer_version("projects") + "|" + str(id(static)))
+
+
+# ---------------------------------------------------------------- table and CSV
+
+
+def table_frame(snap: Snapshot, rows: np.ndarray) -> pd.DataFrame:
+    """The table's columns for the given row positions (no geometry)."""
+    frame = snap.projects.iloc[rows]
+    out = pd.DataFrame(
+        {col: frame[col] for col in TABLE_COLUMNS if col in frame and col != "municipality_name"}, index=frame.index
+    )
+    out.insert(3, "municipality_name", frame["municipality"].map(lambda c: municipality_label(str(c))))
+    return out[list(TABLE_COLUMNS)]
+
+
+def table_rows(snap: Snapshot, mask: np.ndarray, limit: int) -> tuple[list[dict], int]:
+    """Rows for the grid: the ``limit`` largest commitments among ``mask`` (unknown amounts last), and the
+    number of matching rows."""
+    rows = np.flatnonzero(mask)
+    total = len(rows)
+    if total > limit:
+        amount = np.where(snap.kpi.committed_known[rows], snap.kpi.committed[rows], -1.0)
+        top = np.argpartition(-amount, limit - 1)[:limit]
+        rows = rows[top]
+    amount = np.where(snap.kpi.committed_known[rows], snap.kpi.committed[rows], -1.0)
+    rows = rows[np.argsort(-amount, kind="stable")]
+    frame = table_frame(snap, rows)
+    records = json.loads(frame.to_json(orient="records", force_ascii=False))
+    return records, total
+
+
+def provenance_lines(state: FilterState, count: int, has_sample: bool) -> list[str]:
+    """What the CSV's first lines say: the filters, the count, the sources and the sample warning."""
+    spec = LAYERS["projects"]
+    lines = [
+        f"Trust Fund Atlas export: {describe(state)}. {count} projects.",
+        f"Source: {spec.source}. Licence: {spec.license}. Each row's own sources are in the 'sources' column.",
+        "Amounts in USD; an empty amount means no source gives it (it is not zero).",
+    ]
+    if has_sample:
+        lines.append("SAMPLE DATA: rows with dataset=sample are illustrative, generated, and not real projects.")
+    return lines
+
+
+def csv_text(snap: Snapshot, state: FilterState) -> tuple[str, int]:
+    """The CSV download: provenance lines (starting with '#'), then every matching project with the table's
+    columns plus location precision and sources. Returns (text, rows)."""
+    mask = snap.mask(state)
+    rows = np.flatnonzero(mask)
+    frame = table_frame(snap, rows)
+    extra = snap.projects.iloc[rows]
+    frame["location_precision"] = extra["location_precision"].map(
+        lambda p: PRECISION_CODES.get(int(p), "") if pd.notna(p) else ""
+    )
+    frame["sources"] = extra["sources"]
+    has_sample = bool(snap.kpi.is_sample[rows].any())
+    buffer = io.StringIO()
+    for line in provenance_lines(state, len(rows), has_sample):
+        buffer.write(f"# {line}\n")
+    frame.rename(columns={**TABLE_COLUMNS, "location_precision": "Location precision", "sources": "Sources"}).to_csv(
+        buffer, index=False
+    )
+    return buffer.getvalue(), len(rows)

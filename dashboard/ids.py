@@ -1,0 +1,44 @@
+"""Every component id, as a constant (one place to find them; the benchmark reads them too)."""
+
+# Outer layout (app.py)
+NAVBAR = "navbar"
+URL = "url"
+FILTER_QUERY = "filter-query"  # dcc.Store: FilterState.to_query() of the explorer, shared by every page
+ERROR_ALERT = "error-alert"
+
+# Explorer filters: the Inputs of the main filter callback
+SECTOR = "filter-sector"
+COMMUNITY = "filter-community"
+MUNICIPALITY = "filter-municipality"
+STATUS = "filter-status"
+FUNDER = "filter-funder"
+ORG = "filter-org"
+YEARS = "filter-years"
+TEXT = "filter-text"
+DATASET = "filter-dataset"
+METRIC = "filter-metric"
+SELECTION = "filter-selection"  # dcc.Store: project ids chosen by box/lasso on the map
+CLEAR = "filter-clear"
+MAP_POINTS_KEY = "map-points-key"  # dcc.Store: which filter the map's project points were drawn for
+BASE_MAP = "base-map"
+
+# Explorer outputs
+MAP = "explorer-map"
+SENTENCE = "filter-sentence"
+KPIS = "kpi-row"
+SAMPLE_BANNER = "sample-banner"
+TRUST_FUND = "trust-fund-card"
+CHART_SECTOR = "chart-by-sector"
+CHART_MUNICIPALITY = "chart-by-municipality"
+CHART_TIME = "chart-over-time"
+CHART_COMMUNITY = "chart-by-community"
+TABLE = "project-table"
+TABLE_NOTE = "project-table-note"
+DOWNLOAD_BUTTON = "download-csv-button"
+DOWNLOAD = "download-csv"
+EMPTY_STATE = "empty-state"
+
+# Panels
+DETAIL = "detail-panel"
+DETAIL_BODY = "detail-panel-body"
+DETAIL_TITLE = "detail-panel-title"

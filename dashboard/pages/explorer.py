@@ -1,0 +1,691 @@
+"""Explorer (path "/"): the map-first view for donors and program managers.
+
+Main filter callback: ``update_explorer``. It is the one callback whose Inputs are the filter controls:
+
+    Inputs  (component id, property), all constants in ``dashboard.ids``:
+        filter-sector.value, filter-community.value, filter-municipality.value, filter-status.value,
+        filter-funder.value, filter-org.value      (lists of strings; dropdowns)
+        filter-years.value                         ([from, to]; the slider's full extent means "any year")
+        filter-text.value                          (free text over titles)
+        filter-dataset.value                       ("all" | "documented" | "sample")
+        filter-metric.value                        (choropleth metric, a key of figures.METRICS)
+        filter-selection.data                      (project ids chosen by box/lasso, or null)
+    Outputs:
+        explorer-map.figure        a dash.Patch: the 14 project traces' lat/lon (float32), marker.size (uint8)
+                                   and customdata (int32 row positions) as base64 typed arrays, the
+                                   choropleth's z, and the annotations. Polygons are never resent.
+        chart-by-sector.figure, chart-by-municipality.figure, chart-over-time.figure,
+        chart-by-community.figure  small complete figures
+        kpi-row.children, filter-sentence.children, sample-banner.children, empty-state.children
+        filter-query.data          FilterState.to_query() (+ "metric=" when not the default): the URL query
+        map-points-key.data        the filter whose points the map holds (also a State: the points are resent
+                                   only when it changes, so a metric change or a box selection sends no points)
+
+The table (``update_table``) listens to the same inputs in its own callback, so the map never waits for it.
+Other callbacks turn clicks into filter values (``apply_click``), a box/lasso selection into
+``filter-selection`` (``select_on_map``), and a click on a project, a camp or a table row into the detail
+panel (``open_detail``).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import numpy as np
+import pandas as pd
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard import components, config, figures, ids
+from dashboard.data import TABLE_COLUMNS, Snapshot, csv_text, municipality_label, snapshot, table_rows
+from geodata.filters import DATASET_CHOICES, FilterState, describe
+from geodata.kpis import site_history, trust_fund_status
+from geodata.layers import COMMUNITIES, SECTORS, STATUSES
+from geodata.municipality_registry import BY_CODE
+
+dash.register_page(__name__, path="/", name="Explorer", order=0, title="Explorer · Trust Fund Atlas")
+
+FILTER_INPUTS = [
+    Input(ids.SECTOR, "value"),
+    Input(ids.COMMUNITY, "value"),
+    Input(ids.MUNICIPALITY, "value"),
+    Input(ids.STATUS, "value"),
+    Input(ids.FUNDER, "value"),
+    Input(ids.ORG, "value"),
+    Input(ids.YEARS, "value"),
+    Input(ids.TEXT, "value"),
+    Input(ids.DATASET, "value"),
+]
+FILTER_STATES = [State(i.component_id, i.component_property) for i in FILTER_INPUTS]
+
+
+# ---------------------------------------------------------------- pure helpers (tested as plain functions)
+
+
+def state_from_controls(
+    snap: Snapshot, sectors, communities, municipalities, statuses, funders, orgs, years, text, dataset, selection=None
+) -> FilterState:
+    """The FilterState the controls describe. The year slider at its full extent means no year filter."""
+    year_from = year_to = None
+    if years and len(years) == 2:
+        year_from = int(years[0]) if int(years[0]) > snap.year_min else None
+        year_to = int(years[1]) if int(years[1]) < snap.year_max else None
+    return FilterState(
+        sectors=tuple(v for v in (sectors or []) if v in SECTORS),
+        communities=tuple(v for v in (communities or []) if v in COMMUNITIES),
+        municipalities=tuple(v for v in (municipalities or []) if v in BY_CODE),
+        statuses=tuple(statuses or ()),
+        funders=tuple(funders or ()),
+        orgs=tuple(orgs or ()),
+        year_from=year_from,
+        year_to=year_to,
+        text=(text or "").strip(),
+        dataset=dataset if dataset in DATASET_CHOICES else "all",
+        ids=tuple(selection or ()),
+    )
+
+
+def controls_from_state(snap: Snapshot, state: FilterState) -> dict:
+    """Control values for a state (the inverse of ``state_from_controls``)."""
+    return {
+        "sectors": list(state.sectors),
+        "communities": list(state.communities),
+        "municipalities": list(state.municipalities),
+        "statuses": list(state.statuses),
+        "funders": list(state.funders),
+        "orgs": list(state.orgs),
+        "years": [
+            state.year_from if state.year_from is not None else snap.year_min,
+            state.year_to if state.year_to is not None else snap.year_max,
+        ],
+        "text": state.text,
+        "dataset": state.dataset,
+        "selection": list(state.ids) or None,
+    }
+
+
+def page_query(state: FilterState, metric: str) -> str:
+    """The URL query of the explorer: the shared FilterState query, plus the metric when not the default."""
+    query = state.to_query()
+    if metric != figures.DEFAULT_METRIC:
+        query = "&".join(q for q in (query, urlencode({"metric": metric})) if q)
+    return query
+
+
+def toggle_municipalities(current: list[str] | None, clicked: list[str]) -> list[str]:
+    """Clicking a polygon filters to its municipalities; clicking it again (same selection) clears."""
+    return [] if sorted(current or []) == sorted(clicked) else list(clicked)
+
+
+def unit_municipalities(snap: Snapshot, unit: str) -> list[str]:
+    m = snap.static.municipalities
+    return sorted(m.loc[m["boundary_unit"] == unit, "code"].astype(str))
+
+
+# ---------------------------------------------------------------- layout
+
+
+def _label(text: str, target: str) -> html.Label:
+    return html.Label(text, htmlFor=target, className="filter-label")
+
+
+def _dropdown(component_id: str, label: str, options, value, placeholder: str) -> html.Div:
+    return html.Div(
+        [
+            _label(label, component_id),
+            dcc.Dropdown(id=component_id, options=options, value=value, multi=True, placeholder=placeholder),
+        ],
+        className="filter-group",
+    )
+
+
+def _year_marks(lo: int, hi: int) -> dict:
+    step = 4 if hi - lo > 12 else 2
+    marks = {y: str(y) for y in range(lo, hi + 1, step)}
+    marks[hi] = str(hi)
+    return marks
+
+
+def filter_panel(snap: Snapshot, values: dict) -> html.Div:
+    municipalities = sorted(BY_CODE, key=lambda c: BY_CODE[c].name_en)
+    with_projects = set(snap.municipality_codes)
+    muni_options = [
+        {"label": municipality_label(c) + ("" if c in with_projects else " — no projects"), "value": c}
+        for c in municipalities
+    ]
+    return html.Div(
+        [
+            html.H2("Filters", className="h5 mb-2"),
+            html.Div(
+                [
+                    _label("Dataset", ids.DATASET),
+                    dbc.RadioItems(
+                        id=ids.DATASET,
+                        options=[
+                            {"label": "Both", "value": "all"},
+                            {"label": "Documented", "value": "documented"},
+                            {"label": "Sample portfolio", "value": "sample"},
+                        ],
+                        value=values["dataset"],
+                        inline=True,
+                        className="dataset-radio",
+                    ),
+                ],
+                className="filter-group",
+            ),
+            _dropdown(
+                ids.SECTOR,
+                "Sector",
+                [{"label": s.capitalize(), "value": s} for s in SECTORS],
+                values["sectors"],
+                "Any sector",
+            ),
+            _dropdown(ids.COMMUNITY, "Target community", list(COMMUNITIES), values["communities"], "Any community"),
+            _dropdown(ids.MUNICIPALITY, "Municipality", muni_options, values["municipalities"], "Any municipality"),
+            _dropdown(ids.STATUS, "Status", [s for s in STATUSES], values["statuses"], "Any status"),
+            _dropdown(ids.FUNDER, "Funder", snap.funders, values["funders"], "Any funder"),
+            _dropdown(ids.ORG, "Implementing organisation", snap.orgs, values["orgs"], "Any organisation"),
+            html.Div(
+                [
+                    _label("Active in years", ids.YEARS),
+                    dcc.RangeSlider(
+                        id=ids.YEARS,
+                        min=snap.year_min,
+                        max=snap.year_max,
+                        step=1,
+                        value=values["years"],
+                        marks=_year_marks(snap.year_min, snap.year_max),
+                        allowCross=False,
+                        tooltip={"placement": "bottom", "always_visible": False},
+                    ),
+                ],
+                className="filter-group",
+            ),
+            html.Div(
+                [
+                    _label("Search titles", ids.TEXT),
+                    dcc.Input(
+                        id=ids.TEXT,
+                        type="search",
+                        value=values["text"],
+                        debounce=0.4,
+                        placeholder="e.g. health, water, Osterode",
+                        className="form-control",
+                    ),
+                ],
+                className="filter-group",
+            ),
+            dbc.Button(
+                "Clear filters", id=ids.CLEAR, color="secondary", outline=True, className="w-100 mt-2", n_clicks=0
+            ),
+            dcc.Store(id=ids.SELECTION, data=values["selection"]),
+            dcc.Store(id=ids.MAP_POINTS_KEY, data=None),
+        ],
+        className="filter-panel",
+        role="search",
+        **{"aria-label": "Filters"},
+    )
+
+
+def _chart(component_id: str, figure) -> dbc.Col:
+    return dbc.Col(
+        html.Div(
+            dcc.Graph(id=component_id, figure=figure, config={"displayModeBar": False, "responsive": True}),
+            className="chart-card",
+        ),
+        lg=6,
+    )
+
+
+def layout(metric: str | None = None, **query) -> html.Div:
+    """The explorer for the URL's query (Dash pages passes the query parameters)."""
+    snap = snapshot()
+    state = FilterState.from_query(query)
+    metric = metric if metric in figures.METRICS else figures.DEFAULT_METRIC
+    values = controls_from_state(snap, state)
+    mask = snap.mask(state)
+    charts = figures.chart_figures(snap, mask)
+    grid_columns = [
+        {"field": "title", "headerName": TABLE_COLUMNS["title"], "flex": 3, "minWidth": 260, "tooltipField": "title"},
+        {"field": "sector", "headerName": "Sector", "flex": 1.2, "minWidth": 130},
+        {"field": "municipality_name", "headerName": "Municipality", "flex": 1.6, "minWidth": 170},
+        {"field": "status", "headerName": "Status", "width": 110},
+        {"field": "funder", "headerName": "Funder", "flex": 1.2, "minWidth": 140},
+        {"field": "implementing_org", "headerName": "Implementing organisation", "flex": 1.4, "minWidth": 160},
+        {
+            "field": "committed_usd",
+            "headerName": "Committed (USD)",
+            "type": "numericColumn",
+            "width": 150,
+            "valueFormatter": {"function": "params.value == null ? '—' : d3.format(',.0f')(params.value)"},
+        },
+        {
+            "field": "disbursed_usd",
+            "headerName": "Disbursed (USD)",
+            "type": "numericColumn",
+            "width": 150,
+            "valueFormatter": {"function": "params.value == null ? '—' : d3.format(',.0f')(params.value)"},
+        },
+        {"field": "start_date", "headerName": "Start", "width": 115},
+        {"field": "end_date", "headerName": "End", "width": 115},
+        {
+            "field": "dataset",
+            "headerName": "Dataset",
+            "width": 120,
+            "cellClassRules": {"cell-sample": "params.value == 'sample'"},
+        },
+    ]
+    return html.Div(
+        [
+            dbc.Row(
+                [
+                    dbc.Col(filter_panel(snap, values), lg=3, className="sidebar-col"),
+                    dbc.Col(
+                        [
+                            html.Div(id=ids.SENTENCE, children=components.filter_sentence(describe(state))),
+                            html.Div(
+                                id=ids.SAMPLE_BANNER,
+                                role="status",
+                                children=components.sample_banner(int(np.count_nonzero(snap.kpi.is_sample & mask))),
+                            ),
+                            html.Div(
+                                id=ids.EMPTY_STATE, role="status", children=components.empty_state(int(mask.sum()))
+                            ),
+                            html.Div(id=ids.KPIS, children=components.kpi_cards(snap.kpi.kpis(mask))),
+                            html.Div(
+                                components.trust_fund_card(trust_fund_status(snap.static.trust_fund)), id=ids.TRUST_FUND
+                            ),
+                            html.Div(
+                                [
+                                    html.Div(
+                                        [
+                                            html.Div(
+                                                [
+                                                    _label("Shade municipalities by", ids.METRIC),
+                                                    dcc.Dropdown(
+                                                        id=ids.METRIC,
+                                                        options=[
+                                                            {"label": f"{lbl} ({unit})", "value": k}
+                                                            for k, (lbl, unit) in figures.METRICS.items()
+                                                        ],
+                                                        value=metric,
+                                                        clearable=False,
+                                                        searchable=False,
+                                                        className="metric-dropdown",
+                                                    ),
+                                                ],
+                                                className="map-control",
+                                            ),
+                                            dbc.Switch(
+                                                id=ids.BASE_MAP,
+                                                label="OpenStreetMap base map (online)",
+                                                value=False,
+                                                className="map-control mb-0",
+                                            ),
+                                            html.Span(
+                                                "Click a municipality to filter · box/lasso select from the "
+                                                "toolbar · click a point for details",
+                                                className="map-hint",
+                                            ),
+                                        ],
+                                        className="map-toolbar",
+                                    ),
+                                    dcc.Graph(
+                                        id=ids.MAP,
+                                        figure=figures.map_figure(snap, None, metric),
+                                        config={
+                                            "scrollZoom": True,
+                                            "displaylogo": False,
+                                            "responsive": True,
+                                            "modeBarButtonsToRemove": ["toImage"],
+                                        },
+                                        className="explorer-map",
+                                    ),
+                                    html.P(figures.DESIGNATION, className="designation"),
+                                ],
+                                className="map-card",
+                            ),
+                            dbc.Row(
+                                [
+                                    _chart(ids.CHART_SECTOR, charts["by_sector"]),
+                                    _chart(ids.CHART_MUNICIPALITY, charts["by_municipality"]),
+                                    _chart(ids.CHART_TIME, charts["over_time"]),
+                                    _chart(ids.CHART_COMMUNITY, charts["by_community"]),
+                                ],
+                                className="g-2 charts-row",
+                            ),
+                            html.Div(
+                                [
+                                    html.Div(
+                                        [
+                                            html.H2("Projects", className="h5 mb-0"),
+                                            html.Span(id=ids.TABLE_NOTE, className="table-note"),
+                                            dbc.Button(
+                                                "Download CSV",
+                                                id=ids.DOWNLOAD_BUTTON,
+                                                color="primary",
+                                                size="sm",
+                                                n_clicks=0,
+                                                className="ms-auto",
+                                            ),
+                                            dcc.Download(id=ids.DOWNLOAD),
+                                        ],
+                                        className="d-flex align-items-center gap-3 mb-2 flex-wrap",
+                                    ),
+                                    dag.AgGrid(
+                                        id=ids.TABLE,
+                                        columnDefs=grid_columns,
+                                        rowData=[],
+                                        defaultColDef={"sortable": True, "resizable": True},
+                                        getRowId="params.data.project_id",
+                                        dashGridOptions={
+                                            "rowSelection": {
+                                                "mode": "singleRow",
+                                                "checkboxes": False,
+                                                "enableClickSelection": True,
+                                            },
+                                            "tooltipShowDelay": 300,
+                                            "animateRows": False,
+                                        },
+                                        className="ag-theme-alpine",
+                                        style={"height": "420px", "width": "100%"},
+                                    ),
+                                ],
+                                className="table-card",
+                            ),
+                        ],
+                        lg=9,
+                        className="main-col",
+                    ),
+                ],
+                className="g-3",
+            ),
+            dbc.Offcanvas(
+                html.Div(id=ids.DETAIL_BODY),
+                id=ids.DETAIL,
+                title=html.Span(id=ids.DETAIL_TITLE),
+                placement="end",
+                is_open=False,
+                scrollable=True,
+                className="detail-panel",
+            ),
+        ],
+        className="explorer",
+    )
+
+
+# ---------------------------------------------------------------- the main filter callback
+
+
+def _map_patch(snap: Snapshot, mask: np.ndarray, metric: str, points: bool, has_sample: bool) -> dash.Patch:
+    patch = dash.Patch()
+    z = figures.choropleth_z(snap, mask, metric)
+    patch["data"][figures.TRACE["choropleth"]]["z"] = figures.typed(z)
+    patch["data"][figures.TRACE["choropleth"]]["hovertemplate"] = figures.metric_hovertemplate(metric)
+    patch["data"][figures.TRACE["choropleth"]]["colorbar"]["title"]["text"] = figures.colorbar_title(metric)
+    patch["data"][figures.TRACE["choropleth"]]["customdata"] = (
+        list(snap.static.unit_rae_note) if metric == "usd_per_rae_resident" else [""] * len(snap.static.units)
+    )
+    if points:
+        for i, arrays in enumerate(figures.project_trace_arrays(snap, mask)):
+            trace = patch["data"][figures.PROJECT_TRACE_START + i]
+            trace["lat"] = figures.typed(arrays["lat"])
+            trace["lon"] = figures.typed(arrays["lon"])
+            trace["marker"]["size"] = figures.typed(arrays["size"])
+            trace["customdata"] = figures.typed(arrays["customdata"])
+    patch["layout"]["annotations"] = figures.map_annotations(has_sample, not mask.any())
+    return patch
+
+
+@callback(
+    Output(ids.MAP, "figure"),
+    Output(ids.CHART_SECTOR, "figure"),
+    Output(ids.CHART_MUNICIPALITY, "figure"),
+    Output(ids.CHART_TIME, "figure"),
+    Output(ids.CHART_COMMUNITY, "figure"),
+    Output(ids.KPIS, "children"),
+    Output(ids.SENTENCE, "children"),
+    Output(ids.SAMPLE_BANNER, "children"),
+    Output(ids.EMPTY_STATE, "children"),
+    Output(ids.FILTER_QUERY, "data"),
+    Output(ids.MAP_POINTS_KEY, "data"),
+    *FILTER_INPUTS,
+    Input(ids.METRIC, "value"),
+    Input(ids.SELECTION, "data"),
+    State(ids.MAP_POINTS_KEY, "data"),
+)
+def update_explorer(
+    sectors,
+    communities,
+    municipalities,
+    statuses,
+    funders,
+    orgs,
+    years,
+    text,
+    dataset,
+    metric,
+    selection,
+    drawn_key=None,
+):
+    """Filter once, then patch the map's project traces and rebuild the small pieces (see module docstring)."""
+    snap = snapshot()
+    metric = metric if metric in figures.METRICS else figures.DEFAULT_METRIC
+    state = state_from_controls(
+        snap, sectors, communities, municipalities, statuses, funders, orgs, years, text, dataset, selection
+    )
+    map_mask = snap.mask(state.with_(ids=()))  # the map keeps every filtered point; a selection narrows the rest
+    mask = map_mask & snap.index.ids.isin(state.ids) if state.ids else map_mask
+    count_sample = int(np.count_nonzero(snap.kpi.is_sample & mask))
+    points_key = state.with_(ids=()).to_query() or "all"
+    points = points_key != drawn_key  # resend points only when the map's filter changed
+    charts = figures.chart_figures(snap, mask)
+    return (
+        _map_patch(snap, map_mask, metric, points, bool(np.count_nonzero(snap.kpi.is_sample & map_mask))),
+        charts["by_sector"],
+        charts["by_municipality"],
+        charts["over_time"],
+        charts["by_community"],
+        components.kpi_cards(snap.kpi.kpis(mask)),
+        components.filter_sentence(describe(state)),
+        components.sample_banner(count_sample),
+        components.empty_state(int(np.count_nonzero(mask))),
+        page_query(state, metric),
+        points_key,
+    )
+
+
+@callback(
+    Output(ids.TABLE, "rowData"),
+    Output(ids.TABLE_NOTE, "children"),
+    *FILTER_INPUTS,
+    Input(ids.SELECTION, "data"),
+)
+def update_table(sectors, communities, municipalities, statuses, funders, orgs, years, text, dataset, selection):
+    """The table: the largest commitments among the matching projects (at most config.TABLE_ROW_LIMIT)."""
+    snap = snapshot()
+    state = state_from_controls(
+        snap, sectors, communities, municipalities, statuses, funders, orgs, years, text, dataset, selection
+    )
+    rows, total = table_rows(snap, snap.mask(state), config.TABLE_ROW_LIMIT)
+    note = (
+        f"{total:,} matching"
+        if total <= len(rows)
+        else f"showing the {len(rows):,} largest of {total:,} matching; the CSV has all"
+    )
+    return rows, note
+
+
+# ---------------------------------------------------------------- clicks and selections -> filters
+
+
+@callback(
+    Output(ids.SECTOR, "value"),
+    Output(ids.COMMUNITY, "value"),
+    Output(ids.MUNICIPALITY, "value"),
+    Output(ids.STATUS, "value"),
+    Output(ids.FUNDER, "value"),
+    Output(ids.ORG, "value"),
+    Output(ids.YEARS, "value"),
+    Output(ids.TEXT, "value"),
+    Output(ids.DATASET, "value"),
+    Output(ids.SELECTION, "data", allow_duplicate=True),
+    Input(ids.CLEAR, "n_clicks"),
+    Input(ids.MAP, "clickData"),
+    Input(ids.CHART_SECTOR, "clickData"),
+    Input(ids.CHART_MUNICIPALITY, "clickData"),
+    Input(ids.CHART_TIME, "clickData"),
+    Input(ids.CHART_COMMUNITY, "clickData"),
+    State(ids.MUNICIPALITY, "value"),
+    prevent_initial_call=True,
+)
+def apply_click(_clear, map_click, sector_click, muni_click, time_click, community_click, current_munis):
+    """Clear filters; a polygon click toggles its municipalities; a bar or year click filters to it."""
+    snap = snapshot()
+    keep = [no_update] * 10
+    trigger = ctx.triggered_id
+    if trigger == ids.CLEAR:
+        v = controls_from_state(snap, FilterState())
+        return (
+            v["sectors"],
+            v["communities"],
+            v["municipalities"],
+            v["statuses"],
+            v["funders"],
+            v["orgs"],
+            v["years"],
+            v["text"],
+            v["dataset"],
+            None,
+        )
+    if trigger == ids.MAP:
+        point = (map_click or {}).get("points", [{}])[0]
+        if point.get("curveNumber") != figures.TRACE["choropleth"] or not point.get("location"):
+            raise PreventUpdate
+        keep[2] = toggle_municipalities(current_munis, unit_municipalities(snap, point["location"]))
+        return tuple(keep)
+    click = {
+        ids.CHART_SECTOR: sector_click,
+        ids.CHART_MUNICIPALITY: muni_click,
+        ids.CHART_TIME: time_click,
+        ids.CHART_COMMUNITY: community_click,
+    }.get(trigger)
+    point = (click or {}).get("points", [{}])[0]
+    if trigger == ids.CHART_TIME and point.get("x") is not None:
+        keep[6] = [int(point["x"]), int(point["x"])]
+    elif point.get("customdata") is not None:
+        slot = {ids.CHART_SECTOR: 0, ids.CHART_MUNICIPALITY: 2, ids.CHART_COMMUNITY: 1}[trigger]
+        keep[slot] = [point["customdata"]]
+    else:
+        raise PreventUpdate
+    return tuple(keep)
+
+
+def selected_ids(snap: Snapshot, selected: dict | None) -> list[str] | None:
+    """Project ids in a box/lasso selection (points of the project traces only); None when nothing is selected."""
+    if not selected or not selected.get("points"):
+        return None
+    first, last = figures.PROJECT_TRACE_START, figures.PROJECT_TRACE_START + len(SECTORS) * 2
+    rows = [
+        int(p["customdata"])
+        for p in selected["points"]
+        if first <= p.get("curveNumber", -1) < last and p.get("customdata") is not None
+    ]
+    rows = [r for r in rows if 0 <= r < snap.n]
+    return [str(x) for x in snap.projects["project_id"].iloc[rows]] or None
+
+
+@callback(
+    Output(ids.SELECTION, "data"),
+    Input(ids.MAP, "selectedData"),
+    prevent_initial_call=True,
+)
+def select_on_map(selected):
+    """A box or lasso selection on the map narrows the table, KPIs and charts to the selected projects."""
+    return selected_ids(snapshot(), selected)
+
+
+# ---------------------------------------------------------------- detail panel
+
+
+def project_panel(snap: Snapshot, row: int) -> tuple[str, list]:
+    record = snap.projects.drop(columns="geometry").iloc[row].to_dict()
+    title = str(record["title"]) + (" (SAMPLE)" if record.get("is_sample") else "")
+    return title, components.project_detail(record, municipality_label(str(record["municipality"])))
+
+
+def camp_panel(snap: Snapshot, site_id: str) -> tuple[str, list]:
+    history = site_history(snap.static.camps, snap.static.hazards, site_id)
+    return history["name_en"], components.camp_detail(history, figures.camp_timeline_figure(history))
+
+
+def _highlight(snap: Snapshot, row: int | None) -> dash.Patch:
+    patch = dash.Patch()
+    trace = patch["data"][figures.TRACE["highlight"]]
+    trace["lat"] = [] if row is None else [float(snap.lat[row])]
+    trace["lon"] = [] if row is None else [float(snap.lon[row])]
+    return patch
+
+
+@callback(
+    Output(ids.DETAIL, "is_open"),
+    Output(ids.DETAIL_TITLE, "children"),
+    Output(ids.DETAIL_BODY, "children"),
+    Output(ids.MAP, "figure", allow_duplicate=True),
+    Input(ids.MAP, "clickData"),
+    Input(ids.TABLE, "cellClicked"),
+    prevent_initial_call=True,
+)
+def open_detail(map_click, cell):
+    """A project (map point or table row) opens its details and is ringed on the map; a camp opens its history."""
+    snap = snapshot()
+    if ctx.triggered_id == ids.TABLE:
+        project_id = (cell or {}).get("rowId")
+        rows = np.flatnonzero(snap.index.ids == project_id) if project_id else []
+        if len(rows) == 0:
+            raise PreventUpdate
+        row = int(rows[0])
+        return (True, *project_panel(snap, row), _highlight(snap, row))
+    point = (map_click or {}).get("points", [{}])[0]
+    curve = point.get("curveNumber")
+    if curve == figures.TRACE["camp_fill"]:
+        return (True, *camp_panel(snap, str(point["customdata"])), _highlight(snap, None))
+    first = figures.PROJECT_TRACE_START
+    if curve is not None and first <= curve < first + len(SECTORS) * 2 and point.get("customdata") is not None:
+        row = int(point["customdata"])
+        if 0 <= row < snap.n:
+            return (True, *project_panel(snap, row), _highlight(snap, row))
+    raise PreventUpdate
+
+
+@callback(
+    Output(ids.MAP, "figure", allow_duplicate=True),
+    Input(ids.BASE_MAP, "value"),
+    prevent_initial_call=True,
+)
+def switch_base_map(online):
+    """Switch between the offline white background and OpenStreetMap tiles (which need internet)."""
+    patch = dash.Patch()
+    patch["layout"]["map"]["style"] = "open-street-map" if online else "white-bg"
+    return patch
+
+
+@callback(
+    Output(ids.DOWNLOAD, "data"),
+    Input(ids.DOWNLOAD_BUTTON, "n_clicks"),
+    *FILTER_STATES,
+    State(ids.SELECTION, "data"),
+    prevent_initial_call=True,
+)
+def download_csv(_n, sectors, communities, municipalities, statuses, funders, orgs, years, text, dataset, selection):
+    """Every project that matches (what the table shows, without its row limit), with a provenance header."""
+    snap = snapshot()
+    state = state_from_controls(
+        snap, sectors, communities, municipalities, statuses, funders, orgs, years, text, dataset, selection
+    )
+    content, _ = csv_text(snap, state)
+    stamp = pd.Timestamp.now().strftime("%Y%m%d-%H%M")
+    return {"content": content, "filename": f"trust-fund-atlas-projects-{stamp}.csv", "type": "text/csv"}

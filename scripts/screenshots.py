@@ -1,0 +1,128 @@
+"""Save screenshots of the explorer's main views to docs/ (real headless Chromium, offline map).
+
+    .venv/bin/python scripts/screenshots.py [--out docs] [--width 1280] [--height 800]
+
+Views: the default explorer, a filtered view (health projects in the Mitrovica polygon), the sample
+portfolio, and a camp's history panel. Needs Debian's chromium and chromedriver.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+VIEWS = {
+    "explorer-default.png": "/",
+    "explorer-filtered.png": "/?sector=health&municipality=north-mitrovica&municipality=south-mitrovica",
+    "explorer-sample.png": "/?dataset=sample&metric=projects",
+    "explorer-documented.png": "/?dataset=documented",
+}
+
+
+def serve(app, port: int):
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", port, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server
+
+
+def browser(width: int, height: int):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--enable-unsafe-swiftshader",
+        "--hide-scrollbars",
+        f"--window-size={width},{height}",
+    ):
+        options.add_argument(flag)
+    return webdriver.Chrome(options=options)
+
+
+def wait_for_map(driver, timeout: float = 30.0) -> None:
+    """Wait until the map's project traces hold points (the first filter response has arrived)."""
+    script = """
+    const gd = document.querySelector('#explorer-map .js-plotly-plot');
+    if (!gd || !gd._fullData) return -1;
+    let n = 0;
+    for (const t of gd._fullData) { if (t.meta && t.meta.sector && t.lat) n += t.lat.length; }
+    return n;
+    """
+    end = time.time() + timeout
+    while time.time() < end:
+        if (driver.execute_script(script) or -1) > 0 and not driver.find_elements(
+            "css selector", "[data-dash-is-loading]"
+        ):
+            time.sleep(1.5)  # let MapLibre finish painting
+            return
+        time.sleep(0.25)
+    raise TimeoutError("the map did not draw its points")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "docs"))
+    parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument("--height", type=int, default=800)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args(argv)
+    from dashboard.app import create_app
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    server = serve(create_app(), args.port)
+    driver = browser(args.width, args.height)
+    try:
+        for name, path in VIEWS.items():
+            driver.get(f"http://127.0.0.1:{args.port}{path}")
+            wait_for_map(driver)
+            driver.save_screenshot(str(out / name))
+            print(out / name)
+        # A camp's history: click the Osterode symbol through plotly's own click event.
+        driver.get(f"http://127.0.0.1:{args.port}/")
+        wait_for_map(driver)
+        driver.execute_script("""
+            const gd = document.querySelector('#explorer-map .js-plotly-plot');
+            const i = gd._fullData.findIndex(t => t.name === 'camp fill');
+            const k = Array.from(gd._fullData[i].customdata).indexOf('osterode');
+            gd.emit('plotly_click', {points: [{curveNumber: i, pointNumber: k, pointIndex: k,
+                                               customdata: 'osterode', data: gd.data[i], fullData: gd._fullData[i]}]});
+        """)
+        time.sleep(2.5)
+        driver.save_screenshot(str(out / "explorer-camp-history.png"))
+        print(out / "explorer-camp-history.png")
+        # Full page of the default view (charts and table below the map).
+        driver.set_window_size(args.width, 2200)
+        driver.get(f"http://127.0.0.1:{args.port}/")
+        wait_for_map(driver)
+        driver.save_screenshot(str(out / "explorer-full-page.png"))
+        print(out / "explorer-full-page.png")
+        logs = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+        for entry in logs:
+            print("console:", entry["message"], file=sys.stderr)
+    finally:
+        driver.quit()
+        server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
