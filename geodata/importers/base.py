@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata.importers import hxl
-from geodata.importers.mapping import is_blank, looks_personal, map_columns
+from geodata.importers.mapping import is_blank, looks_personal, map_columns, map_header
 from geodata.validate import LayerError, Problem
 
 #: Largest file accepted (an upload or a CLI import).
@@ -70,6 +70,21 @@ def check_zip(file: str, archive: zipfile.ZipFile) -> None:
 
 
 _COMMENT = re.compile(r"^#\s")
+#: How far down a title block may push the header.
+HEADER_SEARCH_ROWS = 20
+
+
+def _header_row(rows: list[list[object]], start: int) -> int:
+    """The row with the most recognised column names among the first rows (titles above a table are common);
+    the first non-blank row when none is recognised."""
+    best, best_hits = start, 0
+    for i in range(start, min(start + HEADER_SEARCH_ROWS, len(rows))):
+        if hxl.is_tag_row(rows[i]):
+            break
+        hits = len({f for c in rows[i] if not is_blank(c) and (f := map_header(c))})
+        if hits > best_hits:
+            best, best_hits = i, hits
+    return best
 
 
 def table_from_rows(file: str, rows: list[list[object]], numbers: list[int], fmt: str, row_label: str) -> RawTable:
@@ -83,6 +98,7 @@ def table_from_rows(file: str, rows: list[list[object]], numbers: list[int], fmt
         start += 1
     if start >= len(rows):
         raise file_error(file, "has no header row and no data")
+    start = _header_row(rows, start)
     tag_row = next((i for i in range(start, min(start + 25, len(rows))) if hxl.is_tag_row(rows[i])), None)
     problems: list[Problem] = []
     warnings: list[Problem] = []

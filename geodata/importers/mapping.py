@@ -107,6 +107,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "crs": ("crs", "epsg", "srs", "coordinate_system", "spatial_reference"),
 }
 
+#: A shapefile (DBF) keeps 10 characters of a column name: our own names, cut short, still map.
+for _field, _short in (
+    ("target_communities", "target_com"),
+    ("municipality", "municipali"),
+    ("location_precision", "location_p"),
+    ("location_uncertainty_m", "location_u"),
+    ("location_note", "location_n"),
+    ("implementing_org", "implementi"),
+    ("households_reached", "households"),
+    ("source_note", "source_not"),
+):
+    ALIASES[_field] = (*ALIASES[_field], _short)
+
 #: Column names that look like personal data: never imported, and the report says so.
 PERSONAL_COLUMNS = frozenset(
     {

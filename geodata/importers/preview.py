@@ -414,6 +414,10 @@ def build_preview(
     frame["lat"] = [g.y if g is not None and not g.is_empty else np.nan for g in frame.geometry]
     frame["lon"] = [g.x if g is not None and not g.is_empty else np.nan for g in frame.geometry]
     problems = _dedupe(_drop_derived(problems, set(table.mapping.values())))
+    misplaced = {p.row for p in problems if p.field == "geometry"}
+    problems = [  # a row that cannot be placed cannot name its municipality from the map either: say it once
+        p for p in problems if not (p.row in misplaced and p.field == "municipality" and "required" in p.why)
+    ]
     for name in PROJECTS.required - {"is_sample", "dataset", "sources", "location_precision"}:
         if name not in table.mapping.values() and n and not (name == "municipality" and table.geometry is not None):
             warnings.append(Problem(file_name, None, name, None, "no column for this required field"))
