@@ -31,7 +31,8 @@ def decode(data: bytes, file: str) -> tuple[str, str, list[Problem]]:
             return data.decode("utf-16"), "UTF-16", []
         except UnicodeDecodeError:
             raise file_error(file, "starts with a UTF-16 mark but is not valid UTF-16") from None
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    if head.count(b"\x00") > max(2, len(head) // 100):  # binary; a stray NUL in a cell is reported on its row
         raise file_error(file, "is not a text file (it contains NUL bytes); save it as CSV (UTF-8)")
     try:
         return data.decode("utf-8-sig"), "UTF-8", []

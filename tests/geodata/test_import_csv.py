@@ -219,7 +219,7 @@ def test_amounts_without_currency_are_kept_without_usd_and_warned():
     ("data", "why"),
     [
         (b"", "is empty"),
-        (b"\x00\x01\x02binary\x00", "not a text file"),
+        (b"\x00\x01\x02binary\x00\x00\x00\x00", "not a text file"),
         (b"\n\n\n", "no header"),
         (b"just,some,words\nno,known,columns\n", "no column is recognised"),
     ],
