@@ -1,0 +1,272 @@
+"""Briefing (path "/briefing"): the current view, presented full screen and exported.
+
+The page takes the explorer's URL query (``FilterState.from_query``), so "Present" in the explorer opens the
+same selection. No filter controls: a stack of full-screen panels (title and key figures, map, three charts,
+the Trust Fund, sources), stepped with the arrow keys or Page Up/Down (``assets/briefing.js``) and printed
+one panel per landscape page, A4 or Letter (``assets/briefing.css``). Everything shown comes from
+``dashboard.exports.content.build_briefing``, the same function the slides and images use.
+
+Exports run as Dash background callbacks with a ``DiskcacheManager``: each job runs in its own process (one
+warm Chromium for all its images), reports progress to a progress bar, and never holds a web worker, so
+other users' callbacks are not blocked. The job queue lives on disk (``$TFA_JOBS_DIR``, else a directory
+under the system temp dir), so it works the same under several gunicorn workers.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import tempfile
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+import diskcache
+import plotly.graph_objects as go
+from dash import DiskcacheManager, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboard.export import export_bytes
+from dashboard.exports import ExportError
+from dashboard.exports import content as C
+from geodata.filters import FilterState
+
+dash.register_page(__name__, path="/briefing", name="Briefing", order=90, title="Briefing · Trust Fund Atlas")
+
+# Component ids of this page (kept here: only this page and its tests use them).
+ROOT = "briefing-root"
+QUERY = "briefing-query"
+COUNTER = "briefing-counter"
+PREV = "briefing-prev"
+NEXT = "briefing-next"
+FULLSCREEN = "briefing-fullscreen"
+EXPORT_PPTX = "briefing-export-pptx"
+EXPORT_PDF = "briefing-export-pdf"
+EXPORT_PNG = "briefing-export-png"
+EXPORT_SVG = "briefing-export-svg"
+EXPORT_PROGRESS = "briefing-export-progress"
+EXPORT_STATUS = "briefing-export-status"
+DOWNLOAD = "briefing-download"
+EXPORT_BUTTONS = {EXPORT_PPTX: "pptx", EXPORT_PDF: "pdf", EXPORT_PNG: "png", EXPORT_SVG: "svg"}
+PANEL_CLASS = "briefing-panel"
+
+
+def _jobs_dir() -> Path:
+    path = Path(os.environ.get("TFA_JOBS_DIR") or Path(tempfile.gettempdir()) / "trust-fund-atlas-jobs")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+#: Background export jobs: results expire after an hour.
+JOBS = DiskcacheManager(diskcache.Cache(str(_jobs_dir())), cache_by=None, expire=3600)
+
+
+def _graph(fig: go.Figure, name: str, height: str, designation: str) -> dcc.Graph:
+    """A figure sized by the panel (not by its screen height), with presentation-size type. The panel
+    carries the designation footnote, so a copy drawn on the figure itself is left out."""
+    shown = go.Figure(copy.deepcopy(fig.to_dict()))
+    shown.update_layout(height=None, autosize=True, title=None, font={"size": 18})
+    shown.layout.annotations = [a for a in shown.layout.annotations if a.text != designation]
+    return dcc.Graph(
+        id=f"briefing-graph-{name}",
+        figure=shown,
+        config={"displayModeBar": False, "responsive": True},
+        className="briefing-graph",
+        style={"height": height},
+    )
+
+
+def _panel(key: str, heading: str, body: list, designation: str, caption: str = "") -> html.Section:
+    return html.Section(
+        [
+            html.H2(heading, className="briefing-heading"),
+            html.Div(body, className="briefing-body"),
+            html.P(caption, className="briefing-caption") if caption else None,
+            html.P(designation, className="briefing-designation"),
+        ],
+        className=PANEL_CLASS,
+        id=f"briefing-panel-{key}",
+        tabIndex="-1",
+        **{"aria-label": heading, "data-panel": key},
+    )
+
+
+def _kpis(briefing: C.Briefing) -> html.Div:
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Div(k.value, className="briefing-kpi-value"),
+                    html.Div(k.label, className="briefing-kpi-label"),
+                    html.Div(k.note, className="briefing-kpi-note"),
+                ],
+                className="briefing-kpi",
+            )
+            for k in briefing.kpis
+        ],
+        className="briefing-kpis",
+    )
+
+
+def _sample_mark(briefing: C.Briefing) -> html.Div | None:
+    if not briefing.includes_sample:
+        return None
+    return html.Div(
+        [html.Strong("SAMPLE DATA"), html.Span(" " + briefing.sample_warning.removeprefix("SAMPLE DATA: "))],
+        className="briefing-sample",
+        role="note",
+    )
+
+
+def _link(url: str) -> html.A:
+    host = url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
+    return html.A(host, href=url, target="_blank", rel="noopener noreferrer")
+
+
+def _toolbar(briefing: C.Briefing, total: int) -> html.Div:
+    exit_href = "/" + (f"?{briefing.query}" if briefing.query else "")
+    button = {"color": "light", "outline": True, "size": "sm", "className": "briefing-tool"}
+    return html.Div(
+        [
+            html.A("← Explorer", href=exit_href, className="briefing-exit briefing-tool btn btn-sm btn-outline-light"),
+            dbc.Button("‹", id=PREV, title="Previous panel (← or Page Up)", **button),
+            html.Span(f"1 / {total}", id=COUNTER, className="briefing-counter", **{"aria-live": "polite"}),
+            dbc.Button("›", id=NEXT, title="Next panel (→ or Page Down)", **button),
+            dbc.Button("Full screen", id=FULLSCREEN, title="Full screen (F)", **button),
+            html.Span("Export:", className="briefing-export-label"),
+            dbc.Button("Slides (PPTX)", id=EXPORT_PPTX, **button),
+            dbc.Button("PDF", id=EXPORT_PDF, **button),
+            dbc.Button("Images (PNG)", id=EXPORT_PNG, **button),
+            dbc.Button("Images (SVG)", id=EXPORT_SVG, **button),
+            html.Div(
+                dbc.Progress(id=EXPORT_PROGRESS, value=0, striped=True, animated=True, className="briefing-progress"),
+                id=f"{EXPORT_PROGRESS}-wrap",
+                style={"display": "none"},
+            ),
+            html.Span(id=EXPORT_STATUS, className="briefing-export-status", role="status"),
+            dcc.Download(id=DOWNLOAD),
+        ],
+        className="briefing-toolbar",
+    )
+
+
+def layout(metric: str | None = None, **query) -> html.Div:
+    """The briefing for the URL's query (the explorer's filters)."""
+    state = FilterState.from_query(query)
+    briefing = C.build_briefing(state, metric=metric if metric else "committed_usd")
+    figs = briefing.figures
+    designation = briefing.designation
+    tf = briefing.trust_fund
+    panels = [
+        html.Section(
+            [
+                html.H1(briefing.title, className="briefing-title"),
+                html.P(briefing.filters, className="briefing-filters"),
+                html.P(f"Data as of {briefing.data_date}", className="briefing-date"),
+                _sample_mark(briefing),
+                _kpis(briefing),
+                html.P(designation, className="briefing-designation"),
+            ],
+            className=f"{PANEL_CLASS} briefing-cover is-current",
+            id="briefing-panel-cover",
+            tabIndex="-1",
+            **{"aria-label": "Title and key figures", "data-panel": "cover"},
+        ),
+        _panel(
+            "map",
+            C.FIGURE_TITLES["map"],
+            [_graph(figs["map"], "map", "64vh", designation)],
+            designation,
+            C.CAPTIONS["map"],
+        ),
+    ]
+    for key in C.PAGE_CHARTS:
+        panels.append(
+            _panel(
+                key,
+                C.figure_title(briefing, key),
+                [_graph(figs[key], key, "60vh", designation)],
+                designation,
+                C.CAPTIONS[key],
+            )
+        )
+    panels.append(
+        _panel(
+            "trust-fund",
+            tf.heading,
+            [
+                html.P(tf.headline, className="briefing-tf-headline"),
+                html.Ul([html.Li(line) for line in tf.lines], className="briefing-tf-lines"),
+                html.P(["Sources: ", *_joined([_link(u) for u in tf.sources])], className="briefing-sources-line"),
+            ],
+            designation,
+        )
+    )
+    panels.append(
+        _panel(
+            "sources",
+            "Sources and methods",
+            [
+                _sample_mark(briefing),
+                html.Div(
+                    [
+                        html.Div(
+                            [html.H3("Layers")]
+                            + [html.P([html.Strong(s.heading + ". "), s.text]) for s in briefing.sources],
+                            className="briefing-sources-col",
+                        ),
+                        html.Div(
+                            [html.H3("Methods"), html.Ul([html.Li(m) for m in briefing.methods])],
+                            className="briefing-sources-col",
+                        ),
+                    ],
+                    className="briefing-sources",
+                ),
+            ],
+            designation,
+        )
+    )
+    return html.Div(
+        [dcc.Store(id=QUERY, data=briefing.query), _toolbar(briefing, len(panels)), *panels],
+        id=ROOT,
+        className="briefing-page" + (" has-sample" if briefing.includes_sample else ""),
+    )
+
+
+def _joined(items: list) -> list:
+    out: list = []
+    for i, item in enumerate(items):
+        out += ([", "] if i else []) + [item]
+    return out
+
+
+@callback(
+    Output(DOWNLOAD, "data"),
+    Output(EXPORT_STATUS, "children"),
+    Input(EXPORT_PPTX, "n_clicks"),
+    Input(EXPORT_PDF, "n_clicks"),
+    Input(EXPORT_PNG, "n_clicks"),
+    Input(EXPORT_SVG, "n_clicks"),
+    State(QUERY, "data"),
+    background=True,
+    manager=JOBS,
+    progress=[Output(EXPORT_PROGRESS, "value"), Output(EXPORT_PROGRESS, "label")],
+    running=[
+        *[(Output(b, "disabled"), True, False) for b in EXPORT_BUTTONS],
+        (Output(f"{EXPORT_PROGRESS}-wrap", "style"), {"display": "block"}, {"display": "none"}),
+    ],
+    prevent_initial_call=True,
+)
+def export_briefing(set_progress, _pptx, _pdf, _png, _svg, query: str | None):
+    """Make the export the clicked button asks for, in a background process, reporting each step."""
+    fmt = EXPORT_BUTTONS.get(ctx.triggered_id)
+    if fmt is None:
+        return no_update, no_update
+    state = FilterState.from_query(query or "")
+    set_progress((2, "Starting"))
+    try:
+        name, data = export_bytes(
+            state, fmt, progress=lambda done, total, what: set_progress((round(100 * done / total), what))
+        )
+    except ExportError as exc:
+        return no_update, f"Export failed: {exc}"
+    return dcc.send_bytes(data, name), f"Ready: {name}"

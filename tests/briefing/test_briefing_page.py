@@ -1,0 +1,155 @@
+"""The /briefing page in headless Chromium: it renders the URL's filters without console errors, the keyboard
+steps the panels, it prints one panel per landscape page, and an export runs in the background with progress."""
+
+from __future__ import annotations
+
+import base64
+import io
+import time
+
+import pytest
+from pypdf import PdfReader
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from dashboard.app import create_app
+from dashboard.exports import pdf
+
+pytestmark = pytest.mark.browser
+
+CURRENT = (
+    "return Array.from(document.querySelectorAll('.briefing-panel')).findIndex(p => p.classList.contains('is-current'))"
+)
+TOP_OF_CURRENT = "return Math.round(document.querySelector('.briefing-panel.is-current').getBoundingClientRect().top)"
+
+
+def severe_logs(dash_duo) -> list[dict]:
+    return [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"]
+
+
+@pytest.fixture
+def briefing(dash_duo, tmp_path, monkeypatch):
+    """The app started, and the briefing opened for health projects in North Mitrovica (documented + sample)."""
+    monkeypatch.setenv("TFA_JOBS_DIR", str(tmp_path / "jobs"))
+    dash_duo.start_server(create_app())
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/briefing?sector=health&municipality=north-mitrovica", timeout=30)
+    dash_duo.wait_for_element("#briefing-panel-map .maplibregl-canvas", timeout=30)
+    dash_duo.wait_for_element("#briefing-graph-by_sector .main-svg", timeout=30)
+    return dash_duo
+
+
+def test_page_renders_the_url_state_without_console_errors(briefing, tmp_path):
+    dash_duo = briefing
+    try:
+        assert dash_duo.find_element(".briefing-filters").text == (
+            "Health projects in North Mitrovica, documented data and sample portfolio"
+        )
+        assert dash_duo.find_element(".briefing-date").text.startswith("Data as of ")
+        assert "SAMPLE DATA" in dash_duo.find_element(".briefing-sample").text
+        panels = dash_duo.driver.find_elements(By.CSS_SELECTOR, ".briefing-panel")
+        assert [p.get_attribute("data-panel") for p in panels] == [
+            "cover",
+            "map",
+            "by_sector",
+            "over_time",
+            "by_community",
+            "trust-fund",
+            "sources",
+        ]
+        assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, ".briefing-kpi")) == 5
+        assert "nothing received as reported" in dash_duo.find_element("#briefing-panel-trust-fund").text
+        for p in panels:  # the designation footnote on every panel
+            assert "UNSCR 1244/1999" in p.find_element(By.CSS_SELECTOR, ".briefing-designation").text
+        assert (
+            not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".app-navbar")
+            or not dash_duo.find_element(".app-navbar").is_displayed()
+        )
+        assert severe_logs(dash_duo) == []
+    except Exception:
+        dash_duo.driver.save_screenshot(str(tmp_path / "briefing-failure.png"))
+        raise
+
+
+def test_keyboard_steps_the_panels(briefing, tmp_path):
+    dash_duo = briefing
+    driver = dash_duo.driver
+    body = driver.find_element(By.TAG_NAME, "body")
+    try:
+        assert driver.execute_script(CURRENT) == 0
+        for key, expected in [
+            (Keys.ARROW_RIGHT, 1),
+            (Keys.PAGE_DOWN, 2),
+            (Keys.ARROW_DOWN, 3),
+            (Keys.PAGE_UP, 2),
+            (Keys.ARROW_LEFT, 1),
+            (Keys.END, 6),
+            (Keys.ARROW_RIGHT, 6),  # stays on the last panel
+            (Keys.HOME, 0),
+        ]:
+            body.send_keys(key)
+            dash_duo.wait_for_text_to_equal("#briefing-counter", f"{expected + 1} / 7", timeout=5)
+            assert driver.execute_script(CURRENT) == expected
+            if expected not in (0, 6):  # the current panel is brought to the top, under the toolbar
+                time.sleep(0.2)
+                assert 0 <= driver.execute_script(TOP_OF_CURRENT) <= 60
+        dash_duo.find_element("#briefing-next").click()
+        dash_duo.wait_for_text_to_equal("#briefing-counter", "2 / 7", timeout=5)
+        assert severe_logs(dash_duo) == []
+    except Exception:
+        driver.save_screenshot(str(tmp_path / "briefing-keys-failure.png"))
+        raise
+
+
+@pytest.mark.parametrize(("paper", "width_in", "height_in"), [("A4", 11.69, 8.27), ("Letter", 11.0, 8.5)])
+def test_prints_one_panel_per_landscape_page(briefing, paper, width_in, height_in):
+    result = briefing.driver.execute_cdp_cmd(
+        "Page.printToPDF",
+        {
+            "landscape": True,
+            "paperWidth": width_in,
+            "paperHeight": height_in,
+            "printBackground": True,
+            "preferCSSPageSize": False,
+        },
+    )
+    reader = PdfReader(io.BytesIO(base64.b64decode(result["data"])))
+    assert len(reader.pages) == 7
+    first = reader.pages[0]
+    assert float(first.mediabox.width) > float(first.mediabox.height)
+    assert "Health projects in North Mitrovica" in first.extract_text()
+    assert "Sources and methods" in reader.pages[6].extract_text()
+
+
+@pytest.mark.skipif(pdf.find_soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_export_runs_in_the_background_with_progress(briefing, tmp_path):
+    dash_duo = briefing
+    try:
+        dash_duo.find_element("#briefing-export-pptx").click()
+        # while the job runs the buttons are disabled and the progress bar shows
+        dash_duo.wait_for_element("#briefing-export-pptx[disabled]", timeout=10)
+        assert dash_duo.find_element("#briefing-export-progress-wrap").is_displayed()
+        dash_duo.wait_for_contains_text("#briefing-export-status", "Ready: trust-fund-atlas-", timeout=120)
+        assert dash_duo.find_element("#briefing-export-status").text.endswith(".pptx")
+        assert dash_duo.find_element("#briefing-export-pptx").is_enabled()
+        assert severe_logs(dash_duo) == []
+    except Exception:
+        dash_duo.driver.save_screenshot(str(tmp_path / "briefing-export-failure.png"))
+        raise
+
+
+def test_present_in_the_explorer_opens_the_briefing_with_its_filters(dash_duo, tmp_path, monkeypatch):
+    monkeypatch.setenv("TFA_JOBS_DIR", str(tmp_path / "jobs"))
+    dash_duo.start_server(create_app())
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/?sector=health&dataset=documented", timeout=30)
+    try:
+        link = dash_duo.wait_for_element("a.present-link", timeout=30)
+        dash_duo.wait_for_contains_text("#filter-sentence", "Health projects", timeout=30)
+        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", link)
+        time.sleep(0.3)
+        link.click()
+        dash_duo.wait_for_text_to_equal(".briefing-filters", "Health projects, documented data", timeout=30)
+        assert "/briefing?" in dash_duo.driver.current_url and "sector=health" in dash_duo.driver.current_url
+        assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".briefing-sample")  # documented only
+    except Exception:
+        dash_duo.driver.save_screenshot(str(tmp_path / "present-failure.png"))
+        raise
