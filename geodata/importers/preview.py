@@ -148,6 +148,44 @@ class ImportPreview:
             self._diff = out
         return self._diff
 
+    # ---- a table for people
+    #: Columns of ``table_records`` after the row number and status, in order.
+    TABLE_FIELDS: tuple[str, ...] = (
+        "project_id", "title", "sector", "sectors", "target_communities", "municipality", "site_id", "lat", "lon",
+        "location_precision", "status", "start_date", "end_date", "currency", "committed", "disbursed",
+        "committed_usd", "disbursed_usd", "implementing_org", "funder", "beneficiaries_reached", "is_sample",
+        "sources",
+    )  # fmt: skip
+
+    def table_records(self) -> list[dict]:
+        """One record per row for a preview grid: ``row`` (as in the file), ``outcome`` (new, update, unchanged,
+        rejected), the values, and ``_why_<field>`` (the reasons, joined) for every cell with a problem.
+        Problems about the location mark lat/lon; problems with no shown field mark the row number."""
+        diff = self.diff()
+        outcome = {pid: kind for kind in ("add", "update", "unchanged") for pid in diff[kind]}
+        labels = {"add": "new", "update": "update", "unchanged": "unchanged"}
+        cells = self.cell_problems()
+        shown = set(self.TABLE_FIELDS)
+        valid = self.valid_mask
+        records = []
+        for i, number in enumerate(self.rows):
+            r = self.frame.iloc[i]
+            rec: dict = {"row": number}
+            rec["outcome"] = labels[outcome[str(r["project_id"])]] if valid[i] else "rejected"
+            for name in self.TABLE_FIELDS:
+                v = r.get(name)
+                rec[name] = None if v is None or (not isinstance(v, str) and pd.isna(v)) else _json_value(v)
+            for (row, name), why in cells.items():
+                if row != number:
+                    continue
+                targets = ["lat", "lon"] if name in ("geometry", "crs") else [name if name in shown else "row"]
+                for target in targets:
+                    key = f"_why_{target}"
+                    text = "; ".join(why) if target != "row" or name is None else f"{name}: {'; '.join(why)}"
+                    rec[key] = f"{rec[key]}; {text}" if key in rec else text
+            records.append(rec)
+        return records
+
     # ---- reports
     def report_frame(self) -> pd.DataFrame:
         records = [
@@ -222,6 +260,12 @@ class ImportPreview:
                 default_sources=self.default_sources[mask],
             )
         )
+
+
+def _json_value(v: object) -> object:
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
 
 
 # ---------------------------------------------------------------- building a preview

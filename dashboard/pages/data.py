@@ -1,0 +1,543 @@
+"""Data (path "/data"): load, check, correct and export the project portfolio.
+
+Upload a file (drag and drop) -> a preview with every invalid cell highlighted (hover for the reason) and the
+report -> "Commit valid rows", "Commit all or nothing" or "Cancel". Nothing is written before a commit. The
+import history lists every import with a rollback button; the error report downloads as CSV; "Export current
+view" writes the portfolio filtered by the URL's filters (the explorer's) with provenance.
+
+The upload stays in the browser (``dcc.Upload.contents``) and each action re-reads it, so any server worker
+can answer. Every callback makes one call into ``geodata`` (importers, store, export).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import Path
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard import components
+from geodata import export, store
+from geodata.filters import FilterState, describe
+from geodata.importers import FORMATS, MAX_UPLOAD_BYTES, ImportFileError, ImportPreview, preview_bytes
+from geodata.importers.base import file_error
+from geodata.importers.preview import ImportRejected
+
+dash.register_page(__name__, path="/data", name="Data", order=3, title="Data · Trust Fund Atlas")
+
+# Component ids (this page's own; prefixed "data-").
+UPLOAD = "data-upload"
+FORMAT = "data-format"
+REPORT = "data-report"
+GRID = "data-preview-grid"
+ACTIONS = "data-actions"
+COMMIT_VALID = "data-commit-valid"
+COMMIT_ALL = "data-commit-all"
+CANCEL = "data-cancel"
+REPORT_BUTTON = "data-report-button"
+REPORT_DOWNLOAD = "data-report-download"
+RESULT = "data-result"
+HISTORY = "data-history"
+STORE_INFO = "data-store-info"
+ROLLBACK = "data-rollback"  # pattern: {"type": ROLLBACK, "index": import_id}
+FILTER = "data-filter-query"
+EXPORT_FORMAT = "data-export-format"
+EXPORT_BUTTON = "data-export-button"
+EXPORT_DOWNLOAD = "data-export-download"
+EXPORT_SENTENCE = "data-export-sentence"
+
+FORMAT_LABELS = {
+    "csv": "CSV",
+    "hxl": "HXL-tagged CSV",
+    "xlsx": "Excel (.xlsx)",
+    "geojson": "GeoJSON",
+    "gpkg": "GeoPackage",
+    "shapefile": "Zipped Shapefile",
+    "iati": "IATI activity XML",
+}
+COLUMN_HEADERS = {
+    "row": "Row",
+    "outcome": "Outcome",
+    "project_id": "ID",
+    "title": "Title",
+    "municipality": "Municipality",
+    "sector": "Sector",
+    "target_communities": "Communities",
+    "status": "Status",
+    "start_date": "Start",
+    "end_date": "End",
+    "committed": "Committed",
+    "disbursed": "Disbursed",
+    "currency": "Currency",
+    "lat": "Lat",
+    "lon": "Lon",
+    "site_id": "Site",
+    "location_precision": "Precision",
+    "sectors": "Sectors",
+    "committed_usd": "Committed (USD)",
+    "disbursed_usd": "Disbursed (USD)",
+    "implementing_org": "Implementing org.",
+    "funder": "Funder",
+    "beneficiaries_reached": "People reached",
+    "is_sample": "Sample?",
+    "sources": "Sources",
+}
+INVALID_STYLE = {"backgroundColor": "#f8d7da", "color": "#58151c", "fontWeight": "600"}
+
+
+# ---------------------------------------------------------------- pure helpers (tested as plain functions)
+
+
+def decode_upload(contents: str, filename: str = "upload") -> bytes:
+    """The bytes of a ``dcc.Upload`` data URL ("data:<type>;base64,<data>")."""
+    _, _, payload = (contents or "").partition(",")
+    try:
+        return base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise file_error(filename, "the upload could not be decoded; try again") from None
+
+
+def read_upload(contents: str, filename: str, fmt: str | None) -> ImportPreview:
+    """The preview of an upload; raises ``ImportFileError`` when it cannot be read."""
+    data = decode_upload(contents, filename or "upload")
+    return preview_bytes(data, filename or "upload", format=fmt if fmt in FORMATS else None)
+
+
+def column_defs() -> list[dict]:
+    """Grid columns: each cell with a problem is shaded and explains itself on hover."""
+    defs = []
+    for field, header in COLUMN_HEADERS.items():
+        col: dict = {"field": field, "headerName": header, "minWidth": 90}
+        if field != "outcome":
+            col["tooltipField"] = f"_why_{field}"
+            col["cellClassRules"] = {"data-cell-invalid": f"params.data && params.data._why_{field} != null"}
+            col["cellStyle"] = {
+                "styleConditions": [
+                    {"condition": f"params.data && params.data._why_{field} != null", "style": INVALID_STYLE}
+                ]
+            }
+        if field == "row":
+            col.update(pinned="left", width=80, minWidth=70)
+        if field == "outcome":
+            col.update(pinned="left", width=110)
+            col["cellClassRules"] = {"data-row-rejected": "params.value === 'rejected'"}
+            col["cellStyle"] = {
+                "styleConditions": [{"condition": "params.value === 'rejected'", "style": INVALID_STYLE}]
+            }
+        if field == "title":
+            col.update(minWidth=220, flex=2)
+        defs.append(col)
+    return defs
+
+
+def problem_list(problems, limit: int = 12) -> html.Ul:
+    items = [html.Li(str(p)) for p in problems[:limit]]
+    if len(problems) > limit:
+        items.append(html.Li(f"… and {len(problems) - limit} more: download the error report for all of them."))
+    return html.Ul(items, className="small mb-0")
+
+
+def report_block(preview: ImportPreview) -> list:
+    """The preview's report: what would happen, the file's problems and warnings."""
+    diff = preview.diff()
+    head = (
+        f"{preview.file_name} ({FORMAT_LABELS.get(preview.format, preview.format)}): {len(preview.rows)} "
+        f"{preview.row_label}(s) read, numbered as in the file."
+    )
+    summary = (
+        f"{preview.n_valid} valid: {len(diff['add'])} new, {len(diff['update'])} update(s) of existing projects, "
+        f"{len(diff['unchanged'])} unchanged. {preview.n_rejected} rejected."
+    )
+    out: list = [
+        dbc.Alert(
+            [html.Strong("Nothing is written yet. "), head, html.Br(), summary],
+            color="success" if preview.ok else "warning",
+            className="mb-2",
+            id="data-report-summary",
+        )
+    ]
+    if preview.file_problems:
+        out.append(
+            dbc.Alert(
+                [html.Strong("The file has problems that affect every row:"), problem_list(preview.file_problems)],
+                color="danger",
+            )
+        )
+    row_problems = [p for p in preview.problems if p.row is not None]
+    if row_problems:
+        out.append(
+            html.Details(
+                [
+                    html.Summary(f"{len(row_problems)} problem(s) in {preview.n_rejected} row(s)"),
+                    problem_list(row_problems),
+                ],
+                open=True,
+                className="mb-2",
+            )
+        )
+    if preview.warnings:
+        out.append(
+            html.Details(
+                [html.Summary(f"{len(preview.warnings)} note(s)"), problem_list(preview.warnings)], className="mb-2"
+            )
+        )
+    if preview.ignored:
+        out.append(html.P(f"Columns not imported: {', '.join(preview.ignored)}.", className="small text-muted"))
+    return out
+
+
+def file_error_block(filename: str, exc: ImportFileError) -> dbc.Alert:
+    problems = exc.problems or []
+    why = problem_list(problems) if problems else html.P("The upload could not be decoded.")
+    return dbc.Alert(
+        [html.Strong(f"{filename or 'The file'} could not be read. Nothing was written."), why],
+        color="danger",
+        id="data-file-error",
+    )
+
+
+def store_info() -> str:
+    if not store.exists():
+        return (
+            "No project store yet: the shipped portfolio (documented projects and the SAMPLE DATA portfolio) is in "
+            "use. The first import creates the store."
+        )
+    projects = store.current_projects()
+    n_sample = int(projects["is_sample"].sum())
+    return (
+        f"Project store: {store.store_path()} — {len(projects)} projects ({n_sample} SAMPLE DATA), "
+        f"{len(store.history())} import(s) in the log."
+    )
+
+
+def history_table(records: list[store.ImportRecord]) -> html.Div:
+    """The import log with a rollback button (confirmed in a dialog) for each active import."""
+    if not records:
+        return html.P("No imports yet.", className="text-muted", id="data-history-empty")
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(h)
+                for h in ("#", "When (UTC)", "File", "SHA-256", "Added", "Updated", "Unchanged", "Rejected", "User", "")
+            ]
+        )
+    )
+    rows = []
+    for r in records:
+        if r.status == store.ACTIVE:
+            action = dcc.ConfirmDialogProvider(
+                dbc.Button("Roll back", color="outline-danger", size="sm"),
+                id={"type": ROLLBACK, "index": r.import_id},
+                message=(
+                    f"Roll back import {r.import_id} ({r.file_name})? Its {r.rows_added} added row(s) are removed "
+                    f"and its {r.rows_updated} replaced row(s) restored."
+                ),
+            )
+        else:
+            action = html.Span(f"rolled back {r.rolled_back_at}", className="small text-muted")
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(r.import_id),
+                    html.Td(r.imported_at.replace("+00:00", "")),
+                    html.Td(r.file_name),
+                    html.Td(html.Code(r.sha256[:12] + "…", title=r.sha256)),
+                    html.Td(r.rows_added),
+                    html.Td(r.rows_updated),
+                    html.Td(r.rows_unchanged),
+                    html.Td(r.rows_rejected),
+                    html.Td(r.user or "—"),
+                    html.Td(action),
+                ],
+                className="text-muted" if r.status != store.ACTIVE else None,
+            )
+        )
+    return dbc.Table([header, html.Tbody(rows)], size="sm", hover=True, responsive=True, className="data-history")
+
+
+def export_sentence(state: FilterState) -> list:
+    projects = export.filtered_portfolio(state)
+    n_sample = int(projects["is_sample"].sum())
+    text = f"{describe(state)}: {len(projects)} project(s)."
+    out: list = [text]
+    if n_sample:
+        out += [
+            " ",
+            html.Strong("SAMPLE DATA: "),
+            f"{n_sample} of them are illustrative sample rows (marked in the file).",
+        ]
+    return out
+
+
+def commit_message(result: store.CommitResult) -> dbc.Alert:
+    if result.record is None:
+        return dbc.Alert(result.summary(), color="info", id="data-commit-message")
+    return dbc.Alert(
+        [html.Strong("Imported. "), result.summary(), ". Roll it back from the history below if needed."],
+        color="success",
+        id="data-commit-message",
+    )
+
+
+# ---------------------------------------------------------------- layout
+
+
+def layout(**query) -> html.Div:
+    state = FilterState.from_query(query)
+    upload = dcc.Upload(
+        id=UPLOAD,
+        children=html.Div(
+            [
+                html.Strong("Drag and drop a project file here, or click to choose one. "),
+                html.Span(
+                    "CSV, HXL-tagged CSV, Excel (.xlsx), GeoJSON, GeoPackage, zipped Shapefile or IATI activity XML; "
+                    f"up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB.",
+                    className="small",
+                ),
+            ]
+        ),
+        className="data-upload",
+        style={
+            "border": "2px dashed #6c757d",
+            "borderRadius": "8px",
+            "padding": "1.5rem",
+            "textAlign": "center",
+            "cursor": "pointer",
+            "background": "#f8f9fa",
+        },
+        multiple=False,
+    )
+    import_card = dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2("Import projects", className="h5"),
+                html.P(
+                    "Rows are checked against the project schema (places, sectors, amounts, dates, duplicates, "
+                    "formula-like cells). Nothing is written until you commit. Imported rows are real data "
+                    "(dataset “documented”) unless the file marks them as sample.",
+                    className="small text-muted",
+                ),
+                dbc.Row(
+                    [
+                        dbc.Col(upload, md=9),
+                        dbc.Col(
+                            [
+                                html.Label("Format", htmlFor=FORMAT, className="filter-label"),
+                                dcc.Dropdown(
+                                    id=FORMAT,
+                                    options=[{"label": "Detect from the file", "value": "auto"}]
+                                    + [{"label": v, "value": k} for k, v in FORMAT_LABELS.items()],
+                                    value="auto",
+                                    clearable=False,
+                                ),
+                            ],
+                            md=3,
+                        ),
+                    ],
+                    className="g-2 mb-2",
+                ),
+                html.Div(id=REPORT),
+                html.Div(
+                    [
+                        dbc.Button(
+                            "Commit valid rows", id=COMMIT_VALID, color="primary", className="me-2", disabled=True
+                        ),
+                        dbc.Button(
+                            "Commit all or nothing", id=COMMIT_ALL, color="secondary", className="me-2", disabled=True
+                        ),
+                        dbc.Button("Cancel", id=CANCEL, color="link", className="me-2", disabled=True),
+                        dbc.Button(
+                            "Download error report (CSV)", id=REPORT_BUTTON, color="outline-secondary", disabled=True
+                        ),
+                        dcc.Download(id=REPORT_DOWNLOAD),
+                    ],
+                    id=ACTIONS,
+                    className="mb-2",
+                ),
+                html.Div(id=RESULT, **{"aria-live": "polite"}),
+                dag.AgGrid(
+                    id=GRID,
+                    columnDefs=column_defs(),
+                    rowData=[],
+                    defaultColDef={"sortable": True, "resizable": True, "filter": True},
+                    dashGridOptions={"tooltipShowDelay": 200, "animateRows": False, "domLayout": "normal"},
+                    className="ag-theme-alpine",
+                    style={"height": "300px", "width": "100%"},
+                ),
+            ]
+        ),
+        className="mb-3",
+    )
+    history_card = dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2("Import history", className="h5"),
+                html.P(store_info(), id=STORE_INFO, className="small text-muted"),
+                html.Div(history_table(store.history()), id=HISTORY),
+            ]
+        ),
+        className="mb-3",
+    )
+    export_card = dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2("Export current view", className="h5"),
+                html.P(export_sentence(state), id=EXPORT_SENTENCE, className="small"),
+                html.P(
+                    "The file carries its provenance (source files, import ids, export time, filters); spreadsheet "
+                    "cells that could run as formulas are escaped.",
+                    className="small text-muted",
+                ),
+                dbc.Row(
+                    [
+                        dbc.Col(
+                            dcc.Dropdown(
+                                id=EXPORT_FORMAT,
+                                options=[{"label": FORMAT_LABELS.get(f, f), "value": f} for f in export.EXPORT_FORMATS],
+                                value="csv",
+                                clearable=False,
+                            ),
+                            md=4,
+                        ),
+                        dbc.Col(dbc.Button("Export", id=EXPORT_BUTTON, color="primary"), md="auto"),
+                    ],
+                    className="g-2",
+                ),
+                dcc.Download(id=EXPORT_DOWNLOAD),
+                dcc.Store(id=FILTER, data=state.to_query()),
+            ]
+        ),
+        className="mb-3",
+    )
+    return html.Div(
+        [
+            html.H1("Data", className="h3"),
+            components.filter_sentence(
+                "Load, check, correct and export the project portfolio. A failed or rejected import changes nothing."
+            ),
+            import_card,
+            history_card,
+            export_card,
+        ],
+        className="data-page",
+    )
+
+
+# ---------------------------------------------------------------- callbacks
+
+
+@callback(
+    Output(REPORT, "children"),
+    Output(GRID, "rowData"),
+    Output(COMMIT_VALID, "disabled"),
+    Output(COMMIT_ALL, "disabled"),
+    Output(CANCEL, "disabled"),
+    Output(REPORT_BUTTON, "disabled"),
+    Output(COMMIT_VALID, "children"),
+    Input(UPLOAD, "contents"),
+    Input(FORMAT, "value"),
+    State(UPLOAD, "filename"),
+    prevent_initial_call=True,
+)
+def show_preview(contents, fmt, filename):
+    """Read and check the upload; show the report and the rows (nothing is written)."""
+    if not contents:
+        return None, [], True, True, True, True, "Commit valid rows"
+    try:
+        preview = read_upload(contents, filename, fmt)
+    except ImportFileError as exc:
+        return file_error_block(filename, exc), [], True, True, False, True, "Commit valid rows"
+    no_valid = preview.n_valid == 0
+    return (
+        report_block(preview),
+        preview.table_records(),
+        no_valid,
+        not preview.rows or bool(preview.file_problems),
+        False,
+        not (preview.problems or preview.warnings),
+        f"Commit {preview.n_valid} valid row(s)",
+    )
+
+
+@callback(
+    Output(RESULT, "children"),
+    Output(UPLOAD, "contents"),
+    Output(HISTORY, "children"),
+    Output(STORE_INFO, "children"),
+    Input(COMMIT_VALID, "n_clicks"),
+    Input(COMMIT_ALL, "n_clicks"),
+    Input(CANCEL, "n_clicks"),
+    State(UPLOAD, "contents"),
+    State(UPLOAD, "filename"),
+    State(FORMAT, "value"),
+    prevent_initial_call=True,
+)
+def commit_or_cancel(_valid, _all, _cancel, contents, filename, fmt):
+    """Commit the valid rows, or all rows or none, or drop the upload."""
+    if ctx.triggered_id == CANCEL:
+        return dbc.Alert("Cancelled: nothing was written.", color="secondary"), None, no_update, no_update
+    if not contents:
+        raise PreventUpdate
+    try:
+        result = read_upload(contents, filename, fmt).commit(valid_only=ctx.triggered_id == COMMIT_VALID)
+    except ImportFileError as exc:
+        return file_error_block(filename, exc), no_update, no_update, no_update
+    except (ImportRejected, store.StoreError) as exc:
+        return dbc.Alert(str(exc), color="warning", id="data-commit-message"), no_update, no_update, no_update
+    return commit_message(result), None, history_table(store.history()), store_info()
+
+
+@callback(
+    Output(RESULT, "children", allow_duplicate=True),
+    Output(HISTORY, "children", allow_duplicate=True),
+    Output(STORE_INFO, "children", allow_duplicate=True),
+    Input({"type": ROLLBACK, "index": ALL}, "submit_n_clicks"),
+    prevent_initial_call=True,
+)
+def roll_back(clicks):
+    """Undo the import whose (confirmed) button was pressed."""
+    if not ctx.triggered_id or not any(clicks or []):
+        raise PreventUpdate
+    try:
+        record = store.rollback(int(ctx.triggered_id["index"]))
+    except store.StoreError as exc:
+        return dbc.Alert(str(exc), color="warning"), no_update, no_update
+    message = dbc.Alert(
+        f"Rolled back import {record.import_id} ({record.file_name}): {record.rows_added} added row(s) removed, "
+        f"{record.rows_updated} replaced row(s) restored.",
+        color="success",
+    )
+    return message, history_table(store.history()), store_info()
+
+
+@callback(
+    Output(REPORT_DOWNLOAD, "data"),
+    Input(REPORT_BUTTON, "n_clicks"),
+    State(UPLOAD, "contents"),
+    State(UPLOAD, "filename"),
+    State(FORMAT, "value"),
+    prevent_initial_call=True,
+)
+def download_report(_n, contents, filename, fmt):
+    if not contents:
+        raise PreventUpdate
+    preview = read_upload(contents, filename, fmt)
+    return dcc.send_string(preview.report_csv(), f"{Path(filename or 'upload').stem}-report.csv")
+
+
+@callback(
+    Output(EXPORT_DOWNLOAD, "data"),
+    Input(EXPORT_BUTTON, "n_clicks"),
+    State(EXPORT_FORMAT, "value"),
+    State(FILTER, "data"),
+    prevent_initial_call=True,
+)
+def export_view(_n, fmt, query):
+    """The portfolio filtered as in the URL, in the chosen format, with provenance."""
+    state = FilterState.from_query(query or "")
+    return dcc.send_bytes(export.export_portfolio(fmt, state), export.file_name(fmt))
