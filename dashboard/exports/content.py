@@ -1,10 +1,11 @@
 """What a briefing shows for one ``FilterState``: the same content for the
 /briefing page, the PPTX/PDF deck and the image exports.
 
-``build_briefing(state)`` filters the projects layer with ``geodata.filters``,
-takes the headline figures and the Trust Fund status from ``geodata.kpis`` and
-the map and charts from ``dashboard.figures.explorer_figures`` (the explorer's
-own figures, so a briefing never disagrees with the explorer). Everything else
+``build_briefing(state)`` filters the explorer's prepared snapshot of the
+projects (``dashboard.data.snapshot``), takes the headline figures and the Trust
+Fund status from ``geodata.kpis`` and the map and charts from
+``dashboard.figures.snapshot_figures`` (the explorer's own figures, so a briefing
+never disagrees with the explorer). Everything else
 here is formatting: numbers as words a room can read, each with its source.
 """
 

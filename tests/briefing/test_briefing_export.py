@@ -40,17 +40,17 @@ def titles(prs: Presentation) -> list[str]:
 
 def test_deck_slides_titles_and_footnote(documented_deck):
     briefing, prs = documented_deck
+    charts = ["by_sector", "by_municipality", "over_time", "by_community"]
+    with_figures = C.build_briefing(DOCUMENTED)
     assert titles(prs) == [
         C.TITLE,
         "Key figures",
         "Where the projects are",
-        "Funding by sector (USD)",
-        "Committed by municipality (USD)",
-        "Funding over time (cumulative, by start year)",
-        "People reached by community",
+        *[C.figure_title(with_figures, k) for k in charts],
         "Largest projects",
         "Sources and methods",
     ]
+    assert "Funding by sector" in titles(prs)[3]  # the chart's own title, which names its unit
     for slide in prs.slides:
         (foot,) = [s for s in slide.shapes if s.name == D.FOOTNOTE_NAME]
         assert foot.text_frame.text == briefing.designation
