@@ -27,7 +27,9 @@ def _money(v: float | None) -> str:
     if v is None:
         return "—"
     if abs(v) >= 1e6:
-        return f"USD {v / 1e6:,.2f}m"
+        return f"USD {v / 1e6:,.1f}m"
+    if abs(v) >= 1e4:
+        return f"USD {v / 1e3:,.0f}k"
     return f"USD {v:,.0f}"
 
 
@@ -66,7 +68,7 @@ def _card(key: str, title: str, value: str, sub: str, tooltip: str) -> dbc.Col:
             html.Div(
                 [
                     html.Div(
-                        [title, html.Span(" ⓘ", className="kpi-info", **{"aria-hidden": "true"})], className="kpi-title"
+                        [title, html.Span("i", className="kpi-info", **{"aria-hidden": "true"})], className="kpi-title"
                     ),
                     html.Div(value, className="kpi-value", id=f"{card_id}-value"),
                     html.Div(sub, className="kpi-sub"),
@@ -134,45 +136,70 @@ def trust_fund_card(status: dict) -> html.Div:
     latest = status["latest"]
     pct = 0.0 if not target or received is None else min(100.0, 100.0 * received / target)
     gap = status["gap_usd"]
-    lines = [
-        html.Div(
-            [
-                html.Span("UN Trust Fund for RAE communities", className="tf-title"),
-                dbc.Badge(latest["status"].upper(), color="danger", className="ms-2"),
-            ],
-            className="d-flex align-items-center flex-wrap",
-        ),
-        html.Div(
-            [
-                html.Span(_money(received), className="tf-received"),
-                html.Span(f" received of a {_money(target)} target", className="tf-target"),
-            ],
-            className="tf-figures",
-        ),
-        html.Div(
-            dbc.Progress(value=pct, className="tf-progress", color="danger"), title=f"{pct:.0f}% of the target received"
-        ),
-        html.P(
-            [
-                f"Announced {_date(status['announced'])}. Last received figure: {_money(received)} as of "
-                f"{_date(status['received_as_of'])}",
-                " (",
-                html.A("source", href=status["received_sources"][0], target="_blank", rel="noopener noreferrer")
-                if status["received_sources"]
-                else "no source",
-                "). ",
-                f"Gap: {_money(gap)}. " if gap is not None else "",
-                f"Latest report ({_date(latest['date'])}): “{latest['quote'] or latest['event']}”",
-                " (",
-                html.A("source", href=latest["sources"][0], target="_blank", rel="noopener noreferrer")
-                if latest["sources"]
-                else "no source",
-                ").",
-            ],
-            className="tf-note",
-        ),
-    ]
-    return html.Div(lines, className="tf-card", role="region", **{"aria-label": "UN Trust Fund funding status"})
+
+    def link(urls: list[str]):
+        return html.A("source", href=urls[0], target="_blank", rel="noopener noreferrer") if urls else "no source"
+
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Span("UN Trust Fund", className="kpi-title"),
+                    html.Span(latest["status"].upper(), className="tf-badge"),
+                ],
+                className="d-flex align-items-center justify-content-between gap-2",
+            ),
+            html.Div(
+                [
+                    html.Span(_money(received), className="tf-received"),
+                    html.Span(f" received of {_money(target)} target", className="tf-target"),
+                ],
+                className="tf-figures",
+            ),
+            html.Div(
+                dbc.Progress(value=pct, className="tf-progress", color="danger"),
+                title=f"{pct:.0f}% of the target received",
+            ),
+            html.Div(
+                [
+                    f"Announced {_date(status['announced'])}. {_money(received)} as of "
+                    f"{_date(status['received_as_of'])} (",
+                    link(status["received_sources"]),
+                    ")",
+                    f"; gap {_money(gap)}. " if gap is not None else ". ",
+                    f"{_date(latest['date'])}: “{latest['quote'] or latest['event']}” (",
+                    link(latest["sources"]),
+                    ").",
+                ],
+                className="tf-note",
+            ),
+        ],
+        className="tf-card",
+        role="region",
+        **{"aria-label": "UN Trust Fund funding status"},
+    )
+
+
+def map_legend(sector_colours: dict[str, str]) -> html.Div:
+    """The map's legend in HTML (keeps the map clear): sectors, precision, camps, hazards, settlements."""
+
+    def item(swatch_class: str, label: str, colour: str | None = None) -> html.Span:
+        style = {"backgroundColor": colour} if colour else None
+        return html.Span([html.Span(className=f"swatch {swatch_class}", style=style), label], className="legend-item")
+
+    return html.Div(
+        [item("dot", s.capitalize(), c) for s, c in sector_colours.items()]
+        + [
+            item("dot faded", "municipality-level (faded, at the municipal seat)"),
+            item("ring", "former IDP camp"),
+            item("ring return", "return site"),
+            item("hazard", "smelter, mine, tailings"),
+            item("settlement", "settlement"),
+        ],
+        className="map-legend",
+        role="list",
+        **{"aria-label": "Map legend"},
+    )
 
 
 def filter_sentence(text: str) -> html.P:
@@ -190,9 +217,8 @@ def sample_banner(count: int) -> html.Div | None:
     return dbc.Alert(
         [
             html.Strong("SAMPLE DATA. "),
-            f"{count:,} of the projects shown are an illustrative sample portfolio, generated to show what the "
-            "atlas does with a real one. They are not real projects. The Trust Fund itself has been reported "
-            "unfunded.",
+            f"{count:,} of the projects shown are an illustrative sample portfolio, not real projects "
+            "(the Trust Fund has been reported unfunded).",
         ],
         color="warning",
         className="sample-banner mb-2",

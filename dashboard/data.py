@@ -213,6 +213,7 @@ class Snapshot:
     funders: list[str]
     orgs: list[str]
     municipality_codes: list[str] = field(default_factory=list)
+    group_rows: list[np.ndarray] = field(default_factory=list)  # row positions per project trace
 
     @property
     def n(self) -> int:
@@ -223,10 +224,7 @@ class Snapshot:
 
     def split_by_trace(self, mask: np.ndarray) -> list[np.ndarray]:
         """Row positions of the rows in ``mask``, one array per project trace (sector x level)."""
-        rows = self.order[mask[self.order]]
-        groups = self.group_sorted[mask[self.order]]
-        bounds = np.searchsorted(groups, np.arange(N_PROJECT_TRACES + 1))
-        return [rows[bounds[g] : bounds[g + 1]] for g in range(N_PROJECT_TRACES)]
+        return [rows[mask[rows]] for rows in self.group_rows]
 
     def unit_values(self, mask: np.ndarray, metric: str) -> np.ndarray:
         """The choropleth value of every boundary unit for the projects in ``mask`` (see ``METRICS``)."""
@@ -294,6 +292,7 @@ def build_snapshot(projects: gpd.GeoDataFrame, static: StaticLayers | None = Non
         funders=sorted(projects["funder"].dropna().astype(str).unique()),
         orgs=sorted(projects["implementing_org"].dropna().astype(str).unique()),
         municipality_codes=sorted(projects["municipality"].dropna().astype(str).unique()),
+        group_rows=[np.flatnonzero(group == g) for g in range(N_PROJECT_TRACES)],
     )
 
 

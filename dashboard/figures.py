@@ -30,8 +30,8 @@ import plotly.graph_objects as go
 from dashboard import config
 from dashboard.data import LEVELS, N_PROJECT_TRACES, Snapshot, build_snapshot, municipality_label
 from geodata.filters import FilterState
-from geodata.kpis import SUPPRESSED_LABEL, population_observations
-from geodata.layers import SECTORS
+from geodata.kpis import SUPPRESS_BELOW, SUPPRESSED_LABEL, Aggregates, population_observations, suppress
+from geodata.layers import COMMUNITIES, SECTORS
 from geodata.municipality_registry import BY_CODE
 
 DESIGNATION = (
@@ -47,7 +47,7 @@ SECTOR_COLOURS: dict[str, str] = dict(
 COMMITTED_COLOUR = "#33507A"
 HAZARD_COLOUR = "#6B2C00"
 DISBURSED_COLOUR = "#9DB6D8"
-CHOROPLETH_SCALE = [[0.0, "#F7F7F7"], [0.5, "#BDBDBD"], [1.0, "#525252"]]
+CHOROPLETH_SCALE = [[0.0, "#FAFAFA"], [0.5, "#C9C9C9"], [1.0, "#7A7A7A"]]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 #: Choropleth metrics: key -> (label, unit).
@@ -177,11 +177,13 @@ def _base_layout(height: int) -> dict:
     return dict(
         template="none",
         height=height,
-        margin=dict(l=8, r=12, t=36, b=8),
+        margin=dict(l=12, r=18, t=48, b=12, pad=2),
         font=dict(family=FONT, size=13, color="#222"),
         paper_bgcolor="white",
         plot_bgcolor="white",
         hoverlabel=dict(font=dict(family=FONT, size=13)),
+        xaxis=dict(automargin=True, showline=True, linecolor="#999", ticks="outside", tickcolor="#999"),
+        yaxis=dict(automargin=True, showline=True, linecolor="#999", ticks="outside", tickcolor="#999"),
     )
 
 
@@ -231,8 +233,10 @@ def map_figure(
     metric: str = DEFAULT_METRIC,
     base_map: str = "white-bg",
     has_sample: bool | None = None,
+    legend: bool = True,
 ) -> go.Figure:
-    """The explorer map. ``mask`` None draws no project points (they arrive by patch); a mask draws them."""
+    """The explorer map. ``mask`` None draws no project points (they arrive by patch); a mask draws them.
+    ``legend=False`` leaves the legend to the page (the explorer draws it in HTML above the map)."""
     static = snap.static
     shown = np.zeros(snap.n, dtype=bool) if mask is None else mask
     z = choropleth_z(snap, np.ones(snap.n, dtype=bool) if mask is None else mask, metric)
@@ -247,7 +251,7 @@ def map_figure(
             customdata=list(static.unit_rae_note) if metric == "usd_per_rae_resident" else [""] * len(static.units),
             hovertemplate=metric_hovertemplate(metric),
             colorscale=CHOROPLETH_SCALE,
-            marker=dict(opacity=0.55, line=dict(width=0.8, color="#8a8a8a")),
+            marker=dict(opacity=0.5, line=dict(width=0.8, color="#8a8a8a")),
             colorbar=dict(
                 title=dict(text=colorbar_title(metric), font=dict(size=12)),
                 thickness=12,
@@ -413,6 +417,7 @@ def map_figure(
             itemclick="toggle",
         ),
         annotations=map_annotations(has_sample, mask is not None and not mask.any()),
+        showlegend=legend,
     )
     return fig
 
@@ -420,147 +425,194 @@ def map_figure(
 # ---------------------------------------------------------------- charts
 
 
-def sector_figure(snap: Snapshot, mask: np.ndarray, has_sample: bool) -> go.Figure:
-    """Committed vs disbursed USD per sector (horizontal bars; click a bar to filter by its sector)."""
-    table = snap.kpi.by_sector(mask)
-    labels = [s.capitalize() for s in table["sector"]]
-    fig = go.Figure(
-        [
+def _sector_data(snap: Snapshot, a: Aggregates) -> list[dict]:
+    labels = [s.capitalize() for s in SECTORS]
+    return [
+        {"y": labels, "x": np.round(a.sector_committed, 2).tolist(), "customdata": list(SECTORS)},
+        {"y": labels, "x": np.round(a.sector_disbursed, 2).tolist(), "customdata": list(SECTORS)},
+    ]
+
+
+def _municipality_data(snap: Snapshot, a: Aggregates, top: int = 12) -> list[dict]:
+    codes_all = snap.kpi.municipalities
+    keep = [
+        i
+        for i in np.lexsort((-a.municipality_projects, -a.municipality_committed))
+        if a.municipality_projects[i] > 0 and codes_all[i]
+    ][:top]
+    codes = [codes_all[i] for i in keep]
+    return [
+        {
+            "y": [BY_CODE[c].name_en if c in BY_CODE else c for c in codes],
+            "x": [round(float(a.municipality_committed[i]), 2) for i in keep],
+            "customdata": codes,
+            "text": [
+                f"{int(a.municipality_projects[i])} project{'s' if a.municipality_projects[i] != 1 else ''}"
+                for i in keep
+            ],
+            "hovertext": [municipality_label(c) for c in codes],
+        }
+    ]
+
+
+def _time_data(snap: Snapshot, a: Aggregates) -> list[dict]:
+    years = list(range(a.year_first, a.year_first + len(a.year_projects)))
+    return [
+        {
+            "x": years,
+            "y": np.round(np.cumsum(a.year_committed), 2).tolist(),
+            "customdata": [int(p) for p in a.year_projects],
+        },
+        {"x": years, "y": np.round(np.cumsum(a.year_disbursed), 2).tolist()},
+    ]
+
+
+def _community_data(snap: Snapshot, a: Aggregates) -> list[dict]:
+    totals = a.community_reached
+    shown = np.where((totals > 0) & (totals < SUPPRESS_BELOW), 0, totals)
+    return [
+        {
+            "x": list(COMMUNITIES),
+            "y": [float(v) for v in shown],
+            "text": [suppress(int(v)) for v in totals],
+            "customdata": list(COMMUNITIES),
+        }
+    ]
+
+
+_SUPPRESSION_NOTE = dict(
+    text=f"Counts of 1-9 are shown as {SUPPRESSED_LABEL}.",
+    name="suppression",
+    xref="paper",
+    yref="paper",
+    x=1,
+    y=1.08,
+    xanchor="right",
+    showarrow=False,
+    font=dict(size=11, color="#555"),
+)
+_CHART_DATA = {
+    "by_sector": _sector_data,
+    "by_municipality": _municipality_data,
+    "over_time": _time_data,
+    "by_community": _community_data,
+}
+
+
+def chart_updates(snap: Snapshot, mask: np.ndarray, agg: Aggregates | None = None) -> dict[str, dict]:
+    """What changes in each chart when the filters change: per chart key, ``data`` (one dict of plain lists per
+    trace) and ``annotations``. The explorer sends these as a ``dash.Patch``; the figure builders apply them to
+    their fixed styling. Cheap: numpy aggregations and short lists, no plotly objects."""
+    agg = agg or snap.kpi.aggregate(mask)
+    has_sample = agg.totals["sample"] > 0
+    empty = agg.totals["projects"] == 0
+    out = {}
+    for key, func in _CHART_DATA.items():
+        notes = chart_annotations(has_sample, empty)
+        if key == "by_community":
+            notes = notes + [_SUPPRESSION_NOTE]
+        out[key] = {"data": func(snap, agg), "annotations": notes}
+    return out
+
+
+def _chart_shell(key: str) -> go.Figure:
+    """A chart's fixed styling, with empty traces."""
+    if key == "by_sector":
+        fig = go.Figure(
+            [
+                go.Bar(
+                    orientation="h",
+                    name="Committed",
+                    marker_color=COMMITTED_COLOUR,
+                    hovertemplate="%{y}: %{x:$,.0f} committed<extra></extra>",
+                ),
+                go.Bar(
+                    orientation="h",
+                    name="Disbursed",
+                    marker_color=DISBURSED_COLOUR,
+                    hovertemplate="%{y}: %{x:$,.0f} disbursed<extra></extra>",
+                ),
+            ]
+        )
+        fig.update_layout(
+            _base_layout(300),
+            title=dict(text="Funding by sector (USD)", x=0.01, font=dict(size=15)),
+            barmode="group",
+            legend=dict(orientation="h", x=1, xanchor="right", y=1.12),
+            yaxis=dict(autorange="reversed"),
+            xaxis=dict(tickformat="$~s", gridcolor="#eee"),
+        )
+    elif key == "by_municipality":
+        fig = go.Figure(
             go.Bar(
-                y=labels,
-                x=table["committed_usd"],
                 orientation="h",
-                name="Committed",
                 marker_color=COMMITTED_COLOUR,
-                customdata=list(table["sector"]),
-                hovertemplate="%{y}: %{x:$,.0f} committed<extra></extra>",
-            ),
-            go.Bar(
-                y=labels,
-                x=table["disbursed_usd"],
-                orientation="h",
-                name="Disbursed",
-                marker_color=DISBURSED_COLOUR,
-                customdata=list(table["sector"]),
-                hovertemplate="%{y}: %{x:$,.0f} disbursed<extra></extra>",
-            ),
-        ]
-    )
-    fig.update_layout(
-        _base_layout(300),
-        title=dict(text="Funding by sector (USD)", x=0.01, font=dict(size=15)),
-        barmode="group",
-        legend=dict(orientation="h", x=1, xanchor="right", y=1.12),
-        yaxis=dict(autorange="reversed", automargin=True),
-        xaxis=dict(tickformat="$~s", gridcolor="#eee"),
-        annotations=chart_annotations(has_sample, not mask.any()),
-    )
-    return fig
-
-
-def municipality_figure(snap: Snapshot, mask: np.ndarray, has_sample: bool, top: int = 12) -> go.Figure:
-    """Committed USD per municipality (top ``top``; click a bar to filter by it)."""
-    table = snap.kpi.by_municipality(mask).head(top)
-    names = [BY_CODE[c].name_en if c in BY_CODE else c for c in table["municipality"]]
-    fig = go.Figure(
-        go.Bar(
-            y=names,
-            x=table["committed_usd"],
-            orientation="h",
-            marker_color=COMMITTED_COLOUR,
-            customdata=list(table["municipality"]),
-            text=[f"{p} project{'s' if p != 1 else ''}" for p in table["projects"]],
-            textposition="auto",
-            hovertext=[municipality_label(c) for c in table["municipality"]],
-            hovertemplate="%{hovertext}<br>%{x:$,.0f} committed, %{text}<extra></extra>",
-            name="Committed",
-        )
-    )
-    fig.update_layout(
-        _base_layout(300),
-        title=dict(text="Committed by municipality (USD)", x=0.01, font=dict(size=15)),
-        yaxis=dict(autorange="reversed", automargin=True),
-        xaxis=dict(tickformat="$~s", gridcolor="#eee"),
-        showlegend=False,
-        annotations=chart_annotations(has_sample, not mask.any()),
-    )
-    return fig
-
-
-def time_figure(snap: Snapshot, mask: np.ndarray, has_sample: bool) -> go.Figure:
-    """Cumulative committed and disbursed USD by start year (click a year to filter to it)."""
-    table = snap.kpi.cumulative_by_year(mask)
-    fig = go.Figure(
-        [
-            go.Scatter(
-                x=table["year"],
-                y=table["cumulative_committed_usd"],
-                mode="lines+markers",
+                textposition="auto",
+                hovertemplate="%{hovertext}<br>%{x:$,.0f} committed, %{text}<extra></extra>",
                 name="Committed",
-                line=dict(color=COMMITTED_COLOUR, width=3),
-                customdata=table["projects"],
-                hovertemplate="%{x}: %{y:$,.0f} committed since the first year<br>%{customdata} projects started"
-                "<extra></extra>",
-            ),
-            go.Scatter(
-                x=table["year"],
-                y=table["cumulative_disbursed_usd"],
-                mode="lines+markers",
-                name="Disbursed",
-                line=dict(color="#E69F00", width=3, dash="dash"),
-                hovertemplate="%{x}: %{y:$,.0f} disbursed (cumulative)<extra></extra>",
-            ),
-        ]
-    )
-    fig.update_layout(
-        _base_layout(300),
-        title=dict(text="Funding over time (cumulative, by start year)", x=0.01, font=dict(size=15)),
-        legend=dict(orientation="h", x=1, xanchor="right", y=1.12),
-        xaxis=dict(dtick=2, gridcolor="#eee"),
-        yaxis=dict(tickformat="$~s", gridcolor="#eee"),
-        annotations=chart_annotations(has_sample, not mask.any()),
-    )
-    return fig
-
-
-def community_figure(snap: Snapshot, mask: np.ndarray, has_sample: bool) -> go.Figure:
-    """People reached per community, from the projects that break their count down; 1-9 shown as <10."""
-    table = snap.kpi.by_community(mask)
-    heights = table["reached"].fillna(0).astype(float).to_numpy()
-    fig = go.Figure(
-        go.Bar(
-            x=list(table["community"]),
-            y=heights,
-            text=list(table["label"]),
-            textposition="outside",
-            customdata=list(table["community"]),
-            marker_color=["#0072B2", "#009E73", "#CC79A7"],
-            hovertemplate="%{x}: %{text} people reached<extra></extra>",
-            cliponaxis=False,
-            name="People reached",
-        )
-    )
-    note = f"Counts of 1-9 are shown as {SUPPRESSED_LABEL}."
-    fig.update_layout(
-        _base_layout(300),
-        title=dict(text="People reached by community", x=0.01, font=dict(size=15)),
-        yaxis=dict(gridcolor="#eee", rangemode="tozero"),
-        showlegend=False,
-        annotations=chart_annotations(has_sample, not mask.any())
-        + [
-            dict(
-                text=note,
-                xref="paper",
-                yref="paper",
-                x=1,
-                y=1.08,
-                xanchor="right",
-                showarrow=False,
-                font=dict(size=11, color="#555"),
             )
-        ],
-    )
+        )
+        fig.update_layout(
+            _base_layout(300),
+            title=dict(text="Committed by municipality (USD)", x=0.01, font=dict(size=15)),
+            yaxis=dict(autorange="reversed"),
+            xaxis=dict(tickformat="$~s", gridcolor="#eee"),
+            showlegend=False,
+        )
+    elif key == "over_time":
+        fig = go.Figure(
+            [
+                go.Scatter(
+                    mode="lines+markers",
+                    name="Committed",
+                    line=dict(color=COMMITTED_COLOUR, width=3),
+                    hovertemplate="%{x}: %{y:$,.0f} committed (cumulative)<br>%{customdata} projects started"
+                    "<extra></extra>",
+                ),
+                go.Scatter(
+                    mode="lines+markers",
+                    name="Disbursed",
+                    line=dict(color="#E69F00", width=3, dash="dash"),
+                    hovertemplate="%{x}: %{y:$,.0f} disbursed (cumulative)<extra></extra>",
+                ),
+            ]
+        )
+        fig.update_layout(
+            _base_layout(300),
+            title=dict(text="Funding over time (cumulative, by start year)", x=0.01, font=dict(size=15)),
+            legend=dict(orientation="h", x=1, xanchor="right", y=1.12),
+            xaxis=dict(dtick=2, gridcolor="#eee"),
+            yaxis=dict(tickformat="$~s", gridcolor="#eee"),
+        )
+    else:
+        fig = go.Figure(
+            go.Bar(
+                textposition="outside",
+                marker_color=["#0072B2", "#009E73", "#CC79A7"],
+                hovertemplate="%{x}: %{text} people reached<extra></extra>",
+                cliponaxis=False,
+                name="People reached",
+            )
+        )
+        fig.update_layout(
+            _base_layout(300),
+            title=dict(text="People reached by community", x=0.01, font=dict(size=15)),
+            yaxis=dict(gridcolor="#eee", rangemode="tozero"),
+            showlegend=False,
+        )
     return fig
+
+
+def chart_figures(snap: Snapshot, mask: np.ndarray) -> dict[str, go.Figure]:
+    """The four charts, complete: funding by sector, by municipality, over time, people reached by community."""
+    figs = {}
+    for key, update in chart_updates(snap, mask).items():
+        fig = _chart_shell(key)
+        for trace, values in zip(fig.data, update["data"], strict=True):
+            trace.update(values)
+        fig.update_layout(annotations=update["annotations"])
+        figs[key] = fig
+    return figs
 
 
 def camp_timeline_figure(history: dict) -> go.Figure:
@@ -621,16 +673,6 @@ def _as_date(text: str) -> str | None:
     if len(parts) == 2:
         return f"{parts[0]}-{parts[1]}-15"
     return "-".join(parts[:3])
-
-
-def chart_figures(snap: Snapshot, mask: np.ndarray) -> dict[str, go.Figure]:
-    has_sample = bool(snap.kpi.is_sample[mask].any())
-    return {
-        "by_sector": sector_figure(snap, mask, has_sample),
-        "by_municipality": municipality_figure(snap, mask, has_sample),
-        "over_time": time_figure(snap, mask, has_sample),
-        "by_community": community_figure(snap, mask, has_sample),
-    }
 
 
 def snapshot_figures(

@@ -128,9 +128,50 @@ def _known(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.where(known, arr, 0.0), known
 
 
+# Columns of KpiArrays.sums (one matrix, so every masked total is one matrix-vector product).
+_TOTALS = (
+    "committed",
+    "disbursed",
+    "reached",
+    "targeted",
+    "committed_unknown",
+    "disbursed_unknown",
+    "committed_both",
+    "disbursed_both",
+    "sample",
+    "projects",
+)
+_S = len(SECTORS)
+_C = len(COMMUNITIES)
+
+
+@dataclass(frozen=True)
+class Aggregates:
+    """Every aggregate of one mask, as numpy vectors (no pandas: the explorer's callback reads these)."""
+
+    totals: dict[str, float]
+    sector_committed: np.ndarray
+    sector_disbursed: np.ndarray
+    sector_projects: np.ndarray
+    community_reached: np.ndarray
+    municipality_projects: np.ndarray  # per KpiArrays.municipalities
+    municipality_committed: np.ndarray
+    municipality_disbursed: np.ndarray
+    municipality_reached: np.ndarray
+    year_first: int  # years[k] == year_first + k; 0 when no row has a start year
+    year_projects: np.ndarray
+    year_committed: np.ndarray
+    year_disbursed: np.ndarray
+
+
 @dataclass(frozen=True)
 class KpiArrays:
-    """Numpy arrays over a projects frame, for aggregations under any boolean mask."""
+    """Numpy arrays over a projects frame, for aggregations under any boolean mask.
+
+    ``sums_t`` holds, per row, every quantity that is summed under a mask (amounts, counts, amounts split by
+    sector share, people reached per community), so ``sums_t @ mask`` gives all totals at once; grouped figures
+    (per municipality, per start year) are ``np.bincount`` over precomputed integer codes.
+    """
 
     n: int
     committed: np.ndarray
@@ -138,25 +179,59 @@ class KpiArrays:
     disbursed: np.ndarray
     disbursed_known: np.ndarray
     reached: np.ndarray
-    reached_known: np.ndarray
     targeted: np.ndarray
-    targeted_known: np.ndarray
     municipality: np.ndarray  # int32 codes into ``municipalities``
     municipalities: tuple[str, ...]
     shares: np.ndarray  # (n, len(SECTORS)) float32
     start_year: np.ndarray  # int32, 0 when unknown
+    year_offset: np.ndarray  # start_year - year_base, -1 when unknown
+    year_base: int
     community_reached: np.ndarray  # (n, len(COMMUNITIES)) int64
     is_sample: np.ndarray
+    sums_t: np.ndarray  # (len(_TOTALS) + 3 * len(SECTORS) + len(COMMUNITIES), n) float64, row-major
 
     @classmethod
     def build(cls, projects: pd.DataFrame) -> KpiArrays:
         committed, committed_known = _known(projects["committed_usd"])
         disbursed, disbursed_known = _known(projects["disbursed_usd"])
-        reached, reached_known = _known(projects["beneficiaries_reached"])
-        targeted, targeted_known = _known(projects["beneficiaries_targeted"])
+        reached, _ = _known(projects["beneficiaries_reached"])
+        targeted, _ = _known(projects["beneficiaries_targeted"])
         cat = pd.Categorical(projects["municipality"].fillna("").astype(str))
         sectors = projects["sectors"] if "sectors" in projects else projects["sector"]
+        shares = sector_shares(sectors, projects["sector"])
         start, _ = active_years(projects)
+        known_years = start[start > 0]
+        year_base = int(known_years.min()) if len(known_years) else 0
+        year_offset = np.where(start > 0, start - year_base, -1).astype(np.int32)
+        by_community = community_counts(
+            projects["beneficiaries_by_community"]
+            if "beneficiaries_by_community" in projects
+            else pd.Series([""] * len(projects))
+        )
+        is_sample = projects["is_sample"].to_numpy(dtype=bool)
+        both = committed_known & disbursed_known
+        sums = (
+            np.column_stack(
+                [
+                    committed,
+                    disbursed,
+                    reached,
+                    targeted,
+                    ~committed_known,
+                    ~disbursed_known,
+                    np.where(both, committed, 0.0),
+                    np.where(both, disbursed, 0.0),
+                    is_sample,
+                    np.ones(len(projects)),
+                    shares * committed[:, None],
+                    shares * disbursed[:, None],
+                    shares > 0,
+                    by_community,
+                ]
+            ).astype(np.float64)
+            if len(projects)
+            else np.zeros((0, len(_TOTALS) + 3 * _S + _C))
+        )
         return cls(
             n=len(projects),
             committed=committed,
@@ -164,118 +239,143 @@ class KpiArrays:
             disbursed=disbursed,
             disbursed_known=disbursed_known,
             reached=reached,
-            reached_known=reached_known,
             targeted=targeted,
-            targeted_known=targeted_known,
             municipality=cat.codes.astype(np.int32),
             municipalities=tuple(str(c) for c in cat.categories),
-            shares=sector_shares(sectors, projects["sector"]),
+            shares=shares,
             start_year=start,
-            community_reached=community_counts(
-                projects.get("beneficiaries_by_community", pd.Series([""] * len(projects)))
-            ),
-            is_sample=projects["is_sample"].to_numpy(dtype=bool),
+            year_offset=year_offset,
+            year_base=year_base,
+            community_reached=by_community,
+            is_sample=is_sample,
+            sums_t=np.ascontiguousarray(sums.T),
         )
 
     def _mask(self, mask: np.ndarray | None) -> np.ndarray:
         return np.ones(self.n, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
 
-    def kpis(self, mask: np.ndarray | None = None) -> dict:
-        """The headline figures (keys: ``KPI_KEYS``) for the projects in ``mask``."""
+    def _all_totals(self) -> np.ndarray:
+        cached = self.__dict__.get("_totals_cache")
+        if cached is None:
+            cached = self.sums_t.sum(axis=1)
+            object.__setattr__(self, "_totals_cache", cached)
+        return cached
+
+    def aggregate(self, mask: np.ndarray | None = None) -> Aggregates:
+        """Every aggregate for the rows in ``mask``, in one pass (a matrix-vector product and a few bincounts)."""
         m = self._mask(mask)
-        both = m & self.committed_known & self.disbursed_known
-        committed_both = float(self.committed[both].sum())
-        muni = np.bincount(self.municipality[m], minlength=len(self.municipalities))
-        covered = sum(1 for code, c in zip(self.municipalities, muni, strict=True) if c and code)
-        sample_projects = int(np.count_nonzero(self.is_sample & m))
+        rows = np.flatnonzero(m)
+        if len(rows) == self.n:  # everything: the column totals, computed once
+            col = self._all_totals()
+        else:
+            col = self.sums_t @ m.astype(np.float64)
+        t = len(_TOTALS)
+        totals = dict(zip(_TOTALS, (float(v) for v in col[:t]), strict=True))
+        k = len(self.municipalities)
+        codes = self.municipality[rows]
+        years = self.year_offset[rows]
+        years = years[years >= 0]
+        year_rows = rows[self.year_offset[rows] >= 0]
+        if len(years):
+            lo, hi = int(years.min()), int(years.max())
+            shifted = years - lo
+            span = hi - lo + 1
+            year_projects = np.bincount(shifted, minlength=span)
+            year_committed = np.bincount(shifted, weights=self.committed[year_rows], minlength=span)
+            year_disbursed = np.bincount(shifted, weights=self.disbursed[year_rows], minlength=span)
+            year_first = self.year_base + lo
+        else:
+            year_projects = year_committed = year_disbursed = np.zeros(0)
+            year_first = 0
+        return Aggregates(
+            totals=totals,
+            sector_committed=col[t : t + _S],
+            sector_disbursed=col[t + _S : t + 2 * _S],
+            sector_projects=np.rint(col[t + 2 * _S : t + 3 * _S]).astype(np.int64),
+            community_reached=np.rint(col[t + 3 * _S :]).astype(np.int64),
+            municipality_projects=np.bincount(codes, minlength=k),
+            municipality_committed=np.bincount(codes, weights=self.committed[rows], minlength=k),
+            municipality_disbursed=np.bincount(codes, weights=self.disbursed[rows], minlength=k),
+            municipality_reached=np.bincount(codes, weights=self.reached[rows], minlength=k),
+            year_first=year_first,
+            year_projects=year_projects,
+            year_committed=year_committed,
+            year_disbursed=year_disbursed,
+        )
+
+    def kpis(self, mask: np.ndarray | None = None, agg: Aggregates | None = None) -> dict:
+        """The headline figures (keys: ``KPI_KEYS``) for the projects in ``mask``."""
+        a = agg or self.aggregate(mask)
+        t = a.totals
+        covered = sum(1 for code, c in zip(self.municipalities, a.municipality_projects, strict=True) if c and code)
         return {
-            "projects": int(np.count_nonzero(m)),
-            "committed_usd": float(self.committed[m].sum()),
-            "committed_unknown": int(np.count_nonzero(m & ~self.committed_known)),
-            "disbursed_usd": float(self.disbursed[m].sum()),
-            "disbursed_unknown": int(np.count_nonzero(m & ~self.disbursed_known)),
-            "disbursed_pct": 100.0 * float(self.disbursed[both].sum()) / committed_both if committed_both else None,
-            "beneficiaries_reached": int(self.reached[m].sum()),
-            "beneficiaries_targeted": int(self.targeted[m].sum()),
+            "projects": int(round(t["projects"])),
+            "committed_usd": t["committed"],
+            "committed_unknown": int(round(t["committed_unknown"])),
+            "disbursed_usd": t["disbursed"],
+            "disbursed_unknown": int(round(t["disbursed_unknown"])),
+            "disbursed_pct": 100.0 * t["disbursed_both"] / t["committed_both"] if t["committed_both"] else None,
+            "beneficiaries_reached": int(round(t["reached"])),
+            "beneficiaries_targeted": int(round(t["targeted"])),
             "municipalities_covered": covered,
-            "has_sample": sample_projects > 0,
-            "sample_projects": sample_projects,
+            "has_sample": t["sample"] > 0,
+            "sample_projects": int(round(t["sample"])),
         }
 
-    def by_sector(self, mask: np.ndarray | None = None) -> pd.DataFrame:
+    def by_sector(self, mask: np.ndarray | None = None, agg: Aggregates | None = None) -> pd.DataFrame:
         """One row per sector (all of ``SECTORS``, in order): committed and disbursed USD split by
         sector share, and the number of projects with a share in the sector."""
-        m = self._mask(mask)
-        shares = self.shares[m]
+        a = agg or self.aggregate(mask)
         return pd.DataFrame(
             {
                 "sector": list(SECTORS),
-                "committed_usd": self.committed[m] @ shares,
-                "disbursed_usd": self.disbursed[m] @ shares,
-                "projects": np.count_nonzero(shares > 0, axis=0),
+                "committed_usd": a.sector_committed,
+                "disbursed_usd": a.sector_disbursed,
+                "projects": a.sector_projects,
             }
         )
 
-    def by_municipality(self, mask: np.ndarray | None = None) -> pd.DataFrame:
+    def by_municipality(self, mask: np.ndarray | None = None, agg: Aggregates | None = None) -> pd.DataFrame:
         """One row per municipality code with at least one project in ``mask``, by committed USD descending."""
-        m = self._mask(mask)
-        k = len(self.municipalities)
-        codes = self.municipality[m]
+        a = agg or self.aggregate(mask)
         frame = pd.DataFrame(
             {
                 "municipality": list(self.municipalities),
-                "projects": np.bincount(codes, minlength=k),
-                "committed_usd": np.bincount(codes, weights=self.committed[m], minlength=k),
-                "disbursed_usd": np.bincount(codes, weights=self.disbursed[m], minlength=k),
-                "beneficiaries_reached": np.bincount(codes, weights=self.reached[m], minlength=k).astype(np.int64),
+                "projects": a.municipality_projects,
+                "committed_usd": a.municipality_committed,
+                "disbursed_usd": a.municipality_disbursed,
+                "beneficiaries_reached": a.municipality_reached.astype(np.int64),
             }
         )
         frame = frame[(frame["projects"] > 0) & (frame["municipality"] != "")]
         return frame.sort_values(["committed_usd", "projects"], ascending=False, kind="stable").reset_index(drop=True)
 
-    def cumulative_by_year(self, mask: np.ndarray | None = None) -> pd.DataFrame:
+    def cumulative_by_year(self, mask: np.ndarray | None = None, agg: Aggregates | None = None) -> pd.DataFrame:
         """Per start year (from the first to the last with a project): projects started, committed and
         disbursed USD, and their running totals. Empty frame when nothing matches."""
-        m = self._mask(mask) & (self.start_year > 0)
-        if not m.any():
-            return pd.DataFrame(
-                columns=[
-                    "year",
-                    "projects",
-                    "committed_usd",
-                    "disbursed_usd",
-                    "cumulative_committed_usd",
-                    "cumulative_disbursed_usd",
-                ]
-            )
-        years = self.start_year[m]
-        first = int(years.min())
-        offset = years - first
-        k = int(offset.max()) + 1
-        committed = np.bincount(offset, weights=self.committed[m], minlength=k)
-        disbursed = np.bincount(offset, weights=self.disbursed[m], minlength=k)
+        a = agg or self.aggregate(mask)
         return pd.DataFrame(
             {
-                "year": np.arange(first, first + k),
-                "projects": np.bincount(offset, minlength=k),
-                "committed_usd": committed,
-                "disbursed_usd": disbursed,
-                "cumulative_committed_usd": np.cumsum(committed),
-                "cumulative_disbursed_usd": np.cumsum(disbursed),
+                "year": np.arange(a.year_first, a.year_first + len(a.year_projects)),
+                "projects": a.year_projects,
+                "committed_usd": a.year_committed,
+                "disbursed_usd": a.year_disbursed,
+                "cumulative_committed_usd": np.cumsum(a.year_committed),
+                "cumulative_disbursed_usd": np.cumsum(a.year_disbursed),
             }
         )
 
-    def by_community(self, mask: np.ndarray | None = None) -> pd.DataFrame:
+    def by_community(self, mask: np.ndarray | None = None, agg: Aggregates | None = None) -> pd.DataFrame:
         """People reached per community (from ``beneficiaries_by_community``). ``reached`` is <NA> where the
         count is suppressed (1-9); ``label`` is what to display."""
-        m = self._mask(mask)
-        totals = self.community_reached[m].sum(axis=0)
+        a = agg or self.aggregate(mask)
+        totals = a.community_reached
         suppressed = (totals > 0) & (totals < SUPPRESS_BELOW)
         return pd.DataFrame(
             {
                 "community": list(COMMUNITIES),
                 "reached": pd.Series(totals, dtype="Int64").mask(suppressed),
-                "label": [suppress(int(t)) for t in totals],
+                "label": [suppress(int(v)) for v in totals],
                 "suppressed": suppressed,
             }
         )

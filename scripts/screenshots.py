@@ -54,7 +54,15 @@ def browser(width: int, height: int):
         f"--window-size={width},{height}",
     ):
         options.add_argument(flag)
-    return webdriver.Chrome(options=options)
+    driver = webdriver.Chrome(options=options)
+    set_viewport(driver, width, height)
+    return driver
+
+
+def set_viewport(driver, width: int, height: int) -> None:
+    """Make the page's viewport exactly width x height (the window size includes browser chrome)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
 
 
 def wait_for_map(driver, timeout: float = 30.0) -> None:
@@ -110,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         driver.save_screenshot(str(out / "explorer-camp-history.png"))
         print(out / "explorer-camp-history.png")
         # Full page of the default view (charts and table below the map).
-        driver.set_window_size(args.width, 2200)
+        set_viewport(driver, args.width, 2300)
         driver.get(f"http://127.0.0.1:{args.port}/")
         wait_for_map(driver)
         driver.save_screenshot(str(out / "explorer-full-page.png"))

@@ -221,6 +221,13 @@ def filter_panel(snap: Snapshot, values: dict) -> html.Div:
             dbc.Button(
                 "Clear filters", id=ids.CLEAR, color="secondary", outline=True, className="w-100 mt-2", n_clicks=0
             ),
+            # Briefing (issue 5): assets/briefing.js points this at /briefing with the current query on click.
+            html.A(
+                "Present",
+                href="/briefing",
+                className="btn btn-primary w-100 mt-2 present-link",
+                title="Open the briefing (full screen, exports) with these filters",
+            ),
             dcc.Store(id=ids.SELECTION, data=values["selection"]),
             dcc.Store(id=ids.MAP_POINTS_KEY, data=None),
         ],
@@ -294,9 +301,20 @@ def layout(metric: str | None = None, **query) -> html.Div:
                             html.Div(
                                 id=ids.EMPTY_STATE, role="status", children=components.empty_state(int(mask.sum()))
                             ),
-                            html.Div(id=ids.KPIS, children=components.kpi_cards(snap.kpi.kpis(mask))),
-                            html.Div(
-                                components.trust_fund_card(trust_fund_status(snap.static.trust_fund)), id=ids.TRUST_FUND
+                            dbc.Row(
+                                [
+                                    dbc.Col(
+                                        html.Div(id=ids.KPIS, children=components.kpi_cards(snap.kpi.kpis(mask))), xl=8
+                                    ),
+                                    dbc.Col(
+                                        html.Div(
+                                            components.trust_fund_card(trust_fund_status(snap.static.trust_fund)),
+                                            id=ids.TRUST_FUND,
+                                        ),
+                                        xl=4,
+                                    ),
+                                ],
+                                className="g-2 summary-row",
                             ),
                             html.Div(
                                 [
@@ -304,7 +322,7 @@ def layout(metric: str | None = None, **query) -> html.Div:
                                         [
                                             html.Div(
                                                 [
-                                                    _label("Shade municipalities by", ids.METRIC),
+                                                    _label("Shade by", ids.METRIC),
                                                     dcc.Dropdown(
                                                         id=ids.METRIC,
                                                         options=[
@@ -325,17 +343,13 @@ def layout(metric: str | None = None, **query) -> html.Div:
                                                 value=False,
                                                 className="map-control mb-0",
                                             ),
-                                            html.Span(
-                                                "Click a municipality to filter · box/lasso select from the "
-                                                "toolbar · click a point for details",
-                                                className="map-hint",
-                                            ),
                                         ],
                                         className="map-toolbar",
                                     ),
+                                    components.map_legend(figures.SECTOR_COLOURS),
                                     dcc.Graph(
                                         id=ids.MAP,
-                                        figure=figures.map_figure(snap, None, metric),
+                                        figure=figures.map_figure(snap, None, metric, legend=False),
                                         config={
                                             "scrollZoom": True,
                                             "displaylogo": False,
@@ -343,8 +357,14 @@ def layout(metric: str | None = None, **query) -> html.Div:
                                             "modeBarButtonsToRemove": ["toImage"],
                                         },
                                         className="explorer-map",
+                                        style={"height": "clamp(440px, calc(100vh - 300px), 760px)"},
                                     ),
-                                    html.P(figures.DESIGNATION, className="designation"),
+                                    html.P(
+                                        "Click a municipality to filter (again to clear) · choose box or lasso "
+                                        "select in the map's toolbar to narrow the charts and table · click a "
+                                        "point for its details, a camp for its history",
+                                        className="map-hint",
+                                    ),
                                 ],
                                 className="map-card",
                             ),
@@ -420,6 +440,15 @@ def layout(metric: str | None = None, **query) -> html.Div:
 # ---------------------------------------------------------------- the main filter callback
 
 
+def _chart_patch(update: dict) -> dash.Patch:
+    patch = dash.Patch()
+    for i, values in enumerate(update["data"]):
+        for key, value in values.items():
+            patch["data"][i][key] = value
+    patch["layout"]["annotations"] = update["annotations"]
+    return patch
+
+
 def _map_patch(snap: Snapshot, mask: np.ndarray, metric: str, points: bool, has_sample: bool) -> dash.Patch:
     patch = dash.Patch()
     z = figures.choropleth_z(snap, mask, metric)
@@ -480,16 +509,17 @@ def update_explorer(
     map_mask = snap.mask(state.with_(ids=()))  # the map keeps every filtered point; a selection narrows the rest
     mask = map_mask & snap.index.ids.isin(state.ids) if state.ids else map_mask
     count_sample = int(np.count_nonzero(snap.kpi.is_sample & mask))
+    agg = snap.kpi.aggregate(mask)
+    charts = {key: _chart_patch(update) for key, update in figures.chart_updates(snap, mask, agg).items()}
     points_key = state.with_(ids=()).to_query() or "all"
     points = points_key != drawn_key  # resend points only when the map's filter changed
-    charts = figures.chart_figures(snap, mask)
     return (
         _map_patch(snap, map_mask, metric, points, bool(np.count_nonzero(snap.kpi.is_sample & map_mask))),
         charts["by_sector"],
         charts["by_municipality"],
         charts["over_time"],
         charts["by_community"],
-        components.kpi_cards(snap.kpi.kpis(mask)),
+        components.kpi_cards(snap.kpi.kpis(agg=agg)),
         components.filter_sentence(describe(state)),
         components.sample_banner(count_sample),
         components.empty_state(int(np.count_nonzero(mask))),

@@ -1,0 +1,312 @@
+"""The explorer's callbacks as plain functions, and through the Flask test client (/_dash-update-component)."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import sys
+from contextvars import copy_context
+
+import pytest
+from dash import Patch
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+from dash.exceptions import PreventUpdate
+
+import geodata
+from dashboard import data, figures, ids
+from dashboard.app import create_app
+from geodata.build import anchors_frame
+from geodata.filters import FilterState
+from geodata.sample import sample_portfolio
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app()
+
+
+@pytest.fixture(scope="module")
+def explorer(app):
+    return sys.modules["pages.explorer"]
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.server.test_client()
+
+
+def _controls(snap, **changes):
+    """The main callback's arguments for a state (defaults: no filter)."""
+    state = FilterState(**changes)
+    v = sys.modules["pages.explorer"].controls_from_state(snap, state)
+    return [
+        v["sectors"],
+        v["communities"],
+        v["municipalities"],
+        v["statuses"],
+        v["funders"],
+        v["orgs"],
+        v["years"],
+        v["text"],
+        v["dataset"],
+    ]
+
+
+def _in_context(func, *args, triggered: str):
+    def run():
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": f"{triggered}.n_clicks", "value": 1}]))
+        return func(*args)
+
+    return copy_context().run(run)
+
+
+# ---------------------------------------------------------------- pure helpers
+
+
+def test_state_controls_round_trip(explorer):
+    snap = data.snapshot()
+    state = FilterState(
+        sectors=("health",),
+        municipalities=("zvecan",),
+        year_from=2019,
+        text="water",
+        dataset="documented",
+        ids=("doc-2013-leposavic-closure",),
+    )
+    v = explorer.controls_from_state(snap, state)
+    back = explorer.state_from_controls(
+        snap,
+        v["sectors"],
+        v["communities"],
+        v["municipalities"],
+        v["statuses"],
+        v["funders"],
+        v["orgs"],
+        v["years"],
+        v["text"],
+        v["dataset"],
+        v["selection"],
+    )
+    assert back == state
+    assert explorer.controls_from_state(snap, FilterState())["years"] == [snap.year_min, snap.year_max]
+
+
+def test_page_query_round_trips_through_the_shared_filter_state(explorer):
+    state = FilterState(sectors=("health", "education"), dataset="sample")
+    query = explorer.page_query(state, "disbursed_usd")
+    assert FilterState.from_query(query) == state
+    assert "metric=disbursed_usd" in query
+    assert explorer.page_query(state, figures.DEFAULT_METRIC) == state.to_query()
+
+
+def test_toggle_municipalities(explorer):
+    assert explorer.toggle_municipalities([], ["north-mitrovica", "south-mitrovica"]) == [
+        "north-mitrovica",
+        "south-mitrovica",
+    ]
+    assert (
+        explorer.toggle_municipalities(["south-mitrovica", "north-mitrovica"], ["north-mitrovica", "south-mitrovica"])
+        == []
+    )
+    assert explorer.unit_municipalities(data.snapshot(), "KOS-5894") == ["north-mitrovica", "south-mitrovica"]
+
+
+def test_selected_ids_keep_only_project_points(explorer):
+    snap = data.snapshot()
+    points = [
+        {"curveNumber": figures.PROJECT_TRACE_START, "customdata": 0},
+        {"curveNumber": figures.TRACE["camp_fill"], "customdata": "osterode"},
+        {"curveNumber": figures.PROJECT_TRACE_START + 3, "customdata": 5},
+    ]
+    assert explorer.selected_ids(snap, {"points": points}) == list(snap.projects["project_id"].iloc[[0, 5]])
+    assert explorer.selected_ids(snap, {"points": []}) is None
+    assert explorer.selected_ids(snap, None) is None
+
+
+# ---------------------------------------------------------------- callbacks as plain functions
+
+
+def test_update_explorer_one_sector(explorer):
+    snap = data.snapshot()
+    out = explorer.update_explorer(*_controls(snap, sectors=("health",)), figures.DEFAULT_METRIC, None, None)
+    map_patch, by_sector, _, _, _, kpi_row, sentence, banner, empty, query, key = out
+    assert isinstance(map_patch, Patch)
+    expected = int(snap.mask(FilterState(sectors=("health",))).sum())
+    assert f"Projects: {expected}" in json.dumps(kpi_row.to_plotly_json(), default=str)
+    assert "Health projects" in json.dumps(sentence.to_plotly_json(), default=str)
+    assert query == "sector=health" and key == "sector=health"
+    assert banner is not None and empty is None
+    ops = map_patch.to_plotly_json()["operations"]
+    lat_ops = [o for o in ops if o["location"][-1] == "lat"]
+    assert len(lat_ops) == len(figures.SECTORS) * 2
+    drawn = sum(len(base64.b64decode(o["params"]["value"]["bdata"])) // 4 for o in lat_ops if o["params"]["value"])
+    assert drawn == expected
+
+
+def test_update_explorer_skips_points_when_only_the_metric_changes(explorer):
+    snap = data.snapshot()
+    args = _controls(snap, sectors=("health",))
+    out = explorer.update_explorer(*args, "projects", None, "sector=health")
+    ops = out[0].to_plotly_json()["operations"]
+    assert not [o for o in ops if o["location"][-1] == "lat"]
+    assert any(o["location"] == ["data", 0, "z"] for o in ops)
+
+
+def test_update_explorer_empty_and_documented(explorer):
+    snap = data.snapshot()
+    out = explorer.update_explorer(*_controls(snap, text="zzz no such title"), figures.DEFAULT_METRIC, None, None)
+    assert out[8] is not None  # the empty state
+    out = explorer.update_explorer(*_controls(snap, dataset="documented"), figures.DEFAULT_METRIC, None, None)
+    assert out[7] is None  # no sample banner
+    assert figures.WATERMARK not in json.dumps(out[1].to_plotly_json())
+    assert figures.WATERMARK not in json.dumps(out[0].to_plotly_json())
+
+
+def test_selection_narrows_kpis_not_map(explorer):
+    snap = data.snapshot()
+    chosen = list(snap.projects["project_id"].iloc[:3])
+    out = explorer.update_explorer(*_controls(snap), figures.DEFAULT_METRIC, chosen, None)
+    assert "Projects: 3" in json.dumps(out[5].to_plotly_json(), default=str)
+    assert "3 selected on the map" in json.dumps(out[6].to_plotly_json(), default=str)
+
+
+def test_update_table(explorer):
+    snap = data.snapshot()
+    rows, note = explorer.update_table(*_controls(snap, dataset="documented"), None)
+    assert {r["dataset"] for r in rows} == {"documented"}
+    assert note == f"{len(rows)} matching"
+
+
+def test_apply_click_clear_and_polygon_toggle(explorer):
+    snap = data.snapshot()
+    cleared = _in_context(explorer.apply_click, 1, None, None, None, None, None, ["zvecan"], triggered=ids.CLEAR)
+    assert cleared[0] == [] and cleared[2] == [] and cleared[8] == "all" and cleared[9] is None
+    click = {"points": [{"curveNumber": 0, "location": "KOS-5894"}]}
+    out = _in_context(explorer.apply_click, 0, click, None, None, None, None, [], triggered=ids.MAP)
+    assert out[2] == ["north-mitrovica", "south-mitrovica"]
+    out = _in_context(explorer.apply_click, 0, click, None, None, None, None, out[2], triggered=ids.MAP)
+    assert out[2] == []
+    point_click = {"points": [{"curveNumber": figures.PROJECT_TRACE_START, "customdata": 1}]}
+    with pytest.raises(PreventUpdate):
+        _in_context(explorer.apply_click, 0, point_click, None, None, None, None, [], triggered=ids.MAP)
+    bar = {"points": [{"customdata": "housing", "y": "Housing"}]}
+    out = _in_context(explorer.apply_click, 0, None, bar, None, None, None, [], triggered=ids.CHART_SECTOR)
+    assert out[0] == ["housing"]
+    year = {"points": [{"x": 2021, "y": 1.0}]}
+    out = _in_context(explorer.apply_click, 0, None, None, None, year, None, [], triggered=ids.CHART_TIME)
+    assert out[6] == [2021, 2021]
+    assert snap.n  # the snapshot used is the layer's
+
+
+def test_open_detail_for_project_and_camp(explorer):
+    snap = data.snapshot()
+    click = {"points": [{"curveNumber": figures.PROJECT_TRACE_START, "customdata": 2}]}
+    is_open, title, body, patch = _in_context(explorer.open_detail, click, None, triggered=ids.MAP)
+    assert is_open and title.startswith(str(snap.projects["title"].iloc[2]))
+    text = json.dumps([b.to_plotly_json() for b in body], default=str)
+    assert "Sources" in text and "href" in text
+    camp = {"points": [{"curveNumber": figures.TRACE["camp_fill"], "customdata": "osterode"}]}
+    is_open, title, body, _ = _in_context(explorer.open_detail, camp, None, triggered=ids.MAP)
+    text = json.dumps([b.to_plotly_json() for b in body], default=str)
+    assert title == "Osterode" and "km to the" in text and "EPSG:32634" in text
+    row_click = {"rowId": "doc-2013-leposavic-closure"}
+    is_open, title, _, patch = _in_context(explorer.open_detail, None, row_click, triggered=ids.TABLE)
+    assert "Leposavić" in title
+    ops = patch.to_plotly_json()["operations"]
+    assert ops[0]["location"][:2] == ["data", figures.TRACE["highlight"]]
+
+
+def test_download_csv(explorer):
+    snap = data.snapshot()
+    out = explorer.download_csv(1, *_controls(snap, dataset="documented"), None)
+    assert out["filename"].endswith(".csv") and out["content"].startswith("# Trust Fund Atlas export")
+
+
+# ---------------------------------------------------------------- through the endpoint
+
+
+def _main_body(client, **values) -> dict:
+    deps = json.loads(client.get("/_dash-dependencies").data)
+    main = next(d for d in deps if f"{ids.CHART_SECTOR}.figure" in d["output"])
+    outputs = [dict(zip(("id", "property"), o.split("."), strict=True)) for o in main["output"].strip(".").split("...")]
+    return {
+        "output": main["output"],
+        "outputs": outputs,
+        "inputs": [{"id": i["id"], "property": i["property"], "value": values.get(i["id"])} for i in main["inputs"]],
+        "state": [{"id": s["id"], "property": s["property"], "value": values.get(s["id"])} for s in main["state"]],
+        "changedPropIds": [f"{ids.SECTOR}.value"],
+    }
+
+
+def test_endpoint_main_callback_sends_typed_points_and_no_polygons(client):
+    body = _main_body(client, **{ids.SECTOR: ["health"], ids.DATASET: "all", ids.METRIC: "committed_usd"})
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    payload = json.loads(response.data)["response"]
+    ops = payload[ids.MAP]["figure"]["operations"]
+    assert not any("geojson" in o["location"] for o in ops)
+    lat = [o["params"]["value"] for o in ops if o["location"][-1] == "lat" and o["params"]["value"]]
+    assert lat and all(v["dtype"] == "f4" for v in lat)
+    assert payload[ids.FILTER_QUERY]["data"] == "sector=health"
+
+
+def test_endpoint_router_restores_controls_from_the_url(client):
+    body = {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": "/"},
+            {
+                "id": "_pages_location",
+                "property": "search",
+                "value": "?sector=health&municipality=zvecan&dataset=documented&from=2010&metric=projects",
+            },
+        ],
+        "changedPropIds": ["_pages_location.pathname"],
+        "state": [],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    text = response.data.decode()
+    layout = json.loads(text)["response"]["_pages_content"]["children"]
+
+    def find(node, target):
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == target:
+                return node["props"]
+            return next((r for v in node.values() if (r := find(v, target)) is not None), None)
+        if isinstance(node, list):
+            return next((r for v in node if (r := find(v, target)) is not None), None)
+        return None
+
+    assert find(layout, ids.SECTOR)["value"] == ["health"]
+    assert find(layout, ids.MUNICIPALITY)["value"] == ["zvecan"]
+    assert find(layout, ids.DATASET)["value"] == "documented"
+    assert find(layout, ids.YEARS)["value"][0] == 2010
+    assert find(layout, ids.METRIC)["value"] == "projects"
+    assert len(gzip.compress(response.data)) < 1_500_000
+
+
+def test_create_app_over_a_synthetic_portfolio():
+    municipalities = geodata.load("municipalities")
+    synthetic = sample_portfolio(anchors_frame(municipalities), geodata.load("camps"), n=3000, seed=7)
+    try:
+        app = create_app(synthetic)
+        client = app.server.test_client()
+        body = _main_body(client, **{ids.DATASET: "all", ids.METRIC: "committed_usd"})
+        response = client.post("/_dash-update-component", json=body)
+        assert response.status_code == 200
+        ops = json.loads(response.data)["response"][ids.MAP]["figure"]["operations"]
+        per_point = [
+            o
+            for o in ops
+            if o["location"][-1] in ("lat", "lon", "size", "customdata")
+            and o["location"][1] >= figures.PROJECT_TRACE_START
+        ]
+        assert sum(len(json.dumps(o)) for o in per_point) / 3000 <= 24  # bytes per visible point
+        assert len(response.data) <= 24 * 3000 + 40_000  # points plus a fixed part (KPIs, four small charts)
+        assert data.snapshot().n == 3000
+    finally:
+        data.use_projects(None)

@@ -1,0 +1,154 @@
+"""dashboard.figures and dashboard.data: figures as dicts, typed arrays, polygons, table and CSV."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+
+import numpy as np
+import pytest
+
+import geodata
+from dashboard import data, figures
+from geodata.filters import FilterState
+from geodata.layers import SECTORS
+
+KEYS = {"map", "by_sector", "by_municipality", "over_time", "by_community"}
+
+
+@pytest.fixture(scope="module")
+def projects():
+    return geodata.load("projects")
+
+
+@pytest.fixture(scope="module")
+def snap(projects):
+    return data.build_snapshot(projects)
+
+
+def _texts(fig) -> list[str]:
+    return [a["text"] for a in fig.to_dict()["layout"].get("annotations", [])]
+
+
+def _decode(spec) -> np.ndarray:
+    if isinstance(spec, list):
+        return np.array(spec)
+    return np.frombuffer(base64.b64decode(spec["bdata"]), dtype=np.dtype(spec["dtype"]).newbyteorder("<"))
+
+
+def test_explorer_figures_keys_and_trace_types(projects):
+    figs = figures.explorer_figures(projects, FilterState())
+    assert set(figs) == KEYS
+    m = figs["map"].to_dict()
+    assert m["data"][figures.TRACE["choropleth"]]["type"] == "choroplethmap"
+    assert all(t["type"] == "scattermap" for t in m["data"][1:])
+    assert len(m["data"]) == figures.TRACE["highlight"] + 1
+    assert m["layout"]["map"]["style"] == "white-bg"
+    assert m["layout"]["map"]["center"] == {"lat": 42.95, "lon": 20.85}
+    assert figures.DESIGNATION in _texts(figs["map"])
+
+
+def test_choropleth_features_are_boundary_units(projects):
+    m = figures.explorer_figures(projects, FilterState())["map"].to_dict()["data"][0]
+    ids = [f["id"] for f in m["geojson"]["features"]]
+    assert sorted(ids) == sorted(geodata.load("municipalities")["boundary_unit"].unique())
+    assert list(m["locations"]) == sorted(ids)
+    shared = [t for t in m["text"] if "share this polygon" in t]
+    assert any("North Mitrovica" in t and "South Mitrovica" in t for t in shared)
+
+
+def test_all_project_points_drawn_once_with_sector_colours(projects):
+    figs = figures.explorer_figures(projects, FilterState())
+    traces = figs["map"].to_dict()["data"][figures.PROJECT_TRACE_START : figures.TRACE["precision_legend"]]
+    rows = np.concatenate([_decode(t["customdata"]) if len(t.get("customdata", [])) else [] for t in traces])
+    assert sorted(rows.astype(int)) == list(range(len(projects)))
+    for s, sector in enumerate(SECTORS):
+        site, municipal = traces[2 * s], traces[2 * s + 1]
+        assert site["marker"]["color"] == municipal["marker"]["color"] == figures.SECTOR_COLOURS[sector]
+        assert site["marker"]["opacity"] > municipal["marker"]["opacity"]
+
+
+@pytest.mark.parametrize(("dataset", "watermark"), [("documented", False), ("sample", True), ("all", True)])
+def test_watermark_only_when_sample_rows_show(projects, dataset, watermark):
+    figs = figures.explorer_figures(projects, FilterState(dataset=dataset))
+    for name, fig in figs.items():
+        assert (figures.WATERMARK in _texts(fig)) is watermark, name
+
+
+def test_empty_result_says_so(projects):
+    figs = figures.explorer_figures(projects, FilterState(text="no such project title"))
+    assert any("No projects match" in t for t in _texts(figs["map"]))
+    assert any("No projects match" in t for t in _texts(figs["by_sector"]))
+    assert "Nothing" in _texts(figures.empty_figure("Nothing"))[0]
+
+
+def test_unknown_metric_is_refused(projects):
+    with pytest.raises(ValueError, match="unknown metric"):
+        figures.explorer_figures(projects, FilterState(), metric="nope")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.uint8, np.int32])
+def test_typed_round_trip(dtype):
+    values = np.arange(5).astype(dtype)
+    spec = figures.typed(values)
+    assert spec["dtype"] == values.dtype.str[1:]
+    np.testing.assert_array_equal(_decode(spec), values)
+    assert figures.typed(np.array([], dtype=dtype)) == []
+
+
+def test_split_by_trace_partitions_the_mask(snap):
+    mask = snap.mask(FilterState(sectors=("health",)))
+    parts = snap.split_by_trace(mask)
+    assert len(parts) == len(SECTORS) * 2
+    assert sorted(np.concatenate(parts)) == list(np.flatnonzero(mask))
+    health = set(parts[0]) | set(parts[1])
+    assert (snap.projects.loc[sorted(health), "sector"] == "health").all()
+
+
+def test_per_resident_metric_only_where_population_sourced(snap):
+    values = snap.unit_values(np.ones(snap.n, dtype=bool), "usd_per_rae_resident")
+    units = list(snap.static.units)
+    rae = snap.static.unit_rae_population
+    assert np.isnan(values[np.isnan(rae)]).all()
+    mitrovica = units.index("KOS-5894")  # North + South Mitrovica share it, both sourced
+    assert rae[mitrovica] == 240 + 1181
+    committed = snap.unit_values(np.ones(snap.n, dtype=bool), "committed_usd")
+    assert values[mitrovica] == pytest.approx(committed[mitrovica] / rae[mitrovica])
+
+
+def test_polygon_geojson_small_and_valid(snap):
+    text = json.dumps(snap.static.polygons, separators=(",", ":"))
+    assert len(gzip.compress(text.encode())) <= 60_000
+    assert {f["geometry"]["type"] for f in snap.static.polygons["features"]} <= {"Polygon", "MultiPolygon"}
+
+
+def test_table_rows_limit_largest_first(snap):
+    rows, total = data.table_rows(snap, np.ones(snap.n, dtype=bool), limit=10)
+    assert total == snap.n and len(rows) == 10
+    amounts = [r["committed_usd"] for r in rows]
+    assert amounts == sorted(amounts, reverse=True)
+    assert list(rows[0]) == list(data.TABLE_COLUMNS)
+
+
+def test_csv_has_provenance_and_exactly_the_filtered_rows(snap):
+    state = FilterState(sectors=("health",), dataset="sample")
+    text, count = data.csv_text(snap, state)
+    lines = text.splitlines()
+    assert lines[0].startswith("# Trust Fund Atlas export: Health projects")
+    assert any(line.startswith("# SAMPLE DATA") for line in lines)
+    header = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    assert count == int(snap.mask(state).sum()) == len(lines) - header - 1
+    documented, _ = data.csv_text(snap, FilterState(dataset="documented"))
+    assert "SAMPLE DATA" not in documented
+
+
+def test_municipality_label_gives_both_languages():
+    assert data.municipality_label("zvecan") == "Zvečan (Zveçan)"
+    assert data.municipality_label("north-mitrovica") == "North Mitrovica (Mitrovicë e Veriut / Severna Mitrovica)"
+
+
+def test_camp_timeline(snap):
+    history = geodata.kpis.site_history(snap.static.camps, snap.static.hazards, "cesmin-lug")
+    fig = figures.camp_timeline_figure(history).to_dict()
+    assert len(fig["data"][0]["x"]) == len(history["population"])
