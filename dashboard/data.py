@@ -51,7 +51,7 @@ COORD_DECIMALS = 4
 TABLE_COLUMNS: dict[str, str] = {
     "project_id": "ID",
     "title": "Title",
-    "sector": "Sector",
+    "sector": "Sector(s)",
     "municipality_name": "Municipality",
     "status": "Status",
     "funder": "Funder",
@@ -331,6 +331,10 @@ def table_frame(snap: Snapshot, rows: np.ndarray) -> pd.DataFrame:
         {col: frame[col] for col in TABLE_COLUMNS if col in frame and col != "municipality_name"}, index=frame.index
     )
     out.insert(3, "municipality_name", frame["municipality"].map(lambda c: municipality_label(str(c))))
+    if "sectors" in frame:  # every sector of a multi-sector project ("health 60%, education 40%")
+        shares = frame["sectors"].fillna("").astype(str)
+        readable = shares.str.replace(r":(\d+(?:\.\d+)?)", r" \1%", regex=True).str.replace(";", ", ")
+        out["sector"] = readable.where(shares != "", frame["sector"])
     return out[list(TABLE_COLUMNS)]
 
 
