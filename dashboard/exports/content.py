@@ -20,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.exports.deck import DeckInput, KpiCard, Picture, SourceNote, TableSpec
+from geodata import config
 from geodata.filters import OPEN_END_YEAR, FilterState, active_years, describe
 from geodata.kpis import SUPPRESS_BELOW, suppress, trust_fund_status
 from geodata.layers import LAYERS, PRECISION_CODES
@@ -145,10 +146,14 @@ def place_name(code: str) -> str:
 
 
 def data_date(projects_path_mtime: float | None = None) -> str:
-    """When the project data last changed: the modification time of the store or layer file it is read from."""
+    """When the project data last changed: the last write to the user's store, or, for the embedded layers,
+    the date they were compiled (``geodata.config.EMBEDDED_DATA_DATE``; a checkout's file times mean nothing)."""
     if projects_path_mtime is None:
         path = layer_path(LAYERS["projects"])
-        projects_path_mtime = path.stat().st_mtime if path.exists() else dt.datetime.now().timestamp()
+        if path.resolve().is_relative_to(config.DATA_DIR.resolve()) or not path.exists():
+            day = config.EMBEDDED_DATA_DATE
+            return f"{day.day} {day:%B %Y}"
+        projects_path_mtime = path.stat().st_mtime
     day = dt.datetime.fromtimestamp(projects_path_mtime).date()
     return f"{day.day} {day:%B %Y}"
 

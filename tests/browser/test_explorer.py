@@ -93,7 +93,15 @@ def test_choosing_a_sector_changes_kpis_and_table(dash_duo):
 
 def _click_polygon(dash_duo, unit: str) -> None:
     """Send plotly's own click event for a polygon (what the map emits when a person clicks it). A synthetic
-    mouse click on the MapLibre canvas does not reach plotly's hover state in headless Chromium."""
+    mouse click on the MapLibre canvas does not reach plotly's hover state in headless Chromium.
+    Waits until dcc.Graph listens for clicks: on a busy machine the points can draw before it does."""
+    _wait(
+        lambda: dash_duo.driver.execute_script(
+            "const gd = document.querySelector('#explorer-map .js-plotly-plot');"
+            "return !!(gd && gd._ev && gd._ev.listeners('plotly_click').length);"
+        ),
+        what="the map to listen for clicks",
+    )
     dash_duo.driver.execute_script(
         """const gd = document.querySelector('#explorer-map .js-plotly-plot');
         const i = gd._fullData[0].locations.indexOf(arguments[0]);
