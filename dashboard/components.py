@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import Patch, dcc, html
 
 from geodata.kpis import KPI_DEFINITIONS, suppress
 from geodata.layers import PRECISION_CODES
@@ -342,3 +342,20 @@ def camp_detail(history: dict, timeline) -> list:
         source_links(history["sources"]),
     ]
     return [i for i in items if i is not None]
+
+
+def plain(value):
+    """Component objects and ``dash.Patch`` objects as the JSON-ready dicts Dash sends to the browser.
+
+    The main filter callback returns these instead of objects: a response of plain data is serialised by
+    orjson in one step, while a single object makes plotly's encoder walk the whole response (the map patch
+    included) first. The browser receives the same JSON either way. Only component trees are walked: a
+    patch's operations and other dicts are data already."""
+    if isinstance(value, Patch):
+        return value.to_plotly_json()
+    if hasattr(value, "to_plotly_json"):
+        spec = value.to_plotly_json()
+        return {**spec, "props": {k: plain(v) for k, v in spec["props"].items()}}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value

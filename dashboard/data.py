@@ -207,13 +207,16 @@ class Snapshot:
     group: np.ndarray
     order: np.ndarray
     group_sorted: np.ndarray
-    unit_of_project: np.ndarray  # int32 index into static.units; len(units) when unknown
+    unit_of_project: np.ndarray  # intp (bincount's own type: no copy) index into static.units; len(units) when unknown
     year_min: int
     year_max: int
     funders: list[str]
     orgs: list[str]
     municipality_codes: list[str] = field(default_factory=list)
     group_rows: list[np.ndarray] = field(default_factory=list)  # row positions per project trace
+    # per project trace, the typed-array specs of all its points (lat, lon, size, customdata), built on first
+    # use: a filter that keeps a trace whole (e.g. "all projects") sends these without re-encoding them
+    full_trace_specs: dict[int, dict[str, object]] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -229,15 +232,14 @@ class Snapshot:
     def unit_values(self, mask: np.ndarray, metric: str) -> np.ndarray:
         """The choropleth value of every boundary unit for the projects in ``mask`` (see ``METRICS``)."""
         k = len(self.static.units) + 1
-        codes = self.unit_of_project[mask]
-        if metric == "projects":
-            values = np.bincount(codes, minlength=k).astype(float)
-        elif metric == "beneficiaries_reached":
-            values = np.bincount(codes, weights=self.kpi.reached[mask], minlength=k)
-        elif metric == "disbursed_usd":
-            values = np.bincount(codes, weights=self.kpi.disbursed[mask], minlength=k)
-        else:
-            values = np.bincount(codes, weights=self.kpi.committed[mask], minlength=k)
+        # masked weights over all rows: cheaper than gathering the masked rows first
+        weights = {
+            "projects": None,
+            "beneficiaries_reached": self.kpi.reached,
+            "disbursed_usd": self.kpi.disbursed,
+        }.get(metric, self.kpi.committed)
+        weights = mask.astype(np.float64) if weights is None else weights * mask
+        values = np.bincount(self.unit_of_project, weights=weights, minlength=k)
         values = values[:-1]
         if metric == "usd_per_rae_resident":
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -266,9 +268,9 @@ def build_snapshot(projects: gpd.GeoDataFrame, static: StaticLayers | None = Non
     unit_by_code = dict(zip(static.municipalities["code"], static.municipalities["boundary_unit"], strict=True))
     unit_pos = {u: i for i, u in enumerate(static.units)}
     unit_of_project = (
-        projects["municipality"].map(lambda c: unit_pos.get(unit_by_code.get(c), len(static.units))).to_numpy(np.int32)
+        projects["municipality"].map(lambda c: unit_pos.get(unit_by_code.get(c), len(static.units))).to_numpy(np.intp)
         if n
-        else np.zeros(0, np.int32)
+        else np.zeros(0, np.intp)
     )
     start, end = active_years(projects)
     known_start = start[start > 0]

@@ -102,6 +102,29 @@ def project_trace_arrays(snap: Snapshot, mask: np.ndarray) -> list[dict[str, np.
     return out
 
 
+def project_trace_specs(snap: Snapshot, mask: np.ndarray) -> list[dict[str, dict | list]]:
+    """``project_trace_arrays`` as typed-array specs, ready for a patch. A trace whose points all pass the
+    filter reuses the specs cached on the snapshot, and an empty one is ``[]``, so only partly filtered traces
+    are gathered and encoded."""
+    out = []
+    for i, rows in enumerate(snap.group_rows):
+        keep = mask[rows]
+        n_keep = int(np.count_nonzero(keep))
+        if n_keep == len(rows):
+            if i not in snap.full_trace_specs:
+                snap.full_trace_specs[i] = {key: typed(v) for key, v in _trace_arrays(snap, rows).items()}
+            out.append(snap.full_trace_specs[i])
+        elif n_keep == 0:
+            out.append({"lat": [], "lon": [], "size": [], "customdata": []})
+        else:
+            out.append({key: typed(v) for key, v in _trace_arrays(snap, rows[keep]).items()})
+    return out
+
+
+def _trace_arrays(snap: Snapshot, rows: np.ndarray) -> dict[str, np.ndarray]:
+    return {"lat": snap.lat[rows], "lon": snap.lon[rows], "size": snap.size[rows], "customdata": rows.astype(np.int32)}
+
+
 def _annotation_watermark() -> dict:
     return dict(
         text=WATERMARK,

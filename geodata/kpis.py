@@ -180,7 +180,7 @@ class KpiArrays:
     disbursed_known: np.ndarray
     reached: np.ndarray
     targeted: np.ndarray
-    municipality: np.ndarray  # int32 codes into ``municipalities``
+    municipality: np.ndarray  # intp codes into ``municipalities`` (bincount needs no conversion)
     municipalities: tuple[str, ...]
     shares: np.ndarray  # (n, len(SECTORS)) float32
     start_year: np.ndarray  # int32, 0 when unknown
@@ -202,7 +202,7 @@ class KpiArrays:
         start, _ = active_years(projects)
         known_years = start[start > 0]
         year_base = int(known_years.min()) if len(known_years) else 0
-        year_offset = np.where(start > 0, start - year_base, -1).astype(np.int32)
+        year_offset = np.where(start > 0, start - year_base, -1).astype(np.intp)
         by_community = community_counts(
             projects["beneficiaries_by_community"]
             if "beneficiaries_by_community" in projects
@@ -240,7 +240,7 @@ class KpiArrays:
             disbursed_known=disbursed_known,
             reached=reached,
             targeted=targeted,
-            municipality=cat.codes.astype(np.int32),
+            municipality=cat.codes.astype(np.intp),
             municipalities=tuple(str(c) for c in cat.categories),
             shares=shares,
             start_year=start,

@@ -459,12 +459,12 @@ def _map_patch(snap: Snapshot, mask: np.ndarray, metric: str, points: bool, has_
         list(snap.static.unit_rae_note) if metric == "usd_per_rae_resident" else [""] * len(snap.static.units)
     )
     if points:
-        for i, arrays in enumerate(figures.project_trace_arrays(snap, mask)):
+        for i, specs in enumerate(figures.project_trace_specs(snap, mask)):
             trace = patch["data"][figures.PROJECT_TRACE_START + i]
-            trace["lat"] = figures.typed(arrays["lat"])
-            trace["lon"] = figures.typed(arrays["lon"])
-            trace["marker"]["size"] = figures.typed(arrays["size"])
-            trace["customdata"] = figures.typed(arrays["customdata"])
+            trace["lat"] = specs["lat"]
+            trace["lon"] = specs["lon"]
+            trace["marker"]["size"] = specs["size"]
+            trace["customdata"] = specs["customdata"]
     patch["layout"]["annotations"] = figures.map_annotations(has_sample, not mask.any())
     return patch
 
@@ -513,18 +513,21 @@ def update_explorer(
     charts = {key: _chart_patch(update) for key, update in figures.chart_updates(snap, mask, agg).items()}
     points_key = state.with_(ids=()).to_query() or "all"
     points = points_key != drawn_key  # resend points only when the map's filter changed
-    return (
-        _map_patch(snap, map_mask, metric, points, bool(np.count_nonzero(snap.kpi.is_sample & map_mask))),
-        charts["by_sector"],
-        charts["by_municipality"],
-        charts["over_time"],
-        charts["by_community"],
-        components.kpi_cards(snap.kpi.kpis(agg=agg)),
-        components.filter_sentence(describe(state)),
-        components.sample_banner(count_sample),
-        components.empty_state(int(np.count_nonzero(mask))),
-        page_query(state, metric),
-        points_key,
+    # plain JSON (no component or Patch objects): Dash's encoder then serialises it in one orjson call
+    return components.plain(
+        (
+            _map_patch(snap, map_mask, metric, points, bool(np.count_nonzero(snap.kpi.is_sample & map_mask))),
+            charts["by_sector"],
+            charts["by_municipality"],
+            charts["over_time"],
+            charts["by_community"],
+            components.kpi_cards(snap.kpi.kpis(agg=agg)),
+            components.filter_sentence(describe(state)),
+            components.sample_banner(count_sample),
+            components.empty_state(int(np.count_nonzero(mask))),
+            page_query(state, metric),
+            points_key,
+        )
     )
 
 

@@ -9,7 +9,6 @@ import sys
 from contextvars import copy_context
 
 import pytest
-from dash import Patch
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
@@ -132,13 +131,14 @@ def test_update_explorer_one_sector(explorer):
     snap = data.snapshot()
     out = explorer.update_explorer(*_controls(snap, sectors=("health",)), figures.DEFAULT_METRIC, None, None)
     map_patch, by_sector, _, _, _, kpi_row, sentence, banner, empty, query, key = out
-    assert isinstance(map_patch, Patch)
+    # the main callback returns plain JSON (see components.plain): a patch spec, component dicts
+    assert map_patch["__dash_patch_update"] == "__dash_patch_update"
     expected = int(snap.mask(FilterState(sectors=("health",))).sum())
-    assert f"Projects: {expected}" in json.dumps(kpi_row.to_plotly_json(), default=str)
-    assert "Health projects" in json.dumps(sentence.to_plotly_json(), default=str)
+    assert f"Projects: {expected}" in json.dumps(kpi_row)
+    assert "Health projects" in json.dumps(sentence)
     assert query == "sector=health" and key == "sector=health"
     assert banner is not None and empty is None
-    ops = map_patch.to_plotly_json()["operations"]
+    ops = map_patch["operations"]
     lat_ops = [o for o in ops if o["location"][-1] == "lat"]
     assert len(lat_ops) == len(figures.SECTORS) * 2
     drawn = sum(len(base64.b64decode(o["params"]["value"]["bdata"])) // 4 for o in lat_ops if o["params"]["value"])
@@ -149,7 +149,7 @@ def test_update_explorer_skips_points_when_only_the_metric_changes(explorer):
     snap = data.snapshot()
     args = _controls(snap, sectors=("health",))
     out = explorer.update_explorer(*args, "projects", None, "sector=health")
-    ops = out[0].to_plotly_json()["operations"]
+    ops = out[0]["operations"]
     assert not [o for o in ops if o["location"][-1] == "lat"]
     assert any(o["location"] == ["data", 0, "z"] for o in ops)
 
@@ -160,16 +160,16 @@ def test_update_explorer_empty_and_documented(explorer):
     assert out[8] is not None  # the empty state
     out = explorer.update_explorer(*_controls(snap, dataset="documented"), figures.DEFAULT_METRIC, None, None)
     assert out[7] is None  # no sample banner
-    assert figures.WATERMARK not in json.dumps(out[1].to_plotly_json())
-    assert figures.WATERMARK not in json.dumps(out[0].to_plotly_json())
+    assert figures.WATERMARK not in json.dumps(out[1])
+    assert figures.WATERMARK not in json.dumps(out[0])
 
 
 def test_selection_narrows_kpis_not_map(explorer):
     snap = data.snapshot()
     chosen = list(snap.projects["project_id"].iloc[:3])
     out = explorer.update_explorer(*_controls(snap), figures.DEFAULT_METRIC, chosen, None)
-    assert "Projects: 3" in json.dumps(out[5].to_plotly_json(), default=str)
-    assert "3 selected on the map" in json.dumps(out[6].to_plotly_json(), default=str)
+    assert "Projects: 3" in json.dumps(out[5])
+    assert "3 selected on the map" in json.dumps(out[6])
 
 
 def test_update_table(explorer):
