@@ -167,12 +167,13 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, dict[str, int]]:
 
 def _membership(values: pd.Series, vocabulary: tuple[str, ...]) -> np.ndarray:
     """(n, len(vocabulary)) bool: which vocabulary items each ';'-list mentions ('health:60' counts)."""
-    text = values.fillna("").astype(str)
-    out = np.zeros((len(text), len(vocabulary)), dtype=bool)
+    codes, uniques = pd.factorize(values.fillna("").astype(str))  # few distinct lists: test each once
+    text = pd.Series(uniques, dtype=object)
+    distinct = np.zeros((len(text), len(vocabulary)), dtype=bool)
     padded = ";" + text.str.replace(r":\d+(\.\d+)?", "", regex=True) + ";"
     for j, word in enumerate(vocabulary):
-        out[:, j] = padded.str.contains(f";{word};", regex=False).to_numpy()
-    return out
+        distinct[:, j] = padded.str.contains(f";{word};", regex=False).to_numpy(dtype=bool)
+    return distinct[codes] if len(codes) else np.zeros((0, len(vocabulary)), dtype=bool)
 
 
 def active_years(projects: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -216,6 +216,19 @@ def parse_dates(values: pd.Series, end: bool = False) -> pd.Series:
 
     A partial date means its first day, or its last day when ``end`` is true.
     """
+    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    if len(uniques) == 0:
+        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    if len(uniques) < len(values):  # parse each distinct value once (portfolios repeat dates a lot)
+        parsed = _parse_distinct(pd.Series(uniques, dtype="string"), end)
+        taken = parsed.to_numpy()[np.where(codes >= 0, codes, 0)]
+        out = pd.Series(taken, index=values.index, dtype="datetime64[ns]")
+        out[codes < 0] = pd.NaT
+        return out
+    return _parse_distinct(values, end)
+
+
+def _parse_distinct(values: pd.Series, end: bool) -> pd.Series:
     s = values.astype("string").str.strip()
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     for pattern, fmt, offset in (
