@@ -61,8 +61,51 @@ def source_links(urls: list[str] | str, label_prefix: str = "") -> html.Ul:
     return html.Ul(items, className="source-list")
 
 
-def _card(key: str, title: str, value: str, sub: str, tooltip: str) -> dbc.Col:
+KPI_KEYS = ("projects", "committed", "disbursed", "beneficiaries", "municipalities")
+
+
+def kpi_id(key: str, part: str) -> str:
+    """The id of a KPI card's ``value`` or ``sub`` line (the filter callback updates these strings only)."""
+    return f"kpi-{key}-{part}"
+
+
+def kpi_texts(k: dict) -> dict[str, tuple[str, str]]:
+    """Value and sub-line of each KPI card, for the values of ``geodata.kpis.kpis``."""
+    pct = k.get("disbursed_pct")
+    reached, targeted = k["beneficiaries_reached"], k["beneficiaries_targeted"]
+    return {
+        "projects": (
+            f"{k['projects']:,}",
+            f"{k['sample_projects']:,} of them sample" if k["sample_projects"] else "documented only",
+        ),
+        "committed": (
+            _money(k["committed_usd"]),
+            f"{k['committed_unknown']} without a sourced amount" if k["committed_unknown"] else "all amounts sourced",
+        ),
+        "disbursed": (
+            _money(k["disbursed_usd"]),
+            f"{pct:.0f}% of committed" if pct is not None else "share not computable",
+        ),
+        "beneficiaries": (
+            suppress(reached) if reached else "—",
+            f"of {suppress(targeted)} targeted" if targeted else "none targeted on record",
+        ),
+        "municipalities": (f"{k['municipalities_covered']}", "of 38 covered"),
+    }
+
+
+_KPI_TITLES = {
+    "projects": ("Projects", "projects"),
+    "committed": ("Committed", "committed_usd"),
+    "disbursed": ("Disbursed", "disbursed_usd"),
+    "beneficiaries": ("People reached", "beneficiaries"),
+    "municipalities": ("Municipalities", "municipalities_covered"),
+}
+
+
+def _card(key: str, value: str, sub: str) -> dbc.Col:
     card_id = f"kpi-{key}"
+    title, definition = _KPI_TITLES[key]
     return dbc.Col(
         [
             html.Div(
@@ -70,15 +113,17 @@ def _card(key: str, title: str, value: str, sub: str, tooltip: str) -> dbc.Col:
                     html.Div(
                         [title, html.Span("i", className="kpi-info", **{"aria-hidden": "true"})], className="kpi-title"
                     ),
-                    html.Div(value, className="kpi-value", id=f"{card_id}-value"),
-                    html.Div(sub, className="kpi-sub"),
+                    html.Div(value, className="kpi-value", id=kpi_id(key, "value")),
+                    html.Div(sub, className="kpi-sub", id=kpi_id(key, "sub")),
                 ],
                 className="kpi-card",
                 id=card_id,
                 tabIndex=0,
-                **{"aria-label": f"{title}: {value}. {sub}. {tooltip}"},
+                role="group",
+                **{"aria-describedby": f"{card_id}-definition"},
             ),
-            dbc.Tooltip(tooltip, target=card_id, placement="bottom"),
+            html.Span(KPI_DEFINITIONS[definition], id=f"{card_id}-definition", className="visually-hidden"),
+            dbc.Tooltip(KPI_DEFINITIONS[definition], target=card_id, placement="bottom"),
         ],
         xs=6,
         lg=True,
@@ -86,48 +131,10 @@ def _card(key: str, title: str, value: str, sub: str, tooltip: str) -> dbc.Col:
 
 
 def kpi_cards(k: dict) -> dbc.Row:
-    """The KPI row for the values of ``geodata.kpis.kpis``."""
-    committed_sub = (
-        f"{k['committed_unknown']} without a sourced amount" if k["committed_unknown"] else "all amounts sourced"
-    )
-    pct = k.get("disbursed_pct")
-    reached, targeted = k["beneficiaries_reached"], k["beneficiaries_targeted"]
-    return dbc.Row(
-        [
-            _card(
-                "projects",
-                "Projects",
-                f"{k['projects']:,}",
-                f"{k['sample_projects']:,} of them sample" if k["sample_projects"] else "documented only",
-                KPI_DEFINITIONS["projects"],
-            ),
-            _card(
-                "committed", "Committed", _money(k["committed_usd"]), committed_sub, KPI_DEFINITIONS["committed_usd"]
-            ),
-            _card(
-                "disbursed",
-                "Disbursed",
-                _money(k["disbursed_usd"]),
-                f"{pct:.0f}% of committed" if pct is not None else "share not computable",
-                KPI_DEFINITIONS["disbursed_usd"],
-            ),
-            _card(
-                "beneficiaries",
-                "People reached",
-                suppress(reached) if reached else "—",
-                f"of {suppress(targeted)} targeted" if targeted else "none targeted on record",
-                KPI_DEFINITIONS["beneficiaries"],
-            ),
-            _card(
-                "municipalities",
-                "Municipalities",
-                f"{k['municipalities_covered']}",
-                "of 38 covered",
-                KPI_DEFINITIONS["municipalities_covered"],
-            ),
-        ],
-        className="g-2 kpi-row",
-    )
+    """The KPI row for the values of ``geodata.kpis.kpis``: cards with definitions as tooltips. Filters update
+    only the ``kpi_id(key, "value" | "sub")`` strings (see ``kpi_texts``)."""
+    texts = kpi_texts(k)
+    return dbc.Row([_card(key, *texts[key]) for key in KPI_KEYS], className="g-2 kpi-row")
 
 
 def trust_fund_card(status: dict) -> html.Div:

@@ -16,7 +16,8 @@ Main filter callback: ``update_explorer``. It is the one callback whose Inputs a
                                    choropleth's z, and the annotations. Polygons are never resent.
         chart-by-sector.figure, chart-by-municipality.figure, chart-over-time.figure,
         chart-by-community.figure  small complete figures
-        kpi-row.children, filter-sentence.children, sample-banner.children, empty-state.children
+        kpi-<key>-value.children, kpi-<key>-sub.children   (strings; key in components.KPI_KEYS)
+        filter-sentence.children, sample-banner.children, empty-state.children
         filter-query.data          FilterState.to_query() (+ "metric=" when not the default): the URL query
         map-points-key.data        the filter whose points the map holds (also a State: the points are resent
                                    only when it changes, so a metric change or a box selection sends no points)
@@ -475,7 +476,7 @@ def _map_patch(snap: Snapshot, mask: np.ndarray, metric: str, points: bool, has_
     Output(ids.CHART_MUNICIPALITY, "figure"),
     Output(ids.CHART_TIME, "figure"),
     Output(ids.CHART_COMMUNITY, "figure"),
-    Output(ids.KPIS, "children"),
+    *[Output(components.kpi_id(key, part), "children") for key in components.KPI_KEYS for part in ("value", "sub")],
     Output(ids.SENTENCE, "children"),
     Output(ids.SAMPLE_BANNER, "children"),
     Output(ids.EMPTY_STATE, "children"),
@@ -511,6 +512,7 @@ def update_explorer(
     count_sample = int(np.count_nonzero(snap.kpi.is_sample & mask))
     agg = snap.kpi.aggregate(mask)
     charts = {key: _chart_patch(update) for key, update in figures.chart_updates(snap, mask, agg).items()}
+    kpi = components.kpi_texts(snap.kpi.kpis(agg=agg))
     points_key = state.with_(ids=()).to_query() or "all"
     points = points_key != drawn_key  # resend points only when the map's filter changed
     # plain JSON (no component or Patch objects): Dash's encoder then serialises it in one orjson call
@@ -521,7 +523,7 @@ def update_explorer(
             charts["by_municipality"],
             charts["over_time"],
             charts["by_community"],
-            components.kpi_cards(snap.kpi.kpis(agg=agg)),
+            *[text for key in components.KPI_KEYS for text in kpi[key]],
             components.filter_sentence(describe(state)),
             components.sample_banner(count_sample),
             components.empty_state(int(np.count_nonzero(mask))),

@@ -14,7 +14,7 @@ from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
 import geodata
-from dashboard import data, figures, ids
+from dashboard import components, data, figures, ids
 from dashboard.app import create_app
 from geodata.build import anchors_frame
 from geodata.filters import FilterState
@@ -127,14 +127,22 @@ def test_selected_ids_keep_only_project_points(explorer):
 # ---------------------------------------------------------------- callbacks as plain functions
 
 
+def _kpis(out) -> dict[str, tuple[str, str]]:
+    """The KPI (value, sub-line) strings of the main callback's output (outputs 5 to 14)."""
+    texts = out[5:15]
+    return {key: (texts[2 * i], texts[2 * i + 1]) for i, key in enumerate(components.KPI_KEYS)}
+
+
 def test_update_explorer_one_sector(explorer):
     snap = data.snapshot()
     out = explorer.update_explorer(*_controls(snap, sectors=("health",)), figures.DEFAULT_METRIC, None, None)
-    map_patch, by_sector, _, _, _, kpi_row, sentence, banner, empty, query, key = out
+    map_patch, by_sector, _, _, _ = out[:5]
+    kpi = _kpis(out)
+    sentence, banner, empty, query, key = out[15:]
     # the main callback returns plain JSON (see components.plain): a patch spec, component dicts
     assert map_patch["__dash_patch_update"] == "__dash_patch_update"
     expected = int(snap.mask(FilterState(sectors=("health",))).sum())
-    assert f"Projects: {expected}" in json.dumps(kpi_row)
+    assert kpi["projects"] == (f"{expected:,}", f"{expected:,} of them sample")
     assert "Health projects" in json.dumps(sentence)
     assert query == "sector=health" and key == "sector=health"
     assert banner is not None and empty is None
@@ -157,9 +165,9 @@ def test_update_explorer_skips_points_when_only_the_metric_changes(explorer):
 def test_update_explorer_empty_and_documented(explorer):
     snap = data.snapshot()
     out = explorer.update_explorer(*_controls(snap, text="zzz no such title"), figures.DEFAULT_METRIC, None, None)
-    assert out[8] is not None  # the empty state
+    assert out[17] is not None  # the empty state
     out = explorer.update_explorer(*_controls(snap, dataset="documented"), figures.DEFAULT_METRIC, None, None)
-    assert out[7] is None  # no sample banner
+    assert out[16] is None  # no sample banner
     assert figures.WATERMARK not in json.dumps(out[1])
     assert figures.WATERMARK not in json.dumps(out[0])
 
@@ -168,8 +176,8 @@ def test_selection_narrows_kpis_not_map(explorer):
     snap = data.snapshot()
     chosen = list(snap.projects["project_id"].iloc[:3])
     out = explorer.update_explorer(*_controls(snap), figures.DEFAULT_METRIC, chosen, None)
-    assert "Projects: 3" in json.dumps(out[5])
-    assert "3 selected on the map" in json.dumps(out[6])
+    assert _kpis(out)["projects"][0] == "3"
+    assert "3 selected on the map" in json.dumps(out[15])
 
 
 def test_update_table(explorer):
