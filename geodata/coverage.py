@@ -46,13 +46,12 @@ import shapely
 from geodata.filters import FilterState, ProjectIndex, describe
 from geodata.layers import METRIC_CRS, SECTORS, WGS84
 from geodata.municipality_registry import BY_CODE
+from geodata.privacy import suppress_value as suppress_small
 
 DEFAULT_RADIUS_KM = 5.0
 HAZARD_RING_KM: tuple[float, ...] = (1.0, 2.0, 5.0)
 #: IATI location precision codes whose coordinates locate the work itself.
 POINT_PRECISIONS = frozenset({1, 2, 5})
-#: Counts of people below this are shown as "<10".
-SMALL_COUNT = 10
 
 #: Allocation rules: key -> the words printed next to every total.
 ALLOCATIONS: dict[str, str] = {
@@ -504,16 +503,6 @@ def _plain(v: object) -> object:
             return None
         return round(v, 3)
     return v
-
-
-def suppress_small(value: object) -> object:
-    """A count of people for display: "<10" when between 0 and 10, rounded otherwise, None if unknown."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return None
-    v = float(value)
-    if 0 < v < SMALL_COUNT:
-        return f"<{SMALL_COUNT}"
-    return int(round(v))
 
 
 # ---------------------------------------------------------------------------------------------- analysis

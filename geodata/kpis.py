@@ -43,10 +43,7 @@ import pandas as pd
 
 from geodata.filters import active_years
 from geodata.layers import COMMUNITIES, METRIC_CRS, SECTORS
-
-#: Counts below this (and above zero) are never shown: they are replaced by "<10".
-SUPPRESS_BELOW = 10
-SUPPRESSED_LABEL = f"<{SUPPRESS_BELOW}"
+from geodata.privacy import SUPPRESS_BELOW, SUPPRESSED_LABEL, suppress  # noqa: F401  (used by the dashboard)
 
 KPI_KEYS = (
     "projects",
@@ -73,15 +70,6 @@ KPI_DEFINITIONS: dict[str, str] = {
     "Counts below 10 are shown as <10.",
     "municipalities_covered": "Current municipalities (of 38) with at least one matching project.",
 }
-
-
-def suppress(count: float | int | None) -> str:
-    """A count for display: '—' when unknown, '<10' from 1 to 9, else with thousands separators."""
-    if count is None or (isinstance(count, float) and np.isnan(count)):
-        return "—"
-    if 0 < count < SUPPRESS_BELOW:
-        return SUPPRESSED_LABEL
-    return f"{int(round(count)):,}"
 
 
 _SHARE = re.compile(r"^\s*([^:]+?)\s*(?::\s*(\d+(?:\.\d+)?))?\s*$")
