@@ -20,6 +20,21 @@ MAP_ZOOM = 8.7
 MAP_BOUNDS = {"west": 19.2, "south": 41.3, "east": 22.4, "north": 43.8}
 #: Base maps: offline (our own layers on white) and OpenStreetMap tiles (needs internet).
 BASE_MAPS = {"white-bg": "Offline (our layers only)", "open-street-map": "OpenStreetMap (online)"}
+#: The offline base map: a white MapLibre style with no tile source and no ``glyphs`` URL. Without a glyphs URL
+#: MapLibre draws text with the browser's own fonts, so settlement labels render with no internet (plotly's
+#: built-in "white-bg" style points its glyphs at a web server, where offline labels fail).
+OFFLINE_MAP_STYLE = {
+    "version": 8,
+    # one empty source: plotly drops an empty "sources" object when it redraws, and MapLibre requires the key
+    "sources": {"none": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}},
+    "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#ffffff"}}],
+}
+
+
+def map_style(base_map: str) -> dict | str:
+    """The layout.map.style for a ``BASE_MAPS`` key."""
+    return OFFLINE_MAP_STYLE if base_map == "white-bg" else base_map
+
 
 #: The table shows at most this many rows (largest commitments first); the CSV always has every match.
 TABLE_ROW_LIMIT = 1000

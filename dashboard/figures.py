@@ -294,8 +294,11 @@ def map_figure(
         go.Scattermap(
             lat=st.geometry.y.to_numpy(),
             lon=st.geometry.x.to_numpy(),
-            mode="markers",
+            mode="markers+text",
             marker=dict(size=5, color="#6b6b6b"),
+            text=st["name"].tolist(),
+            textposition="top right",
+            textfont=dict(size=11, color="#555555"),
             name="Settlement (GeoNames)",
             hovertext=[
                 f"{html.escape(str(n))} (settlement, {municipality_label(str(m))})"
@@ -413,7 +416,7 @@ def map_figure(
         dragmode="pan",
         hoverlabel=dict(font=dict(family=FONT, size=13), align="left"),
         map=dict(
-            style=base_map,
+            style=config.map_style(base_map),
             center=config.MAP_CENTER,
             zoom=config.MAP_ZOOM,
             bounds=config.MAP_BOUNDS,

@@ -704,7 +704,7 @@ def open_detail(map_click, cell):
 def switch_base_map(online):
     """Switch between the offline white background and OpenStreetMap tiles (which need internet)."""
     patch = dash.Patch()
-    patch["layout"]["map"]["style"] = "open-street-map" if online else "white-bg"
+    patch["layout"]["map"]["style"] = config.map_style("open-street-map" if online else "white-bg")
     return patch
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import geodata
-from dashboard import data, figures
+from dashboard import config, data, figures
 from geodata.filters import FilterState
 from geodata.layers import SECTORS
 
@@ -44,7 +44,8 @@ def test_explorer_figures_keys_and_trace_types(projects):
     assert m["data"][figures.TRACE["choropleth"]]["type"] == "choroplethmap"
     assert all(t["type"] == "scattermap" for t in m["data"][1:])
     assert len(m["data"]) == figures.TRACE["highlight"] + 1
-    assert m["layout"]["map"]["style"] == "white-bg"
+    assert m["layout"]["map"]["style"] == config.OFFLINE_MAP_STYLE  # offline: no tiles, no glyphs URL
+    assert "glyphs" not in m["layout"]["map"]["style"]
     assert m["layout"]["map"]["center"] == {"lat": 42.95, "lon": 20.85}
     assert figures.DESIGNATION in _texts(figs["map"])
 
