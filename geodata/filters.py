@@ -9,7 +9,7 @@ takes milliseconds.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
 import geopandas as gpd
@@ -104,17 +104,8 @@ class FilterState:
             ids=many("id"),
         )
 
-    def cleared(self) -> FilterState:
-        return FilterState()
-
     def with_(self, **changes) -> FilterState:
         return replace(self, **{k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()})
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-    def is_default(self) -> bool:
-        return self == FilterState()
 
 
 def _join(words: list[str]) -> str:
@@ -273,7 +264,3 @@ class ProjectIndex:
 def filter_projects(projects: gpd.GeoDataFrame, state: FilterState) -> gpd.GeoDataFrame:
     """The projects that pass ``state`` (a convenience over ``ProjectIndex`` for one-off use)."""
     return projects[ProjectIndex.build(projects).mask(state)]
-
-
-def state_fields() -> list[str]:
-    return [f.name for f in fields(FilterState)]
