@@ -344,7 +344,13 @@ def camp_detail(history: dict, timeline) -> list:
             else "No smelter in the hazards layer."
         ),
         html.H3("Location", className="h6"),
-        html.P(f"{history['location_description']} {history['location_derivation']}".strip()),
+        html.P(
+            [
+                history["location_description"] + "." if history["location_description"] else "",
+                html.Br(),
+                f"How the point was placed: {history['location_derivation']}.",
+            ]
+        ),
         html.H3("Sources", className="h6"),
         source_links(history["sources"]),
     ]

@@ -25,6 +25,7 @@ import html
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import config
@@ -643,7 +644,8 @@ def chart_figures(snap: Snapshot, mask: np.ndarray) -> dict[str, go.Figure]:
 
 def camp_timeline_figure(history: dict) -> go.Figure:
     """A site's population observations on a timeline (dates as the sources give them; units differ, so each
-    point is labelled with its unit), with opening and closing marked."""
+    point is labelled with its unit, families drawn as squares, and the points are not joined), with opening
+    and closing marked."""
     obs = history["population"]
     if not obs:
         return empty_figure("No population observations recorded.")
@@ -652,10 +654,14 @@ def camp_timeline_figure(history: dict) -> go.Figure:
         go.Scatter(
             x=dates,
             y=[o["figure"] for o in obs],
-            mode="markers+lines+text",
-            line=dict(color="#999", dash="dot"),
-            marker=dict(size=11, color="#000"),
-            text=[f"{o['figure']:,}" for o in obs],
+            mode="markers+text",  # not joined by a line: the observations count different things
+            marker=dict(
+                size=11,
+                color="#000",
+                symbol=["square" if "famil" in str(o.get("unit", "")) else "circle" for o in obs],
+            ),
+            text=[f"{o['figure']:,} {str(o.get('unit', '')).split(' ')[0].strip(',;')}".strip() for o in obs],
+            cliponaxis=False,
             textposition="top center",
             customdata=[[str(o["date"]), str(o.get("unit", "")), str(o.get("source", ""))] for o in obs],
             hovertemplate="%{customdata[0]}: %{y:,} %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
@@ -683,10 +689,18 @@ def camp_timeline_figure(history: dict) -> go.Figure:
         title=dict(text="Population observations", x=0.01, font=dict(size=14)),
         shapes=shapes,
         showlegend=False,
-        xaxis=dict(gridcolor="#eee"),
-        yaxis=dict(gridcolor="#eee", rangemode="tozero"),
+        xaxis=dict(gridcolor="#eee", range=_padded_years(dates)),
+        yaxis=dict(gridcolor="#eee", range=[0, 1.35 * max(o["figure"] for o in obs)]),
     )
     return fig
+
+
+def _padded_years(dates: list) -> list | None:
+    """An x range a year wider on each side than the observations, so their labels fit."""
+    known = [pd.Timestamp(d) for d in dates if d]
+    if not known:
+        return None
+    return [(min(known) - pd.DateOffset(years=1)).isoformat(), (max(known) + pd.DateOffset(years=1)).isoformat()]
 
 
 def _as_date(text: str) -> str | None:
