@@ -56,7 +56,8 @@ DOWNLOAD_BUTTON = "coverage-download-button"
 DOWNLOAD = "coverage-download"
 CLEAR = "coverage-clear-cell"
 
-RADIUS_MARKS = {1: "1", 2: "2", 5: "5", 10: "10", 15: "15", 20: "20", 25: "25 km"}
+# 1 and 2 km sit about 10 px apart on a 1280 px screen: 2 keeps its tick but no label, so the labels don't collide
+RADIUS_MARKS = {1: "1", 2: "", 5: "5", 10: "10", 15: "15", 20: "20", 25: "25 km"}
 HEATMAP_METRICS = {"projects": "Projects", "committed_usd": "Committed USD"}
 UNCOVERED_COLOUR = "#b4232f"
 COVERED_COLOUR = "#1f4e79"
@@ -64,6 +65,7 @@ SAMPLE_COLOUR = "#d08c2e"
 DOCUMENTED_COLOUR = "#33507A"
 GAP_MAP_CENTER = {"lat": 42.99, "lon": 20.85}
 GAP_MAP_ZOOM = 9.4
+GAP_MAP_HEIGHT = 580  # px: the map itself, plus the legend below it
 
 
 # ---------------------------------------------------------------- data per snapshot (built once per version)
@@ -157,7 +159,7 @@ def heatmap_row_label(code: str) -> str:
     if " (" not in label:
         return label
     name, others = label.split(" (", 1)
-    return f"{name}<br><span style='font-size:10px;color:#555'>{others.rstrip(')')}</span>"
+    return f"{name}<br><span style='font-size:11px;color:#444'>{others.rstrip(')')}</span>"
 
 
 _SECTOR_BY_LABEL = {label: sector for sector, label in SECTOR_LABELS.items()}
@@ -247,7 +249,7 @@ def heatmap_figure(full: cov.CoverageResult, state: FilterState, rows: list[str]
         template="none",
         height=max(280, 40 * len(rows) + 90),
         margin=dict(l=8, r=8, t=40, b=8),
-        font=dict(family=figures.FONT, size=12, color="#222"),
+        font=dict(family=figures.FONT, size=13, color="#222"),
         xaxis=dict(side="top", tickangle=0, automargin=True, fixedrange=True),
         yaxis=dict(automargin=True, autorange="reversed", fixedrange=True),
         shapes=shapes,
@@ -417,20 +419,27 @@ def gap_map_figure(
     fig = go.Figure(traces)
     fig.update_layout(
         template="none",
-        height=520,
+        height=GAP_MAP_HEIGHT,
         font=dict(family=figures.FONT, size=12, color="#222"),
         margin=dict(l=0, r=0, t=0, b=0),
         uirevision="coverage-gap-map",
-        map=dict(style="white-bg", center=GAP_MAP_CENTER, zoom=GAP_MAP_ZOOM, bounds=config.MAP_BOUNDS, layers=layers),
+        map=dict(
+            style=config.map_style("white-bg"),
+            center=GAP_MAP_CENTER,
+            zoom=GAP_MAP_ZOOM,
+            bounds=config.MAP_BOUNDS,
+            layers=layers,
+        ),
+        # a horizontal legend under the map (plotly widens the bottom margin for it), so it covers no site or ring
         legend=dict(
-            x=0.99,
-            y=0.06,
-            xanchor="right",
-            yanchor="bottom",
-            bgcolor="rgba(255,255,255,0.88)",
-            bordercolor="#ccc",
-            borderwidth=1,
-            font=dict(size=11),
+            orientation="h",
+            x=0,
+            y=0,
+            xanchor="left",
+            yanchor="top",
+            bgcolor="rgba(255,255,255,0)",
+            font=dict(size=12),
+            itemsizing="constant",
         ),
         annotations=figures.map_annotations(result.has_sample, result.n_projects == 0),
     )
@@ -503,20 +512,51 @@ def layout(radius: str | None = None, allocation: str | None = None, **query) ->
     state = FilterState.from_query(query)
     radius_km = parse_radius(radius)
     allocation = allocation if allocation in cov.ALLOCATIONS else cov.DEFAULT_ALLOCATION
+    # long names (both languages) and long "missing" texts wrap instead of being cut off at 1280 px
+    wrap = {"wrapText": True, "autoHeight": True}
     grid_columns = [
-        {"field": "level", "headerName": GAP_COLUMNS["level"], "width": 120},
-        {"field": "name", "headerName": GAP_COLUMNS["name"], "flex": 2, "minWidth": 200, "tooltipField": "name"},
-        {"field": "kind", "headerName": GAP_COLUMNS["kind"], "width": 140},
-        {"field": "municipality_name", "headerName": GAP_COLUMNS["municipality_name"], "flex": 1.5, "minWidth": 160},
-        {"field": "sector", "headerName": GAP_COLUMNS["sector"], "flex": 1, "minWidth": 140},
+        {"field": "level", "headerName": GAP_COLUMNS["level"], "width": 115},
+        {
+            "field": "name",
+            "headerName": GAP_COLUMNS["name"],
+            "flex": 2,
+            "minWidth": 190,
+            "tooltipField": "name",
+            **wrap,
+        },
+        {"field": "kind", "headerName": GAP_COLUMNS["kind"], "width": 135, **wrap},
+        {
+            "field": "municipality_name",
+            "headerName": GAP_COLUMNS["municipality_name"],
+            "flex": 1.5,
+            "minWidth": 150,
+            "tooltipField": "municipality_name",
+            **wrap,
+        },
+        {
+            "field": "sector",
+            "headerName": GAP_COLUMNS["sector"],
+            "flex": 1,
+            "minWidth": 130,
+            # "environment/remediation" may wrap after the slash (a zero-width space), not inside a word
+            "valueFormatter": {"function": "params.value ? params.value.split('/').join('/\u200b') : ''"},
+            **wrap,
+        },
         {
             "field": "missing",
             "headerName": GAP_COLUMNS["missing"],
             "flex": 3,
-            "minWidth": 260,
+            "minWidth": 240,
             "tooltipField": "missing",
+            **wrap,
         },
-        {"field": "nearest_km", "headerName": "Nearest (km)", "type": "numericColumn", "width": 120},
+        {
+            "field": "nearest_km",
+            "headerName": "Nearest (km)",
+            "headerTooltip": GAP_COLUMNS["nearest_km"],
+            "type": "numericColumn",
+            "width": 140,
+        },
     ]
     controls = dbc.Card(
         dbc.CardBody(
@@ -588,7 +628,9 @@ def layout(radius: str | None = None, allocation: str | None = None, **query) ->
                         [
                             html.H2("Gap map: sites, radius rings, hazards", className="h6"),
                             dcc.Graph(
-                                id=GAP_MAP, config={"displaylogo": False, "scrollZoom": True}, style={"height": "520px"}
+                                id=GAP_MAP,
+                                config={"displaylogo": False, "scrollZoom": True},
+                                style={"height": f"{GAP_MAP_HEIGHT}px"},
                             ),
                         ],
                         lg=8,
@@ -608,10 +650,10 @@ def layout(radius: str | None = None, allocation: str | None = None, **query) ->
                 id=GAP_TABLE,
                 columnDefs=grid_columns,
                 rowData=[],
-                defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                defaultColDef={"sortable": True, "filter": True, "resizable": True, "cellClass": "coverage-cell"},
                 dashGridOptions={"tooltipShowDelay": 300},
-                style={"height": "360px"},
-                className="ag-theme-alpine",
+                style={"height": "420px"},
+                className="ag-theme-alpine coverage-gap-grid",
             ),
         ],
         className="coverage-page",

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from dashboard import config
 from geodata.filters import FilterState
 
 
@@ -48,7 +49,7 @@ def test_update_coverage_outputs(page):
     assert banner is not None  # sample projects shown: the SAMPLE DATA banner
     assert "equally" in str(rules)
     assert all(r["sector"] == "health" for r in rows)
-    assert gap_map.layout.map.style == "white-bg"
+    assert gap_map.to_dict()["layout"]["map"]["style"] == config.OFFLINE_MAP_STYLE  # offline: no glyphs URL
 
 
 def test_gap_csv_has_provenance_and_rows(page):
