@@ -6,7 +6,11 @@ import history lists every import with a rollback button; the error report downl
 view" writes the portfolio filtered by the URL's filters (the explorer's) with provenance.
 
 The upload stays in the browser (``dcc.Upload.contents``) and each action re-reads it, so any server worker
-can answer. Every callback makes one call into ``geodata`` (importers, store, export).
+can answer. Every callback makes one call into ``geodata`` (importers, store, edit, export).
+
+"Correct a project" edits one stored project's main fields: "Check" lists every problem (the importers' row checks
+and the layer validation, through ``geodata.edit``), "Save correction" writes only a correction without problems,
+as a logged edit that the history can roll back like an import.
 """
 
 from __future__ import annotations
@@ -22,11 +26,13 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components
-from geodata import export, store
+from geodata import edit, export, store
 from geodata.filters import FilterState, describe
 from geodata.importers import FORMATS, MAX_UPLOAD_BYTES, ImportFileError, ImportPreview, preview_bytes
 from geodata.importers.base import file_error
 from geodata.importers.preview import ImportRejected
+from geodata.layers import SECTORS, STATUSES
+from geodata.municipality_registry import MUNICIPALITIES
 
 dash.register_page(__name__, path="/data", name="Data", order=3, title="Data · Trust Fund Atlas")
 
@@ -50,6 +56,25 @@ EXPORT_FORMAT = "data-export-format"
 EXPORT_BUTTON = "data-export-button"
 EXPORT_DOWNLOAD = "data-export-download"
 EXPORT_SENTENCE = "data-export-sentence"
+EDIT_PROJECT = "data-edit-project"
+EDIT_FORM = "data-edit-form"
+EDIT_SAMPLE_NOTE = "data-edit-sample-note"
+EDIT_CHECK = "data-edit-check"
+EDIT_SAVE = "data-edit-save"
+EDIT_RESULT = "data-edit-result"
+EDIT_TOKEN = "data-edit-token"  # the stored row the form was filled from (edit.row_token)
+#: One input per editable field: "data-edit-title", "data-edit-committed", ...
+EDIT_FIELDS = {name: f"data-edit-{name.replace('_', '-')}" for name in edit.EDITABLE}
+#: Fields chosen from a vocabulary (the rest are typed and parsed like an imported cell).
+EDIT_CHOICES = {
+    "sector": [{"label": s, "value": s} for s in SECTORS],
+    "status": [{"label": s, "value": s} for s in STATUSES],
+    "currency": [{"label": c, "value": c} for c in ("USD", "EUR")],
+    "municipality": [
+        {"label": " / ".join(dict.fromkeys((m.name_en, m.name_sq, m.name_sr))), "value": m.code}
+        for m in sorted(MUNICIPALITIES, key=lambda m: m.name_en)
+    ],
+}
 
 FORMAT_LABELS = {
     "csv": "CSV",
@@ -284,6 +309,82 @@ def commit_message(result: store.CommitResult) -> dbc.Alert:
     )
 
 
+def project_options() -> list[dict]:
+    """Every project of the current portfolio, searchable by title or id; sample rows say so."""
+    projects = store.portfolio()
+    return [
+        {
+            "label": f"{r['title']} · {r['project_id']}" + (" · SAMPLE DATA" if r["is_sample"] else ""),
+            "value": r["project_id"],
+        }
+        for _, r in projects.sort_values("title").iterrows()
+    ]
+
+
+def edit_form() -> html.Div:
+    """An input for every editable field (empty until a project is chosen)."""
+    wide = {"title", "sources"}
+    cols = []
+    for name, label in edit.EDITABLE.items():
+        cid = EDIT_FIELDS[name]
+        if name in EDIT_CHOICES:
+            control = dcc.Dropdown(id=cid, options=EDIT_CHOICES[name], clearable=name == "currency")
+        elif name == "sources":
+            control = dbc.Textarea(id=cid, rows=2, size="sm")
+        else:
+            control = dbc.Input(id=cid, type="text", size="sm")
+        cols.append(
+            dbc.Col([html.Label(label, htmlFor=cid, className="filter-label"), control], md=12 if name in wide else 3)
+        )
+    return html.Div(dbc.Row(cols, className="g-2 mb-2"), id=EDIT_FORM)
+
+
+def correction_block(correction: edit.Correction) -> dbc.Alert:
+    """What "Check" found: every problem (field, value, why), or the changes a save would write."""
+    if not correction.ok:
+        return dbc.Alert(
+            [
+                html.Strong(f"{len(correction.problems)} problem(s); nothing can be saved until they are fixed:"),
+                html.Ul([html.Li(edit.describe(p)) for p in correction.problems], className="small mb-0"),
+            ],
+            color="danger",
+            id="data-edit-problems",
+        )
+    if not correction.changes:
+        return dbc.Alert("No problems, and nothing to save: the values are the stored ones.", color="info")
+    changes = [html.Li([html.Code(c), f": {b!r} → {a!r}"]) for c, b, a in correction.changed_fields()]
+    notes = [html.P(n, className="small mb-0") for n in correction.notes]
+    return dbc.Alert(
+        [html.Strong("No problems. Saving will change:"), html.Ul(changes, className="small mb-1"), *notes],
+        color="success",
+        id="data-edit-checked",
+    )
+
+
+def refused_block(exc: store.StoreError) -> dbc.Alert:
+    problems = getattr(exc, "problems", None)
+    body = (
+        html.Ul([html.Li(edit.describe(p)) for p in problems], className="small mb-0")
+        if problems
+        else html.P(str(exc), className="small mb-0")
+    )
+    return dbc.Alert([html.Strong("Not saved; nothing was written."), body], color="danger", id="data-edit-problems")
+
+
+def saved_block(correction: edit.Correction, result: store.CommitResult) -> dbc.Alert:
+    if result.record is None:
+        return dbc.Alert("Nothing saved: the values are the stored ones.", color="info", id="data-edit-saved")
+    fields = ", ".join(c for c, _, _ in correction.changed_fields())
+    return dbc.Alert(
+        [
+            html.Strong(f"Saved as import {result.record.import_id}. "),
+            f"{correction.project_id}: {fields} corrected. Roll it back from the history below if needed.",
+        ],
+        color="success",
+        id="data-edit-saved",
+    )
+
+
 # ---------------------------------------------------------------- layout
 
 
@@ -373,6 +474,38 @@ def layout(**query) -> html.Div:
         ),
         className="mb-3",
     )
+    edit_card = dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2("Correct a project", className="h5"),
+                html.P(
+                    "Choose a stored project, change its fields and check them: the checks are an import's. A saved "
+                    "correction is logged in the history and can be rolled back like an import. Sample rows stay "
+                    "marked as SAMPLE DATA.",
+                    className="small text-muted",
+                ),
+                dcc.Dropdown(
+                    id=EDIT_PROJECT,
+                    options=project_options(),
+                    placeholder="Search a project by title or id…",
+                    searchable=True,
+                    className="mb-2",
+                ),
+                html.P(id=EDIT_SAMPLE_NOTE, className="small mb-2"),
+                edit_form(),
+                html.Div(
+                    [
+                        dbc.Button("Check", id=EDIT_CHECK, color="secondary", className="me-2", disabled=True),
+                        dbc.Button("Save correction", id=EDIT_SAVE, color="primary", disabled=True),
+                    ],
+                    className="mb-2",
+                ),
+                html.Div(id=EDIT_RESULT, **{"aria-live": "polite"}),
+                dcc.Store(id=EDIT_TOKEN),
+            ]
+        ),
+        className="mb-3",
+    )
     history_card = dbc.Card(
         dbc.CardBody(
             [
@@ -421,6 +554,7 @@ def layout(**query) -> html.Div:
                 "Load, check, correct and export the project portfolio. A failed or rejected import changes nothing."
             ),
             import_card,
+            edit_card,
             history_card,
             export_card,
         ],
@@ -541,3 +675,68 @@ def export_view(_n, fmt, query):
     """The portfolio filtered as in the URL, in the chosen format, with provenance."""
     state = FilterState.from_query(query or "")
     return dcc.send_bytes(export.export_portfolio(fmt, state), export.file_name(fmt))
+
+
+_FIELD_VALUES = [State(cid, "value") for cid in EDIT_FIELDS.values()]
+
+
+def _typed_values(values: tuple) -> dict:
+    return dict(zip(EDIT_FIELDS, values, strict=True))
+
+
+@callback(
+    *[Output(cid, "value") for cid in EDIT_FIELDS.values()],
+    Output(EDIT_TOKEN, "data"),
+    Output(EDIT_SAMPLE_NOTE, "children"),
+    Output(EDIT_RESULT, "children"),
+    Output(EDIT_CHECK, "disabled"),
+    Output(EDIT_SAVE, "disabled"),
+    Input(EDIT_PROJECT, "value"),
+    prevent_initial_call=True,
+)
+def fill_correction_form(project_id):
+    """Show the chosen project's stored values."""
+    if not project_id:
+        return *[None] * len(EDIT_FIELDS), None, None, None, True, True
+    row = edit.find(project_id)
+    values = edit.form_values(row)
+    note = "SAMPLE DATA: an illustrative row; it stays marked as sample." if row["is_sample"] else None
+    return *[values[name] for name in EDIT_FIELDS], edit.row_token(row), note, None, False, False
+
+
+@callback(
+    Output(EDIT_RESULT, "children", allow_duplicate=True),
+    Input(EDIT_CHECK, "n_clicks"),
+    State(EDIT_PROJECT, "value"),
+    *_FIELD_VALUES,
+    prevent_initial_call=True,
+)
+def check_correction(_n, project_id, *values):
+    """Every problem of the edited row, or what a save would change (nothing is written)."""
+    if not project_id:
+        raise PreventUpdate
+    return correction_block(edit.check_correction(project_id, _typed_values(values)))
+
+
+@callback(
+    Output(EDIT_RESULT, "children", allow_duplicate=True),
+    Output(EDIT_TOKEN, "data", allow_duplicate=True),
+    Output(EDIT_PROJECT, "options"),
+    Output(HISTORY, "children", allow_duplicate=True),
+    Output(STORE_INFO, "children", allow_duplicate=True),
+    Input(EDIT_SAVE, "n_clicks"),
+    State(EDIT_PROJECT, "value"),
+    State(EDIT_TOKEN, "data"),
+    *_FIELD_VALUES,
+    prevent_initial_call=True,
+)
+def save_correction(_n, project_id, token, *values):
+    """Write the correction when it has no problems (and the row is still the one the form shows)."""
+    if not project_id:
+        raise PreventUpdate
+    try:
+        correction, result = edit.save_correction(project_id, _typed_values(values), expected=token)
+    except store.StoreError as exc:
+        return refused_block(exc), no_update, no_update, no_update, no_update
+    new_token = edit.row_token(edit.find(project_id))
+    return saved_block(correction, result), new_token, project_options(), history_table(store.history()), store_info()
