@@ -30,6 +30,7 @@ import pandas as pd
 import shapely
 
 from geodata import load
+from geodata.build import round_coords
 from geodata.filters import OPEN_END_YEAR, FilterState, ProjectIndex, active_years, describe
 from geodata.kpis import KpiArrays
 from geodata.layers import LAYERS, PRECISION_CODES, SECTORS
@@ -74,14 +75,6 @@ def municipality_label(code: str) -> str:
     return f"{m.name_en} ({' / '.join(others)})" if others else m.name_en
 
 
-def _rounded(obj):
-    if isinstance(obj, float):
-        return round(obj, COORD_DECIMALS)
-    if isinstance(obj, (list, tuple)):
-        return [_rounded(x) for x in obj]
-    return obj
-
-
 def polygon_geojson(municipalities: gpd.GeoDataFrame) -> dict:
     """One feature per boundary unit (``id`` = ``boundary_unit``), simplified as a coverage so that
     neighbouring polygons keep one shared border, coordinates rounded to about 10 m."""
@@ -95,7 +88,10 @@ def polygon_geojson(municipalities: gpd.GeoDataFrame) -> dict:
                 "type": "Feature",
                 "id": str(unit),
                 "properties": {},
-                "geometry": {"type": mapping["type"], "coordinates": _rounded(mapping["coordinates"])},
+                "geometry": {
+                    "type": mapping["type"],
+                    "coordinates": round_coords(mapping["coordinates"], COORD_DECIMALS),
+                },
             }
         )
     return {"type": "FeatureCollection", "features": features}
@@ -111,7 +107,10 @@ def outline_geojson(outline: gpd.GeoDataFrame) -> dict:
             {
                 "type": "Feature",
                 "properties": {},
-                "geometry": {"type": mapping["type"], "coordinates": _rounded(mapping["coordinates"])},
+                "geometry": {
+                    "type": mapping["type"],
+                    "coordinates": round_coords(mapping["coordinates"], COORD_DECIMALS),
+                },
             }
         ],
     }

@@ -113,8 +113,11 @@ def extract_sources(fetched: dict[str, Path], out_dir: Path = UPSTREAM_DIR) -> d
 
 
 def upstream_paths(root: Path = UPSTREAM_DIR) -> dict[str, Path]:
-    return {"admin1": root / "kos.json", "admin0": root / "ne_10m_admin_0_kosovo.geojson",
-            "cities": root / "rg_cities1000_XK.csv"}
+    return {
+        "admin1": root / "kos.json",
+        "admin0": root / "ne_10m_admin_0_kosovo.geojson",
+        "cities": root / "rg_cities1000_XK.csv",
+    }
 
 
 # ---------------------------------------------------------------- layers
@@ -298,11 +301,12 @@ def build_all(sources: dict[str, Path]) -> dict[str, gpd.GeoDataFrame]:
 # ---------------------------------------------------------------- writing
 
 
-def _round_coords(obj):
+def round_coords(obj, decimals: int = DECIMALS):
+    """GeoJSON coordinates (nested lists of floats) rounded to ``decimals`` places."""
     if isinstance(obj, float):
-        return round(obj, DECIMALS)
+        return round(obj, decimals)
     if isinstance(obj, (list, tuple)):
-        return [_round_coords(v) for v in obj]
+        return [round_coords(v, decimals) for v in obj]
     return obj
 
 
@@ -328,7 +332,7 @@ def to_geojson_bytes(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> bytes:
         geometry = (
             None
             if geom is None
-            else {"type": geom.geom_type, "coordinates": _round_coords(mapping(geom)["coordinates"])}
+            else {"type": geom.geom_type, "coordinates": round_coords(mapping(geom)["coordinates"])}
         )
         lines.append(
             json.dumps(
