@@ -26,8 +26,12 @@ TARGETS = {  # at 100,000 projects
 
 
 def run_size(n: int) -> list[dict]:
-    out = subprocess.run([sys.executable, "-m", "bench.explorer_bench", str(n)], capture_output=True, text=True,
-                         env={**os.environ, "PYTHONHASHSEED": "0"})
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.explorer_bench", str(n)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
     if out.returncode != 0:
         raise SystemExit(f"bench for n={n} failed:\n{out.stderr[-3000:]}")
     return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
@@ -41,8 +45,10 @@ def coverage_row(n_projects: int, n_sites: int) -> dict:
 
 
 def _table(rows: list[dict]) -> str:
-    head = (f"{'n':>7} {'case':<11} {'median ms':>9} {'p95 ms':>8} {'naive ms':>9} {'speed-up':>8} "
-            f"{'resp kB':>8} {'gzip kB':>8} {'B/point':>8} {'1st load gz kB':>14} {'polygons gz kB':>14}")
+    head = (
+        f"{'n':>7} {'case':<11} {'median ms':>9} {'p95 ms':>8} {'naive ms':>9} {'speed-up':>8} "
+        f"{'resp kB':>8} {'gzip kB':>8} {'B/point':>8} {'1st load gz kB':>14} {'polygons gz kB':>14}"
+    )
     lines = [head, "-" * len(head)]
     for r in rows:
         if r["case"] == "coverage":
@@ -50,12 +56,15 @@ def _table(rows: list[dict]) -> str:
         lines.append(
             f"{r['n']:>7} {r['case']:<11} {r['median_ms']:>9.2f} {r['p95_ms']:>8.2f} {r['naive_median_ms']:>9.1f} "
             f"{r['speedup']:>7.1f}x {r['response_bytes'] / 1000:>8.1f} {r['response_gzip_bytes'] / 1000:>8.1f} "
-            f"{r['bytes_per_point']:>8.2f} {r['layout_gzip_bytes'] / 1000:>14.1f} {r['polygon_gzip_bytes'] / 1000:>14.1f}"
+            f"{r['bytes_per_point']:>8.2f} {r['layout_gzip_bytes'] / 1000:>14.1f} "
+            f"{r['polygon_gzip_bytes'] / 1000:>14.1f}"
         )
     for r in rows:
         if r["case"] == "coverage":
-            lines.append(f"\ncoverage, {r['n']} projects x {r['sites']} sites: "
-                         + ", ".join(f"{k} {v:.3f}" for k, v in r.items() if k.endswith("_s")))
+            lines.append(
+                f"\ncoverage, {r['n']} projects x {r['sites']} sites: "
+                + ", ".join(f"{k} {v:.3f}" for k, v in r.items() if k.endswith("_s"))
+            )
     return "\n".join(lines)
 
 
@@ -78,8 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
         print(_table(rows))
-        print("\ntargets at 100,000 projects: " + ", ".join(f"{k} {'≤' if k != 'speedup' else '≥'} {v:g}"
-                                                             for k, v in TARGETS.items()))
+        print(
+            "\ntargets at 100,000 projects: "
+            + ", ".join(f"{k} {'≤' if k != 'speedup' else '≥'} {v:g}" for k, v in TARGETS.items())
+        )
     return 0
 
 

@@ -61,8 +61,12 @@ def _main_callback_key(app) -> str:
 def _first_load(app) -> dict:
     _, layout_gz = get_size(app, "/_dash-layout")
     key = next(k for k in app.callback_map if "_pages_content.children" in k)
-    body = callback_body(app, key, {("_pages_location", "pathname"): "/", ("_pages_location", "search"): ""},
-                         ["_pages_location.pathname"])
+    body = callback_body(
+        app,
+        key,
+        {("_pages_location", "pathname"): "/", ("_pages_location", "search"): ""},
+        ["_pages_location.pathname"],
+    )
     page = time_callback(app, body, warmup=1, repeats=3)
     polygons = json.dumps(data.static_layers().polygons, separators=(",", ":")).encode()
     return {
@@ -94,19 +98,26 @@ def run(n: int, seed: int = 0) -> list[dict]:
         values[(ids.MAP_POINTS_KEY, "data")] = None  # the map does not hold these points yet: they are sent
         stats = time_callback(app, callback_body(app, key, values, [f"{ids.SECTOR}.value"]))
         visible = int(snap.mask(FilterState(sectors=sectors)).sum())
-        naive_body = callback_body(naive, naive_key, {(SECTOR_ID, "value"): sectors[0] if sectors else None},
-                                   [f"{SECTOR_ID}.value"])
+        naive_body = callback_body(
+            naive, naive_key, {(SECTOR_ID, "value"): sectors[0] if sectors else None}, [f"{SECTOR_ID}.value"]
+        )
         naive_stats = time_callback(naive, naive_body, warmup=1, repeats=5 if n >= 50_000 else 11)
-        rows.append({
-            "n": n, "case": case, "visible_points": visible,
-            "median_ms": round(stats.median_ms, 2), "p95_ms": round(stats.p95_ms, 2),
-            "naive_median_ms": round(naive_stats.median_ms, 1),
-            "speedup": round(naive_stats.median_ms / stats.median_ms, 1),
-            "response_bytes": stats.response_bytes, "response_gzip_bytes": stats.response_gzip_bytes,
-            "bytes_per_point": round(stats.response_bytes / max(visible, 1), 2),
-            "naive_response_bytes": naive_stats.response_bytes,
-            **first,
-        })
+        rows.append(
+            {
+                "n": n,
+                "case": case,
+                "visible_points": visible,
+                "median_ms": round(stats.median_ms, 2),
+                "p95_ms": round(stats.p95_ms, 2),
+                "naive_median_ms": round(naive_stats.median_ms, 1),
+                "speedup": round(naive_stats.median_ms / stats.median_ms, 1),
+                "response_bytes": stats.response_bytes,
+                "response_gzip_bytes": stats.response_gzip_bytes,
+                "bytes_per_point": round(stats.response_bytes / max(visible, 1), 2),
+                "naive_response_bytes": naive_stats.response_bytes,
+                **first,
+            }
+        )
     return rows
 
 

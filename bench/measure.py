@@ -34,8 +34,7 @@ def callback_body(app: Dash, key: str, values: dict[tuple[str, str], object], ch
     spec = app.callback_map[key]
 
     def items(deps):
-        return [{"id": d["id"], "property": d["property"], "value": values.get((d["id"], d["property"]))}
-                for d in deps]
+        return [{"id": d["id"], "property": d["property"], "value": values.get((d["id"], d["property"]))} for d in deps]
 
     outputs = []
     for part in key.strip(".").split("..."):

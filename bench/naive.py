@@ -21,17 +21,32 @@ def naive_figures(projects: gpd.GeoDataFrame, sector: str | None):
     per_unit = shown.groupby("municipality")["committed_usd"].sum()
     municipalities = municipalities.assign(committed=municipalities["code"].map(per_unit).fillna(0))
     fig = px.choropleth_map(
-        municipalities, geojson=municipalities.__geo_interface__, locations=municipalities.index,
-        color="committed", map_style="white-bg", center={"lat": 42.95, "lon": 20.85}, zoom=8.5, opacity=0.5,
+        municipalities,
+        geojson=municipalities.__geo_interface__,
+        locations=municipalities.index,
+        color="committed",
+        map_style="white-bg",
+        center={"lat": 42.95, "lon": 20.85},
+        zoom=8.5,
+        opacity=0.5,
     )
     points = px.scatter_map(
-        shown, lat=shown.geometry.y, lon=shown.geometry.x, color="sector", size="committed_usd",
-        hover_name="title", hover_data=["municipality", "status", "funder", "implementing_org"],
+        shown,
+        lat=shown.geometry.y,
+        lon=shown.geometry.x,
+        color="sector",
+        size="committed_usd",
+        hover_name="title",
+        hover_data=["municipality", "status", "funder", "implementing_org"],
     )
     for trace in points.data:
         fig.add_trace(trace)
-    chart = px.bar(shown.groupby("sector", as_index=False)[["committed_usd", "disbursed_usd"]].sum(),
-                   x="sector", y=["committed_usd", "disbursed_usd"], barmode="group")
+    chart = px.bar(
+        shown.groupby("sector", as_index=False)[["committed_usd", "disbursed_usd"]].sum(),
+        x="sector",
+        y=["committed_usd", "disbursed_usd"],
+        barmode="group",
+    )
     return fig, chart
 
 

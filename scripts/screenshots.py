@@ -61,8 +61,10 @@ def browser(width: int, height: int):
 
 def set_viewport(driver, width: int, height: int) -> None:
     """Make the page's viewport exactly width x height (the window size includes browser chrome)."""
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
 
 
 def wait_for_map(driver, timeout: float = 30.0) -> None:

@@ -18,9 +18,17 @@ def pytest_setup_options():
     options = Options()
     options.binary_location = "/usr/bin/chromium"
     for flag in (
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=1280,900", "--enable-unsafe-swiftshader",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,900",
+        "--enable-unsafe-swiftshader",
     ):
         options.add_argument(flag)
     return options
