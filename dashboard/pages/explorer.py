@@ -89,6 +89,10 @@ def state_from_controls(
     )
 
 
+#: The filter controls in the order of ``FILTER_INPUTS`` (and of ``state_from_controls``'s arguments).
+CONTROL_KEYS = ("sectors", "communities", "municipalities", "statuses", "funders", "orgs", "years", "text", "dataset")
+
+
 def controls_from_state(snap: Snapshot, state: FilterState) -> dict:
     """Control values for a state (the inverse of ``state_from_controls``)."""
     return {
@@ -584,18 +588,7 @@ def apply_click(_clear, map_click, sector_click, muni_click, time_click, communi
     trigger = ctx.triggered_id
     if trigger == ids.CLEAR:
         v = controls_from_state(snap, FilterState())
-        return (
-            v["sectors"],
-            v["communities"],
-            v["municipalities"],
-            v["statuses"],
-            v["funders"],
-            v["orgs"],
-            v["years"],
-            v["text"],
-            v["dataset"],
-            None,
-        )
+        return (*[v[k] for k in CONTROL_KEYS], None)
     if trigger == ids.MAP:
         point = (map_click or {}).get("points", [{}])[0]
         if point.get("curveNumber") != figures.TRACE["choropleth"] or not point.get("location"):

@@ -39,18 +39,9 @@ def client(app):
 def _controls(snap, **changes):
     """The main callback's arguments for a state (defaults: no filter)."""
     state = FilterState(**changes)
-    v = sys.modules["pages.explorer"].controls_from_state(snap, state)
-    return [
-        v["sectors"],
-        v["communities"],
-        v["municipalities"],
-        v["statuses"],
-        v["funders"],
-        v["orgs"],
-        v["years"],
-        v["text"],
-        v["dataset"],
-    ]
+    explorer = sys.modules["pages.explorer"]
+    v = explorer.controls_from_state(snap, state)
+    return [v[k] for k in explorer.CONTROL_KEYS]
 
 
 def _in_context(func, *args, triggered: str):
@@ -75,19 +66,7 @@ def test_state_controls_round_trip(explorer):
         ids=("doc-2013-leposavic-closure",),
     )
     v = explorer.controls_from_state(snap, state)
-    back = explorer.state_from_controls(
-        snap,
-        v["sectors"],
-        v["communities"],
-        v["municipalities"],
-        v["statuses"],
-        v["funders"],
-        v["orgs"],
-        v["years"],
-        v["text"],
-        v["dataset"],
-        v["selection"],
-    )
+    back = explorer.state_from_controls(snap, *[v[k] for k in explorer.CONTROL_KEYS], v["selection"])
     assert back == state
     assert explorer.controls_from_state(snap, FilterState())["years"] == [snap.year_min, snap.year_max]
 
