@@ -19,18 +19,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Patch, dcc, html
 
+from geodata.formatting import usd
 from geodata.kpis import KPI_DEFINITIONS, suppress
 from geodata.layers import PRECISION_CODES
-
-
-def _money(v: float | None) -> str:
-    if v is None:
-        return "—"
-    if abs(v) >= 1e6:
-        return f"USD {v / 1e6:,.1f}m"
-    if abs(v) >= 1e4:
-        return f"USD {v / 1e3:,.0f}k"
-    return f"USD {v:,.0f}"
 
 
 def _date(text: str | None) -> str:
@@ -79,11 +70,11 @@ def kpi_texts(k: dict) -> dict[str, tuple[str, str]]:
             f"{k['sample_projects']:,} of them sample" if k["sample_projects"] else "documented only",
         ),
         "committed": (
-            _money(k["committed_usd"]),
+            usd(k["committed_usd"]),
             f"{k['committed_unknown']} without a sourced amount" if k["committed_unknown"] else "all amounts sourced",
         ),
         "disbursed": (
-            _money(k["disbursed_usd"]),
+            usd(k["disbursed_usd"]),
             f"{pct:.0f}% of committed" if pct is not None else "share not computable",
         ),
         "beneficiaries": (
@@ -158,8 +149,8 @@ def trust_fund_card(status: dict) -> html.Div:
             ),
             html.Div(
                 [
-                    html.Span(_money(received), className="tf-received"),
-                    html.Span(f" received of {_money(target)} target", className="tf-target"),
+                    html.Span(usd(received), className="tf-received"),
+                    html.Span(f" received of {usd(target)} target", className="tf-target"),
                 ],
                 className="tf-figures",
             ),
@@ -169,11 +160,11 @@ def trust_fund_card(status: dict) -> html.Div:
             ),
             html.Div(
                 [
-                    f"Announced {_date(status['announced'])}. {_money(received)} as of "
+                    f"Announced {_date(status['announced'])}. {usd(received)} as of "
                     f"{_date(status['received_as_of'])} (",
                     link(status["received_sources"]),
                     ")",
-                    f"; gap {_money(gap)}. " if gap is not None else ". ",
+                    f"; gap {usd(gap)}. " if gap is not None else ". ",
                     f"{_date(latest['date'])}: “{latest['quote'] or latest['event']}” (",
                     link(latest["sources"]),
                     ").",

@@ -16,6 +16,7 @@ import pandas as pd
 
 from geodata import coverage as cov
 from geodata.filters import DATASET_CHOICES, FilterState
+from geodata.formatting import usd
 from geodata.layers import COMMUNITIES, SECTORS, STATUSES
 from geodata.load import load_layer
 from geodata.municipality_registry import BY_CODE
@@ -133,16 +134,6 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------------------- text
 
 
-def _usd(v: float) -> str:
-    if v is None or pd.isna(v):
-        return "n/a"
-    if v >= 1e6:
-        return f"${v / 1e6:.2f}m"
-    if v >= 1e3:
-        return f"${v / 1e3:.0f}k"
-    return f"${v:.0f}"
-
-
 def _table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
 
@@ -192,23 +183,23 @@ def render(result: cov.CoverageResult) -> str:
     rows = []
     for code in shown:
         g = m[m["municipality"] == code].set_index("sector")
-        cells = [f"{int(g.at[s, 'projects'])} / {_usd(g.at[s, 'committed_usd'])}" for s in sectors]
+        cells = [f"{int(g.at[s, 'projects'])} / {usd(g.at[s, 'committed_usd'])}" for s in sectors]
         per = t.at[code, "committed_usd_per_rae_resident"]
         rows.append(
             [
                 _name(t, code),
                 *cells,
-                f"{int(t.at[code, 'projects'])} / {_usd(t.at[code, 'committed_usd'])}",
+                f"{int(t.at[code, 'projects'])} / {usd(t.at[code, 'committed_usd'])}",
                 "n/a"
                 if pd.isna(per)
-                else f"{_usd(per)} ({int(t.at[code, 'rae_population'])} RAE, {t.at[code, 'rae_population_year']})",
+                else f"{usd(per)} ({int(t.at[code, 'rae_population'])} RAE, {t.at[code, 'rae_population_year']})",
             ]
         )
     rows.append(
         [
             "All municipalities",
             *[""] * len(sectors),
-            f"{int(t.at['all', 'projects'])} / {_usd(t.at['all', 'committed_usd'])}",
+            f"{int(t.at['all', 'projects'])} / {usd(t.at['all', 'committed_usd'])}",
             "",
         ]
     )

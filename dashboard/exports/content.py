@@ -12,7 +12,6 @@ here is formatting: numbers as words a room can read, each with its source.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -22,6 +21,7 @@ import plotly.graph_objects as go
 from dashboard.exports.deck import DeckInput, KpiCard, Picture, SourceNote, TableSpec
 from geodata import config
 from geodata.filters import OPEN_END_YEAR, FilterState, active_years, describe
+from geodata.formatting import usd  # noqa: F401  (used by the deck and images)
 from geodata.kpis import SUPPRESS_BELOW, suppress, trust_fund_status
 from geodata.layers import LAYERS, PRECISION_CODES
 from geodata.load import layer_path, load_layer
@@ -104,20 +104,6 @@ class Briefing:
 
 
 # ------------------------------------------------------------------------------------------------ formatting
-
-
-def usd(value: float | None) -> str:
-    """USD for a room: 'USD 21.5m', 'USD 5m', 'USD 1.25m', 'USD 950k', 'USD 8,400'; '—' when unknown."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    v = float(value)
-    if abs(v) >= 1e7:
-        return f"USD {v / 1e6:,.1f}".removesuffix(".0") + "m"
-    if abs(v) >= 1e6:
-        return f"USD {v / 1e6:,.2f}".rstrip("0").rstrip(".") + "m"
-    if abs(v) >= 1e4:
-        return f"USD {v / 1e3:,.0f}k"
-    return f"USD {v:,.0f}"
 
 
 def long_date(value: str) -> str:

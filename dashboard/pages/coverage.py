@@ -35,6 +35,7 @@ from dashboard import components, config, figures, ids
 from dashboard.data import Snapshot, municipality_label, snapshot
 from geodata import coverage as cov
 from geodata.filters import FilterState, describe
+from geodata.formatting import usd
 from geodata.layers import SECTORS
 from geodata.municipality_registry import BY_CODE
 
@@ -166,12 +167,6 @@ _SECTOR_BY_LABEL = {label: sector for sector, label in SECTOR_LABELS.items()}
 _CODE_BY_ROW_LABEL = {heatmap_row_label(code): code for code in BY_CODE}
 
 
-def _usd(v: float) -> str:
-    if v is None or pd.isna(v):
-        return "not sourced"
-    return f"${v:,.0f}"
-
-
 def heatmap_figure(full: cov.CoverageResult, state: FilterState, rows: list[str], metric: str) -> go.Figure:
     """Sector x municipality heatmap of the matrix; the selected cell outlined; SAMPLE DATA watermark."""
     if not rows:
@@ -187,7 +182,7 @@ def heatmap_figure(full: cov.CoverageResult, state: FilterState, rows: list[str]
             tr.append(
                 str(int(c["projects"]))
                 if metric == "projects"
-                else (_short_usd(c["committed_usd"]) if c["projects"] else "0")
+                else (usd(c["committed_usd"], unknown="n/s", unit=False) if c["projects"] else "0")
             )
             per = c["committed_usd_per_rae_resident"]
             cr.append(
@@ -195,10 +190,11 @@ def heatmap_figure(full: cov.CoverageResult, state: FilterState, rows: list[str]
                     code,
                     sector,
                     int(c["projects"]),
-                    _usd(c["committed_usd"]),
-                    _usd(c["disbursed_usd"]),
+                    usd(c["committed_usd"], unknown="not sourced", exact=True),
+                    usd(c["disbursed_usd"], unknown="not sourced", exact=True),
                     int(c["sample_projects"]),
-                    f"{_usd(per)} per RAE resident ({int(c['rae_population']):,} in {c['rae_population_year']})"
+                    f"{usd(per, exact=True)} per RAE resident "
+                    f"({int(c['rae_population']):,} in {c['rae_population_year']})"
                     if pd.notna(per)
                     else "RAE population not sourced",
                     int(c["municipality_level_projects"]),
@@ -257,16 +253,6 @@ def heatmap_figure(full: cov.CoverageResult, state: FilterState, rows: list[str]
         clickmode="event",
     )
     return fig
-
-
-def _short_usd(v: float) -> str:
-    if v is None or pd.isna(v):
-        return "n/s"
-    if v >= 1e6:
-        return f"{v / 1e6:.1f}m"
-    if v >= 1e3:
-        return f"{v / 1e3:.0f}k"
-    return f"{v:.0f}"
 
 
 def _geojson(frame: gpd.GeoDataFrame) -> dict:
