@@ -30,6 +30,10 @@ Rules, stated once and named next to every total:
   distinct totals are in ``CoverageResult.totals``.
 * Site rows are not additive across sites: radii overlap (the Mitrovica camps are a few
   hundred metres apart).
+* **Municipality filter** (``SITE_RULE``): it chooses which sites are reported and which matrix
+  rows and municipality gaps are shown, never which projects reach a site. A site counts every
+  point project within the radius, whatever municipality the project is in: a health centre 1 km
+  away across the Ibar is a health centre for the camp (``site_project_mask``).
 """
 
 from __future__ import annotations
@@ -72,6 +76,8 @@ RULE_NEAR_OWN = "point just outside its municipality's polygon (within border to
 RULE_POINT_ELSEWHERE = "point in another municipality's polygon: that municipality"
 RULE_SHARED_NEAREST = "point in another, shared polygon: the sharing municipality with the nearest seat"
 RULE_OUTSIDE = "point outside every polygon and far from its own: the nearest polygon's municipality"
+
+SITE_RULE = "a site counts every point project within the radius, whatever its municipality"
 
 SITE_KINDS = {"camp": "former camp", "return site": "return site", "settlement": "RAE settlement"}
 
@@ -508,6 +514,15 @@ def _plain(v: object) -> object:
 # ---------------------------------------------------------------------------------------------- analysis
 
 
+def site_project_mask(index: CoverageIndex, state: FilterState) -> np.ndarray:
+    """Per location: the projects that count for site coverage under ``state`` (``SITE_RULE``).
+
+    Every filter applies except the municipality one: a project near a site counts for it whatever
+    municipality the project is in, so choosing a municipality never turns a nearby project into a gap.
+    """
+    return index.filters.mask(state.with_(municipalities=()))
+
+
 def _site_metric_xy(sites: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     g = sites.geometry.to_crs(METRIC_CRS).values
     return shapely.get_x(g), shapely.get_y(g)
@@ -866,11 +881,12 @@ def coverage(
 ) -> CoverageResult:
     """The whole coverage analysis for the projects passing ``state``.
 
-    ``state.sectors`` limits the sectors reported, ``state.municipalities`` the sites and matrix rows
-    (and, like every other filter, the projects). With ``axis_filters=False`` the sector and
-    municipality filters are ignored (the Coverage view's matrix shows every cell and highlights the
-    selected one). With ``hazards``, each site row also gives the distance to the smelter and to the
-    nearest hazard (``site_exposure_summary``).
+    ``state.sectors`` limits the sectors reported, ``state.municipalities`` the sites, the matrix's
+    projects and the municipality gaps; the sites count every project within the radius that passes
+    the other filters, whatever its municipality (``SITE_RULE``, ``site_project_mask``). With
+    ``axis_filters=False`` the sector and municipality filters are ignored (the Coverage view's matrix
+    shows every cell and highlights the selected one). With ``hazards``, each site row also gives the
+    distance to the smelter and to the nearest hazard (``site_exposure_summary``).
     """
     if allocation not in ALLOCATIONS:
         raise ValueError(f"unknown allocation {allocation!r}; choose one of {', '.join(ALLOCATIONS)}")
@@ -883,7 +899,7 @@ def coverage(
     sectors = tuple(state.sectors) or SECTORS
     if state.municipalities:
         sites = sites[sites["municipality"].isin(state.municipalities)]
-    site_rows = site_coverage(index, sites, mask, radius_km, allocation, sectors)
+    site_rows = site_coverage(index, sites, site_project_mask(index, state), radius_km, allocation, sectors)
     exposure = pd.DataFrame()
     if hazards is not None and not hazards.empty and len(sites):
         exposure = site_exposure(sites, hazards)

@@ -513,3 +513,97 @@ def test_bench_function_runs_small():
     result = run(n_projects=500, n_sites=20, seed=1, repeats=1)
     assert result["n_projects"] == 500 and result["n_sites"] == 20 and result["site_sector_rows"] == 20 * 7
     assert result["coverage_s"] > 0 and result["index_build_s"] > 0
+
+
+# ---------------------------------------------------------------------------------------------- across a border
+
+
+def _two_sides() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """North and South Mitrovica as two separate squares split at y = 4 705 000 (as in the regenerated layer);
+    a camp 500 m north of the border, a health project 500 m south of it (1 km from the camp), and an
+    education project 3 km north of the camp.
+
+        north-mitrovica   x 510 000-520 000, y 4 705 000-4 715 000    camp C at (515 000, 4 705 500)
+        south-mitrovica   x 510 000-520 000, y 4 695 000-4 705 000    h1 health at (515 000, 4 704 500)
+                                                                      e1 education at (515 000, 4 708 500)
+    """
+    north = shapely.box(510_000, Y, 520_000, Y + 10_000)
+    south = shapely.box(510_000, Y - 10_000, 520_000, Y)
+    anchors = [_wgs84_xy(515_000, Y + 5_000), _wgs84_xy(515_000, Y - 5_000)]
+    municipalities = gpd.GeoDataFrame(
+        {
+            "code": ["north-mitrovica", "south-mitrovica"],
+            "name_en": ["North Mitrovica", "South Mitrovica"],
+            "name_sq": ["Mitrovicë e Veriut", "Mitrovicë e Jugut"],
+            "name_sr": ["Severna Mitrovica", "Južna Mitrovica"],
+            "boundary_unit": ["U-NORTH", "U-SOUTH"],
+            "anchor_lon": [a[0] for a in anchors],
+            "anchor_lat": [a[1] for a in anchors],
+        },
+        geometry=[north, south],
+        crs=METRIC_CRS,
+    )
+    camps = gpd.GeoDataFrame(
+        {
+            "site_id": ["C"],
+            "name_en": ["Camp C"],
+            "name_sq": ["Kampi C"],
+            "name_sr": ["Kamp C"],
+            "municipality": ["north-mitrovica"],
+            "site_type": ["camp"],
+        },
+        geometry=[shapely.Point(515_000, Y + 500)],
+        crs=METRIC_CRS,
+    )
+    settlements = gpd.GeoDataFrame(
+        {"settlement_id": [], "name": [], "municipality": [], "has_rae_site": []},
+        geometry=[],
+        crs=METRIC_CRS,
+    )
+    projects = _projects().iloc[:2].copy()  # two ordinary point rows, rewritten below
+    projects["project_id"] = ["h1", "e1"]
+    projects["title"] = ["Health post", "School"]
+    projects["sector"] = projects["sectors"] = ["health", "education"]
+    projects["municipality"] = ["south-mitrovica", "north-mitrovica"]
+    projects["committed_usd"] = [1000.0, 300.0]
+    projects["disbursed_usd"] = np.nan
+    projects = projects.set_geometry([shapely.Point(515_000, Y - 500), shapely.Point(515_000, Y + 3_500)])
+    return municipalities, cov.coverage_sites(camps, settlements), projects
+
+
+@pytest.mark.parametrize("filtered", [False, True])
+def test_a_project_across_the_border_counts_for_the_site(filtered):
+    municipalities, sites, projects = _two_sides()
+    index = cov.CoverageIndex.build(projects, municipalities)
+    # the health post lies in South Mitrovica (its own column and its point agree)
+    assert dict(zip(index.project_ids, index.municipality, strict=True))["h1"] == "south-mitrovica"
+    state = FilterState(sectors=("health",), municipalities=("north-mitrovica",)) if filtered else FilterState()
+    r = cov.coverage(index, sites, municipalities, state=state, radius_km=2.0)
+
+    health = _site(r, "C", "health")
+    assert health["covered"] and health["projects_within"] == 1
+    assert health["nearest_km"] == pytest.approx(1.0, abs=1e-6) and health["nearest_project_id"] == "h1"
+    assert health["committed_usd_within"] == pytest.approx(1000.0)
+    assert not r.gaps[(r.gaps["level"] == "site") & (r.gaps["sector"] == "health")].shape[0]
+    # the matrix still counts each project in its own municipality: North Mitrovica has no health project
+    assert _cell(r, "north-mitrovica", "health")["projects"] == 0
+    if filtered:
+        assert r.summary == "Every one of the 1 former camp and return site has a health project within 2 km."
+        assert set(r.sites["site_id"]) == {"C"} and set(r.sites["sector"]) == {"health"}
+        assert r.n_projects == 0  # no health project is in North Mitrovica itself
+        muni_gaps = r.gaps[r.gaps["level"] == "municipality"]
+        assert list(zip(muni_gaps["id"], muni_gaps["sector"], strict=True)) == [("north-mitrovica", "health")]
+    else:
+        assert _cell(r, "south-mitrovica", "health")["projects"] == 1
+        # the school 3 km north is outside 2 km: a gap, with its distance
+        education = _site(r, "C", "education")
+        assert not education["covered"] and education["nearest_km"] == pytest.approx(3.0, abs=1e-6)
+
+
+def test_site_project_mask_keeps_every_filter_but_the_municipality():
+    municipalities, _, projects = _two_sides()
+    index = cov.CoverageIndex.build(projects, municipalities)
+    state = FilterState(sectors=("health",), municipalities=("north-mitrovica",))
+    assert list(index.filters.mask(state)) == [False, False]
+    assert list(cov.site_project_mask(index, state)) == [True, False]  # the health post, not the school
+    assert list(cov.site_project_mask(index, state.with_(dataset="sample"))) == [False, False]
