@@ -20,7 +20,7 @@ import pandas as pd
 from dash import Patch, dcc, html
 
 from geodata.formatting import usd
-from geodata.kpis import KPI_DEFINITIONS, suppress
+from geodata.kpis import KPI_DEFINITIONS, NOT_REPORTED, SAMPLE_TAG, suppress
 from geodata.layers import PRECISION_CODES
 
 
@@ -61,27 +61,48 @@ def kpi_id(key: str, part: str) -> str:
 
 
 def kpi_texts(k: dict) -> dict[str, tuple[str, str]]:
-    """Value and sub-line of each KPI card, for the values of ``geodata.kpis.kpis``."""
+    """Value and sub-line of each KPI card, for the values of ``geodata.kpis.kpis``. A figure no project gives
+    reads "not reported" (never 0), each total says how many projects it covers, and every line that includes
+    sample rows ends with "(sample data)"."""
+    n, n_sample = k["projects"], k["sample_projects"]
+    if not n:
+        return {
+            "projects": ("0", "no projects match"),
+            "committed": ("—", "no projects match"),
+            "disbursed": ("—", "no projects match"),
+            "beneficiaries": ("—", "no projects match"),
+            "municipalities": ("0", "of 38 covered"),
+        }
+    tag = f" {SAMPLE_TAG}" if n_sample else ""
+
+    def covers(key: str, what: str) -> str:
+        return f"from {k[key]:,} of {n:,} projects {what}"
+
     pct = k.get("disbursed_pct")
     reached, targeted = k["beneficiaries_reached"], k["beneficiaries_targeted"]
+    if n_sample == n:
+        projects_sub = f"all sample{tag}"
+    elif n_sample:
+        projects_sub = f"{n_sample:,} sample, {n - n_sample:,} documented{tag}"
+    else:
+        projects_sub = "documented only"
+    people_sub = covers("reached_reported", "that report it")
+    if targeted is not None:
+        people_sub = f"of {suppress(targeted)} targeted; " + people_sub
     return {
-        "projects": (
-            f"{k['projects']:,}",
-            f"{k['sample_projects']:,} of them sample" if k["sample_projects"] else "documented only",
-        ),
+        "projects": (f"{n:,}", projects_sub),
         "committed": (
-            usd(k["committed_usd"]),
-            f"{k['committed_unknown']} without a sourced amount" if k["committed_unknown"] else "all amounts sourced",
+            usd(k["committed_usd"], unknown=NOT_REPORTED),
+            covers("committed_reported", "with a sourced amount") + tag,
         ),
         "disbursed": (
-            usd(k["disbursed_usd"]),
-            f"{pct:.0f}% of committed" if pct is not None else "share not computable",
+            usd(k["disbursed_usd"], unknown=NOT_REPORTED),
+            covers("disbursed_reported", "with a sourced amount")
+            + (f"; {pct:.0f}% of committed where both are known" if pct is not None else "")
+            + tag,
         ),
-        "beneficiaries": (
-            suppress(reached) if reached else "—",
-            f"of {suppress(targeted)} targeted" if targeted else "none targeted on record",
-        ),
-        "municipalities": (f"{k['municipalities_covered']}", "of 38 covered"),
+        "beneficiaries": (NOT_REPORTED if reached is None else suppress(reached), people_sub + tag),
+        "municipalities": (f"{k['municipalities_covered']}", f"of 38 covered{tag}"),
     }
 
 
@@ -154,9 +175,19 @@ def trust_fund_card(status: dict) -> html.Div:
                 ],
                 className="tf-figures",
             ),
+            # Bootstrap 5.3's progress markup, named for screen readers (dbc.Progress leaves the bar unnamed)
             html.Div(
-                dbc.Progress(value=pct, className="tf-progress", color="danger"),
+                html.Div(className="progress-bar bg-danger", style={"width": f"{pct:.0f}%"}),
+                className="progress tf-progress",
+                role="progressbar",
                 title=f"{pct:.0f}% of the target received",
+                **{
+                    "aria-label": "Share of the Trust Fund target received",
+                    "aria-valuenow": f"{pct:.0f}",
+                    "aria-valuemin": "0",
+                    "aria-valuemax": "100",
+                    "aria-valuetext": f"{pct:.0f}% of the target received",
+                },
             ),
             html.Div(
                 [
@@ -183,7 +214,9 @@ def map_legend(sector_colours: dict[str, str]) -> html.Div:
 
     def item(swatch_class: str, label: str, colour: str | None = None) -> html.Span:
         style = {"backgroundColor": colour} if colour else None
-        return html.Span([html.Span(className=f"swatch {swatch_class}", style=style), label], className="legend-item")
+        return html.Span(
+            [html.Span(className=f"swatch {swatch_class}", style=style), label], className="legend-item", role="listitem"
+        )
 
     return html.Div(
         [item("dot", s.capitalize(), c) for s, c in sector_colours.items()]

@@ -32,13 +32,10 @@ from dashboard import config
 from dashboard.data import LEVELS, N_PROJECT_TRACES, Snapshot, build_snapshot, municipality_label
 from geodata.filters import FilterState
 from geodata.kpis import SUPPRESS_BELOW, SUPPRESSED_LABEL, Aggregates, population_observations, suppress
+from geodata.designation import DESIGNATION
 from geodata.layers import COMMUNITIES, SECTORS
 from geodata.municipality_registry import BY_CODE
 
-DESIGNATION = (
-    "This designation is without prejudice to positions on status, and is in line with UNSCR 1244/1999 "
-    "and the ICJ Opinion on the Kosovo declaration of independence."
-)
 WATERMARK = "SAMPLE DATA"
 
 #: Okabe-Ito: distinguishable with the common colour-vision deficiencies.

@@ -18,7 +18,9 @@ Two ways in, one implementation:
 Conventions (they are what the dashboard's tooltips say):
 
 * Amounts are USD as stored in ``committed_usd`` / ``disbursed_usd``; a missing
-  amount is not counted as zero: it is counted in ``*_unknown``.
+  amount is not counted as zero: it is counted in ``*_unknown``, and each total says
+  how many projects it covers (``*_reported``). A total no project reports is None
+  ("not reported"), never 0; the same holds per sector, municipality, year and community.
 * ``disbursed_pct`` is disbursed / committed over the projects where both are known.
 * A project with several sectors ("health:60;education:40") counts its money in
   each sector by share (equal shares when none are given).
@@ -57,17 +59,27 @@ KPI_KEYS = (
     "municipalities_covered",
     "has_sample",
     "sample_projects",
+    "committed_reported",
+    "disbursed_reported",
+    "reached_reported",
+    "targeted_reported",
 )
+
+#: What a figure that no source gives is called, wherever it is shown (never 0).
+NOT_REPORTED = "not reported"
+#: Appended to every generated sentence and figure that includes sample rows.
+SAMPLE_TAG = "(sample data)"
 
 #: One-line definitions, used as the KPI tooltips.
 KPI_DEFINITIONS: dict[str, str] = {
     "projects": "Projects that pass every active filter (documented and/or sample, as chosen).",
     "committed_usd": "Sum of committed amounts in US dollars (converted where the source gave euros: see fx_note). "
-    "Projects whose amount no source gives are not counted as zero; they are counted separately.",
+    "Projects whose amount no source gives are not counted as zero: the card says how many projects the total "
+    "covers, and 'not reported' when none gives an amount.",
     "disbursed_usd": "Sum of disbursed amounts in US dollars. The percentage is disbursed ÷ committed over the "
     "projects where both amounts are known.",
-    "beneficiaries": "People reached, as reported, over people targeted (projects that report them). "
-    "Counts below 10 are shown as <10.",
+    "beneficiaries": "People reached, as reported, over people targeted (projects that report them; "
+    "'not reported' when none does). Counts below 10 are shown as <10.",
     "municipalities_covered": "Current municipalities (of 38) with at least one matching project.",
 }
 
@@ -110,24 +122,41 @@ def community_counts(values: pd.Series) -> np.ndarray:
     return out
 
 
+def community_known(values: pd.Series) -> np.ndarray:
+    """(n, len(COMMUNITIES)) bool: whether each row gives a count for each community."""
+    out = np.zeros((len(values), len(COMMUNITIES)), dtype=bool)
+    text = values.fillna("").astype(str)
+    for j, name in enumerate(COMMUNITIES):
+        out[:, j] = text.str.contains(rf"(?:^|;)\s*{name}\s*=\s*\d", regex=True).to_numpy(dtype=bool)
+    return out
+
+
 def _known(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     arr = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     known = ~np.isnan(arr)
     return np.where(known, arr, 0.0), known
 
 
-# Columns of KpiArrays.sums (one matrix, so every masked total is one matrix-vector product).
+# Rows of KpiArrays.sums_t (amounts, float64: one matrix, so every masked total is one matrix-vector product),
+# then per sector committed and disbursed (split by share), then people reached per community.
 _TOTALS = (
     "committed",
     "disbursed",
     "reached",
     "targeted",
-    "committed_unknown",
-    "disbursed_unknown",
     "committed_both",
     "disbursed_both",
+)
+# Rows of KpiArrays.counts_t (counts of projects, float32: exact to 16 million rows, half the bytes), then per
+# sector: projects with a share, with a known committed and with a known disbursed amount; then per community:
+# projects that give a count for it.
+_COUNTS = (
+    "committed_unknown",
+    "disbursed_unknown",
     "sample",
     "projects",
+    "reached_known",
+    "targeted_known",
 )
 _S = len(SECTORS)
 _C = len(COMMUNITIES)
@@ -150,6 +179,15 @@ class Aggregates:
     year_projects: np.ndarray
     year_committed: np.ndarray
     year_disbursed: np.ndarray
+    # how many of the counted projects give each figure (0: the figure is not reported, not zero)
+    sector_committed_known: np.ndarray
+    sector_disbursed_known: np.ndarray
+    community_known: np.ndarray
+    municipality_committed_known: np.ndarray
+    municipality_disbursed_known: np.ndarray
+    municipality_reached_known: np.ndarray
+    year_committed_known: np.ndarray
+    year_disbursed_known: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -176,14 +214,16 @@ class KpiArrays:
     year_base: int
     community_reached: np.ndarray  # (n, len(COMMUNITIES)) int64
     is_sample: np.ndarray
-    sums_t: np.ndarray  # (len(_TOTALS) + 3 * len(SECTORS) + len(COMMUNITIES), n) float64, row-major
+    reached_known: np.ndarray
+    sums_t: np.ndarray  # (len(_TOTALS) + 2 * len(SECTORS) + len(COMMUNITIES), n) float64, row-major
+    counts_t: np.ndarray  # (len(_COUNTS) + 3 * len(SECTORS) + len(COMMUNITIES), n) float32, row-major
 
     @classmethod
     def build(cls, projects: pd.DataFrame) -> KpiArrays:
         committed, committed_known = _known(projects["committed_usd"])
         disbursed, disbursed_known = _known(projects["disbursed_usd"])
-        reached, _ = _known(projects["beneficiaries_reached"])
-        targeted, _ = _known(projects["beneficiaries_targeted"])
+        reached, reached_known = _known(projects["beneficiaries_reached"])
+        targeted, targeted_known = _known(projects["beneficiaries_targeted"])
         cat = pd.Categorical(projects["municipality"].fillna("").astype(str))
         sectors = projects["sectors"] if "sectors" in projects else projects["sector"]
         shares = sector_shares(sectors, projects["sector"])
@@ -191,13 +231,15 @@ class KpiArrays:
         known_years = start[start > 0]
         year_base = int(known_years.min()) if len(known_years) else 0
         year_offset = np.where(start > 0, start - year_base, -1).astype(np.intp)
-        by_community = community_counts(
+        community_text = (
             projects["beneficiaries_by_community"]
             if "beneficiaries_by_community" in projects
             else pd.Series([""] * len(projects))
         )
+        by_community = community_counts(community_text)
         is_sample = projects["is_sample"].to_numpy(dtype=bool)
         both = committed_known & disbursed_known
+        in_sector = shares > 0
         sums = (
             np.column_stack(
                 [
@@ -205,20 +247,33 @@ class KpiArrays:
                     disbursed,
                     reached,
                     targeted,
-                    ~committed_known,
-                    ~disbursed_known,
                     np.where(both, committed, 0.0),
                     np.where(both, disbursed, 0.0),
-                    is_sample,
-                    np.ones(len(projects)),
                     shares * committed[:, None],
                     shares * disbursed[:, None],
-                    shares > 0,
                     by_community,
                 ]
             ).astype(np.float64)
             if len(projects)
-            else np.zeros((0, len(_TOTALS) + 3 * _S + _C))
+            else np.zeros((0, len(_TOTALS) + 2 * _S + _C))
+        )
+        counts = (
+            np.column_stack(
+                [
+                    ~committed_known,
+                    ~disbursed_known,
+                    is_sample,
+                    np.ones(len(projects)),
+                    reached_known,
+                    targeted_known,
+                    in_sector,
+                    in_sector & committed_known[:, None],
+                    in_sector & disbursed_known[:, None],
+                    community_known(community_text),
+                ]
+            ).astype(np.float32)
+            if len(projects)
+            else np.zeros((0, len(_COUNTS) + 3 * _S + _C), dtype=np.float32)
         )
         return cls(
             n=len(projects),
@@ -236,16 +291,18 @@ class KpiArrays:
             year_base=year_base,
             community_reached=by_community,
             is_sample=is_sample,
+            reached_known=reached_known,
             sums_t=np.ascontiguousarray(sums.T),
+            counts_t=np.ascontiguousarray(counts.T),
         )
 
     def _mask(self, mask: np.ndarray | None) -> np.ndarray:
         return np.ones(self.n, dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
 
-    def _all_totals(self) -> np.ndarray:
+    def _all_totals(self) -> tuple[np.ndarray, np.ndarray]:
         cached = self.__dict__.get("_totals_cache")
         if cached is None:
-            cached = self.sums_t.sum(axis=1)
+            cached = (self.sums_t.sum(axis=1), self.counts_t.sum(axis=1, dtype=np.float64))
             object.__setattr__(self, "_totals_cache", cached)
         return cached
 
@@ -254,11 +311,15 @@ class KpiArrays:
         m = self._mask(mask)
         rows = np.flatnonzero(m)
         if len(rows) == self.n:  # everything: the column totals, computed once
-            col = self._all_totals()
+            col, cnt = self._all_totals()
         else:
             col = self.sums_t @ m.astype(np.float64)
-        t = len(_TOTALS)
+            cnt = self.counts_t @ m.astype(np.float32)
+        t, c = len(_TOTALS), len(_COUNTS)
         totals = dict(zip(_TOTALS, (float(v) for v in col[:t]), strict=True))
+        totals.update(zip(_COUNTS, (float(v) for v in cnt[:c]), strict=True))
+        known_c = self.committed_known[rows].astype(np.float64)
+        known_d = self.disbursed_known[rows].astype(np.float64)
         k = len(self.municipalities)
         codes = self.municipality[rows]
         years = self.year_offset[rows]
@@ -271,16 +332,19 @@ class KpiArrays:
             year_projects = np.bincount(shifted, minlength=span)
             year_committed = np.bincount(shifted, weights=self.committed[year_rows], minlength=span)
             year_disbursed = np.bincount(shifted, weights=self.disbursed[year_rows], minlength=span)
+            year_committed_known = np.bincount(shifted, weights=self.committed_known[year_rows], minlength=span)
+            year_disbursed_known = np.bincount(shifted, weights=self.disbursed_known[year_rows], minlength=span)
             year_first = self.year_base + lo
         else:
             year_projects = year_committed = year_disbursed = np.zeros(0)
+            year_committed_known = year_disbursed_known = np.zeros(0)
             year_first = 0
         return Aggregates(
             totals=totals,
             sector_committed=col[t : t + _S],
             sector_disbursed=col[t + _S : t + 2 * _S],
-            sector_projects=np.rint(col[t + 2 * _S : t + 3 * _S]).astype(np.int64),
-            community_reached=np.rint(col[t + 3 * _S :]).astype(np.int64),
+            sector_projects=np.rint(cnt[c : c + _S]).astype(np.int64),
+            community_reached=np.rint(col[t + 2 * _S :]).astype(np.int64),
             municipality_projects=np.bincount(codes, minlength=k),
             municipality_committed=np.bincount(codes, weights=self.committed[rows], minlength=k),
             municipality_disbursed=np.bincount(codes, weights=self.disbursed[rows], minlength=k),
@@ -289,6 +353,16 @@ class KpiArrays:
             year_projects=year_projects,
             year_committed=year_committed,
             year_disbursed=year_disbursed,
+            sector_committed_known=np.rint(cnt[c + _S : c + 2 * _S]).astype(np.int64),
+            sector_disbursed_known=np.rint(cnt[c + 2 * _S : c + 3 * _S]).astype(np.int64),
+            community_known=np.rint(cnt[c + 3 * _S :]).astype(np.int64),
+            municipality_committed_known=np.bincount(codes, weights=known_c, minlength=k).astype(np.int64),
+            municipality_disbursed_known=np.bincount(codes, weights=known_d, minlength=k).astype(np.int64),
+            municipality_reached_known=np.bincount(
+                codes, weights=self.reached_known[rows].astype(np.float64), minlength=k
+            ).astype(np.int64),
+            year_committed_known=np.rint(year_committed_known).astype(np.int64),
+            year_disbursed_known=np.rint(year_disbursed_known).astype(np.int64),
         )
 
     def kpis(self, mask: np.ndarray | None = None, agg: Aggregates | None = None) -> dict:
@@ -296,77 +370,117 @@ class KpiArrays:
         a = agg or self.aggregate(mask)
         t = a.totals
         covered = sum(1 for code, c in zip(self.municipalities, a.municipality_projects, strict=True) if c and code)
+        projects = int(round(t["projects"]))
+        reported = {
+            "committed_reported": projects - int(round(t["committed_unknown"])),
+            "disbursed_reported": projects - int(round(t["disbursed_unknown"])),
+            "reached_reported": int(round(t["reached_known"])),
+            "targeted_reported": int(round(t["targeted_known"])),
+        }
         return {
-            "projects": int(round(t["projects"])),
-            "committed_usd": t["committed"],
+            "projects": projects,
+            "committed_usd": t["committed"] if reported["committed_reported"] else None,
             "committed_unknown": int(round(t["committed_unknown"])),
-            "disbursed_usd": t["disbursed"],
+            "disbursed_usd": t["disbursed"] if reported["disbursed_reported"] else None,
             "disbursed_unknown": int(round(t["disbursed_unknown"])),
             "disbursed_pct": 100.0 * t["disbursed_both"] / t["committed_both"] if t["committed_both"] else None,
-            "beneficiaries_reached": int(round(t["reached"])),
-            "beneficiaries_targeted": int(round(t["targeted"])),
+            "beneficiaries_reached": int(round(t["reached"])) if reported["reached_reported"] else None,
+            "beneficiaries_targeted": int(round(t["targeted"])) if reported["targeted_reported"] else None,
             "municipalities_covered": covered,
             "has_sample": t["sample"] > 0,
             "sample_projects": int(round(t["sample"])),
+            **reported,
         }
 
     def by_sector(self, mask: np.ndarray | None = None, agg: Aggregates | None = None) -> pd.DataFrame:
         """One row per sector (all of ``SECTORS``, in order): committed and disbursed USD split by
-        sector share, and the number of projects with a share in the sector."""
+        sector share (NaN where the sector has projects but none gives the amount), the number of projects with
+        a share in the sector, and how many of them give each amount."""
         a = agg or self.aggregate(mask)
         return pd.DataFrame(
             {
                 "sector": list(SECTORS),
-                "committed_usd": a.sector_committed,
-                "disbursed_usd": a.sector_disbursed,
+                "committed_usd": _unless_unreported(a.sector_committed, a.sector_projects, a.sector_committed_known),
+                "disbursed_usd": _unless_unreported(a.sector_disbursed, a.sector_projects, a.sector_disbursed_known),
                 "projects": a.sector_projects,
+                "committed_reported": a.sector_committed_known,
+                "disbursed_reported": a.sector_disbursed_known,
             }
         )
 
     def by_municipality(self, mask: np.ndarray | None = None, agg: Aggregates | None = None) -> pd.DataFrame:
-        """One row per municipality code with at least one project in ``mask``, by committed USD descending."""
+        """One row per municipality code with at least one project in ``mask``, by committed USD descending.
+        Amounts and people reached are NaN / <NA> where no project of the municipality gives them."""
         a = agg or self.aggregate(mask)
+        p = a.municipality_projects
         frame = pd.DataFrame(
             {
                 "municipality": list(self.municipalities),
-                "projects": a.municipality_projects,
-                "committed_usd": a.municipality_committed,
-                "disbursed_usd": a.municipality_disbursed,
-                "beneficiaries_reached": a.municipality_reached.astype(np.int64),
+                "projects": p,
+                "committed_usd": _unless_unreported(a.municipality_committed, p, a.municipality_committed_known),
+                "disbursed_usd": _unless_unreported(a.municipality_disbursed, p, a.municipality_disbursed_known),
+                "beneficiaries_reached": pd.Series(np.rint(a.municipality_reached), dtype="Int64").mask(
+                    a.municipality_reached_known == 0
+                ),
+                "committed_reported": a.municipality_committed_known,
             }
         )
         frame = frame[(frame["projects"] > 0) & (frame["municipality"] != "")]
-        return frame.sort_values(["committed_usd", "projects"], ascending=False, kind="stable").reset_index(drop=True)
+        return frame.sort_values(
+            ["committed_usd", "projects"], ascending=False, kind="stable", na_position="last"
+        ).reset_index(drop=True)
 
     def cumulative_by_year(self, mask: np.ndarray | None = None, agg: Aggregates | None = None) -> pd.DataFrame:
         """Per start year (from the first to the last with a project): projects started, committed and
-        disbursed USD, and their running totals. Empty frame when nothing matches."""
+        disbursed USD (NaN where that year's projects give no amount), and the running totals of the known
+        amounts (NaN until the first year with one), with how many projects they cover. Empty frame when nothing
+        matches."""
         a = agg or self.aggregate(mask)
         return pd.DataFrame(
             {
                 "year": np.arange(a.year_first, a.year_first + len(a.year_projects)),
                 "projects": a.year_projects,
-                "committed_usd": a.year_committed,
-                "disbursed_usd": a.year_disbursed,
-                "cumulative_committed_usd": np.cumsum(a.year_committed),
-                "cumulative_disbursed_usd": np.cumsum(a.year_disbursed),
+                "committed_usd": _unless_unreported(a.year_committed, a.year_projects, a.year_committed_known),
+                "disbursed_usd": _unless_unreported(a.year_disbursed, a.year_projects, a.year_disbursed_known),
+                "cumulative_committed_usd": running_known(a.year_committed, a.year_committed_known),
+                "cumulative_disbursed_usd": running_known(a.year_disbursed, a.year_disbursed_known),
+                "cumulative_projects": np.cumsum(a.year_projects),
+                "cumulative_committed_reported": np.cumsum(a.year_committed_known),
+                "cumulative_disbursed_reported": np.cumsum(a.year_disbursed_known),
             }
         )
 
     def by_community(self, mask: np.ndarray | None = None, agg: Aggregates | None = None) -> pd.DataFrame:
         """People reached per community (from ``beneficiaries_by_community``). ``reached`` is <NA> where the
-        count is suppressed (1-9); ``label`` is what to display."""
+        count is suppressed (1-9) or where no project gives a count for the community (``reported`` is then 0);
+        ``label`` is what to display ("<10", "not reported", or the number)."""
         a = agg or self.aggregate(mask)
         totals = a.community_reached
+        known = a.community_known
         suppressed = (totals > 0) & (totals < SUPPRESS_BELOW)
         return pd.DataFrame(
             {
                 "community": list(COMMUNITIES),
-                "reached": pd.Series(totals, dtype="Int64").mask(suppressed),
-                "label": [suppress(int(v)) for v in totals],
+                "reached": pd.Series(totals, dtype="Int64").mask(suppressed | (known == 0)),
+                "label": [NOT_REPORTED if not k else suppress(int(v)) for v, k in zip(totals, known, strict=True)],
                 "suppressed": suppressed,
+                "reported": known,
             }
         )
+
+
+def _unless_unreported(values: np.ndarray, projects: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """``values`` as float, NaN where there are projects but none of them gives the figure."""
+    out = np.asarray(values, dtype=float).copy()
+    out[(np.asarray(projects) > 0) & (np.asarray(known) == 0)] = np.nan
+    return out
+
+
+def running_known(values: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Running total of ``values``, NaN until the first position where ``known`` (a count) is positive."""
+    out = np.cumsum(np.asarray(values, dtype=float))
+    out[np.cumsum(np.asarray(known)) == 0] = np.nan
+    return out
 
 
 def kpis(projects: pd.DataFrame) -> dict:

@@ -34,3 +34,43 @@ def suppress_value(count: object) -> int | str | None:
         return None
     v = float(count)
     return SUPPRESSED_LABEL if 0 < v < SUPPRESS_BELOW else int(round(v))
+
+
+#: Project columns that count people (or households), suppressed in every output channel.
+PEOPLE_COLUMNS: tuple[str, ...] = ("beneficiaries_targeted", "beneficiaries_reached", "households_reached")
+#: Project column of "Community=count" pairs; each count is suppressed on its own.
+COMMUNITY_COLUMN = "beneficiaries_by_community"
+#: The rule in words, stamped on every export.
+RULE = (
+    f"Counts of people or households from 1 to {SUPPRESS_BELOW - 1} are shown as {SUPPRESSED_LABEL} "
+    "(disclosure control: no small group can be singled out); 0 stays 0, unknown stays empty."
+)
+
+
+def suppress_pairs(text: object) -> str | None:
+    """'Roma=33;Egyptian=4' -> 'Roma=33;Egyptian=<10' (each count through ``suppress_value``); None when empty."""
+    if _unknown(text) or not str(text).strip():
+        return None
+    parts = []
+    for item in str(text).split(";"):
+        name, sep, count = item.partition("=")
+        count = count.strip()
+        if sep and count.replace(".", "", 1).isdigit():
+            parts.append(f"{name.strip()}={suppress_value(float(count))}")
+        else:
+            parts.append(item.strip())
+    return ";".join(parts)
+
+
+def suppress_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose people columns (``PEOPLE_COLUMNS``, ``COMMUNITY_COLUMN``, where present) hold
+    suppressed values: whole numbers, '<10', or None. The columns become object dtype."""
+    out = frame.copy()
+    for col in PEOPLE_COLUMNS:
+        if col in out.columns:
+            out[col] = pd.Series([suppress_value(v) for v in out[col]], index=out.index, dtype=object)
+    if COMMUNITY_COLUMN in out.columns:
+        out[COMMUNITY_COLUMN] = pd.Series(
+            [suppress_pairs(v) for v in out[COMMUNITY_COLUMN]], index=out.index, dtype=object
+        )
+    return out

@@ -121,7 +121,8 @@ def test_update_explorer_one_sector(explorer):
     # the main callback returns plain JSON (see components.plain): a patch spec, component dicts
     assert map_patch["__dash_patch_update"] == "__dash_patch_update"
     expected = int(snap.mask(FilterState(sectors=("health",))).sum())
-    assert kpi["projects"] == (f"{expected:,}", f"{expected:,} of them sample")
+    assert kpi["projects"] == (f"{expected:,}", "all sample (sample data)")
+    assert kpi["committed"][1].endswith("(sample data)")
     assert "Health projects" in json.dumps(sentence)
     assert query == "sector=health" and key == "sector=health"
     assert banner is not None and empty is None
@@ -147,6 +148,14 @@ def test_update_explorer_empty_and_documented(explorer):
     assert out[17] is not None  # the empty state
     out = explorer.update_explorer(*_controls(snap, dataset="documented"), figures.DEFAULT_METRIC, None, None)
     assert out[16] is None  # no sample banner
+    kpi = _kpis(out)
+    documented = snap.projects[~snap.projects["is_sample"].astype(bool)]
+    n, with_amount = len(documented), int(documented["committed_usd"].notna().sum())
+    assert kpi["committed"][1] == f"from {with_amount} of {n} projects with a sourced amount"
+    if documented["disbursed_usd"].isna().all():  # no documented project gives a disbursed amount
+        assert kpi["disbursed"][0] == "not reported"
+    assert not any("(sample data)" in text for pair in kpi.values() for text in pair)
+    assert "USD 0" not in json.dumps(out[5:15])
     assert figures.WATERMARK not in json.dumps(out[1])
     assert figures.WATERMARK not in json.dumps(out[0])
 

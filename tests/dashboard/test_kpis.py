@@ -119,7 +119,89 @@ def test_beneficiaries_by_community_suppresses_small_counts():
     assert table.loc["Roma", "reached"] == 125 and table.loc["Roma", "label"] == "125"
     assert pd.isna(table.loc["Ashkali", "reached"]) and table.loc["Ashkali", "label"] == "<10"
     assert bool(table.loc["Ashkali", "suppressed"]) is True
-    assert table.loc["Egyptian", "label"] == "0"
+    # no project gives an Egyptian count: not reported, never 0
+    assert pd.isna(table.loc["Egyptian", "reached"]) and table.loc["Egyptian", "label"] == "not reported"
+
+
+def test_a_community_count_of_zero_is_zero_not_unreported():
+    table = K.beneficiaries_by_community(_projects([{"beneficiaries_by_community": "Roma=0;Ashkali=40"}]))
+    table = table.set_index("community")
+    assert table.loc["Roma", "label"] == "0" and table.loc["Roma", "reported"] == 1
+    assert table.loc["Ashkali", "label"] == "40"
+
+
+# ---------------------------------------------------------------- unknown is never shown as zero
+
+_NOTHING_KNOWN = [{}, {"sector": "education"}]  # two projects, no amount, no people figure
+
+
+def test_kpis_leave_unreported_totals_empty_not_zero():
+    k = K.kpis(_projects(_NOTHING_KNOWN))
+    assert k["projects"] == 2
+    assert k["committed_usd"] is None and k["committed_reported"] == 0
+    assert k["disbursed_usd"] is None and k["disbursed_reported"] == 0
+    assert k["beneficiaries_reached"] is None and k["reached_reported"] == 0
+    assert k["beneficiaries_targeted"] is None and k["targeted_reported"] == 0
+    assert k["disbursed_pct"] is None
+
+
+def test_kpis_say_how_many_projects_a_total_covers():
+    p = _projects([{"committed_usd": 1_530_000.0, "beneficiaries_reached": 0}, {}, {}, {"disbursed_usd": 20.0}])
+    k = K.kpis(p)
+    assert (k["committed_usd"], k["committed_reported"], k["projects"]) == (1_530_000.0, 1, 4)
+    assert (k["disbursed_usd"], k["disbursed_reported"]) == (20.0, 1)
+    # a reported 0 is a real zero
+    assert (k["beneficiaries_reached"], k["reached_reported"]) == (0, 1)
+
+
+def test_by_sector_leaves_unreported_amounts_empty():
+    p = _projects([{"sector": "health", "committed_usd": 100.0}, {"sector": "housing"}])
+    table = K.by_sector(p).set_index("sector")
+    assert table.loc["health", "committed_usd"] == 100.0 and table.loc["health", "committed_reported"] == 1
+    assert pd.isna(table.loc["health", "disbursed_usd"])  # one health project, no disbursed amount
+    assert pd.isna(table.loc["housing", "committed_usd"]) and table.loc["housing", "projects"] == 1
+    assert table.loc["education", "committed_usd"] == 0.0  # no project: nothing committed
+
+
+def test_by_municipality_leaves_unreported_figures_empty():
+    p = _projects(
+        [
+            {"municipality": "leposavic", "committed_usd": 50.0, "beneficiaries_reached": 30},
+            {"municipality": "zvecan"},
+        ]
+    )
+    table = K.by_municipality(p).set_index("municipality")
+    assert table.loc["leposavic", "committed_usd"] == 50.0 and table.loc["leposavic", "beneficiaries_reached"] == 30
+    assert pd.isna(table.loc["zvecan", "committed_usd"]) and pd.isna(table.loc["zvecan", "disbursed_usd"])
+    assert pd.isna(table.loc["zvecan", "beneficiaries_reached"])
+    assert list(table.index) == ["leposavic", "zvecan"]  # unknown amounts sort last
+
+
+def test_cumulative_by_year_is_empty_until_an_amount_is_known():
+    p = _projects([{"start_date": "2018"}, {"start_date": "2020", "committed_usd": 5.0}])
+    table = K.cumulative_by_year(p)
+    assert list(table["year"]) == [2018, 2019, 2020]
+    assert table["cumulative_committed_usd"].isna().tolist() == [True, True, False]
+    assert table["cumulative_committed_usd"].iloc[-1] == 5.0
+    assert table["cumulative_disbursed_usd"].isna().all()
+    assert list(table["cumulative_committed_reported"]) == [0, 0, 1] and list(table["cumulative_projects"]) == [1, 1, 2]
+
+
+def test_masked_aggregates_match_frame_functions_for_known_counts():
+    p = _projects(
+        [
+            {"sector": "health", "committed_usd": 10.0, "beneficiaries_by_community": "Roma=12"},
+            {"sector": "health", "disbursed_usd": 4.0},
+            {"sector": "education", "committed_usd": 7.0, "disbursed_usd": 7.0},
+        ]
+    )
+    arrays = K.KpiArrays.build(p)
+    a = arrays.aggregate(np.array([True, True, False]))
+    h = SECTORS.index("health")
+    assert (a.sector_projects[h], a.sector_committed_known[h], a.sector_disbursed_known[h]) == (2, 1, 1)
+    assert a.community_known.tolist() == [1, 0, 0]
+    whole = arrays.aggregate()
+    assert whole.sector_committed_known.sum() == 2 and whole.totals["projects"] == 3
 
 
 def test_trust_fund_status_from_the_layer():
