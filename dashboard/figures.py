@@ -30,9 +30,17 @@ import plotly.graph_objects as go
 
 from dashboard import config
 from dashboard.data import LEVELS, N_PROJECT_TRACES, Snapshot, build_snapshot, municipality_label
-from geodata.filters import FilterState
-from geodata.kpis import SUPPRESS_BELOW, SUPPRESSED_LABEL, Aggregates, population_observations, suppress
 from geodata.designation import DESIGNATION
+from geodata.filters import FilterState
+from geodata.kpis import (
+    NOT_REPORTED,
+    SUPPRESS_BELOW,
+    SUPPRESSED_LABEL,
+    Aggregates,
+    population_observations,
+    running_known,
+    suppress,
+)
 from geodata.layers import COMMUNITIES, SECTORS
 from geodata.municipality_registry import BY_CODE
 
@@ -221,8 +229,20 @@ def _money(v: float) -> str:
 
 def metric_hovertemplate(metric: str) -> str:
     label, unit = METRICS[metric]
+    if metric == "beneficiaries_reached":  # the suppressed label, never the shading value
+        return "%{text}<br>" + f"{label}: %{{customdata}} {unit}<extra></extra>"
     fmt = ":,.2f" if metric == "usd_per_rae_resident" else ":,.0f"
     return "%{text}<br>" + f"{label}: %{{z{fmt}}} {unit}" + "<br>%{customdata}<extra></extra>"
+
+
+def choropleth_customdata(snap: Snapshot, z: np.ndarray, metric: str) -> list[str]:
+    """The line under each polygon's hover: the RAE population note (per-resident metric) or the people-reached
+    figure as it may be shown ("<10" for 1-9, see ``geodata.privacy``)."""
+    if metric == "usd_per_rae_resident":
+        return list(snap.static.unit_rae_note)
+    if metric == "beneficiaries_reached":
+        return [SUPPRESSED_LABEL if v == _SMALL_SHADE else suppress(v) for v in z]
+    return [""] * len(snap.static.units)
 
 
 def colorbar_title(metric: str) -> str:
@@ -230,8 +250,33 @@ def colorbar_title(metric: str) -> str:
     return f"{label}<br>({unit})"
 
 
+#: The shading value of a polygon whose people-reached count is 1-9: the count itself never reaches the browser.
+_SMALL_SHADE = SUPPRESS_BELOW / 2
+_KNOWN_FOR_METRIC = {
+    "committed_usd": "committed_known",
+    "usd_per_rae_resident": "committed_known",
+    "disbursed_usd": "disbursed_known",
+    "beneficiaries_reached": "reached_known",
+}
+
+
 def choropleth_z(snap: Snapshot, mask: np.ndarray, metric: str) -> np.ndarray:
-    """Values per boundary unit, NaN where not computable (funding per resident without a sourced population)."""
+    """Values per boundary unit, NaN where not computable (funding per resident without a sourced population) or
+    not reported (the unit has projects but none gives the figure: unknown is not drawn as 0). People reached of
+    1-9 are shaded as ``_SMALL_SHADE`` and their hover says "<10"."""
+    values = _choropleth_values(snap, mask, metric)
+    known = _KNOWN_FOR_METRIC.get(metric)
+    if known is not None and snap.n:
+        k = len(snap.static.units) + 1
+        projects = np.bincount(snap.unit_of_project, weights=mask.astype(np.float64), minlength=k)[:-1]
+        reported = np.bincount(snap.unit_of_project, weights=getattr(snap.kpi, known) & mask, minlength=k)[:-1]
+        values[(projects > 0) & (reported == 0)] = np.nan
+    if metric == "beneficiaries_reached":
+        values[(values > 0) & (values < SUPPRESS_BELOW)] = _SMALL_SHADE
+    return values
+
+
+def _choropleth_values(snap: Snapshot, mask: np.ndarray, metric: str) -> np.ndarray:
     return snap.unit_values(mask, metric).astype(np.float64)
 
 
@@ -269,7 +314,7 @@ def map_figure(
             featureidkey="id",
             z=z,
             text=list(static.unit_hover),
-            customdata=list(static.unit_rae_note) if metric == "usd_per_rae_resident" else [""] * len(static.units),
+            customdata=choropleth_customdata(snap, z, metric),
             hovertemplate=metric_hovertemplate(metric),
             colorscale=CHOROPLETH_SCALE,
             marker=dict(opacity=0.5, line=dict(width=0.8, color="#8a8a8a")),
@@ -449,59 +494,163 @@ def map_figure(
 # ---------------------------------------------------------------- charts
 
 
+def _known_or_none(values: np.ndarray, projects: np.ndarray, known: np.ndarray) -> list[float | None]:
+    """Plain floats (rounded to cents), None where there are projects but none gives the figure: plotly draws
+    no bar or point for None, so an unknown is never drawn as 0."""
+    return [
+        None if p > 0 and k == 0 else round(float(v), 2)
+        for v, p, k in zip(np.asarray(values), np.asarray(projects), np.asarray(known), strict=True)
+    ]
+
+
+def _coverage_text(known: np.ndarray, projects: np.ndarray) -> list[str]:
+    """Per bar: 'from k of n projects with a sourced amount' (the hover says what a total covers)."""
+    return [
+        f"from {int(k):,} of {int(p):,} project{'s' if p != 1 else ''} with a sourced amount"
+        for k, p in zip(np.asarray(known), np.asarray(projects), strict=True)
+    ]
+
+
+def _unreported(names: list[str], what: str) -> list[str]:
+    return [f"{what} not reported for {', '.join(names)}"] if names else []
+
+
 def _sector_data(snap: Snapshot, a: Aggregates) -> list[dict]:
     labels = [s.capitalize() for s in SECTORS]
+    p = a.sector_projects
     return [
-        {"y": labels, "x": np.round(a.sector_committed, 2).tolist(), "customdata": list(SECTORS)},
-        {"y": labels, "x": np.round(a.sector_disbursed, 2).tolist(), "customdata": list(SECTORS)},
+        {
+            "y": labels,
+            "x": _known_or_none(a.sector_committed, p, a.sector_committed_known),
+            "customdata": list(SECTORS),
+            "hovertext": _coverage_text(a.sector_committed_known, p),
+        },
+        {
+            "y": labels,
+            "x": _known_or_none(a.sector_disbursed, p, a.sector_disbursed_known),
+            "customdata": list(SECTORS),
+            "hovertext": _coverage_text(a.sector_disbursed_known, p),
+        },
     ]
+
+
+def _sector_unreported(snap: Snapshot, a: Aggregates) -> list[str]:
+    p = a.sector_projects
+
+    def names(known: np.ndarray) -> list[str]:
+        return [s.capitalize() for s, n, k in zip(SECTORS, p, known, strict=True) if n and not k]
+
+    return _unreported(names(a.sector_committed_known), "Committed") + _unreported(
+        names(a.sector_disbursed_known), "Disbursed"
+    )
+
+
+def _municipality_keep(snap: Snapshot, a: Aggregates, top: int = 12) -> list[int]:
+    codes_all = snap.kpi.municipalities
+    committed = np.where(a.municipality_committed_known > 0, a.municipality_committed, -1.0)  # unknown last
+    return [
+        i for i in np.lexsort((-a.municipality_projects, -committed)) if a.municipality_projects[i] > 0 and codes_all[i]
+    ][:top]
 
 
 def _municipality_data(snap: Snapshot, a: Aggregates, top: int = 12) -> list[dict]:
     codes_all = snap.kpi.municipalities
-    keep = [
-        i
-        for i in np.lexsort((-a.municipality_projects, -a.municipality_committed))
-        if a.municipality_projects[i] > 0 and codes_all[i]
-    ][:top]
+    keep = _municipality_keep(snap, a, top)
     codes = [codes_all[i] for i in keep]
+    p, k = a.municipality_projects[keep], a.municipality_committed_known[keep]
     return [
         {
             "y": [BY_CODE[c].name_en if c in BY_CODE else c for c in codes],
-            "x": [round(float(a.municipality_committed[i]), 2) for i in keep],
+            "x": _known_or_none(a.municipality_committed[keep], p, k),
             "customdata": codes,
             "text": [
-                f"{int(a.municipality_projects[i])} project{'s' if a.municipality_projects[i] != 1 else ''}"
-                for i in keep
+                f"{int(n)} project{'s' if n != 1 else ''}" + (f", {int(known)} with an amount" if known < n else "")
+                for n, known in zip(p, k, strict=True)
             ],
             "hovertext": [municipality_label(c) for c in codes],
         }
     ]
 
 
+def _municipality_unreported(snap: Snapshot, a: Aggregates) -> list[str]:
+    codes_all = snap.kpi.municipalities
+    names = [
+        BY_CODE[codes_all[i]].name_en if codes_all[i] in BY_CODE else codes_all[i]
+        for i in _municipality_keep(snap, a)
+        if a.municipality_committed_known[i] == 0
+    ]
+    return _unreported(names, "Committed amount")
+
+
 def _time_data(snap: Snapshot, a: Aggregates) -> list[dict]:
     years = list(range(a.year_first, a.year_first + len(a.year_projects)))
+    started = np.cumsum(a.year_projects)
+
+    def line(values: np.ndarray, known: np.ndarray) -> tuple[list, list[str]]:
+        running = running_known(values, known)
+        ys = [None if np.isnan(v) else round(float(v), 2) for v in running]
+        return ys, _coverage_text(np.cumsum(known), started)
+
+    committed, committed_cover = line(a.year_committed, a.year_committed_known)
+    disbursed, disbursed_cover = line(a.year_disbursed, a.year_disbursed_known)
     return [
         {
             "x": years,
-            "y": np.round(np.cumsum(a.year_committed), 2).tolist(),
+            "y": committed,
             "customdata": [int(p) for p in a.year_projects],
+            "hovertext": committed_cover,
         },
-        {"x": years, "y": np.round(np.cumsum(a.year_disbursed), 2).tolist()},
+        {"x": years, "y": disbursed, "hovertext": disbursed_cover},
+    ]
+
+
+def _time_unreported(snap: Snapshot, a: Aggregates) -> list[str]:
+    if not len(a.year_projects):
+        return []
+    return [
+        f"No matching project gives a {what} amount"
+        for what, known in (("committed", a.year_committed_known), ("disbursed", a.year_disbursed_known))
+        if not known.any()
     ]
 
 
 def _community_data(snap: Snapshot, a: Aggregates) -> list[dict]:
-    totals = a.community_reached
+    totals, known = a.community_reached, a.community_known
     shown = np.where((totals > 0) & (totals < SUPPRESS_BELOW), 0, totals)
     return [
         {
             "x": list(COMMUNITIES),
-            "y": [float(v) for v in shown],
-            "text": [suppress(int(v)) for v in totals],
+            "y": [None if not k else float(v) for v, k in zip(shown, known, strict=True)],
+            "text": [NOT_REPORTED if not k else suppress(int(v)) for v, k in zip(totals, known, strict=True)],
             "customdata": list(COMMUNITIES),
         }
     ]
+
+
+def _community_unreported(snap: Snapshot, a: Aggregates) -> list[str]:
+    if not a.totals["projects"]:
+        return []
+    names = [c for c, k in zip(COMMUNITIES, a.community_known, strict=True) if not k]
+    if len(names) == len(COMMUNITIES):
+        return ["No matching project reports people reached by community"]
+    return _unreported(names, "People reached")
+
+
+def _annotation_unreported(lines: list[str]) -> dict:
+    return dict(
+        text=html.escape("; ".join(lines)) + ".",
+        name="unreported",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        yshift=-34,
+        showarrow=False,
+        align="left",
+        font=dict(size=11, color="#555", family=FONT),
+    )
 
 
 _SUPPRESSION_NOTE = dict(
@@ -521,6 +670,13 @@ _CHART_DATA = {
     "over_time": _time_data,
     "by_community": _community_data,
 }
+#: Per chart: what no matching project reports (a note under the chart; those bars and points are not drawn).
+_CHART_UNREPORTED = {
+    "by_sector": _sector_unreported,
+    "by_municipality": _municipality_unreported,
+    "over_time": _time_unreported,
+    "by_community": _community_unreported,
+}
 
 
 def chart_updates(snap: Snapshot, mask: np.ndarray, agg: Aggregates | None = None) -> dict[str, dict]:
@@ -535,6 +691,9 @@ def chart_updates(snap: Snapshot, mask: np.ndarray, agg: Aggregates | None = Non
         notes = chart_annotations(has_sample, empty)
         if key == "by_community":
             notes = notes + [_SUPPRESSION_NOTE]
+        unreported = _CHART_UNREPORTED[key](snap, agg)
+        if unreported and not empty:
+            notes = notes + [_annotation_unreported(unreported)]
         out[key] = {"data": func(snap, agg), "annotations": notes}
     return out
 
@@ -548,13 +707,13 @@ def _chart_shell(key: str) -> go.Figure:
                     orientation="h",
                     name="Committed",
                     marker_color=COMMITTED_COLOUR,
-                    hovertemplate="%{y}: %{x:$,.0f} committed<extra></extra>",
+                    hovertemplate="%{y}: %{x:$,.0f} committed<br>%{hovertext}<extra></extra>",
                 ),
                 go.Bar(
                     orientation="h",
                     name="Disbursed",
                     marker_color=DISBURSED_COLOUR,
-                    hovertemplate="%{y}: %{x:$,.0f} disbursed<extra></extra>",
+                    hovertemplate="%{y}: %{x:$,.0f} disbursed<br>%{hovertext}<extra></extra>",
                 ),
             ]
         )
@@ -590,14 +749,14 @@ def _chart_shell(key: str) -> go.Figure:
                     mode="lines+markers",
                     name="Committed",
                     line=dict(color=COMMITTED_COLOUR, width=3),
-                    hovertemplate="%{x}: %{y:$,.0f} committed (cumulative)<br>%{customdata} projects started"
-                    "<extra></extra>",
+                    hovertemplate="%{x}: %{y:$,.0f} committed (cumulative, %{hovertext})<br>%{customdata} projects "
+                    "started<extra></extra>",
                 ),
                 go.Scatter(
                     mode="lines+markers",
                     name="Disbursed",
                     line=dict(color="#E69F00", width=3, dash="dash"),
-                    hovertemplate="%{x}: %{y:$,.0f} disbursed (cumulative)<extra></extra>",
+                    hovertemplate="%{x}: %{y:$,.0f} disbursed (cumulative, %{hovertext})<extra></extra>",
                 ),
             ]
         )
@@ -624,6 +783,7 @@ def _chart_shell(key: str) -> go.Figure:
             yaxis=dict(gridcolor="#eee", rangemode="tozero"),
             showlegend=False,
         )
+    fig.update_layout(margin_b=44)  # room for the note on what no project reports
     return fig
 
 

@@ -460,9 +460,7 @@ def _map_patch(snap: Snapshot, mask: np.ndarray, metric: str, points: bool, has_
     patch["data"][figures.TRACE["choropleth"]]["z"] = figures.typed(z)
     patch["data"][figures.TRACE["choropleth"]]["hovertemplate"] = figures.metric_hovertemplate(metric)
     patch["data"][figures.TRACE["choropleth"]]["colorbar"]["title"]["text"] = figures.colorbar_title(metric)
-    patch["data"][figures.TRACE["choropleth"]]["customdata"] = (
-        list(snap.static.unit_rae_note) if metric == "usd_per_rae_resident" else [""] * len(snap.static.units)
-    )
+    patch["data"][figures.TRACE["choropleth"]]["customdata"] = figures.choropleth_customdata(snap, z, metric)
     if points:
         for i, specs in enumerate(figures.project_trace_specs(snap, mask)):
             trace = patch["data"][figures.PROJECT_TRACE_START + i]

@@ -1,0 +1,133 @@
+"""No unknown shown as zero: every chart and the choropleth leave out what no project reports, and say so."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from dashboard import data, figures
+from geodata.layers import SECTORS
+
+
+def _projects(rows: list[dict]) -> gpd.GeoDataFrame:
+    """Projects in Leposavić and Zvečan with only the figures each row gives."""
+    base = {
+        "title": "t",
+        "description": "",
+        "sector": "housing",
+        "sectors": "housing",
+        "target_communities": "Roma",
+        "municipality": "leposavic",
+        "site_id": None,
+        "location_precision": 3,
+        "location_uncertainty_m": 5000,
+        "location_note": "",
+        "implementing_org": "Org",
+        "funder": "Funder",
+        "currency": "USD",
+        "committed": np.nan,
+        "disbursed": np.nan,
+        "committed_usd": np.nan,
+        "disbursed_usd": np.nan,
+        "fx_note": "",
+        "start_date": "2010",
+        "end_date": "2011",
+        "status": "completed",
+        "beneficiaries_targeted": pd.NA,
+        "beneficiaries_reached": pd.NA,
+        "beneficiaries_by_community": "",
+        "households_reached": pd.NA,
+        "is_sample": False,
+        "dataset": "documented",
+        "sources": "https://example.org/report",
+        "source_note": "",
+    }
+    frame = pd.DataFrame([{**base, "project_id": f"u{i}", **r} for i, r in enumerate(rows)])
+    for col in ("beneficiaries_targeted", "beneficiaries_reached", "households_reached"):
+        frame[col] = frame[col].astype("Int64")
+    return gpd.GeoDataFrame(frame, geometry=[Point(20.80, 43.10)] * len(frame), crs="EPSG:4326")
+
+
+@pytest.fixture(scope="module")
+def snap():
+    """Like the documented data: four projects, one committed amount, no disbursed amount, no community counts."""
+    return data.build_snapshot(
+        _projects(
+            [
+                {"committed_usd": 1_530_000.0, "start_date": "2013"},
+                {"municipality": "zvecan", "start_date": "2006"},
+                {"municipality": "zvecan", "start_date": "2007", "beneficiaries_reached": 225},
+                {"start_date": "2012"},
+            ]
+        )
+    )
+
+
+def _notes(update: dict) -> list[str]:
+    return [a["text"] for a in update["annotations"] if a.get("name") == "unreported"]
+
+
+def test_sector_chart_draws_no_bar_for_an_unreported_amount(snap):
+    u = figures.chart_updates(snap, np.ones(snap.n, dtype=bool))["by_sector"]
+    housing = SECTORS.index("housing")
+    committed, disbursed = u["data"]
+    assert committed["x"][housing] == 1_530_000.0
+    assert "from 1 of 4 projects with a sourced amount" == committed["hovertext"][housing]
+    assert disbursed["x"][housing] is None  # not 0
+    assert _notes(u) == ["Disbursed not reported for Housing."]
+
+
+def test_municipality_chart_draws_no_bar_for_an_unreported_amount(snap):
+    u = figures.chart_updates(snap, np.ones(snap.n, dtype=bool))["by_municipality"]
+    trace = u["data"][0]
+    by_code = dict(zip(trace["customdata"], trace["x"], strict=True))
+    assert by_code == {"leposavic": 1_530_000.0, "zvecan": None}
+    assert trace["text"][trace["customdata"].index("leposavic")] == "2 projects, 1 with an amount"
+    assert _notes(u) == ["Committed amount not reported for Zvečan."]
+
+
+def test_time_chart_starts_where_an_amount_is_known(snap):
+    u = figures.chart_updates(snap, np.ones(snap.n, dtype=bool))["over_time"]
+    committed, disbursed = u["data"]
+    assert committed["x"][0] == 2006 and committed["x"][-1] == 2013
+    assert committed["y"][:-1] == [None] * (len(committed["y"]) - 1) and committed["y"][-1] == 1_530_000.0
+    assert disbursed["y"] == [None] * len(disbursed["y"])
+    assert _notes(u) == ["No matching project gives a disbursed amount."]
+
+
+def test_community_chart_is_not_a_row_of_zeros(snap):
+    u = figures.chart_updates(snap, np.ones(snap.n, dtype=bool))["by_community"]
+    trace = u["data"][0]
+    assert trace["y"] == [None, None, None] and trace["text"] == ["not reported"] * 3
+    assert _notes(u) == ["No matching project reports people reached by community."]
+
+
+def test_known_zero_and_known_amounts_have_no_note():
+    snap = data.build_snapshot(
+        _projects(
+            [{"committed_usd": 10.0, "disbursed_usd": 0.0, "beneficiaries_by_community": "Roma=0;Ashkali=0;Egyptian=0"}]
+        )
+    )
+    updates = figures.chart_updates(snap, np.ones(snap.n, dtype=bool))
+    assert updates["by_sector"]["data"][1]["x"][SECTORS.index("housing")] == 0.0  # a reported zero is a zero
+    assert updates["by_community"]["data"][0]["y"] == [0.0, 0.0, 0.0]
+    assert not any(_notes(u) for u in updates.values())
+
+
+def test_choropleth_leaves_unreported_units_undrawn(snap):
+    mask = np.ones(snap.n, dtype=bool)
+    units = list(snap.static.units)
+    unit_of = dict(zip(snap.static.municipalities["code"], snap.static.municipalities["boundary_unit"], strict=True))
+    lepo, zvecan = units.index(unit_of["leposavic"]), units.index(unit_of["zvecan"])
+    committed = figures.choropleth_z(snap, mask, "committed_usd")
+    assert committed[lepo] == 1_530_000.0 and np.isnan(committed[zvecan])
+    disbursed = figures.choropleth_z(snap, mask, "disbursed_usd")
+    assert np.isnan(disbursed[lepo]) and np.isnan(disbursed[zvecan])
+    assert figures.choropleth_z(snap, mask, "projects")[zvecan] == 2
+    reached = figures.choropleth_z(snap, mask, "beneficiaries_reached")
+    assert np.isnan(reached[lepo]) and reached[zvecan] == 225
+    empty = [i for i in range(len(units)) if i not in (lepo, zvecan)]
+    assert (committed[empty] == 0).all()  # no project there: nothing committed, which is a true zero
