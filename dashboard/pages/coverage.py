@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html as html_lib
 import io
+import math
 import threading
 from urllib.parse import parse_qs, urlencode
 
@@ -66,7 +67,15 @@ SAMPLE_COLOUR = "#d08c2e"
 DOCUMENTED_COLOUR = "#33507A"
 GAP_MAP_CENTER = {"lat": 42.99, "lon": 20.85}
 GAP_MAP_ZOOM = 9.4
+GAP_MAP_FIT_PX = (700, 480)  # the map's width and height that a selection's sites and rings are fitted into
+GAP_MAP_MAX_ZOOM = 13.0
 GAP_MAP_HEIGHT = 580  # px: the map itself, plus the legend below it
+GAP_MAP_LEGEND_PX = 56  # the bottom margin the legend (two lines at most) sits in, under the designation note
+#: Sites closer than this (m) to another site have their names pushed away from their neighbours' centre, so the
+#: Mitrovica camps (a few hundred metres apart) show their names on different sides instead of on top of each other.
+LABEL_NEIGHBOUR_M = 1000.0
+#: The hazards named on the gap map (the others are in its legend and hover).
+LABELLED_HAZARDS = ("smelter", "mine")
 
 
 # ---------------------------------------------------------------- data per snapshot (built once per version)
@@ -255,6 +264,70 @@ def heatmap_figure(full: cov.CoverageResult, state: FilterState, rows: list[str]
     return fig
 
 
+def map_label(site: pd.Series) -> str:
+    """A site's name on the gap map: the Albanian and Serbian forms where they differ, else the one name."""
+    sq, sr = str(site["name_sq"]), str(site["name_sr"])
+    return f"{sq}/{sr}" if sq != sr else str(site["name_en"])
+
+
+def gap_map_view(sites: gpd.GeoDataFrame, radius_km: float, selected: bool) -> tuple[dict, float]:
+    """(center, zoom) of the gap map: the whole north by default; with a municipality selected, its sites and
+    their radius rings, fitted into ``GAP_MAP_FIT_PX`` (web Mercator: 256 px a world at zoom 0)."""
+    if not selected or sites.empty:
+        return GAP_MAP_CENTER, GAP_MAP_ZOOM
+    lat, lon = sites.geometry.y.to_numpy(), sites.geometry.x.to_numpy()
+    mid_lat = float((lat.min() + lat.max()) / 2)
+    cos = math.cos(math.radians(mid_lat))
+    pad_lat = radius_km / 111.32
+    pad_lon = pad_lat / cos
+    lon_span = float(lon.max() - lon.min()) + 2 * pad_lon
+    lat_span = (float(lat.max() - lat.min()) + 2 * pad_lat) / cos  # in degrees of longitude at this latitude
+    width, height = GAP_MAP_FIT_PX
+    zoom = min(math.log2(width * 360 / (256 * lon_span)), math.log2(height * 360 / (256 * lat_span)))
+    center = {"lat": mid_lat, "lon": float((lon.min() + lon.max()) / 2)}
+    return center, round(min(zoom, GAP_MAP_MAX_ZOOM), 2)
+
+
+def label_positions(sites: gpd.GeoDataFrame) -> pd.Series:
+    """Where each site's name goes (a plotly textposition): "top right" of a lone site; beside a site with
+    neighbours within ``LABEL_NEIGHBOUR_M``, on the side facing away from their centre (measured in UTM 34N)."""
+    g = sites.geometry.to_crs(cov.METRIC_CRS)
+    x, y = g.x.to_numpy(), g.y.to_numpy()
+    out = []
+    for i in range(len(x)):
+        d = np.hypot(x - x[i], y - y[i])
+        near = (d < LABEL_NEIGHBOUR_M) & (d > 0)
+        if not near.any():
+            out.append("top right")
+            continue
+        dx, dy = x[i] - x[near].mean(), y[i] - y[near].mean()
+        vertical = "middle" if abs(dy) < 0.5 * abs(dx) else ("top" if dy > 0 else "bottom")
+        out.append(f"{vertical} {'right' if dx >= 0 else 'left'}")
+    return pd.Series(out, index=sites.index, dtype=object)
+
+
+def site_label_traces(sites: gpd.GeoDataFrame) -> list[go.Scattermap]:
+    """The sites' names, one text trace per label position (a map trace takes one position for all its points)."""
+    if sites.empty:
+        return []
+    position = label_positions(sites)
+    return [
+        go.Scattermap(
+            lat=part.geometry.y,
+            lon=part.geometry.x,
+            mode="markers+text",  # a text-only map trace is not drawn: an invisible marker carries the label
+            marker=dict(size=16, opacity=0),
+            text=[map_label(r) for _, r in part.iterrows()],
+            textposition=where,
+            textfont=dict(size=12, color="#111111"),
+            name="Site names",
+            showlegend=False,
+            hoverinfo="skip",
+        )
+        for where, part in sites.groupby(position, sort=True)
+    ]
+
+
 def _geojson(frame: gpd.GeoDataFrame) -> dict:
     return frame[["geometry"]].__geo_interface__ if len(frame) else {"type": "FeatureCollection", "features": []}
 
@@ -282,9 +355,10 @@ def gap_map_figure(
     hazard_rings: gpd.GeoDataFrame,
     mask: np.ndarray,
     index: cov.CoverageIndex,
+    selected: bool = False,
 ) -> go.Figure:
-    """Sites (uncovered in red), their radius rings, hazards with 1/2/5 km rings, and the filtered point
-    projects (sample ones in orange)."""
+    """Sites (uncovered in red, each named), their radius rings, hazards with 1/2/5 km rings, and the point
+    projects that count for the sites (``mask``: every filter but the municipality; sample ones in orange)."""
     static = snap.static
     status = site_status(result)
     shown = sites[sites["site_id"].isin(status["site_id"])].merge(status, on="site_id", suffixes=("", "_s"))
@@ -355,6 +429,7 @@ def gap_map_figure(
                     )
                 )
     hz = static.hazards
+    named = hz["hazard_type"].isin(LABELLED_HAZARDS).to_numpy()
     traces.append(
         go.Scattermap(
             lat=hz.geometry.y,
@@ -402,17 +477,35 @@ def gap_map_figure(
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
+    traces += site_label_traces(shown)
+    if named.any():  # in a trace of their own: an empty label still takes room and would hide a site's name
+        traces.append(
+            go.Scattermap(
+                lat=hz.geometry.y[named],
+                lon=hz.geometry.x[named],
+                mode="markers+text",
+                marker=dict(size=10, opacity=0),
+                text=list(hz["name_en"][named].astype(str)),
+                textposition="bottom left",
+                textfont=dict(size=11, color=figures.HAZARD_COLOUR),
+                name="Hazard names",
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
     fig = go.Figure(traces)
+    center, zoom = gap_map_view(shown, result.radius_km, selected)
     fig.update_layout(
         template="none",
         height=GAP_MAP_HEIGHT,
         font=dict(family=figures.FONT, size=12, color="#222"),
-        margin=dict(l=0, r=0, t=0, b=0),
-        uirevision="coverage-gap-map",
+        margin=dict(l=0, r=0, t=0, b=GAP_MAP_LEGEND_PX),
+        # the user's pan and zoom are kept until the selection changes (then the view fits the new sites)
+        uirevision=f"coverage-gap-map:{zoom}:{center['lat']:.4f}:{center['lon']:.4f}",
         map=dict(
             style=config.map_style("white-bg"),
-            center=GAP_MAP_CENTER,
-            zoom=GAP_MAP_ZOOM,
+            center=center,
+            zoom=zoom,
             bounds=config.MAP_BOUNDS,
             layers=layers,
         ),
@@ -479,7 +572,9 @@ def rules_note(result: cov.CoverageResult) -> html.P:
     return html.P(
         [
             f"Site coverage: point projects (IATI location precision 1, 2 or 5) within {result.radius_km:g} km "
-            "of the site, distances in UTM 34N (EPSG:32634); municipality-level projects are counted in the matrix. "
+            f"of the site, distances in UTM 34N (EPSG:32634); {cov.SITE_RULE}, so choosing a municipality picks "
+            "its sites without dropping projects across its border. Municipality-level projects are counted in "
+            "the matrix. "
             f"USD: {result.allocation_label}; {cov.LOCATION_RULE}. ",
             "A cell counts distinct projects; a multi-sector project appears in each of its sectors, so "
             "counts are not added across cells. Point projects count in the municipality their point lies in "
@@ -637,7 +732,11 @@ def layout(radius: str | None = None, allocation: str | None = None, **query) ->
                 columnDefs=grid_columns,
                 rowData=[],
                 defaultColDef={"sortable": True, "filter": True, "resizable": True, "cellClass": "coverage-cell"},
-                dashGridOptions={"tooltipShowDelay": 300},
+                dashGridOptions={
+                    "tooltipShowDelay": 300,
+                    "overlayNoRowsTemplate": "No gaps: every shown site and municipality has a project in each "
+                    "shown sector.",
+                },
                 style={"height": "420px"},
                 className="ag-theme-alpine coverage-gap-grid",
             ),
@@ -674,12 +773,12 @@ def update_coverage(query, radius, allocation, metric):
     full, result = analyse(snap, state, radius_km, allocation)
     index, sites, hazard_rings = coverage_inputs(snap)
     rows = matrix_rows(full, state, set(sites["municipality"]))
-    mask = index.filters.mask(state)
+    mask = cov.site_project_mask(index, state)  # the projects that count for the sites (and are drawn)
     heatmap = heatmap_figure(full, state, rows, metric if metric in HEATMAP_METRICS else "projects")
     return (
         heatmap,
         {"height": f"{heatmap.layout.height}px"},  # the graph's box follows the figure (rows vary)
-        gap_map_figure(snap, result, sites, hazard_rings, mask, index),
+        gap_map_figure(snap, result, sites, hazard_rings, mask, index, selected=bool(state.municipalities)),
         summary_block(result),
         components.filter_sentence(f"{describe(state)}; radius {radius_km:g} km"),
         components.sample_banner(result.n_sample),

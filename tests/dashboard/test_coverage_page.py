@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from dashboard import config
@@ -63,3 +65,96 @@ def test_gap_csv_has_provenance_and_rows(page):
     header = next(line for line in lines if not line.startswith("#"))
     assert header.startswith("Level,Site or municipality")
     assert len(lines) - lines.index(header) - 1 == len(result.gaps)
+
+
+def test_a_municipality_cell_keeps_the_projects_across_its_border(page):
+    """North Mitrovica's camps keep South Mitrovica's health projects a kilometre away: the sites of a
+    selected cell are measured exactly as without the municipality filter."""
+    from dashboard.data import snapshot
+    from geodata import coverage as cov
+
+    snap = snapshot()
+    cell = FilterState(sectors=("health",), municipalities=("north-mitrovica",))
+    _, selected = page.analyse(snap, cell, 7.0, "shares")
+    _, everywhere = page.analyse(snap, cell.with_(municipalities=()), 7.0, "shares")
+    site_ids = set(selected.sites["site_id"])
+    assert site_ids and site_ids <= set(everywhere.sites["site_id"])
+    columns = ["site_id", "sector", "covered", "projects_within", "nearest_km", "nearest_project_id"]
+    ours = selected.sites[columns].sort_values("site_id").reset_index(drop=True)
+    theirs = everywhere.sites[everywhere.sites["site_id"].isin(site_ids)][columns]
+    pd.testing.assert_frame_equal(ours, theirs.sort_values("site_id").reset_index(drop=True))
+    # and some of those projects lie outside North Mitrovica (else this test proves nothing)
+    index, _, _ = page.coverage_inputs(snap)
+    near = set(selected.sites["nearest_project_id"].dropna())
+    assert near and any(m != "north-mitrovica" for m in index.municipality[np.isin(index.project_ids, list(near))])
+
+    # the callback: the summary counts them, the gap map draws them, the table has no site gap for health
+    heatmap, _, gap_map, summary, *_, rows, _ = page.update_coverage(
+        cell.to_query() + "&radius=7", 7, "shares", "projects"
+    )
+    uncovered = int((~selected.sites["covered"]).sum())
+    assert selected.summary in str(summary)
+    assert sum(r["level"] == "site" for r in rows) == uncovered
+    drawn = sum(len(t.lat) for t in gap_map.data if t.name and "project" in t.name)
+    assert drawn == int((cov.site_project_mask(index, cell) & index.is_point).sum()) > 0
+    assert len(heatmap.layout.shapes) == 1  # the selected cell is outlined
+
+
+def test_gap_map_names_the_sites(page):
+    _, _, gap_map, *_ = page.update_coverage("dataset=all", 5, "shares", "projects")
+    labels = [t for t in gap_map.data if t.name == "Site names"]
+    position = {name: t.textposition for t in labels for name in t.text}
+    assert {"Çesmin Llug/Česmin Lug", "Kablar/Kablare", "Osterode"} <= set(position)
+    # the Mitrovica camps, a few pixels apart at the default zoom, have their names on different sides
+    assert len({position[n] for n in ("Çesmin Llug/Česmin Lug", "Kablar/Kablare", "Osterode")}) == 3
+    assert all(t.showlegend is False and t.marker.opacity == 0 for t in labels)
+    hazards = next(t for t in gap_map.data if t.name == "Hazard names")
+    assert any("smelter" in str(n).lower() for n in hazards.text) and "" not in hazards.text
+
+
+def test_gap_map_fits_the_selected_sites(page):
+    """A selected cell's municipality: the map centres on its sites and zooms until their rings fill it."""
+    _, _, whole, *_ = page.update_coverage("dataset=all", 5, "shares", "projects")
+    assert whole.layout.map.zoom == page.GAP_MAP_ZOOM
+    for radius in (2, 5):
+        query = f"sector=health&municipality=north-mitrovica&radius={radius}"
+        _, _, fitted, *_ = page.update_coverage(query, radius, "shares", "projects")
+        sites = [t for t in fitted.data if t.name and t.name.startswith("Site") and t.name != "Site names"]
+        lats = [y for t in sites for y in t.lat]
+        lons = [x for t in sites for x in t.lon]
+        centre = fitted.layout.map.center
+        assert min(lats) <= centre.lat <= max(lats) and min(lons) <= centre.lon <= max(lons)
+        # the ring's diameter (plus the sites' spread) fits the map's width at this zoom: 256 px a world at zoom 0
+        width_deg = page.GAP_MAP_FIT_PX[0] * 360 / (256 * 2**fitted.layout.map.zoom)
+        assert width_deg >= 2 * radius / (111.32 * np.cos(np.radians(centre.lat)))
+        assert fitted.layout.map.zoom > page.GAP_MAP_ZOOM
+
+
+def test_label_positions_push_names_away_from_neighbours(page):
+    import geopandas as gpd
+    import shapely
+
+    from geodata.layers import METRIC_CRS
+
+    y = 4_750_000.0
+    sites = gpd.GeoDataFrame(
+        {"site_id": ["w", "mid", "e", "lone", "s"]},
+        geometry=[
+            shapely.Point(500_000, y),  # three sites within 800 m: west, middle (300 m lower), east
+            shapely.Point(500_400, y - 300),
+            shapely.Point(500_800, y),
+            shapely.Point(520_000, y),  # 20 km away from everything
+            shapely.Point(540_000, y),  # 1.2 km below its only neighbour is beyond LABEL_NEIGHBOUR_M
+        ],
+        crs=METRIC_CRS,
+    ).to_crs(4326)
+    sites.loc[4, "geometry"] = gpd.GeoSeries([shapely.Point(520_000, y - 1_200)], crs=METRIC_CRS).to_crs(4326)[0]
+    # w: neighbours' centre (600, -150) m away -> dx -600, dy 150 (less than half of |dx|): middle left;
+    # mid: centre (400, 0) -> dx 0, dy -300: below (dx >= 0: right); e mirrors w; the others are alone
+    assert list(page.label_positions(sites)) == [
+        "middle left",
+        "bottom right",
+        "middle right",
+        "top right",
+        "top right",
+    ]
