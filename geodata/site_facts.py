@@ -37,7 +37,10 @@ def observations(*rows: tuple[str, int, str, str]) -> str:
     )
 
 
-CESMIN_LUG = offset(MITROVICA, north_km=1.0)
+#: The Mitrovica camps' cluster point: the point 500 m inside the North Mitrovica polygon (geoBoundaries)
+#: nearest to "1 km north of the Mitrovica town coordinate", i.e. in the north of the city, north of the Ibar.
+#: 0.4 km from that first placement; the 3 km uncertainty covers both and the sources' west/east disagreement.
+CESMIN_LUG = (42.89593, 20.86502)
 
 CAMPS: list[dict] = [
     {
@@ -63,8 +66,9 @@ CAMPS: list[dict] = [
         "Mitrovica (KIT05) or east of it (BP); within 200 yards of waste mounds (NYT06)",
         "location_precision": 2,
         "location_uncertainty_m": 3000,
-        "location_derivation": "Placed 1 km north of the Mitrovica town coordinate 42°53'N 20°52'E (MIW, NMW), "
-        "i.e. in the north of the city; the sources disagree on west or east, so the uncertainty covers both",
+        "location_derivation": "Placed in the north of the city, north of the Ibar: the point 500 m inside the "
+        "North Mitrovica polygon (geoBoundaries) nearest to 1 km north of the Mitrovica town coordinate 42°53'N "
+        "20°52'E (MIW, NMW). The sources disagree on west or east of the city, so the 3 km uncertainty covers both",
         "sources": urls(
             "KIT05", "BP", "HRW09", "MC13", "KL13", "RT09", "GFBV09", "DEW", "ERRC-ECHR", "CDC07", "RR08", "NYT06"
         ),
@@ -89,10 +93,10 @@ CAMPS: list[dict] = [
         "location_description": "Next to Česmin Lug (KIT05)",
         "location_precision": 2,
         "location_uncertainty_m": 3000,
-        "location_derivation": "Drawn 0.4 km east of the Česmin Lug point so both symbols show; the sources "
-        "say only that the two camps adjoined",
+        "location_derivation": "Drawn 0.45 km west of the Česmin Lug point only to separate the symbols; the "
+        "sources say only that the two camps adjoined, so its position is that of Česmin Lug (same uncertainty)",
         "sources": urls("KIT05", "HRW09", "ERRC06", "C339", "UNICEF06", "CDC07"),
-        "_point": offset(CESMIN_LUG, east_km=0.4),
+        "_point": offset(CESMIN_LUG, east_km=-0.45),
     },
     {
         "site_id": "osterode",
@@ -116,10 +120,10 @@ CAMPS: list[dict] = [
         "location_description": "Former French KFOR base, concrete-covered (OMB); about 50 m from the old camp (TAZ)",
         "location_precision": 2,
         "location_uncertainty_m": 3000,
-        "location_derivation": "Drawn 0.35 km south of the Česmin Lug point (the sources put it beside the old "
-        "camp), offset so the symbols do not overlap",
+        "location_derivation": "Drawn 0.35 km south-west of the Česmin Lug point only to separate the symbols: "
+        "the sources put it beside the old camp, so its position is that of Česmin Lug (same uncertainty)",
         "sources": urls("RW06", "OMB", "TAZ", "UNICEF06", "C339", "C599", "MC13", "KL13", "SG08", "RR08", "ABER"),
-        "_point": offset(CESMIN_LUG, north_km=-0.35, east_km=0.2),
+        "_point": offset(CESMIN_LUG, north_km=-0.35, east_km=-0.25),
     },
     {
         "site_id": "zitkovac",
@@ -144,12 +148,13 @@ CAMPS: list[dict] = [
         "of Zvečan town (BP)",
         "location_precision": 2,
         "location_uncertainty_m": 2000,
-        "location_derivation": "Placed to meet the sourced distances: about 2 km from the Trepča mine complex "
-        "(TRP coordinates) and about 7 km from the Mitrovica camps, north(-east) of Zvečan town. The point falls "
-        "just outside the generalised Natural Earth polygon of Zvečan (in the 2000-law Mitrovica polygon): the "
-        "sources put the camp in Zvečan municipality, and the generalised boundary cannot meet both",
+        "location_derivation": "Placed inside the Zvečan polygon (geoBoundaries), 300 m from its edge, where the "
+        "sourced distances are best met together: 2.2 km from the Trepča mine complex (TRP coordinates; no point "
+        "of Zvečan municipality is nearer than 1.8 km to it), 6.4 km from the Mitrovica camps (7 km sourced: not "
+        'reachable inside Zvečan at 2 km from the mine) and 5.4 km north of Zvečan town ("a few km"). The '
+        "2 km uncertainty covers what the sources leave open",
         "sources": urls("KIT05", "ERRC06", "BP", "KMEG", "HRW09", "C339", "OSCE-Zv06", "EUN", "PI05", "ERRC-ECHR"),
-        "_point": (42.94, 20.9),
+        "_point": (42.94901, 20.894),
     },
     {
         "site_id": "leposavic-camp",
@@ -167,7 +172,9 @@ CAMPS: list[dict] = [
         ),
         "operator": "Not sourced; the closure was an EU-funded EUR 1.53m project (KL13)",
         "lead_findings": "No lead findings found in the sources; the only camp not near Trepča (HRW09, KMEG, BP).",
-        "location_description": "Former army barracks/warehouse in the town, 45 km from Mitrovica (HRW09, KMEG, BP)",
+        "location_description": 'Former army barracks/warehouse in the town, "45 km from Mitrovica" (HRW09, KMEG, '
+        "BP): the town lies about 25 km from Mitrovica in a straight line, so the 45 km is a distance by road "
+        "(the sources do not say)",
         "location_precision": 2,
         "location_uncertainty_m": 2000,
         "location_derivation": "Placed at the Leposavić town coordinate 43°06'N 20°48'E (LEPW), arc-minute precision",
@@ -315,9 +322,11 @@ DOCUMENTED_PROJECTS: list[dict] = [
     {
         **_DOC_COMMON,
         "project_id": "doc-2006-osterode-relocation",
-        "title": "Relocation of Česmin Lug, Kablare and Žitkovac residents to Osterode",
+        "title": "Relocation of Kablare and Žitkovac residents to Osterode",
         "description": "UNMIK refurbished the former KFOR base at Osterode and moved residents there from "
-        "January 2006; Norwegian Church Aid managed the camp until January 2009. Osterode itself lay in the "
+        "January 2006: Kablare was dismantled on 2 April 2006 and Žitkovac's residents were moving in that month "
+        "(C339); Česmin Lug stayed open until 2010 (MC13, KL13). Norwegian Church Aid managed the camp until "
+        "January 2009 (SG08). Osterode itself lay in the "
         "contaminated area: researchers urged its closure in 2010 (ABER).",
         "sector": "housing",
         "sectors": "housing",
@@ -333,7 +342,7 @@ DOCUMENTED_PROJECTS: list[dict] = [
         "status": "completed",
         "beneficiaries_reached": 450,
         "source_note": "450 of 530 residents had moved in by July 2006 (C599); no amounts sourced",
-        "sources": urls("RW06", "C339", "C599", "SG08", "ABER"),
+        "sources": urls("RW06", "C339", "C599", "SG08", "ABER", "MC13", "KL13"),
     },
     {
         **_DOC_COMMON,

@@ -17,7 +17,7 @@ import pandera.pandas as pa
 import shapely
 from pandera.engines.geopandas_engine import Geometry
 
-from geodata.layers import WGS84, LayerSpec
+from geodata.layers import METRIC_CRS, WGS84, LayerSpec
 
 #: Tolerance around the Kosovo outline for "inside Kosovo" (degrees, about 2 km).
 OUTSIDE_TOLERANCE_DEG = 0.02
@@ -245,13 +245,59 @@ def _parse_distinct(values: pd.Series, end: bool) -> pd.Series:
     return out
 
 
+def _municipality_problems(
+    gdf: gpd.GeoDataFrame, file: str, rows: pd.Series, municipalities: gpd.GeoDataFrame | None
+) -> list[Problem]:
+    """A point whose stated municipality is farther than its stated uncertainty from that municipality's
+    polygon: "the point lies in Prizren, the row says Leposavić"."""
+    if municipalities is None or "municipality" not in gdf.columns or gdf.crs is None or not len(gdf):
+        return []
+    polys = municipalities.set_index("code").geometry.to_crs(METRIC_CRS)
+    names = municipalities.set_index("code")["name_en"]
+    geoms = gdf.geometry
+    usable = ~(pd.isna(geoms) | shapely.is_empty(geoms.values)) & (geoms.geom_type == "Point")
+    stated = gdf["municipality"].astype("string")
+    usable &= stated.notna() & stated.isin(polys.index)
+    if not usable.any():
+        return []
+    pts = geoms[usable].to_crs(METRIC_CRS)
+    radius = (
+        pd.to_numeric(gdf.loc[usable, "location_uncertainty_m"], errors="coerce").fillna(0)
+        if "location_uncertainty_m" in gdf.columns
+        else pd.Series(0.0, index=pts.index)
+    )
+    out = []
+    for idx, pt in pts.items():
+        code = str(stated.loc[idx])
+        if polys.loc[code].distance(pt) <= float(radius.loc[idx]):
+            continue
+        holders = [str(names.loc[c]) for c, shape in polys.items() if shape.covers(pt)]
+        where = holders[0] if holders else "no municipality"
+        beyond = f", beyond its stated uncertainty of {float(radius.loc[idx]):,.0f} m" if radius.loc[idx] else ""
+        out.append(
+            Problem(
+                file,
+                int(rows.loc[idx]),
+                "municipality",
+                code,
+                f"the point lies in {where}, the row says {names.loc[code]}{beyond}",
+            )
+        )
+    return out
+
+
 def validate(
-    gdf: gpd.GeoDataFrame, spec: LayerSpec, file: str = "<memory>", outline: shapely.Geometry | None = None
+    gdf: gpd.GeoDataFrame,
+    spec: LayerSpec,
+    file: str = "<memory>",
+    outline: shapely.Geometry | None = None,
+    municipalities: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """Return ``gdf`` with columns cast to the spec's dtypes, or raise ``LayerError``.
 
     Every problem is collected before raising. A wrong or missing CRS is an
-    error: the data is never relabelled.
+    error: the data is never relabelled. With ``municipalities`` (the layer: ``code``, ``name_en``,
+    polygons), a point must lie in (or within its stated uncertainty of) the municipality its row names.
     """
     problems: list[Problem] = []
     if spec.geometry_types:
@@ -280,6 +326,8 @@ def validate(
     problems += _schema_problems(gdf, spec, file, rows)
     problems += _geometry_problems(gdf, spec, file, rows, outline)
     problems += _cross_field_problems(gdf, spec, file, rows)
+    if not any(p.field == "geometry" for p in problems):
+        problems += _municipality_problems(gdf, file, rows, municipalities)
     if problems:
         raise LayerError(problems)
     return cast_columns(gdf, spec)

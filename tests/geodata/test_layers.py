@@ -13,6 +13,7 @@ import geodata
 from geodata import build, config
 from geodata.layers import LAYERS, METRIC_CRS, SECTORS
 from geodata.municipality_registry import KOSOVO_AREA_KM2, MUNICIPALITIES
+from geodata.validate import validate
 
 
 @pytest.mark.parametrize("name", list(LAYERS))
@@ -38,29 +39,52 @@ def test_unknown_layer_names_the_known_ones():
         geodata.load("nope")
 
 
-def test_all_38_municipalities_with_three_names_and_a_polygon():
+def test_all_38_municipalities_with_three_names_and_a_polygon_of_their_own():
     m = geodata.load("municipalities")
     assert sorted(m["code"]) == sorted(x.code for x in MUNICIPALITIES)
     assert len(m) == 38
     assert m[["name_en", "name_sq", "name_sr"]].notna().all().all()
-    assert m["boundary_unit"].nunique() == 30
+    assert m["boundary_unit"].nunique() == 38
+    assert m["boundary_unit"].str.startswith("XKX-ADM2-").all()
+    assert m["boundary_note"].str.contains("geoBoundaries").all()
 
 
-def test_shared_polygons_say_so():
-    m = geodata.load("municipalities").set_index("code")
-    assert m.loc["north-mitrovica", "boundary_unit"] == m.loc["south-mitrovica", "boundary_unit"]
-    for code in ("north-mitrovica", "south-mitrovica", "gracanica", "partesh"):
-        assert "shares with" in m.loc[code, "boundary_note"]
-        assert "shared" in m.loc[code, "area_note"]
-    assert "shares" not in m.loc["zvecan", "boundary_note"]
+def test_north_and_south_mitrovica_are_distinct_polygons():
+    m = geodata.load("municipalities").set_index("code").to_crs(METRIC_CRS)
+    north, south = m.loc["north-mitrovica", "geometry"], m.loc["south-mitrovica", "geometry"]
+    assert north.intersection(south).area < 1_000  # at most a sliver along the shared border (m²)
+    assert 3 < north.area / 1e6 < 15 and 250 < south.area / 1e6 < 400
 
 
-def test_municipal_areas_sum_to_kosovo_within_3_percent():
+def test_shared_borders_stay_shared_after_simplification():
+    m = geodata.load("municipalities").to_crs(METRIC_CRS)
+    total = m.area.sum()
+    union = shapely.union_all(m.geometry.values).area
+    assert (total - union) / total < 1e-4  # no overlaps to speak of
+    assert shapely.coverage_is_valid(geodata.load("municipalities").geometry.values, gap_width=0.0)
+
+
+def test_municipal_areas_sum_to_kosovo_within_1_percent():
     m = geodata.load("municipalities")
-    total = m.drop_duplicates("boundary_unit")["area_km2"].sum()
-    assert abs(total - KOSOVO_AREA_KM2) / KOSOVO_AREA_KM2 < 0.03
-    recomputed = m.drop_duplicates("boundary_unit").to_crs(METRIC_CRS).area.sum() / 1e6
+    total = m["area_km2"].sum()
+    assert abs(total - KOSOVO_AREA_KM2) / KOSOVO_AREA_KM2 < 0.01
+    recomputed = m.to_crs(METRIC_CRS).area.sum() / 1e6
     assert recomputed == pytest.approx(total, rel=1e-3)
+
+
+def test_outline_is_the_union_of_the_municipalities():
+    outline = geodata.load("outline").to_crs(METRIC_CRS).geometry.iloc[0]
+    union = shapely.union_all(geodata.load("municipalities").to_crs(METRIC_CRS).geometry.values)
+    assert outline.symmetric_difference(union).area / union.area < 1e-3
+
+
+def test_boundary_licence_and_attribution_travel_with_the_layer():
+    from geodata.cli import layer_info
+
+    info = {row["name"]: row for row in layer_info()}
+    assert "CC BY-SA 2.0" in info["municipalities"]["license"]
+    assert "geoBoundaries" in info["municipalities"]["attribution"]
+    assert "OpenStreetMap" in info["municipalities"]["attribution"]
 
 
 def test_northern_populations_carry_sources_and_estimate_notes():
@@ -74,12 +98,61 @@ def test_northern_populations_carry_sources_and_estimate_notes():
     assert m["pop_2011"].isna().sum() >= 30
 
 
-def test_every_camp_lies_in_its_municipality_polygon_or_says_why():
-    camps = geodata.load("camps")
+@pytest.mark.parametrize("layer,key", [("camps", "site_id"), ("hazards", "hazard_id"), ("projects", "project_id")])
+def test_every_point_lies_inside_its_municipality_polygon(layer, key):
+    points = geodata.load(layer)
     m = geodata.load("municipalities").set_index("code")
-    for camp in camps.itertuples():
-        inside = m.loc[camp.municipality, "geometry"].covers(camp.geometry)
-        assert inside or "polygon" in camp.location_derivation, camp.site_id
+    outside = [
+        (row[key], row["municipality"])
+        for _, row in points.iterrows()
+        if not m.loc[row["municipality"], "geometry"].covers(row.geometry)
+    ]
+    assert outside == []
+
+
+def test_camp_uncertainty_covers_the_first_placement_and_the_derivation_says_how():
+    """Each camp's uncertainty circle covers the point the sources' plain description gives (the town
+    coordinate plus the stated direction), and its derivation names the polygon it was placed in."""
+    mitrovica = (42 + 53 / 60, 20 + 52 / 60)
+    described = {
+        "cesmin-lug": (mitrovica[0] + 1 / 111, mitrovica[1]),  # "in the north of the city"
+        "roma-mahalla": (mitrovica[0] - 0.5 / 111, mitrovica[1]),  # "south bank of the Ibar"
+        "leposavic-camp": (43.1, 20.8),  # the town coordinate (LEPW)
+    }
+    camps = geodata.load("camps").set_index("site_id")
+    metric = camps.to_crs(METRIC_CRS).geometry
+    for site, (lat, lon) in described.items():
+        pt = gpd.GeoSeries([shapely.Point(lon, lat)], crs=4326).to_crs(METRIC_CRS).iloc[0]
+        assert metric.loc[site].distance(pt) <= camps.loc[site, "location_uncertainty_m"], site
+    for site in ("cesmin-lug", "zitkovac"):
+        assert "polygon" in camps.loc[site, "location_derivation"]
+    for site in ("kablare", "osterode"):
+        assert "only to separate the symbols" in camps.loc[site, "location_derivation"]
+
+
+def test_mitrovica_camps_north_of_the_ibar_and_the_mahalla_south_of_it():
+    """North Mitrovica is the municipality north of the Ibar: the three camps lie in it; the Roma Mahalla
+    lies in South Mitrovica, south of every point of North Mitrovica."""
+    camps = geodata.load("camps").set_index("site_id")
+    m = geodata.load("municipalities").set_index("code")
+    north = m.loc["north-mitrovica", "geometry"]
+    for site in ("cesmin-lug", "kablare", "osterode"):
+        assert north.covers(camps.loc[site, "geometry"]), site
+    mahalla = camps.loc["roma-mahalla", "geometry"]
+    assert m.loc["south-mitrovica", "geometry"].covers(mahalla)
+    assert mahalla.y < north.bounds[1]
+
+
+def test_validation_reports_a_point_in_another_municipality():
+    camps = geodata.load("camps")
+    moved = camps.copy()
+    i = moved.index[moved["site_id"] == "leposavic-camp"][0]
+    moved.loc[i, "geometry"] = shapely.Point(20.74, 42.21)  # Prizren
+    with pytest.raises(geodata.LayerError) as err:
+        validate(moved, LAYERS["camps"], file="camps.geojson", municipalities=geodata.load("municipalities"))
+    (problem,) = err.value.problems
+    assert (problem.row, problem.field) == (int(i) + 1, "municipality")
+    assert "the point lies in Prizren, the row says Leposavić" in problem.why
 
 
 def test_camp_points_record_precision_and_derivation():
@@ -108,6 +181,29 @@ def test_zitkovac_is_about_2_km_from_the_mine_within_stated_precision():
 def test_zitkovac_is_about_7_km_from_the_other_camps():
     d = _metric_point("camps", "site_id", "zitkovac").distance(_metric_point("camps", "site_id", "cesmin-lug"))
     assert abs(d - 7000) <= 2000 + 3000
+
+
+def test_zitkovac_distances_are_the_ones_its_derivation_states():
+    zit = geodata.load("camps").set_index("site_id").loc["zitkovac"]
+    mine = _metric_point("camps", "site_id", "zitkovac").distance(_metric_point("hazards", "hazard_id", "trepca-mine"))
+    camps = _metric_point("camps", "site_id", "zitkovac").distance(_metric_point("camps", "site_id", "cesmin-lug"))
+    assert f"{mine / 1000:.1f} km from the Trepča mine" in zit["location_derivation"]
+    assert f"{camps / 1000:.1f} km from the Mitrovica camps" in zit["location_derivation"]
+
+
+def test_leposavic_distance_text_matches_the_geometry():
+    camp = geodata.load("camps").set_index("site_id").loc["leposavic-camp"]
+    mitrovica = gpd.GeoSeries([shapely.Point(20 + 52 / 60, 42 + 53 / 60)], crs=4326).to_crs(METRIC_CRS).iloc[0]
+    straight = _metric_point("camps", "site_id", "leposavic-camp").distance(mitrovica)
+    assert 23_000 < straight < 27_000
+    assert "about 25 km from Mitrovica in a straight line" in camp["location_description"]
+    assert "by road" in camp["location_description"]
+
+
+def test_documented_relocation_names_who_moved_to_osterode():
+    doc = geodata.load("projects").set_index("project_id").loc["doc-2006-osterode-relocation"]
+    assert doc["title"] == "Relocation of Kablare and Žitkovac residents to Osterode"
+    assert "Česmin Lug stayed open until 2010" in doc["description"]
 
 
 def test_zvecan_smelter_is_about_3_5_km_from_mitrovica():
