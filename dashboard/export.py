@@ -30,8 +30,7 @@ from dashboard.exports.deck import deck_bytes
 from dashboard.exports.pdf import pptx_to_pdf, write_atomic
 from geodata.filters import DATASET_CHOICES, FilterState
 from geodata.layers import COMMUNITIES, SECTORS
-from geodata.municipality_registry import BY_CODE
-from geodata.names import match_municipality
+from geodata.names import municipality_or_error
 
 FORMATS = ("png", "svg", "pptx", "pdf")
 METRICS = ("committed_usd", "disbursed_usd", "projects", "beneficiaries_reached")
@@ -56,6 +55,9 @@ class UsageError(ValueError):
 # ------------------------------------------------------------------------------------------------ filters
 
 
+_UNKNOWN_MUNICIPALITY = "unknown municipality {name!r}: give its name (Albanian, Serbian or English) or code"
+
+
 def state_from_args(pairs: Sequence[tuple[str, str]]) -> tuple[FilterState, str | None]:
     """A ``FilterState`` (and the metric, if given) from URL-style (key, value) pairs, checked strictly:
     unlike ``FilterState.from_query`` (which drops what it cannot use, so any URL opens), the CLI says what
@@ -70,11 +72,10 @@ def state_from_args(pairs: Sequence[tuple[str, str]]) -> tuple[FilterState, str 
             elif key == "community" and value not in COMMUNITIES:
                 problems.append(f"unknown community {value!r}: choose from {', '.join(COMMUNITIES)}")
             elif key == "municipality":
-                code = value if value in BY_CODE else match_municipality(value)
-                if code is None:
-                    problems.append(f"unknown municipality {value!r}: give its name (Albanian or Serbian) or code")
-                else:
-                    clean.append((key, code))
+                try:
+                    clean.append((key, municipality_or_error(value, _UNKNOWN_MUNICIPALITY)))
+                except ValueError as exc:
+                    problems.append(str(exc))
                 continue
             elif key in ("from", "to"):
                 if not value.isdigit() or not 1900 <= int(value) <= 2100:

@@ -19,8 +19,7 @@ from geodata.filters import DATASET_CHOICES, FilterState
 from geodata.formatting import usd
 from geodata.layers import COMMUNITIES, SECTORS, STATUSES
 from geodata.load import load_layer
-from geodata.municipality_registry import BY_CODE
-from geodata.names import match_municipality
+from geodata.names import municipality_or_error
 
 SHORT = {
     "health": "health",
@@ -50,12 +49,12 @@ def _year(text: str) -> int:
 
 
 def _municipality(text: str) -> str:
-    code = text if text in BY_CODE else match_municipality(text)
-    if code is None:
-        raise argparse.ArgumentTypeError(
-            f"no municipality called {text!r} (use a code such as north-mitrovica, or the Albanian or Serbian name)"
+    try:
+        return municipality_or_error(
+            text, "no municipality called {name!r} (use a code such as north-mitrovica, or the name in any language)"
         )
-    return code
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _choice(vocabulary: tuple[str, ...], what: str):

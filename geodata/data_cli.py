@@ -16,7 +16,7 @@ from geodata import export, store
 from geodata.filters import DATASET_CHOICES, FilterState
 from geodata.importers import FORMATS, ImportFileError, ImportRejected, preview_file
 from geodata.layers import SECTORS, STATUSES
-from geodata.names import match_municipality
+from geodata.names import municipality_or_error
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
 
@@ -97,12 +97,11 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 def filter_state(args: argparse.Namespace) -> FilterState:
     """The export filters from the CLI flags (a --query string first, then each flag adds to it)."""
     base = FilterState.from_query(args.query or "")
+    if base.notes:  # the URL is lenient; the command line says what it cannot use
+        raise ValueError("; ".join(base.notes))
     municipalities = list(base.municipalities)
     for name in args.municipality or []:
-        code = match_municipality(name)
-        if code is None:
-            raise ValueError(f"unknown municipality {name!r}")
-        municipalities.append(code)
+        municipalities.append(municipality_or_error(name))
     changes = {
         "sectors": list(base.sectors) + (args.sector or []),
         "communities": list(base.communities) + (args.community or []),
@@ -169,7 +168,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     exp.add_argument("--out", required=True, type=Path)
     exp.add_argument("--sector", action="append", choices=SECTORS)
     exp.add_argument("--community", action="append", choices=("Roma", "Ashkali", "Egyptian"))
-    exp.add_argument("--municipality", action="append", help="code or name (Albanian or Serbian)")
+    exp.add_argument(
+        "--municipality",
+        action="append",
+        help="code or name (Albanian, Serbian or English); Mitrovica alone is ambiguous",
+    )
     exp.add_argument("--status", action="append", choices=STATUSES)
     exp.add_argument("--funder", action="append")
     exp.add_argument("--org", action="append", help="implementing organisation")

@@ -18,6 +18,7 @@ import pandas as pd
 
 from geodata.layers import COMMUNITIES, SECTORS
 from geodata.municipality_registry import BY_CODE
+from geodata.names import resolve_municipality
 from geodata.validate import parse_dates
 
 DATASET_CHOICES = ("documented", "sample", "all")
@@ -40,6 +41,8 @@ class FilterState:
     text: str = ""
     dataset: str = "all"
     ids: tuple[str, ...] = ()  # a map selection (box/lasso) or a clicked project
+    #: What the URL asked for but could not be used, in words (e.g. an ambiguous municipality name).
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     # ---- URL query string
     _LIST_KEYS = {
@@ -90,10 +93,11 @@ class FilterState:
                 return None
 
         dataset = str(params.get("dataset", ["all"])[0])
+        municipalities, notes = _municipalities(many("municipality"))
         return cls(
             sectors=tuple(s for s in many("sector") if s in SECTORS),
             communities=tuple(c for c in many("community") if c in COMMUNITIES),
-            municipalities=tuple(m for m in many("municipality") if m in BY_CODE),
+            municipalities=municipalities,
             statuses=many("status"),
             funders=many("funder"),
             orgs=many("org"),
@@ -102,10 +106,28 @@ class FilterState:
             text=str(params.get("q", [""])[0]).strip(),
             dataset=dataset if dataset in DATASET_CHOICES else "all",
             ids=many("id"),
+            notes=notes,
         )
 
     def with_(self, **changes) -> FilterState:
         return replace(self, **{k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()})
+
+
+def _municipalities(values: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Codes for the URL's municipality values (codes or names in any language), and a note for each value
+    left out because it is ambiguous or unknown."""
+    codes: list[str] = []
+    notes: list[str] = []
+    for value in values:
+        found = resolve_municipality(value)
+        if found.code is not None:
+            codes.append(found.code)
+        elif found.status == "ambiguous":
+            options = " or ".join(BY_CODE[c].name_en for c in found.candidates)
+            notes.append(f"municipality {value!r} ignored: it may be {options}")
+        else:
+            notes.append(f"municipality {value!r} ignored: not a Kosovo municipality")
+    return tuple(dict.fromkeys(codes)), tuple(notes)
 
 
 def _join(words: list[str]) -> str:

@@ -202,3 +202,20 @@ def match_municipality(name: object) -> str | None:
     """The municipality code for a name in any of its forms; None for an unknown or ambiguous name."""
     codes = candidate_codes(name)
     return codes[0] if len(codes) == 1 else None
+
+
+def municipality_or_error(text: str, unknown: str = "unknown municipality {name!r}") -> str:
+    """The code for a code or name given on a command line. Raises ``ValueError``: an ambiguous name lists its
+    candidates with their codes; an unknown one says ``unknown`` (formatted with ``name``) and what is close."""
+    if text in NAMES_BY_CODE:
+        return text
+    found = resolve_municipality(text)
+    if found.code is not None:
+        return found.code
+    if found.status == "ambiguous":
+        options = " or ".join(f"{NAMES_BY_CODE[c].en} ({c})" for c in found.candidates)
+        raise ValueError(f"{text!r} is ambiguous: {options}; give the full name or the code")
+    why = unknown.format(name=text)
+    if found.suggestions:
+        why += "; did you mean " + " or ".join(f"{NAMES_BY_CODE[c].label} ({c})" for c in found.suggestions) + "?"
+    raise ValueError(why)

@@ -29,7 +29,7 @@ import pandas as pd
 
 from geodata.importers.base import MAX_ROWS, RawTable, file_error
 from geodata.importers.mapping import dac_sector, match_site, normalise_sectors, parse_number
-from geodata.names import match_municipality
+from geodata.names import candidate_codes, match_municipality
 from geodata.validate import Problem
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -161,9 +161,13 @@ def _activity(act: Element, file: str, number: int, problems: list[Problem]) -> 
                 row["site_id"] = match_site(name)
             if name and row["municipality"] is None and match_municipality(name):
                 row["municipality"] = match_municipality(name)
-        if row["municipality"] is None:
+        if row["municipality"] is None:  # a name only the point can settle ("Mitrovica"), else the admin-2 text
             admin = [a for a in _children(location, "administrative") if a.get("level") in ("2", None)]
-            row["municipality"] = (_narrative(admin[0]) or admin[0].get("code")) if admin else None
+            either = [name for name in names if name and len(candidate_codes(name)) > 1]
+            if either:
+                row["municipality"] = either[0]
+            elif admin:
+                row["municipality"] = _narrative(admin[0]) or admin[0].get("code")
         point = _first(location, "point")
         if point is not None:
             pos = _first(point, "pos")

@@ -28,7 +28,6 @@ from geodata.importers.mapping import (
     match_site,
     normalise_communities,
     normalise_currency,
-    normalise_municipality,
     normalise_sector,
     normalise_sectors,
     normalise_status,
@@ -42,6 +41,7 @@ from geodata.importers.mapping import (
 from geodata.layers import PRECISION_CODES, PROJECTS, WGS84
 from geodata.load import kosovo_outline, load_layer
 from geodata.municipality_registry import BY_CODE
+from geodata.names import resolve_municipality
 from geodata.validate import LayerError, Problem, cast_columns, validate
 
 TEXT_FIELDS = (
@@ -416,16 +416,18 @@ def build_preview(
 
     # Municipality and site.
     sites = _sites()
+    ambiguous: dict[int, object] = {}  # rows whose name fits several municipalities: settled by the row's point
     for i, v in enumerate(_column(table, "municipality")):
-        code, ok = normalise_municipality(v)
-        if not ok:
-            add(
-                i,
-                "municipality",
-                v,
-                "unknown municipality (not a Kosovo municipality name in Albanian, Serbian or English)",
-            )
-        out["municipality"][i] = code
+        if text(v) is None:
+            continue
+        found = resolve_municipality(text(v))
+        if found.status == "ambiguous":
+            ambiguous[i] = v
+        elif found.status == "unknown":
+            add(i, "municipality", v, found.message)
+            out["municipality"][i] = text(v)
+        else:
+            out["municipality"][i] = found.code
     for i, v in enumerate(_column(table, "site_id")):
         if text(v) is None:
             continue
@@ -439,7 +441,15 @@ def build_preview(
                 out["municipality"][i] = sites[site][1]
 
     # Location.
-    geometry = _place(table, out, rows, file_name, crs, problems, warnings, sites)
+    geometry = _place(table, out, rows, file_name, crs, problems, warnings, sites, frozenset(ambiguous))
+    polygons = load_layer("municipalities") if ambiguous else None
+    for i, v in ambiguous.items():
+        found = resolve_municipality(text(v), point=geometry[i], polygons=polygons)
+        out["municipality"][i] = found.code or text(v)
+        if found.code is None:
+            add(i, "municipality", v, found.message)
+        else:
+            warnings.append(Problem(file_name, rows[i], "municipality", v, found.message))
     for i, p in enumerate(out["location_precision"]):
         if p is not None and p not in PRECISION_CODES:
             add(
@@ -490,8 +500,10 @@ def _place(
     problems: list[Problem],
     warnings: list[Problem],
     sites: dict,
+    ambiguous: frozenset[int] = frozenset(),
 ) -> list[shapely.Geometry | None]:
-    """A WGS 84 point per row, and the precision and note that say how it was found."""
+    """A WGS 84 point per row, and the precision and note that say how it was found. Rows in ``ambiguous`` name
+    a municipality that only their point can settle: they are not placed at an anchor."""
     n = len(rows)
     geometry: list[shapely.Geometry | None] = [None] * n
     lat_col, lon_col, crs_col = _column(table, "lat"), _column(table, "lon"), _column(table, "crs")
@@ -570,7 +582,9 @@ def _place(
     # Rows with coordinates but no municipality: take it from the drawn polygon when only one municipality uses it.
     flagged = {p.row for p in problems if p.field == "municipality"}
     need_municipality = [
-        i for i in range(n) if geometry[i] is not None and out["municipality"][i] is None and rows[i] not in flagged
+        i
+        for i in range(n)
+        if geometry[i] is not None and out["municipality"][i] is None and rows[i] not in flagged and i not in ambiguous
     ]
     if need_municipality:
         found = _municipalities_at([geometry[i] for i in need_municipality])
@@ -624,7 +638,7 @@ def _place(
             out["location_note"][i] = out["location_note"][i] or (
                 f"placed at the {BY_CODE[code].name_en} municipality anchor: the file gives no coordinates"
             )
-        elif code is None:
+        elif code is None and i not in ambiguous:
             problems.append(
                 Problem(
                     file_name,
