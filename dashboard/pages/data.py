@@ -8,6 +8,11 @@ view" writes the portfolio filtered by the URL's filters (the explorer's) with p
 The upload stays in the browser (``dcc.Upload.contents``) and each action re-reads it, so any server worker
 can answer. Every callback makes one call into ``geodata`` (importers, store, edit, export).
 
+Every write (a commit, a saved correction, a rollback) sets ``data-version`` to a token of the store's new state;
+``refresh_page`` then rebuilds everything that shows stored data (the project picker, the history, the store line
+and the export counts), so the page is current without a reload. The page shows file names and counts, never a
+server path, and values as people write them (``22000``, not ``np.float64(22000.0)``).
+
 "Correct a project" edits one stored project's main fields: "Check" lists every problem (the importers' row checks
 and the layer validation, through ``geodata.edit``), "Save correction" writes only a correction without problems,
 as a logged edit that the history can roll back like an import.
@@ -17,6 +22,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import re
 from pathlib import Path
 
 import dash
@@ -26,13 +33,15 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components
+from dashboard.data import municipality_label
 from geodata import edit, export, store
 from geodata.filters import FilterState, describe
 from geodata.importers import FORMATS, MAX_UPLOAD_BYTES, ImportFileError, ImportPreview, preview_bytes
 from geodata.importers.base import file_error
 from geodata.importers.preview import ImportRejected
 from geodata.layers import SECTORS, STATUSES
-from geodata.municipality_registry import MUNICIPALITIES
+from geodata.municipality_registry import BY_CODE, MUNICIPALITIES
+from geodata.validate import Problem
 
 dash.register_page(__name__, path="/data", name="Data", order=3, title="Data · Trust Fund Atlas")
 
@@ -63,6 +72,7 @@ EDIT_CHECK = "data-edit-check"
 EDIT_SAVE = "data-edit-save"
 EDIT_RESULT = "data-edit-result"
 EDIT_TOKEN = "data-edit-token"  # the stored row the form was filled from (edit.row_token)
+VERSION = "data-version"  # a token of the store's state, set by every write (data_version)
 #: One input per editable field: "data-edit-title", "data-edit-committed", ...
 EDIT_FIELDS = {name: f"data-edit-{name.replace('_', '-')}" for name in edit.EDITABLE}
 #: Fields chosen from a vocabulary (the rest are typed and parsed like an imported cell).
@@ -85,33 +95,36 @@ FORMAT_LABELS = {
     "shapefile": "Zipped Shapefile",
     "iati": "IATI activity XML",
 }
+#: Preview grid columns, in order: what the row is, where, how much (amount, currency, USD) and the rest.
 COLUMN_HEADERS = {
     "row": "Row",
     "outcome": "Outcome",
     "project_id": "ID",
     "title": "Title",
     "municipality": "Municipality",
+    "committed": "Committed",
+    "currency": "Currency",
+    "committed_usd": "Committed (USD)",
+    "coordinates": "Coordinates (lat, lon)",
     "sector": "Sector",
-    "target_communities": "Communities",
+    "disbursed": "Disbursed",
+    "disbursed_usd": "Disbursed (USD)",
+    "location_precision": "Precision",
+    "site_id": "Site",
     "status": "Status",
     "start_date": "Start",
     "end_date": "End",
-    "committed": "Committed",
-    "disbursed": "Disbursed",
-    "currency": "Currency",
-    "lat": "Lat",
-    "lon": "Lon",
-    "site_id": "Site",
-    "location_precision": "Precision",
+    "target_communities": "Communities",
     "sectors": "Sectors",
-    "committed_usd": "Committed (USD)",
-    "disbursed_usd": "Disbursed (USD)",
     "implementing_org": "Implementing org.",
     "funder": "Funder",
     "beneficiaries_reached": "People reached",
     "is_sample": "Sample?",
     "sources": "Sources",
 }
+AMOUNT_FIELDS = ("committed", "committed_usd", "disbursed", "disbursed_usd")
+#: Grid widths (px) where the default (90) is too narrow or too wide.
+COLUMN_WIDTHS = {"municipality": 170, "coordinates": 150, "committed_usd": 125, "disbursed_usd": 125, "currency": 95}
 INVALID_STYLE = {"backgroundColor": "#f8d7da", "color": "#58151c", "fontWeight": "600"}
 
 
@@ -155,13 +168,75 @@ def column_defs() -> list[dict]:
                 "styleConditions": [{"condition": "params.value === 'rejected'", "style": INVALID_STYLE}]
             }
         if field == "title":
-            col.update(minWidth=220, flex=2)
+            col.update(minWidth=200, flex=2)
+        if field in COLUMN_WIDTHS:
+            col["minWidth"] = COLUMN_WIDTHS[field]
+        if field in AMOUNT_FIELDS:
+            col["type"] = "numericColumn"
+            col["valueFormatter"] = {
+                "function": "params.value == null ? '' : Number(params.value).toLocaleString('en-GB', "
+                "{maximumFractionDigits: 2})"
+            }
         defs.append(col)
     return defs
 
 
+def plain(value: object) -> str:
+    """A value as people write it: 22000 (not np.float64(22000.0)), 42.91, text as it is; '' for no value."""
+    shown = edit.display_value(value)
+    return str(shown) if not isinstance(shown, bool) else ("yes" if shown else "no")
+
+
+def problem_text(problem: Problem) -> str:
+    """One problem: file, row and field, why, and the value as it was written."""
+    where = problem.file
+    if problem.row is not None:
+        where += f", row {problem.row}"
+    if problem.field:
+        where += f", field {problem.field}"
+    value = plain(problem.value) if problem.value is not None else ""
+    return f"{where}: {problem.why}" + (f" (value: {value})" if value != "" else "")
+
+
+def preview_records(preview: ImportPreview) -> list[dict]:
+    """The preview's rows for the grid: municipality names instead of codes (a value that is not a known
+    municipality stays as written), and the coordinates in one column, flagged with the location's problems."""
+    records = []
+    for rec in preview.table_records():
+        rec = dict(rec)
+        code = rec.get("municipality")
+        if code in BY_CODE:
+            rec["municipality"] = municipality_label(code)
+        lat, lon = rec.pop("lat", None), rec.pop("lon", None)
+        rec["coordinates"] = f"{lat:.5f}, {lon:.5f}" if lat is not None and lon is not None else None
+        why = list(dict.fromkeys(w for w in (rec.pop("_why_lat", None), rec.pop("_why_lon", None)) if w))
+        if why:
+            rec["_why_coordinates"] = "; ".join(why)
+        records.append(rec)
+    return records
+
+
+_NUMPY_REPR = re.compile(r"np\.(?:float|int|uint)\d*\(([-+\d.eE]+|nan)\)")
+_NUMPY_STR = re.compile(r"np\.str_\(('[^']*'|\"[^\"]*\")\)")
+
+
+def message_text(exc: Exception) -> str:
+    """An error's message for the page: the store's location is not shown (it is a server path), and numbers
+    read as numbers (``np.float64(22000.0)`` -> ``22000``)."""
+    text = str(exc)
+    for place in sorted({str(store.store_path()), str(store.store_path().parent)}, key=len, reverse=True):
+        text = text.replace(place, "the project store")
+    text = _NUMPY_REPR.sub(lambda m: plain(float(m.group(1))), text)
+    return _NUMPY_STR.sub(lambda m: m.group(1), text)
+
+
+def data_version() -> str:
+    """A token of the store's state (none yet: the shipped portfolio); it changes with every write."""
+    return hashlib.sha256((store.version() or "shipped portfolio").encode()).hexdigest()[:16]
+
+
 def problem_list(problems, limit: int = 12) -> html.Ul:
-    items = [html.Li(str(p)) for p in problems[:limit]]
+    items = [html.Li(problem_text(p) if isinstance(p, Problem) else str(p)) for p in problems[:limit]]
     if len(problems) > limit:
         items.append(html.Li(f"… and {len(problems) - limit} more: download the error report for all of them."))
     return html.Ul(items, className="small mb-0")
@@ -235,8 +310,8 @@ def store_info() -> str:
     projects = store.current_projects()
     n_sample = int(projects["is_sample"].sum())
     return (
-        f"Project store: {store.store_path()} — {len(projects)} projects ({n_sample} SAMPLE DATA), "
-        f"{len(store.history())} import(s) in the log."
+        f"Project store: {len(projects)} projects ({n_sample} SAMPLE DATA), "
+        f"{len(store.history())} import(s) and correction(s) in the log."
     )
 
 
@@ -352,7 +427,10 @@ def correction_block(correction: edit.Correction) -> dbc.Alert:
         )
     if not correction.changes:
         return dbc.Alert("No problems, and nothing to save: the values are the stored ones.", color="info")
-    changes = [html.Li([html.Code(c), f": {b!r} → {a!r}"]) for c, b, a in correction.changed_fields()]
+    changes = [
+        html.Li([html.Code(c), f": {plain(b) or '(empty)'} → {plain(a) or '(empty)'}"])
+        for c, b, a in correction.changed_fields()
+    ]
     notes = [html.P(n, className="small mb-0") for n in correction.notes]
     return dbc.Alert(
         [html.Strong("No problems. Saving will change:"), html.Ul(changes, className="small mb-1"), *notes],
@@ -366,7 +444,7 @@ def refused_block(exc: store.StoreError) -> dbc.Alert:
     body = (
         html.Ul([html.Li(edit.describe(p)) for p in problems], className="small mb-0")
         if problems
-        else html.P(str(exc), className="small mb-0")
+        else html.P(message_text(exc), className="small mb-0")
     )
     return dbc.Alert([html.Strong("Not saved; nothing was written."), body], color="danger", id="data-edit-problems")
 
@@ -543,6 +621,7 @@ def layout(**query) -> html.Div:
                 ),
                 dcc.Download(id=EXPORT_DOWNLOAD),
                 dcc.Store(id=FILTER, data=state.to_query()),
+                dcc.Store(id=VERSION, data=data_version()),
             ]
         ),
         className="mb-3",
@@ -589,7 +668,7 @@ def show_preview(contents, fmt, filename):
     no_valid = preview.n_valid == 0
     return (
         report_block(preview),
-        preview.table_records(),
+        preview_records(preview),
         no_valid,
         not preview.rows or bool(preview.file_problems),
         False,
@@ -601,8 +680,7 @@ def show_preview(contents, fmt, filename):
 @callback(
     Output(RESULT, "children"),
     Output(UPLOAD, "contents"),
-    Output(HISTORY, "children"),
-    Output(STORE_INFO, "children"),
+    Output(VERSION, "data"),
     Input(COMMIT_VALID, "n_clicks"),
     Input(COMMIT_ALL, "n_clicks"),
     Input(CANCEL, "n_clicks"),
@@ -614,22 +692,21 @@ def show_preview(contents, fmt, filename):
 def commit_or_cancel(_valid, _all, _cancel, contents, filename, fmt):
     """Commit the valid rows, or all rows or none, or drop the upload."""
     if ctx.triggered_id == CANCEL:
-        return dbc.Alert("Cancelled: nothing was written.", color="secondary"), None, no_update, no_update
+        return dbc.Alert("Cancelled: nothing was written.", color="secondary"), None, no_update
     if not contents:
         raise PreventUpdate
     try:
         result = read_upload(contents, filename, fmt).commit(valid_only=ctx.triggered_id == COMMIT_VALID)
     except ImportFileError as exc:
-        return file_error_block(filename, exc), no_update, no_update, no_update
+        return file_error_block(filename, exc), no_update, no_update
     except (ImportRejected, store.StoreError) as exc:
-        return dbc.Alert(str(exc), color="warning", id="data-commit-message"), no_update, no_update, no_update
-    return commit_message(result), None, history_table(store.history()), store_info()
+        return dbc.Alert(message_text(exc), color="warning", id="data-commit-message"), no_update, no_update
+    return commit_message(result), None, data_version()
 
 
 @callback(
     Output(RESULT, "children", allow_duplicate=True),
-    Output(HISTORY, "children", allow_duplicate=True),
-    Output(STORE_INFO, "children", allow_duplicate=True),
+    Output(VERSION, "data", allow_duplicate=True),
     Input({"type": ROLLBACK, "index": ALL}, "submit_n_clicks"),
     prevent_initial_call=True,
 )
@@ -640,13 +717,29 @@ def roll_back(clicks):
     try:
         record = store.rollback(int(ctx.triggered_id["index"]))
     except store.StoreError as exc:
-        return dbc.Alert(str(exc), color="warning"), no_update, no_update
+        return dbc.Alert(message_text(exc), color="warning"), no_update
     message = dbc.Alert(
         f"Rolled back import {record.import_id} ({record.file_name}): {record.rows_added} added row(s) removed, "
         f"{record.rows_updated} replaced row(s) restored.",
         color="success",
+        id="data-rollback-message",
     )
-    return message, history_table(store.history()), store_info()
+    return message, data_version()
+
+
+@callback(
+    Output(EDIT_PROJECT, "options"),
+    Output(HISTORY, "children"),
+    Output(STORE_INFO, "children"),
+    Output(EXPORT_SENTENCE, "children"),
+    Input(VERSION, "data"),
+    State(FILTER, "data"),
+    prevent_initial_call=True,
+)
+def refresh_page(_version, query):
+    """After any write: every part of the page that shows stored data, from the store as it now is."""
+    state = FilterState.from_query(query or "")
+    return project_options(), history_table(store.history()), store_info(), export_sentence(state)
 
 
 @callback(
@@ -721,9 +814,7 @@ def check_correction(_n, project_id, *values):
 @callback(
     Output(EDIT_RESULT, "children", allow_duplicate=True),
     Output(EDIT_TOKEN, "data", allow_duplicate=True),
-    Output(EDIT_PROJECT, "options"),
-    Output(HISTORY, "children", allow_duplicate=True),
-    Output(STORE_INFO, "children", allow_duplicate=True),
+    Output(VERSION, "data", allow_duplicate=True),
     Input(EDIT_SAVE, "n_clicks"),
     State(EDIT_PROJECT, "value"),
     State(EDIT_TOKEN, "data"),
@@ -737,6 +828,6 @@ def save_correction(_n, project_id, token, *values):
     try:
         correction, result = edit.save_correction(project_id, _typed_values(values), expected=token)
     except store.StoreError as exc:
-        return refused_block(exc), no_update, no_update, no_update, no_update
+        return refused_block(exc), no_update, no_update
     new_token = edit.row_token(edit.find(project_id))
-    return saved_block(correction, result), new_token, project_options(), history_table(store.history()), store_info()
+    return saved_block(correction, result), new_token, data_version()

@@ -1,0 +1,129 @@
+"""The Data page's helpers and callbacks as plain functions: what the preview shows, plain messages without server
+paths, and every part of the page current after a commit, a correction and a rollback."""
+
+from __future__ import annotations
+
+import base64
+import sys
+
+import numpy as np
+import pytest
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+
+from geodata import store
+from geodata.filters import FilterState
+from geodata.validate import Problem
+
+CSV = (
+    "project_id,title,sector,target_communities,municipality,status,start_date,committed,disbursed,currency,lat,lon\n"
+    "f-1,Hygiene kits for returnees,health,Roma;Ashkali,Zvečan,ongoing,2024-03,22000,5000,USD,42.91,20.84\n"
+    "f-2,After-school tutoring,education,Egyptian,Atlantis,ongoing,2024-09,1800,,USD,,\n"
+    "f-3,Roof repairs,housing,Roma,Leposaviq,completed,2023,9000,,EUR,,\n"
+)
+
+
+@pytest.fixture(scope="module")
+def page():
+    from dashboard.app import create_app
+
+    create_app()
+    return sys.modules["pages.data"]
+
+
+def _upload(text: str = CSV) -> str:
+    return "data:text/csv;base64," + base64.b64encode(text.encode()).decode()
+
+
+def _trigger(prop_id: str) -> None:
+    """What Dash sets before calling a callback: which input fired (``ctx.triggered_id``)."""
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop_id, "value": 1}]))
+
+
+def _text(component) -> str:
+    """All the text in a component tree."""
+    if component is None:
+        return ""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return " ".join(_text(c) for c in component)
+    return _text(getattr(component, "children", None))
+
+
+def test_values_are_plain(page):
+    p = Problem("x.csv", 2, "disbursed", np.float64(5000.0), "is above the committed amount (4200)")
+    assert page.problem_text(p) == "x.csv, row 2, field disbursed: is above the committed amount (4200) (value: 5000)"
+    assert page.plain(np.float64(22000.0)) == "22000" and page.plain(np.float64(0.5)) == "0.5"
+    assert page.plain(np.int64(7)) == "7" and page.plain(None) == "" and page.plain("Zvečan") == "Zvečan"
+    assert "np." not in page.problem_text(Problem("f", None, None, np.float64(1.25), "why"))
+
+
+def test_messages_never_show_the_server_path(page):
+    where = store.store_path()
+    exc = store.StoreError(f"no project store at {where}; value np.float64(22000.0), id np.str_('a-1')")
+    text = page.message_text(exc)
+    assert str(where.parent) not in text and "np." not in text
+    assert text == "no project store at the project store; value 22000, id 'a-1'"
+
+
+def test_preview_shows_amount_currency_usd_coordinates_and_names(page):
+    _, records, *_ = page.show_preview(_upload(), "auto", "partner.csv")
+    by_id = {r["project_id"]: r for r in records}
+    hygiene, tutoring, roofs = by_id["f-1"], by_id["f-2"], by_id["f-3"]
+    assert hygiene["municipality"] == "Zvečan (Zveçan)" and roofs["municipality"].startswith("Leposavić")
+    assert tutoring["municipality"] == "Atlantis" and "unknown municipality" in tutoring["_why_municipality"]
+    assert (hygiene["committed"], hygiene["currency"], hygiene["committed_usd"]) == (22000.0, "USD", 22000.0)
+    assert (roofs["committed"], roofs["currency"]) == (9000.0, "EUR")
+    assert hygiene["coordinates"] == "42.91000, 20.84000" and tutoring["coordinates"] is None
+    assert "lat" not in hygiene and "lon" not in hygiene
+    shown = [c["field"] for c in page.column_defs()]
+    # what a row is and how much it is come first, so they are on screen without scrolling
+    assert shown[:9] == ["row", "outcome", "project_id", "title", "municipality", "committed", "currency",
+                         "committed_usd", "coordinates"]  # fmt: skip
+    assert set(shown) <= set(page.COLUMN_HEADERS)
+
+
+def test_the_page_is_current_after_commit_correction_and_rollback(page):
+    state = FilterState(dataset="documented")
+    query = state.to_query()
+    before = page.export_sentence(state)
+    n_before = int(_text(before).split(": ")[1].split(" ")[0])
+    version0 = page.data_version()
+    assert "f-1" not in str(page.project_options())
+
+    # commit the valid rows: the version changes, and the refresh brings the picker, history, counts
+    _trigger("data-commit-valid.n_clicks")
+    message, contents, version1 = page.commit_or_cancel(1, None, None, _upload(), "partner.csv", "auto")
+    assert "Imported" in _text(message) and contents is None and version1 != version0
+    options, history, info, sentence = page.refresh_page(version1, query)
+    assert {"f-1", "f-3"} <= {o["value"] for o in options} and "f-2" not in {o["value"] for o in options}
+    assert "partner.csv" in _text(history) and "Roll back" in str(history)
+    added = int(_text(sentence).split(": ")[1].split(" ")[0])
+    assert added == n_before + 2  # f-1 and f-3 (f-2 is rejected: unknown municipality)
+    assert str(store.store_path().parent) not in info and "1 import(s)" in info
+
+    # a correction: saved as an edit, and the picker shows the new title
+    form = page.edit.form_values(page.edit.find("f-3"))
+    form["title"] = "Roof repairs, Leposavić"
+    token = page.edit.row_token(page.edit.find("f-3"))
+    saved, _, version2 = page.save_correction(1, "f-3", token, *[form[name] for name in page.EDIT_FIELDS])
+    assert "Saved as import 2" in _text(saved) and version2 not in (version0, version1)
+    options, history, info, _ = page.refresh_page(version2, query)
+    assert {o["value"]: o["label"] for o in options}["f-3"].startswith("Roof repairs, Leposavić")
+    assert "edit of f-3" in _text(history) and "2 import(s)" in info
+
+    # roll back the correction, then the import: the picker and the export counts follow each time
+    _trigger('{"index":2,"type":"data-rollback"}.submit_n_clicks')
+    rolled, version3 = page.roll_back([None, 1])
+    assert "Rolled back import 2" in _text(rolled) and version3 != version2
+    options, *_ = page.refresh_page(version3, query)
+    assert {o["value"]: o["label"] for o in options}["f-3"].startswith("Roof repairs ·")
+
+    _trigger('{"index":1,"type":"data-rollback"}.submit_n_clicks')
+    rolled, version4 = page.roll_back([1, None])
+    assert "Rolled back import 1" in _text(rolled) and version4 != version3
+    options, history, info, sentence = page.refresh_page(version4, query)
+    assert not {"f-1", "f-3"} & {o["value"] for o in options}
+    assert int(_text(sentence).split(": ")[1].split(" ")[0]) == n_before
+    assert _text(history).count("rolled back") == 2
