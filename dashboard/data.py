@@ -31,11 +31,13 @@ import shapely
 
 from geodata import load
 from geodata.build import round_coords
+from geodata.designation import DESIGNATION
 from geodata.filters import OPEN_END_YEAR, FilterState, ProjectIndex, active_years, describe
 from geodata.kpis import KpiArrays
 from geodata.layers import LAYERS, PRECISION_CODES, SECTORS
 from geodata.load import layer_version
 from geodata.municipality_registry import BY_CODE
+from geodata.privacy import RULE, suppress_frame
 
 #: Project traces: one per (sector, location level). Level 0: a site-level point (IATI precision 1-2);
 #: level 1: a municipality-level project (precision 3 or coarser), drawn at the municipality's anchor.
@@ -336,7 +338,7 @@ def table_frame(snap: Snapshot, rows: np.ndarray) -> pd.DataFrame:
         shares = frame["sectors"].fillna("").astype(str)
         readable = shares.str.replace(r":(\d+(?:\.\d+)?)", r" \1%", regex=True).str.replace(";", ", ")
         out["sector"] = readable.where(shares != "", frame["sector"])
-    return out[list(TABLE_COLUMNS)]
+    return suppress_frame(out[list(TABLE_COLUMNS)])  # counts of people 1-9 as "<10", in the grid and the CSV
 
 
 def table_rows(snap: Snapshot, mask: np.ndarray, limit: int) -> tuple[list[dict], int]:
@@ -362,6 +364,8 @@ def provenance_lines(state: FilterState, count: int, has_sample: bool) -> list[s
         f"Trust Fund Atlas export: {describe(state)}. {count} projects.",
         f"Source: {spec.source}. Licence: {spec.license}. Each row's own sources are in the 'sources' column.",
         "Amounts in USD; an empty amount means no source gives it (it is not zero).",
+        RULE,
+        DESIGNATION,
     ]
     if has_sample:
         lines.append("SAMPLE DATA: rows with dataset=sample are illustrative, generated, and not real projects.")

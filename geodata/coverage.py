@@ -47,9 +47,12 @@ import pandas as pd
 import pyproj
 import shapely
 
+from geodata.designation import DESIGNATION
 from geodata.filters import FilterState, ProjectIndex, describe
+from geodata.kpis import SAMPLE_TAG
 from geodata.layers import METRIC_CRS, SECTORS, WGS84
 from geodata.municipality_registry import BY_CODE
+from geodata.privacy import RULE
 from geodata.privacy import suppress_value as suppress_small
 
 DEFAULT_RADIUS_KM = 5.0
@@ -498,6 +501,8 @@ class CoverageResult:
             "totals": records(self.totals, people),
             "gaps": records(self.gaps),
             "exposure": records(self.exposure),
+            "disclosure": RULE,
+            "designation": DESIGNATION,
         }
 
 
@@ -735,8 +740,9 @@ def municipality_matrix(
     in_any = sel & (share > 0)
     totals = pd.DataFrame({"municipality": all_codes, **cells(share[r])})
     everything = {"municipality": "all"}
+    with_projects = totals["projects"] > 0  # a municipality without projects adds nothing, not a known 0
     for col in totals.columns[1:]:
-        everything[col] = totals[col].sum(min_count=1)
+        everything[col] = totals.loc[with_projects, col].sum(min_count=1) if col in measures else totals[col].sum()
     for col, rows_mask in (
         ("projects", in_any),
         ("point_projects", in_any & index.is_point),
@@ -915,6 +921,9 @@ def coverage(
         focus = tuple(c for c in focus if c in state.municipalities) or tuple(state.municipalities)
     matrix, totals = municipality_matrix(index, municipalities, mask, allocation, sectors)
     headline, details = summarise(site_rows, radius_km, sectors)
+    if index.n_distinct(mask & index.is_sample):  # every sentence made with sample rows says so
+        headline = f"{headline.removesuffix('.')} {SAMPLE_TAG}."
+        details = [f"{d.removesuffix('.')} {SAMPLE_TAG}." for d in details]
     gaps = gap_list(site_rows, matrix, focus, radius_km)
     n_projects = index.n_distinct(mask)
     n_sample = index.n_distinct(mask & index.is_sample)

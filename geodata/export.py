@@ -2,7 +2,9 @@
 
 Provenance says when the file was made, with which filters (the sentence and
 the URL query), how many rows are SAMPLE DATA, and where the rows came from:
-the shipped layer and every import (file name, SHA-256, import id).
+the shipped layer and every import (file name, SHA-256, import id). It also carries
+the designation footnote (UNSCR 1244 / ICJ) and the disclosure rule: counts of people
+from 1 to 9 are written as "<10" in every format (``geodata.privacy``).
 
 * CSV and HXL: '# ' comment lines above the header (the importer skips them);
 * Excel: a "projects" sheet (sample rows shaded) and a "provenance" sheet;
@@ -29,10 +31,12 @@ import pandas as pd
 import pyogrio
 
 from geodata import store
+from geodata.designation import DESIGNATION
 from geodata.filters import FilterState, describe, filter_projects
 from geodata.importers.hxl import EXPORT_TAGS
 from geodata.importers.mapping import escape_formula
 from geodata.layers import PROJECTS
+from geodata.privacy import PEOPLE_COLUMNS, RULE, suppress_frame
 
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "xlsx", "geojson", "gpkg", "hxl")
 MEDIA_TYPES = {
@@ -87,6 +91,8 @@ def provenance(projects: pd.DataFrame, state: FilterState, exported_at: str | No
         "import_ids": import_ids,
         "sources": sources,
         "row_sources": "each row's 'sources' column cites its own evidence",
+        "disclosure": RULE,
+        "designation": DESIGNATION,
     }
 
 
@@ -108,11 +114,14 @@ def _provenance_lines(prov: dict) -> list[tuple[str, str]]:
             detail += f"; {s['source']}"
         lines.append(("source", detail))
     lines.append(("row_sources", prov["row_sources"]))
+    lines.append(("disclosure", prov["disclosure"]))
+    lines.append(("designation", prov["designation"]))
     return lines
 
 
 def table(projects: gpd.GeoDataFrame) -> pd.DataFrame:
-    """The exported columns: the projects schema plus lon/lat of the point (no store bookkeeping)."""
+    """The exported columns: the projects schema plus lon/lat of the point (no store bookkeeping). Counts of
+    people are suppressed (``geodata.privacy.suppress_frame``): whole numbers, "<10" or empty."""
     out = pd.DataFrame({c: projects[c] for c in PROJECTS.columns if c in projects.columns})
     for c in PROJECTS.columns:
         if c not in out.columns:
@@ -120,7 +129,7 @@ def table(projects: gpd.GeoDataFrame) -> pd.DataFrame:
     geoms = projects.geometry
     out["lon"] = [g.x if g is not None and not g.is_empty else np.nan for g in geoms]
     out["lat"] = [g.y if g is not None and not g.is_empty else np.nan for g in geoms]
-    return out[list(COLUMNS)].reset_index(drop=True)
+    return suppress_frame(out[list(COLUMNS)].reset_index(drop=True))
 
 
 def _plain(value: object) -> object:
@@ -191,6 +200,8 @@ def _geojson_bytes(projects: gpd.GeoDataFrame, frame: pd.DataFrame, prov: dict) 
     features = []
     for (_, row), geom in zip(frame.iterrows(), projects.geometry, strict=True):
         props = {c: _plain(row[c]) for c in PROJECTS.columns}
+        for col in PEOPLE_COLUMNS:  # whole numbers or "<10": one type per property (text), as in the GeoPackage
+            props[col] = None if props[col] is None else str(props[col])
         geometry = None if geom is None or geom.is_empty else {"type": "Point", "coordinates": [geom.x, geom.y]}
         features.append({"type": "Feature", "properties": props, "geometry": geometry})
     doc = {"type": "FeatureCollection", "provenance": prov, "features": features}
@@ -198,9 +209,10 @@ def _geojson_bytes(projects: gpd.GeoDataFrame, frame: pd.DataFrame, prov: dict) 
 
 
 def _gpkg_bytes(projects: gpd.GeoDataFrame, frame: pd.DataFrame, prov: dict) -> bytes:
-    gdf = gpd.GeoDataFrame(
-        frame.drop(columns=["lon", "lat"]), geometry=projects.geometry.reset_index(drop=True), crs=PROJECTS.crs
-    )
+    frame = frame.drop(columns=["lon", "lat"])
+    for col in PEOPLE_COLUMNS:  # whole numbers or "<10": a text column
+        frame[col] = [None if v is None else str(v) for v in frame[col]]
+    gdf = gpd.GeoDataFrame(frame, geometry=projects.geometry.reset_index(drop=True), crs=PROJECTS.crs)
     meta = pd.DataFrame(_provenance_lines(prov), columns=["key", "value"])
     with tempfile.TemporaryDirectory(prefix="tfa-export-") as tmp:
         path = Path(tmp) / "export.gpkg"

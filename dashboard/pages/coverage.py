@@ -35,10 +35,12 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import components, config, figures, ids
 from dashboard.data import Snapshot, municipality_label, snapshot
 from geodata import coverage as cov
+from geodata.designation import DESIGNATION
 from geodata.filters import FilterState, describe
 from geodata.formatting import usd
 from geodata.layers import SECTORS
 from geodata.municipality_registry import BY_CODE
+from geodata.privacy import RULE
 
 dash.register_page(__name__, path="/coverage", name="Coverage", order=1, title="Coverage · Trust Fund Atlas")
 
@@ -555,6 +557,7 @@ def gap_csv(result: cov.CoverageResult) -> str:
     ]
     if result.has_sample:
         lines.append(f"SAMPLE DATA: {result.n_sample} of the {result.n_projects} projects are illustrative, not real.")
+    lines += [RULE, DESIGNATION]
     for line in lines:
         buffer.write(f"# {line}\n")
     gap_frame(result).rename(columns=GAP_COLUMNS).to_csv(buffer, index=False)

@@ -42,6 +42,7 @@ from geodata.layers import PRECISION_CODES, PROJECTS, WGS84
 from geodata.load import kosovo_outline, load_layer
 from geodata.municipality_registry import BY_CODE
 from geodata.names import resolve_municipality
+from geodata.privacy import PEOPLE_COLUMNS, SUPPRESS_BELOW, SUPPRESSED_LABEL
 from geodata.validate import LayerError, Problem, cast_columns, validate
 
 TEXT_FIELDS = (
@@ -271,6 +272,41 @@ def _json_value(v: object) -> object:
 # ---------------------------------------------------------------- building a preview
 
 
+def _stored_people(project_ids: list) -> dict[str, dict]:
+    """The stored people figures of these projects (to restore counts an export suppressed as "<10")."""
+    current = store.portfolio()  # the store's projects, else the shipped layer
+    rows = current[current["project_id"].isin([p for p in project_ids if p])]
+    cols = [c for c in (*PEOPLE_COLUMNS, "beneficiaries_by_community") if c in rows.columns]
+    return {str(r["project_id"]): {c: r[c] for c in cols} for _, r in rows.iterrows()}
+
+
+def _restore_small(value: object) -> int | None:
+    """A stored count hidden by suppression (1-9) comes back; anything else is unknown (None)."""
+    if value is None or pd.isna(value):
+        return None
+    return int(value) if 0 < float(value) < SUPPRESS_BELOW else None
+
+
+def _restore_pairs(text: str, stored: object) -> str | None:
+    """'Roma=33;Egyptian=<10' with the stored small counts put back; a pair with no stored count is dropped."""
+    known = {}
+    if isinstance(stored, str):
+        for item in stored.split(";"):
+            name, _, count = item.partition("=")
+            known[name.strip()] = count.strip()
+    parts = []
+    for item in text.split(";"):
+        name, _, count = item.partition("=")
+        name, count = name.strip(), count.strip()
+        if count == SUPPRESSED_LABEL:
+            restored = known.get(name, "")
+            if restored.isdigit() and 0 < int(restored) < SUPPRESS_BELOW:
+                parts.append(f"{name}={restored}")
+        elif item.strip():
+            parts.append(item.strip())
+    return ";".join(parts) or None
+
+
 def _column(table: RawTable, name: str) -> pd.Series:
     for raw, f in table.mapping.items():
         if f == name and raw in table.data.columns:
@@ -345,12 +381,26 @@ def build_preview(
             if not ok:
                 add(i, name, v, "is not a number")
             out[name][i] = value
+    suppressed_in_file = any(
+        _column(table, c).astype(str).str.contains(SUPPRESSED_LABEL, regex=False).any()
+        for c in (*PEOPLE_COLUMNS, "beneficiaries_by_community")
+    )
+    stored = _stored_people(out["project_id"]) if suppressed_in_file else {}
     for name in INT_FIELDS:
         for i, v in enumerate(_column(table, name)):
+            if name in PEOPLE_COLUMNS and str(v).strip() == SUPPRESSED_LABEL:
+                # a count our own exports suppressed: keep the stored small count, else it is unknown
+                out[name][i] = _restore_small(stored.get(out["project_id"][i], {}).get(name))
+                continue
             value, ok = parse_int(v)
             if not ok:
                 add(i, name, v, "is not a whole number")
             out[name][i] = value
+    for i, v in enumerate(out["beneficiaries_by_community"]):
+        if v and SUPPRESSED_LABEL in str(v):
+            out["beneficiaries_by_community"][i] = _restore_pairs(
+                str(v), stored.get(out["project_id"][i], {}).get("beneficiaries_by_community")
+            )
     for name in ("start_date", "end_date"):
         for i, v in enumerate(_column(table, name)):
             value, _ = parse_date(v)  # unparseable text is kept: validate() reports it

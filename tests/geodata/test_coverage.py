@@ -350,7 +350,8 @@ def test_summary_sentence_agrees_with_the_numbers(index, sites, municipalities):
     r = _run(index, sites, municipalities)
     camps = r.sites[r.sites["group"] == "camp"]
     uncovered = (~camps["covered"]).groupby(camps["sector"]).sum()
-    assert r.summary == "2 of 2 former camp and return sites have no economic development project within 2 km."
+    tag = " (sample data)" if r.has_sample else ""  # a sentence made with sample rows says so
+    assert r.summary == f"2 of 2 former camp and return sites have no economic development project within 2 km{tag}."
     k, n, sector = re.match(
         r"(\d+) of (\d+) former camp and return sites? (?:has|have) no (.+) project", r.summary
     ).groups()
@@ -360,6 +361,20 @@ def test_summary_sentence_agrees_with_the_numbers(index, sites, municipalities):
         numbers = [int(x) for x in re.findall(r"(\d+) of \d+", line)]
         settlements = r.sites[(r.sites["group"] == "settlement") & (r.sites["sector"] == sector)]
         assert numbers == [uncovered[sector], int((~settlements["covered"]).sum())], line
+
+
+def test_documented_summary_has_no_sample_tag_and_the_all_row_keeps_unknowns(index, sites, municipalities):
+    r = _run(index, sites, municipalities, state=FilterState(dataset="documented"))
+    assert not r.has_sample and "(sample data)" not in r.summary + " ".join(r.details)
+    totals = r.totals.set_index("municipality")
+    for col, lacking in (
+        ("committed_usd", "projects_without_committed"),
+        ("disbursed_usd", "projects_without_disbursed"),
+    ):
+        if totals.at["all", lacking] == totals.at["all", "projects"]:  # no project gives it: unknown, not 0.0
+            assert pd.isna(totals.at["all", col])
+        else:
+            assert totals.at["all", col] == pytest.approx(totals.loc[totals.index != "all", col].sum())
 
 
 def test_summary_when_everything_is_covered(index, sites, municipalities):
@@ -450,7 +465,9 @@ def test_cli_json(capsys):
     assert data["sample_notice"].startswith("SAMPLE DATA")
     assert {"site_id", "sector", "nearest_km", "projects_within", "covered"} <= set(data["sites"][0])
     assert len(data["matrix"]) == 38 * len(SECTORS)
-    assert data["summary"].endswith("within 3 km.")
+    assert data["summary"].endswith("within 3 km (sample data).")  # made from sample rows: says so
+    assert all(line.endswith("(sample data).") for line in data["details"])
+    assert "UNSCR 1244/1999" in data["designation"] and "<10" in data["disclosure"]
 
 
 def test_cli_table_and_filters(capsys):
