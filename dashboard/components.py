@@ -76,7 +76,7 @@ def kpi_texts(k: dict) -> dict[str, tuple[str, str]]:
     tag = f" {SAMPLE_TAG}" if n_sample else ""
 
     def covers(key: str, what: str) -> str:
-        return f"from {k[key]:,} of {n:,} projects {what}"
+        return f"from {k[key]:,} of {n:,} projects {what}".rstrip()
 
     pct = k.get("disbursed_pct")
     reached, targeted = k["beneficiaries_reached"], k["beneficiaries_targeted"]
@@ -86,7 +86,7 @@ def kpi_texts(k: dict) -> dict[str, tuple[str, str]]:
         projects_sub = f"{n_sample:,} sample, {n - n_sample:,} documented{tag}"
     else:
         projects_sub = "documented only"
-    people_sub = covers("reached_reported", "that report it")
+    people_sub = covers("reached_reported", "")
     if targeted is not None:
         people_sub = f"of {suppress(targeted)} targeted; " + people_sub
     return {
@@ -97,8 +97,8 @@ def kpi_texts(k: dict) -> dict[str, tuple[str, str]]:
         ),
         "disbursed": (
             usd(k["disbursed_usd"], unknown=NOT_REPORTED),
-            covers("disbursed_reported", "with a sourced amount")
-            + (f"; {pct:.0f}% of committed where both are known" if pct is not None else "")
+            covers("disbursed_reported", "with an amount")
+            + (f"; {pct:.0f}% of committed" if pct is not None else "")
             + tag,
         ),
         "beneficiaries": (NOT_REPORTED if reached is None else suppress(reached), people_sub + tag),
