@@ -81,3 +81,88 @@ def test_coverage_view_renders_and_a_cell_click_filters(dash_duo, tmp_path):
     except Exception:
         dash_duo.driver.save_screenshot(str(tmp_path / "coverage-failure.png"))
         raise
+
+
+# The cell's centre in viewport pixels from the heatmap's own axes: the plot area's bounding rect plus
+# xaxis.d2p (category -> pixel) and yaxis.d2p; scrolled to mid-viewport first.
+_CELL_PIXEL = """
+const gd = document.querySelector('#coverage-heatmap .js-plotly-plot');
+const row = gd._fullData[0].y.findIndex(y => y.startsWith(arguments[0]));
+const column = gd._fullData[0].x[arguments[1]];
+const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+let box = gd.querySelector('.nsewdrag').getBoundingClientRect();
+window.scrollTo({top: window.scrollY + box.top + ya.d2p(gd._fullData[0].y[row]) - window.innerHeight / 2,
+                 behavior: 'instant'});
+box = gd.querySelector('.nsewdrag').getBoundingClientRect();
+return [row, box.left + xa.d2p(column), box.top + ya.d2p(gd._fullData[0].y[row])];
+"""
+
+
+def _cdp_click(driver, x: float, y: float) -> None:
+    """A real mouse click at viewport pixel (x, y), through the Chrome DevTools Protocol."""
+    for kind, extra in (("mouseMoved", {}), ("mousePressed", {"clickCount": 1}), ("mouseReleased", {"clickCount": 1})):
+        driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", **extra})
+
+
+def test_a_cell_click_selects_its_sites_outlines_the_cell_and_filters_the_table(dash_duo, tmp_path):
+    """North Mitrovica x health: its camps are measured against every project within 5 km (South Mitrovica's
+    across the river too), exactly as the analysis says; the cell is outlined; the gap table keeps health rows."""
+    import sys
+
+    from dashboard.data import snapshot
+    from geodata.filters import FilterState
+
+    app = create_app()
+    page = sys.modules["pages.coverage"]
+    state = FilterState(dataset="all", sectors=("health",), municipalities=("north-mitrovica",))
+    _, expected = page.analyse(snapshot(), state, 5.0, "shares")
+    expected_sites = sorted(set(expected.sites["site_id"]))
+    assert expected_sites, "North Mitrovica has no site in the layers"
+    # what the page must show is what the sites have without the municipality filter (projects across the border)
+    _, everywhere = page.analyse(snapshot(), state.with_(municipalities=()), 5.0, "shares")
+    covered = everywhere.sites.set_index("site_id")["covered"]
+    assert list(expected.sites.set_index("site_id")["covered"]) == [covered[s] for s in expected.sites["site_id"]]
+
+    def table_sectors(driver):
+        return driver.execute_script(
+            "return Array.from(document.querySelectorAll('#coverage-gap-table .ag-center-cols-container "
+            ".ag-row [col-id=sector]')).map(e => e.textContent)"
+        )
+
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/coverage?dataset=all", timeout=20)
+    try:
+        dash_duo.wait_for_element("#coverage-heatmap .hm", timeout=20)
+        dash_duo.wait_for_element("#coverage-gap-map .maplibregl-canvas", timeout=20)
+        WebDriverWait(dash_duo.driver, 20).until(lambda d: len(set(table_sectors(d))) > 1)  # every sector's gaps
+        row, x, y = dash_duo.driver.execute_script(_CELL_PIXEL, "North Mitrovica", SECTORS.index("health"))
+        assert row >= 0, "no heatmap row for North Mitrovica"
+        _cdp_click(dash_duo.driver, x, y)
+
+        _wait_text(dash_duo, "#coverage-sentence", "Health projects in North Mitrovica")
+        _wait_text(dash_duo, "#coverage-summary .coverage-headline", expected.summary)
+        assert "sector=health" in dash_duo.driver.current_url
+        assert "municipality=north-mitrovica" in dash_duo.driver.current_url
+
+        # the clicked cell is outlined: one rectangle around (health, North Mitrovica)
+        shapes = dash_duo.driver.execute_script(
+            "return document.querySelector('#coverage-heatmap .js-plotly-plot').layout.shapes"
+        )
+        assert len(shapes) == 1
+        assert (shapes[0]["x0"], shapes[0]["x1"]) == (SECTORS.index("health") - 0.5, SECTORS.index("health") + 0.5)
+        assert (shapes[0]["y0"], shapes[0]["y1"]) == (row - 0.5, row + 0.5)
+
+        # the gap map shows the cell's sites: their markers, one per expected site
+        n_markers = dash_duo.driver.execute_script(
+            "const gd = document.querySelector('#coverage-gap-map .js-plotly-plot');"
+            "return gd._fullData.filter(t => t.name && t.name.startsWith('Site') && t.name !== 'Site names')"
+            ".reduce((n, t) => n + t.lat.length, 0)"
+        )
+        assert n_markers == len(expected_sites)
+
+        # the table: only health rows, as many as the analysis has gaps
+        WebDriverWait(dash_duo.driver, 20).until(lambda d: len(table_sectors(d)) == len(expected.gaps))
+        assert set(table_sectors(dash_duo.driver)) <= {"health"}
+    except Exception:
+        dash_duo.driver.save_screenshot(str(tmp_path / "coverage-cell-failure.png"))
+        raise

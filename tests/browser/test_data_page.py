@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 import geodata
@@ -68,3 +69,81 @@ def test_upload_preview_commit_and_history(dash_duo, tmp_path):
     ids = set(geodata.load("projects")["project_id"])
     assert {"b-1", "b-3"} <= ids and "b-2" not in ids
     assert [r.rows_rejected for r in store.history()] == [1]
+
+
+FRESH_CSV = (
+    "project_id,title,sector,target_communities,municipality,status,start_date,committed,currency,lat,lon\n"
+    "r-1,Water connection for returnees,infrastructure,Roma,Zvečan,ongoing,2024-03,22000,USD,42.91,20.84\n"
+    "r-2,Homework club,education,Egyptian,Leposaviq,completed,2023,1800,EUR,,\n"
+)
+
+
+def _pointer_click(driver, selector: str) -> None:
+    """Scroll the element to mid-screen and click its centre with real mouse events (DevTools Protocol)."""
+    element = driver.find_element(By.CSS_SELECTOR, selector)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
+    x, y = driver.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]", element
+    )
+    for kind, extra in (("mouseMoved", {}), ("mousePressed", {"clickCount": 1}), ("mouseReleased", {"clickCount": 1})):
+        driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", **extra})
+
+
+def _count(dash_duo) -> int:
+    """The number of projects in the export sentence ("…: 6 project(s).")."""
+    text = dash_duo.find_element("#data-export-sentence").text
+    return int(text.split(": ")[1].split(" ")[0])
+
+
+def _picker_finds(dash_duo, text: str) -> bool:
+    """Type into the project picker's search and say whether an option containing ``text`` is offered."""
+    driver = dash_duo.driver
+    _pointer_click(driver, "#data-edit-project")
+    search = _wait(
+        dash_duo, lambda d: (e := d.switch_to.active_element).get_attribute("type") == "search" and e, "the search box"
+    )
+    search.send_keys(text)
+    try:
+        WebDriverWait(driver, 3).until(
+            lambda d: any(e.is_displayed() for e in d.find_elements(By.XPATH, f"//*[contains(text(), '{text}')]"))
+        )
+        found = True
+    except TimeoutException:
+        found = False
+    search.send_keys(Keys.ESCAPE)
+    return found
+
+
+def test_the_page_is_current_after_commit_and_rollback_without_a_reload(dash_duo, tmp_path):
+    upload = tmp_path / "returns.csv"
+    upload.write_text(FRESH_CSV, encoding="utf-8")
+    dash_duo.start_server(create_app())
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/data?dataset=documented", timeout=20)
+    dash_duo.wait_for_element("#data-upload", timeout=20)
+    dash_duo.driver.set_window_size(1280, 1400)
+    before = _count(dash_duo)
+    assert not _picker_finds(dash_duo, "r-1")
+    dash_duo.driver.execute_script("window.name = 'not reloaded'")  # a reload would clear it
+
+    dash_duo.find_element("#data-upload input[type=file]").send_keys(str(upload))
+    dash_duo.wait_for_contains_text("#data-report-summary", "2 valid", timeout=20)
+    # the preview: municipality names, amount with currency and USD value, coordinates
+    grid = dash_duo.find_element("#data-preview-grid").text
+    assert "Zvečan (Zveçan)" in grid and "42.91000, 20.84000" in grid and "22,000" in grid and "EUR" in grid
+    _pointer_click(dash_duo.driver, "#data-commit-valid")
+
+    dash_duo.wait_for_contains_text("#data-commit-message", "2 added", timeout=20)
+    dash_duo.wait_for_contains_text("#data-history", "returns.csv", timeout=20)
+    _wait(dash_duo, lambda d: _count(dash_duo) == before + 2, "the export count to include the new rows")
+    assert _picker_finds(dash_duo, "r-1")
+    info = dash_duo.find_element("#data-store-info").text
+    assert "1 import(s)" in info and str(store.store_path().parent) not in info
+
+    _pointer_click(dash_duo.driver, "#data-history button")
+    _wait(dash_duo, lambda d: d.switch_to.alert, "the confirmation dialog").accept()
+    dash_duo.wait_for_contains_text("#data-history", "rolled back", timeout=20)
+    _wait(dash_duo, lambda d: _count(dash_duo) == before, "the export count to drop the rolled-back rows")
+    assert not _picker_finds(dash_duo, "r-1")
+    assert dash_duo.driver.execute_script("return window.name") == "not reloaded"
+    page = dash_duo.driver.page_source
+    assert str(store.store_path().parent) not in page and "np.float64" not in page
