@@ -21,6 +21,9 @@ from geodata.layers import METRIC_CRS, WGS84, LayerSpec
 
 #: Tolerance around the Kosovo outline for "inside Kosovo" (degrees, about 2 km).
 OUTSIDE_TOLERANCE_DEG = 0.02
+#: How far (m) a point may lie outside the municipality its row names before that is reported, on top of
+#: its stated uncertainty: the polygons are simplified to about 100 m.
+BOUNDARY_TOLERANCE_M = 250.0
 #: Kosovo's bounding box, used when no outline is available (lon/lat).
 KOSOVO_BBOX = (19.97, 41.84, 21.81, 43.28)
 
@@ -269,7 +272,7 @@ def _municipality_problems(
     out = []
     for idx, pt in pts.items():
         code = str(stated.loc[idx])
-        if polys.loc[code].distance(pt) <= float(radius.loc[idx]):
+        if polys.loc[code].distance(pt) <= float(radius.loc[idx]) + BOUNDARY_TOLERANCE_M:
             continue
         holders = [str(names.loc[c]) for c, shape in polys.items() if shape.covers(pt)]
         where = holders[0] if holders else "no municipality"

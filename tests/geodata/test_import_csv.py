@@ -93,14 +93,38 @@ def test_municipality_names_in_albanian_or_serbian(name):
 
 def test_column_aliases_are_recognised():
     header = "ID,Project name,Cluster,Community,Komuna,Phase,Start,Finish,Budget USD,Spent USD,Latitude,Lng"
-    row = "a-1,Clinic,Health care,Roma and Egyptian,Leposaviq,Active,01.09.2022,2023,1500,200,42.91,20.84"
+    row = "a-1,Clinic,Health care,Roma and Egyptian,Leposaviq,Active,01.09.2022,2023,1500,200,43.1,20.8"
     preview = preview_bytes(make(row, header=header), "x.csv")
     assert preview.ok, preview.problems
     r = preview.frame.iloc[0]
     assert (r["sector"], r["status"], r["target_communities"]) == ("health", "ongoing", "Roma;Egyptian")
     assert (r["start_date"], r["end_date"], r["committed_usd"], r["currency"]) == ("2022-09-01", "2023", 1500, "USD")
-    assert (round(r.geometry.y, 6), round(r.geometry.x, 6), r["location_precision"]) == (42.91, 20.84, 1)
+    assert (round(r.geometry.y, 6), round(r.geometry.x, 6), r["location_precision"]) == (43.1, 20.8, 1)
     assert preview.mapping["Budget USD"] == "committed_usd"
+
+
+def test_a_point_in_another_municipality_than_its_row_names_is_reported():
+    """Leposavić in the municipality column, a point in Prizren: row, field, value and both places."""
+    header = HEADER + ",lat,lon"
+    row = GOOD.replace("Zvečan", "Leposavić") + ",42.2139,20.7397"
+    preview = preview_bytes(make(row, header=header), "partner.csv")
+    field, why = only_problem(preview, 2)
+    assert field == "municipality"
+    assert why == "the point lies in Prizren, the row says Leposavić"
+    assert preview.n_valid == 0 and not store.exists()
+
+
+def test_a_north_mitrovica_point_is_accepted_as_north_mitrovica_and_south_as_south():
+    """The two Mitrovicas are separate polygons: a point in each is accepted for its own municipality, and
+    a bare "Mitrovica" is settled by the point."""
+    header = HEADER + ",lat,lon"
+    north = GOOD.replace("t-1", "n-1").replace("Zvečan", "North Mitrovica") + ",42.8960,20.8600"
+    south = GOOD.replace("t-1", "s-1").replace("Zvečan", "Mitrovicë e Jugut") + ",42.8780,20.8670"
+    bare = GOOD.replace("t-1", "b-1").replace("Zvečan", "Mitrovica") + ",42.8960,20.8600"
+    preview = preview_bytes(make(north, south, bare, header=header), "partner.csv")
+    assert preview.ok, preview.problems
+    got = dict(zip(preview.frame["project_id"], preview.frame["municipality"], strict=True))
+    assert got == {"n-1": "north-mitrovica", "s-1": "south-mitrovica", "b-1": "north-mitrovica"}
 
 
 def test_a_named_site_places_the_project_at_the_camp():

@@ -22,6 +22,7 @@ from geodata.importers import ImportFileError, detect_format, preview_bytes
 from geodata.load import load_layer
 
 ZVECAN = (20.84, 42.91)  # lon, lat inside Zvečan
+NORTH_MITROVICA = (20.86, 42.896)  # lon, lat inside North Mitrovica, north of the Ibar
 
 
 def anchor(code: str) -> tuple[float, float]:
@@ -294,7 +295,7 @@ ACTIVITY = """
   <location>
     <name><narrative>Osterode</narrative></name>
     <administrative vocabulary="G1" level="2" code="x"><narrative>Mitrovica North</narrative></administrative>
-    <point srsName="http://www.opengis.net/def/crs/EPSG/0/4326"><pos>42.91 20.84</pos></point>
+    <point srsName="http://www.opengis.net/def/crs/EPSG/0/4326"><pos>42.896 20.86</pos></point>
     <exactness code="2"/>
   </location>
   <sector vocabulary="1" code="12220" percentage="70"/>
@@ -321,7 +322,15 @@ def test_iati_activity_fields():
     assert (r["site_id"], r["municipality"], r["location_precision"]) == ("osterode", "north-mitrovica", 2)
     assert r["target_communities"] == "Roma;Ashkali"
     assert r["sources"] == "https://example.org/report.pdf"
-    assert (round(r.geometry.x, 6), round(r.geometry.y, 6)) == ZVECAN
+    assert (round(r.geometry.x, 6), round(r.geometry.y, 6)) == NORTH_MITROVICA
+
+
+def test_an_iati_activity_at_a_north_mitrovica_point_stated_as_zvecan_is_reported_by_activity():
+    wrong = ACTIVITY.replace("<name><narrative>Osterode</narrative></name>", "").replace("Mitrovica North", "Zvečan")
+    preview = preview_bytes(iati(wrong), "funder.xml")
+    (problem,) = preview.problems
+    assert (problem.row, problem.field) == (1, "municipality")
+    assert problem.why.startswith("the point lies in North Mitrovica, the row says Zvečan")
 
 
 def test_iati_problems_are_numbered_by_activity():
