@@ -705,7 +705,13 @@ def _validate_rows(frame: gpd.GeoDataFrame, rows: list[int], file_name: str, fou
     """The layer checks of ``geodata.validate`` (types, vocabularies, ranges, duplicates, dates, inside Kosovo),
     renumbered to the file's rows; findings already reported here are left out."""
     try:
-        validate(frame.reset_index(drop=True), PROJECTS, file=file_name, outline=kosovo_outline())
+        validate(
+            frame.reset_index(drop=True),
+            PROJECTS,
+            file=file_name,
+            outline=kosovo_outline(),
+            municipalities=load_layer("municipalities"),
+        )
     except LayerError as exc:
         located = {p.row for p in found if p.row is not None and p.field in _LOCATION_FIELDS}
         out = []
