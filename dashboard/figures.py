@@ -42,6 +42,7 @@ from geodata.kpis import (
     suppress,
 )
 from geodata.layers import COMMUNITIES, SECTORS
+from geodata.load import boundary_credit
 from geodata.municipality_registry import BY_CODE
 
 WATERMARK = "SAMPLE DATA"
@@ -175,9 +176,29 @@ def _annotation_designation() -> dict:
     )
 
 
+def _annotation_boundary_credit() -> dict:
+    """The credit line the boundary licence asks for (CC BY-SA: geoBoundaries / OpenStreetMap), or the
+    installed official file's stated source and licence."""
+    return dict(
+        text=boundary_credit(),
+        name="boundary-credit",
+        xref="paper",
+        yref="paper",
+        x=1.0,
+        y=0.0,
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
+        align="right",
+        bgcolor="rgba(255,255,255,0.85)",
+        font=dict(size=9, color="#333", family=FONT),
+    )
+
+
 def map_annotations(has_sample: bool, empty: bool) -> list[dict]:
-    """The map's annotations: designation footnote, plus the watermark and the empty-state message."""
-    notes = [_annotation_designation()]
+    """The map's annotations: designation footnote and boundary credit, plus the watermark and the
+    empty-state message."""
+    notes = [_annotation_designation(), _annotation_boundary_credit()]
     if has_sample:
         notes.append(_annotation_watermark())
     if empty:

@@ -36,6 +36,7 @@ from geodata.filters import FilterState, describe, filter_projects
 from geodata.importers.hxl import EXPORT_TAGS
 from geodata.importers.mapping import escape_formula
 from geodata.layers import PROJECTS
+from geodata.load import boundary_credit
 from geodata.privacy import PEOPLE_COLUMNS, RULE, suppress_frame
 
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "xlsx", "geojson", "gpkg", "hxl")
@@ -91,6 +92,7 @@ def provenance(projects: pd.DataFrame, state: FilterState, exported_at: str | No
         "import_ids": import_ids,
         "sources": sources,
         "row_sources": "each row's 'sources' column cites its own evidence",
+        "municipal_boundaries": boundary_credit(),
         "disclosure": RULE,
         "designation": DESIGNATION,
     }
@@ -114,6 +116,7 @@ def _provenance_lines(prov: dict) -> list[tuple[str, str]]:
             detail += f"; {s['source']}"
         lines.append(("source", detail))
     lines.append(("row_sources", prov["row_sources"]))
+    lines.append(("municipal_boundaries", prov["municipal_boundaries"]))
     lines.append(("disclosure", prov["disclosure"]))
     lines.append(("designation", prov["designation"]))
     return lines

@@ -57,6 +57,16 @@ def layer_provenance(name: str) -> dict[str, str]:
     return out
 
 
+def boundary_credit() -> str:
+    """One line naming the municipal boundaries in use, their source and licence, for every map and export:
+    the embedded layer's credit line, or what the installer of an official file stated."""
+    prov = layer_provenance("municipalities")
+    if not prov["installed"]:
+        return prov["attribution"]
+    credit = f"Municipal boundaries: {prov['source']}, {prov['license']}"
+    return credit + (f" ({prov['attribution']})" if prov["attribution"] else "")
+
+
 def read_file(path: Path | str, layer: str | None = None) -> gpd.GeoDataFrame:
     """Read any vector file GDAL reads (GeoJSON, GeoPackage, zipped Shapefile), keeping its declared CRS.
 

@@ -24,7 +24,7 @@ from geodata.filters import OPEN_END_YEAR, FilterState, active_years, describe
 from geodata.formatting import usd  # noqa: F401  (used by the deck and images)
 from geodata.kpis import SUPPRESS_BELOW, suppress, trust_fund_status
 from geodata.layers import LAYERS, PRECISION_CODES
-from geodata.load import layer_path, load_layer
+from geodata.load import boundary_credit, layer_path, layer_provenance, load_layer
 from geodata.municipality_registry import BY_CODE, MUNICIPALITIES
 
 TITLE = "Assistance to Roma, Ashkali and Egyptian communities"
@@ -49,7 +49,7 @@ PROJECTS_SOURCE = (
 )
 CAPTIONS: dict[str, str] = {
     "map": "Project points: IATI precision 2 (near a camp or site) or 3 (drawn at the municipality's anchor). "
-    "Camps placed from sourced descriptions, 1–3 km uncertainty. Boundaries: Natural Earth (2000 law).",
+    "Camps placed from sourced descriptions, 1–3 km uncertainty.",
     "by_sector": PROJECTS_SOURCE + " Multi-sector projects are split by their stated shares.",
     "by_municipality": PROJECTS_SOURCE,
     "over_time": PROJECTS_SOURCE + " Money is placed in each project's start year.",
@@ -226,12 +226,22 @@ def largest_projects(projects: pd.DataFrame, n: int = TOP_PROJECTS) -> TableSpec
     )
 
 
+def map_caption() -> str:
+    """The map's caption: how points are placed, and the boundaries in use with their source and licence."""
+    return f"{CAPTIONS['map']} {boundary_credit()}."
+
+
 def source_notes() -> tuple[SourceNote, ...]:
-    """Each layer's provenance and precision, from ``geodata.layers.LAYERS``."""
-    return tuple(
-        SourceNote(spec.title, f"{spec.source}. Precision: {spec.precision}. Licence: {spec.license}.")
-        for spec in LAYERS.values()
-    )
+    """Each layer's provenance, precision, licence and credit line as in use (an installed boundary file
+    names the source and licence its installer stated)."""
+    notes = []
+    for spec in LAYERS.values():
+        prov = layer_provenance(spec.name)
+        text = f"{prov['source']}. Precision: {prov['precision']}. Licence: {prov['license']}."
+        if prov["attribution"]:
+            text += f" {prov['attribution']}."
+        notes.append(SourceNote(spec.title, text))
+    return tuple(notes)
 
 
 # ------------------------------------------------------------------------------------------------ assembly
@@ -280,7 +290,11 @@ def figure_title(briefing: Briefing, key: str) -> str:
 
 def deck_input(briefing: Briefing, images: dict[str, bytes], generated: str = "", link: str = "") -> DeckInput:
     """The deck for a briefing, with PNG ``images`` keyed like ``FIGURE_TITLES`` (missing keys are skipped)."""
-    pictures = {k: Picture(figure_title(briefing, k), images[k], CAPTIONS[k]) for k in FIGURE_TITLES if k in images}
+    pictures = {
+        k: Picture(figure_title(briefing, k), images[k], map_caption() if k == "map" else CAPTIONS[k])
+        for k in FIGURE_TITLES
+        if k in images
+    }
     tf = briefing.trust_fund
     return DeckInput(
         title=briefing.title,

@@ -176,7 +176,7 @@ def layout(metric: str | None = None, **query) -> html.Div:
             C.FIGURE_TITLES["map"],
             [_graph(figs["map"], "map", "64vh", designation)],
             designation,
-            C.CAPTIONS["map"],
+            C.map_caption(),
         ),
     ]
     for key in C.PAGE_CHARTS:

@@ -1,0 +1,53 @@
+"""The municipal boundaries' source, licence and credit line on every map and export: geoBoundaries'
+CC BY-SA credit for the embedded layer, and after ``use-boundaries`` the installer's stated source and
+licence, never the embedded one's."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+
+from dashboard import figures
+from dashboard.exports import content
+from geodata import boundaries, config
+from geodata.export import provenance
+from geodata.filters import FilterState
+from geodata.load import boundary_credit, load_layer
+
+EMBEDDED = "Municipal boundaries: geoBoundaries (Runfola et al. 2020), from OpenStreetMap contributors, CC BY-SA 2.0"
+
+
+def _texts() -> dict[str, str]:
+    notes = {a["name"]: a["text"] for a in figures.map_annotations(has_sample=False, empty=False)}
+    sources = " ".join(n.text for n in content.source_notes())
+    prov = provenance(load_layer("projects").head(3), FilterState())
+    return {
+        "map": notes["boundary-credit"],
+        "caption": content.map_caption(),
+        "sources slide": sources,
+        "data export": prov["municipal_boundaries"],
+    }
+
+
+def test_the_embedded_layer_credits_geoboundaries_everywhere():
+    assert boundary_credit() == EMBEDDED
+    for channel, text in _texts().items():
+        assert EMBEDDED in text, channel
+
+
+@pytest.fixture
+def installed(tmp_path):
+    src = gpd.read_file(config.PACKAGE_DIR / "upstream" / "geoBoundaries-XKX-ADM2_simplified.geojson")
+    path = tmp_path / "komunat.gpkg"
+    src.to_crs(32634).to_file(path, driver="GPKG")
+    boundaries.install(path, name_field="shapeName", source="Kosovo Cadastral Agency (test file)", license="licence X")
+    yield
+    boundaries.reset()
+
+
+def test_after_an_install_every_channel_names_the_installed_source_and_licence(installed):
+    for channel, text in _texts().items():
+        assert "Kosovo Cadastral Agency (test file)" in text, channel
+        assert "licence X" in text, channel
+        if channel != "sources slide":  # the slide also lists the outline layer, still derived from geoBoundaries
+            assert "geoBoundaries" not in text, channel
