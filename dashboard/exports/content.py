@@ -231,6 +231,12 @@ def map_caption() -> str:
     return f"{CAPTIONS['map']} {boundary_credit()}."
 
 
+def methods() -> tuple[str, ...]:
+    """The methods slide: the fixed rules, then the municipal boundaries in use and how precise they are."""
+    prov = layer_provenance("municipalities")
+    return (*METHODS, f"{boundary_credit()}. {prov['precision']}.")
+
+
 def source_notes() -> tuple[SourceNote, ...]:
     """Each layer's provenance, precision, licence and credit line as in use (an installed boundary file
     names the source and licence its installer stated)."""
@@ -275,7 +281,7 @@ def build_briefing(
         trust_fund=trust_fund_summary(load_layer("trust_fund")),
         table=largest_projects(matched),
         sources=source_notes(),
-        methods=METHODS,
+        methods=methods(),
         designation=F.DESIGNATION,
         figures=F.snapshot_figures(snap, state, metric) if with_figures else {},
     )

@@ -25,6 +25,7 @@ def _texts() -> dict[str, str]:
         "map": notes["boundary-credit"],
         "caption": content.map_caption(),
         "sources slide": sources,
+        "methods slide": " ".join(content.methods()),
         "data export": prov["municipal_boundaries"],
     }
 
