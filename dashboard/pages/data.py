@@ -102,10 +102,10 @@ COLUMN_HEADERS = {
     "project_id": "ID",
     "title": "Title",
     "municipality": "Municipality",
-    "committed": "Committed",
-    "currency": "Currency",
-    "committed_usd": "Committed (USD)",
-    "coordinates": "Coordinates (lat, lon)",
+    "committed": "Amount",
+    "currency": "Cur.",
+    "committed_usd": "USD",
+    "coordinates": "Lat, lon",
     "sector": "Sector",
     "disbursed": "Disbursed",
     "disbursed_usd": "Disbursed (USD)",
@@ -122,9 +122,25 @@ COLUMN_HEADERS = {
     "is_sample": "Sample?",
     "sources": "Sources",
 }
+HEADER_TOOLTIPS = {
+    "committed": "Committed amount, in the file's currency",
+    "currency": "Currency of the amounts",
+    "committed_usd": "Committed amount in USD (empty: the file gives no USD value)",
+    "coordinates": "Latitude, longitude (WGS 84)",
+}
 AMOUNT_FIELDS = ("committed", "committed_usd", "disbursed", "disbursed_usd")
-#: Grid widths (px) where the default (90) is too narrow or too wide.
-COLUMN_WIDTHS = {"municipality": 170, "coordinates": 150, "committed_usd": 125, "disbursed_usd": 125, "currency": 95}
+#: Grid column widths (px; default 110), so that the row, its place and its amount fit a 1280 px screen.
+COLUMN_WIDTHS = {
+    "project_id": 95,
+    "municipality": 175,
+    "committed": 115,
+    "currency": 95,
+    "committed_usd": 140,
+    "coordinates": 165,
+    "disbursed_usd": 140,
+    "title": 210,
+    "sources": 220,
+}
 INVALID_STYLE = {"backgroundColor": "#f8d7da", "color": "#58151c", "fontWeight": "600"}
 
 
@@ -150,7 +166,9 @@ def column_defs() -> list[dict]:
     """Grid columns: each cell with a problem is shaded and explains itself on hover."""
     defs = []
     for field, header in COLUMN_HEADERS.items():
-        col: dict = {"field": field, "headerName": header, "minWidth": 90}
+        col: dict = {"field": field, "headerName": header, "minWidth": 70, "width": COLUMN_WIDTHS.get(field, 110)}
+        if field in HEADER_TOOLTIPS:
+            col["headerTooltip"] = HEADER_TOOLTIPS[field]
         if field != "outcome":
             col["tooltipField"] = f"_why_{field}"
             col["cellClassRules"] = {"data-cell-invalid": f"params.data && params.data._why_{field} != null"}
@@ -167,10 +185,6 @@ def column_defs() -> list[dict]:
             col["cellStyle"] = {
                 "styleConditions": [{"condition": "params.value === 'rejected'", "style": INVALID_STYLE}]
             }
-        if field == "title":
-            col.update(minWidth=200, flex=2)
-        if field in COLUMN_WIDTHS:
-            col["minWidth"] = COLUMN_WIDTHS[field]
         if field in AMOUNT_FIELDS:
             col["type"] = "numericColumn"
             col["valueFormatter"] = {
