@@ -8,6 +8,7 @@ Rows are numbered from 1 in file order (the feature number).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -42,8 +43,19 @@ class Problem:
             where += f", row {self.row}"
         if self.field:
             where += f", field {self.field!r}"
-        value = "" if self.value is None else f" (value {self.value!r})"
+        value = "" if self.value is None else f" (value {plain(self.value)})"
         return f"{where}: {self.why}{value}"
+
+
+def plain(value: object) -> str:
+    """A value as a person reads it: numbers without numpy's reprs ("22000", "0.5"), text quoted."""
+    if isinstance(value, (np.generic,)):
+        value = value.item()
+    if isinstance(value, float):
+        return f"{value:.10g}" if math.isfinite(value) else "empty"
+    if isinstance(value, (int, bool)):
+        return str(value)
+    return repr(str(value))
 
 
 class LayerError(ValueError):

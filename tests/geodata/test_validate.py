@@ -6,13 +6,14 @@ import subprocess
 import sys
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 
 import geodata
 from geodata.layers import CAMPS, PROJECTS
 from geodata.load import kosovo_outline
-from geodata.validate import LayerError, parse_dates, validate
+from geodata.validate import LayerError, Problem, parse_dates, validate
 
 
 @pytest.fixture
@@ -195,3 +196,13 @@ def test_cli_info_json_has_the_promised_keys():
     assert {r["name"] for r in rows} == set(geodata.LAYERS)
     for r in rows:
         assert {"name", "rows", "geometry_type", "crs", "source", "license", "vintage"} <= r.keys()
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(np.float64(22000.0), "22000"), (np.int64(6), "6"), (0.5, "0.5"), (float("nan"), "empty"), ("Zvečan", "'Zvečan'")],
+)
+def test_problem_messages_show_plain_values_never_numpy_reprs(value, shown):
+    text = str(Problem("partner.csv", 3, "committed", value, "is wrong"))
+    assert text == f"partner.csv, row 3, field 'committed': is wrong (value {shown})"
+    assert "np." not in text
