@@ -34,7 +34,7 @@ from geodata.names import municipality_or_error
 
 FORMATS = ("png", "svg", "pptx", "pdf")
 METRICS = ("committed_usd", "disbursed_usd", "projects", "beneficiaries_reached")
-#: Deck pictures: laid out at 1280 x 576 CSS px and rendered at 1.5x (1920 x 864), the shape of a slide's body.
+#: The deck's map: laid out at 1280 x 576 CSS px and rendered at 1.5x (1920 x 864), the shape of a slide's body.
 DECK_LAYOUT = (1280, 576)
 MEDIA_TYPES = {
     "png": "image/png",
@@ -133,7 +133,10 @@ def render_figures(
     """The named figures of a briefing as PNG/SVG bytes, each carrying its context (see ``images.for_export``)."""
     out: dict[str, bytes] = {}
     for name in names:
-        fig = images.for_export(briefing.figures[name], _context(briefing, name), footer=footer)
+        fig = briefing.figures[name]
+        if name == "map":  # the whole extent in this frame, less the footer's band
+            fig = C.fitted_map(fig, briefing.map_extent, layout[0], layout[1] - (images.FOOTER_PX if footer else 0))
+        fig = images.for_export(fig, _context(briefing, name), footer=footer)
         out[name] = images.render(fig, fmt, width=layout[0], height=layout[1])
         done += 1
         if progress:
@@ -142,8 +145,10 @@ def render_figures(
 
 
 def steps(fmt: str, names: Sequence[str]) -> int:
-    """How many progress steps an export has."""
-    return 1 + len(names) + {"png": 0, "svg": 0, "pptx": 1, "pdf": 2}[fmt]
+    """How many progress steps an export has (a deck renders only the map; its charts are native)."""
+    if fmt in ("png", "svg"):
+        return 1 + len(names)
+    return 1 + ("map" in names) + {"pptx": 1, "pdf": 2}[fmt]
 
 
 def export_bytes(
@@ -176,12 +181,15 @@ def export_bytes(
                 zf.writestr(f"{name}.{fmt}", data)
             zf.writestr("README.txt", _readme(briefing))
         return f"{base}-{fmt}.zip", buf.getvalue()
+    # Only the map is a picture; the charts are native PowerPoint charts built from the same figures.
     pictures = render_figures(
-        briefing, "png", names, footer=False, layout=DECK_LAYOUT, progress=progress, done=1, total=total
-    )
-    deck = deck_bytes(C.deck_input(briefing, pictures, generated=stamp, link=link))
+        briefing, "png", [n for n in names if n == "map"], footer=False, layout=DECK_LAYOUT, progress=progress,
+        done=1, total=total,
+    )  # fmt: skip
+    charts = tuple(n for n in names if n != "map")
+    deck = deck_bytes(C.deck_input(briefing, pictures, generated=stamp, link=link, charts=charts, metric=metric))
     if progress:
-        progress(1 + len(names) + 1, total, "Built the slides")
+        progress(total - (1 if fmt == "pdf" else 0), total, "Built the slides")
     if fmt == "pptx":
         return f"{base}.pptx", deck
     pdf = pptx_to_pdf(deck)

@@ -12,16 +12,19 @@ here is formatting: numbers as words a room can read, each with its source.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.exports.deck import DeckInput, KpiCard, Picture, SourceNote, TableSpec
+from dashboard.exports import mapview
+from dashboard.exports.deck import ChartSeries, ChartSpec, DeckInput, KpiCard, Picture, SourceNote, TableSpec
 from geodata import config
 from geodata.filters import OPEN_END_YEAR, FilterState, active_years, describe
-from geodata.formatting import usd  # noqa: F401  (used by the deck and images)
+from geodata.formatting import usd
 from geodata.kpis import SUPPRESS_BELOW, suppress, trust_fund_status
 from geodata.layers import LAYERS, PRECISION_CODES
 from geodata.load import boundary_credit, layer_path, layer_provenance, load_layer
@@ -36,8 +39,11 @@ FIGURE_TITLES: dict[str, str] = {
     "over_time": "Funding over time",
     "by_community": "People reached, by community",
 }
-#: The charts the /briefing page shows (the deck has them all).
-PAGE_CHARTS: tuple[str, ...] = ("by_sector", "over_time", "by_community")
+#: The charts the /briefing page shows, in the deck's order.
+PAGE_CHARTS: tuple[str, ...] = ("by_sector", "by_municipality", "over_time", "by_community")
+#: Excel number formats of the native charts: compact US dollars ("$4.7m", "$512k"), or plain counts.
+USD_FORMAT = '[>=1000000]"$"#,##0.0,,"m";[>=1000]"$"#,##0,"k";"$"#,##0'
+COUNT_FORMAT = "#,##0"
 TOP_PROJECTS = 10
 SAMPLE_WARNING = (
     "SAMPLE DATA: {n} of these {total} projects are an illustrative sample portfolio, generated for "
@@ -89,6 +95,8 @@ class Briefing:
     methods: tuple[str, ...]
     designation: str
     figures: dict[str, go.Figure] = field(default_factory=dict, repr=False)
+    #: (west, south, east, north) of the matching projects and the camps: what the map must show whole.
+    map_extent: mapview.Extent = mapview.KOSOVO
 
     @property
     def includes_sample(self) -> bool:
@@ -270,6 +278,7 @@ def build_briefing(
     mask = snap.mask(state)
     matched = snap.projects[mask]
     headline = snap.kpi.kpis(mask)
+    camps = snap.static.camps.geometry
     return Briefing(
         state=state,
         title=TITLE,
@@ -284,7 +293,20 @@ def build_briefing(
         methods=methods(),
         designation=F.DESIGNATION,
         figures=F.snapshot_figures(snap, state, metric) if with_figures else {},
+        map_extent=mapview.extent([*snap.lon[mask], *camps.x], [*snap.lat[mask], *camps.y]),
     )
+
+
+def fitted_map(fig: go.Figure, box: mapview.Extent, width: float, height: float) -> go.Figure:
+    """A copy of the map ``fig`` whose view shows ``box`` whole at ``width`` x ``height`` pixels, clear of the
+    legend (top left) and the colour bar (right)."""
+    out = go.Figure(fig)
+    font = out.layout.legend.font.size or out.layout.font.size or 13
+    names = [t.name for t in out.data if t.showlegend is not False and t.name]
+    legend = mapview.legend_width_px(names, font) if out.layout.showlegend is not False else 0
+    center, zoom = mapview.fit(box, width, height, padding=(16, 110, 16, legend + 16))
+    out.update_layout(map={"center": center, "zoom": zoom})
+    return out
 
 
 def figure_title(briefing: Briefing, key: str) -> str:
@@ -294,14 +316,111 @@ def figure_title(briefing: Briefing, key: str) -> str:
     return str(text) if text else FIGURE_TITLES[key]
 
 
-def deck_input(briefing: Briefing, images: dict[str, bytes], generated: str = "", link: str = "") -> DeckInput:
-    """The deck for a briefing, with PNG ``images`` keyed like ``FIGURE_TITLES`` (missing keys are skipped)."""
-    pictures = {
-        k: Picture(figure_title(briefing, k), images[k], map_caption() if k == "map" else CAPTIONS[k])
-        for k in FIGURE_TITLES
-        if k in images
-    }
+# ------------------------------------------------------------------------------------------------ deck figures
+
+
+def _plain(text: object) -> str:
+    return re.sub(r"<[^>]+>", "", str(text or "")).strip()
+
+
+def _number(value: object) -> float | None:
+    """A chart value as a float; None (not reported) stays None, never 0."""
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def chart_spec(briefing: Briefing, key: str) -> ChartSpec:
+    """A native chart of the explorer's figure ``key``: the same categories and numbers (read from the figure, so
+    the deck never disagrees with the page), municipalities named in Albanian and Serbian, counts of 1-9 kept as
+    the figure's "<10" (the figure holds 0 there, never the count), what no project reports in the caption."""
+    fig = briefing.figures[key]
+    traces = [t for t in fig.data if t.type in ("bar", "scatter")]
+    first = traces[0]
+    horizontal = first.type == "bar" and first.orientation == "h"
+    kind = "line" if first.type == "scatter" else "bar" if horizontal else "column"
+    if key == "by_municipality":
+        categories = tuple(place_name(str(c)) for c in first.customdata)
+    else:
+        categories = tuple(str(c) for c in (first.y if horizontal else first.x))
+    money = key != "by_community"
+    series = []
+    for trace in traces:
+        values = tuple(_number(v) for v in (trace.x if horizontal else trace.y))
+        colour = trace.line.color if kind == "line" else trace.marker.color
+        point_colours = tuple(colour) if isinstance(colour, (list, tuple)) else ()
+        if kind == "line":
+            labels: tuple[str, ...] = ()
+        elif money:
+            labels = tuple("not reported" if v is None else usd(v) for v in values)
+        else:  # the figure's own labels: suppressed counts stay "<10"
+            labels = tuple(str(t) for t in trace.text)
+        series.append(
+            ChartSeries(
+                name=str(trace.name),
+                values=values,
+                colour=colour if isinstance(colour, str) else "",
+                point_colours=point_colours,
+                labels=labels,
+            )
+        )
+    notes = [_plain(a.text) for a in fig.layout.annotations if a.name == "unreported"]
+    caption = " ".join([CAPTIONS[key], *notes])
+    return ChartSpec(
+        title=figure_title(briefing, key),
+        kind=kind,
+        categories=categories,
+        series=tuple(series),
+        number_format=USD_FORMAT if money else COUNT_FORMAT,
+        caption=caption,
+    )
+
+
+def map_alt_text(briefing: Briefing, metric: str = "committed_usd", most: int = 3) -> str:
+    """The map in words: what is shaded and where it is highest, how many projects are drawn, which camps."""
+    from dashboard import figures as F
+
+    fig = briefing.figures["map"]
+    label, unit = F.METRICS.get(metric, (metric, ""))
+    shading = next((t for t in fig.data if t.type == "choroplethmap"), None)
+    parts = [f"Map of Kosovo's municipalities shaded by {label.lower()} ({unit})"]
+    if shading is not None and shading.z is not None:
+        ranked = sorted(
+            ((float(z), _plain(name)) for z, name in zip(shading.z, shading.text, strict=True) if z == z and z > 0),
+            reverse=True,
+        )[:most]
+        if ranked:
+            shown = [f"{name}, {usd(z) if unit == 'USD' else f'{z:,.0f}'}" for z, name in ranked]
+            parts[0] += "; highest: " + "; ".join(shown)
+    parts.append(
+        f"{briefing.n_projects:,} matching project{'s' if briefing.n_projects != 1 else ''} drawn as points coloured "
+        "by sector, those placed at a municipality's seat faded"
+    )
+    camps = fig.data[F.TRACE["camp_names"]].text if len(fig.data) > F.TRACE["camp_names"] else None
+    if camps is not None and len(camps):
+        parts.append("the former camps and return site marked and numbered: " + ", ".join(_plain(c) for c in camps))
+    parts.append("the Trepča smelter, mine and tailings marked as hazards")
+    return ". ".join(parts) + "."
+
+
+def deck_input(
+    briefing: Briefing,
+    images: dict[str, bytes],
+    generated: str = "",
+    link: str = "",
+    charts: tuple[str, ...] | None = None,
+    metric: str = "committed_usd",
+) -> DeckInput:
+    """The deck for a briefing: the map from the PNG in ``images["map"]`` (skipped when missing) and the
+    ``charts`` (default: every chart in ``FIGURE_TITLES``) as native charts."""
+    charts = tuple(k for k in FIGURE_TITLES if k != "map") if charts is None else charts
     tf = briefing.trust_fund
+    shown_map = (
+        Picture(figure_title(briefing, "map"), images["map"], map_caption(), map_alt_text(briefing, metric))
+        if "map" in images
+        else None
+    )
     return DeckInput(
         title=briefing.title,
         filters=briefing.filters,
@@ -310,8 +429,8 @@ def deck_input(briefing: Briefing, images: dict[str, bytes], generated: str = ""
         includes_sample=briefing.includes_sample,
         kpis=briefing.kpis,
         table=briefing.table,
-        map=pictures.get("map"),
-        charts=tuple(p for k, p in pictures.items() if k != "map"),
+        map=shown_map,
+        charts=tuple(chart_spec(briefing, k) for k in charts),
         status_heading=tf.heading,
         status_lines=(tf.headline, *tf.lines),
         sources=briefing.sources,

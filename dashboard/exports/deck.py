@@ -4,9 +4,14 @@
 reads no files and renders no figures (images arrive as PNG bytes). Text,
 KPI cards and the project table are native shapes, so the deck can be edited.
 
-Every slide carries the designation footnote and a context line (the filters
-in words and the data date). When sample rows are included, every slide also
-carries a "SAMPLE DATA" banner and a large diagonal watermark.
+Every slide has a real title placeholder (so the outline view, screen readers
+and slide sorters see its title), the designation footnote and a context line
+(the filters in words and the data date). When sample rows are included, every
+slide carries one "SAMPLE DATA" mark, in the title row beside the title, never
+over a figure. Charts are native PowerPoint charts (``ChartSpec``: categories and
+series, editable in PowerPoint, with their data in the embedded workbook); only
+the map is a picture (``Picture``), and every picture and chart has alt text.
+Table columns are wide enough for their longest word (``textfit``).
 
 Slides, in order: title, key figures (KPIs and Trust Fund status), map, one
 slide per chart, largest projects (a native table), sources and methods.
@@ -18,14 +23,23 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from lxml import etree
 from PIL import Image
 from pptx import Presentation
+from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
+from pptx.enum.chart import (
+    XL_AXIS_CROSSES,
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_TICK_LABEL_POSITION,
+)
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
+
+from dashboard.exports import textfit
 
 SLIDE_WIDTH = Inches(13.333)
 SLIDE_HEIGHT = Inches(7.5)
@@ -34,9 +48,9 @@ SLIDE_HEIGHT = Inches(7.5)
 FOOTNOTE_NAME = "Designation footnote"
 CONTEXT_NAME = "Context line"
 TITLE_NAME = "Slide title"
-BANNER_NAME = "SAMPLE DATA banner"
-WATERMARK_NAME = "SAMPLE DATA watermark"
+WATERMARK_NAME = "SAMPLE DATA mark"
 PICTURE_NAME = "Figure"
+CHART_NAME = "Chart"
 TABLE_NAME = "Largest projects table"
 SAMPLE_TEXT = "SAMPLE DATA"
 
@@ -51,6 +65,13 @@ FONT = "Liberation Sans"  # metric-compatible with Arial; present wherever Libre
 MARGIN = Inches(0.5)
 CONTENT_TOP = Inches(1.2)
 CONTENT_BOTTOM = Inches(6.6)  # the context line and footnote sit below
+#: The SAMPLE DATA mark: in the title row, right of the title (which stops short of it).
+MARK_LEFT, MARK_TOP, MARK_WIDTH, MARK_HEIGHT = Inches(10.43), Inches(0.3), Inches(2.4), Inches(0.8)
+TITLE_WIDTH = MARK_LEFT - MARGIN - Inches(0.2)
+TITLE_TOP, TITLE_HEIGHT = Inches(0.3), Inches(0.8)
+#: The default template's "Title Only" layout: a title placeholder and nothing else on the slide.
+TITLE_ONLY_LAYOUT = 5
+CELL_MARGIN = Inches(0.06)
 
 
 @dataclass(frozen=True)
@@ -65,6 +86,37 @@ class Picture:
     title: str
     image: bytes  # PNG
     caption: str = ""  # where the numbers come from
+    alt_text: str = ""  # what the picture shows, for people who cannot see it (the title when empty)
+
+
+#: Native chart kinds: horizontal bars, vertical columns, lines with markers.
+CHART_KINDS = {
+    "bar": XL_CHART_TYPE.BAR_CLUSTERED,
+    "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
+    "line": XL_CHART_TYPE.LINE_MARKERS,
+}
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    name: str
+    values: tuple[float | None, ...]  # None: not reported (no bar or point is drawn, never a zero)
+    colour: str = ""  # "#RRGGBB"; empty: the theme's
+    point_colours: tuple[str, ...] = ()  # one per category (a single-series chart coloured by category)
+    labels: tuple[str, ...] = ()  # one data label per point ("12,386", "<10", "not reported"); empty: none
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A native, editable chart: categories along one axis, one or more series of numbers."""
+
+    title: str
+    kind: str  # a key of CHART_KINDS
+    categories: tuple[str, ...]
+    series: tuple[ChartSeries, ...]
+    number_format: str = "#,##0"  # Excel number format of the value axis and the embedded data
+    caption: str = ""
+    alt_text: str = ""  # when empty, ``chart_alt_text`` describes the data
 
 
 @dataclass(frozen=True)
@@ -93,7 +145,7 @@ class DeckInput:
     kpis: tuple[KpiCard, ...]
     table: TableSpec
     map: Picture | None = None
-    charts: tuple[Picture, ...] = ()
+    charts: tuple[ChartSpec | Picture, ...] = ()  # a Picture only when a chart cannot be drawn natively
     status_heading: str = ""
     status_lines: tuple[str, ...] = ()
     sources: tuple[SourceNote, ...] = ()
@@ -118,7 +170,7 @@ def build_deck(deck: DeckInput) -> Presentation:
     """The briefing as a python-pptx ``Presentation`` (not yet saved)."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
-    blank = prs.slide_layouts[6]
+    titled = prs.slide_layouts[TITLE_ONLY_LAYOUT]
     props = prs.core_properties
     props.title = deck.title
     props.subject = deck.filters
@@ -126,12 +178,15 @@ def build_deck(deck: DeckInput) -> Presentation:
     props.keywords = "; ".join(["Trust Fund Atlas", *([SAMPLE_TEXT] if deck.includes_sample else [])])
     props.author = "Trust Fund Atlas"
 
-    _title_slide(prs.slides.add_slide(blank), deck)
-    _kpi_slide(prs.slides.add_slide(blank), deck)
-    for picture in ([deck.map] if deck.map is not None else []) + list(deck.charts):
-        _picture_slide(prs.slides.add_slide(blank), deck, picture)
-    _table_slide(prs.slides.add_slide(blank), deck)
-    _sources_slide(prs.slides.add_slide(blank), deck)
+    _title_slide(prs.slides.add_slide(titled), deck)
+    _kpi_slide(prs.slides.add_slide(titled), deck)
+    for figure in ([deck.map] if deck.map is not None else []) + list(deck.charts):
+        if isinstance(figure, ChartSpec):
+            _chart_slide(prs.slides.add_slide(titled), deck, figure)
+        else:
+            _picture_slide(prs.slides.add_slide(titled), deck, figure)
+    _table_slide(prs.slides.add_slide(titled), deck)
+    _sources_slide(prs.slides.add_slide(titled), deck)
 
     total = len(prs.slides)
     for number, slide in enumerate(prs.slides, start=1):
@@ -188,19 +243,42 @@ def _style(run, size: float, *, bold: bool = False, color: RGBColor = INK) -> No
     run.font.color.rgb = color
 
 
-def _set_alpha(run, alpha_percent: int) -> None:
-    """Make a run's solid colour partly transparent (DrawingML a:alpha, in thousandths of a percent)."""
-    srgb = run._r.find(".//" + qn("a:srgbClr"))
-    etree.SubElement(srgb, qn("a:alpha")).set("val", str(alpha_percent * 1000))
-
-
 # ------------------------------------------------------------------------------------------------ slides
 
 
-def _slide_title(slide, text: str) -> None:
-    box = _textbox(slide, MARGIN, Inches(0.3), Inches(10.0), Inches(0.8), TITLE_NAME)
-    box.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-    _para(box.text_frame, text, 28, bold=True, color=INK, first=True)
+def _slide_title(
+    slide,
+    text: str,
+    *,
+    top: int = TITLE_TOP,
+    height: int = TITLE_HEIGHT,
+    size: float = 28,
+    smallest: float = 22,
+    anchor=MSO_ANCHOR.MIDDLE,
+):
+    """Fill the slide's title placeholder (type TITLE: outline view, screen readers, slide sorter)."""
+    box = slide.shapes.title
+    box.name = TITLE_NAME
+    box.left, box.top, box.width, box.height = MARGIN, top, TITLE_WIDTH, height
+    tf = box.text_frame
+    tf.word_wrap = True
+    tf.vertical_anchor = anchor
+    tf.margin_left = tf.margin_right = Inches(0.05)
+    tf.margin_top = tf.margin_bottom = Inches(0.02)
+    tf.clear()
+    while size > smallest and not text_fits(text, size, TITLE_WIDTH, bold=True):
+        size -= 1  # one line if it can be had at a readable size; else it wraps
+    _para(tf, text, size, bold=True, color=INK, first=True)
+
+
+def text_fits(text: str, size: float, width, *, bold: bool = False) -> bool:
+    """Whether ``text`` fits on one line of a box ``width`` wide (EMU) at ``size`` points."""
+    return textfit.text_width_pt(text, size, bold=bold) * textfit.EMU_PER_PT <= width - Inches(0.1)
+
+
+def _alt_text(shape, text: str) -> None:
+    """Set a picture's or chart's alt text (the ``descr`` of its non-visual properties)."""
+    shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
 
 
 def _frame(slide, deck: DeckInput, number: int, total: int) -> None:
@@ -212,22 +290,18 @@ def _frame(slide, deck: DeckInput, number: int, total: int) -> None:
     foot = _textbox(slide, MARGIN, Inches(6.98), SLIDE_WIDTH - 2 * MARGIN, Inches(0.42), FOOTNOTE_NAME)
     _para(foot.text_frame, deck.designation, 9, color=MUTED, first=True)
     if deck.includes_sample:
-        banner = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(10.63), Inches(0.38), Inches(2.2), Inches(0.5))
-        banner.name = BANNER_NAME
-        banner.fill.solid()
-        banner.fill.fore_color.rgb = WARN
-        banner.line.fill.background()
-        banner.shadow.inherit = False
-        tf = banner.text_frame
-        tf.vertical_anchor = MSO_ANCHOR.MIDDLE
-        _para(tf, SAMPLE_TEXT, 16, bold=True, color=WHITE, first=True, align=PP_ALIGN.CENTER)
-        # Last shape added, so it sits on top of pictures and tables.
-        mark = _textbox(slide, Inches(1.9), Inches(3.0), Inches(9.5), Inches(1.5), WATERMARK_NAME)
-        mark.rotation = -25
+        # One mark, in the title row beside the title: it never covers a figure, a chart or the table.
+        mark = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, MARK_LEFT, MARK_TOP, MARK_WIDTH, MARK_HEIGHT)
+        mark.name = WATERMARK_NAME
+        mark.fill.solid()
+        mark.fill.fore_color.rgb = WARN
+        mark.line.fill.background()
+        mark.shadow.inherit = False
         tf = mark.text_frame
-        tf.word_wrap = False
-        p = _para(tf, SAMPLE_TEXT, 80, bold=True, color=WARN, first=True, align=PP_ALIGN.CENTER)
-        _set_alpha(p.runs[0], 22)
+        tf.vertical_anchor = MSO_ANCHOR.MIDDLE
+        tf.margin_top = tf.margin_bottom = Inches(0.02)
+        _para(tf, SAMPLE_TEXT, 20, bold=True, color=WHITE, first=True, align=PP_ALIGN.CENTER)
+        _para(tf, "not real projects included", 10, color=WHITE, align=PP_ALIGN.CENTER)
 
 
 def _title_slide(slide, deck: DeckInput) -> None:
@@ -236,9 +310,7 @@ def _title_slide(slide, deck: DeckInput) -> None:
     band.fill.fore_color.rgb = ACCENT
     band.line.fill.background()
     band.shadow.inherit = False
-    box = _textbox(slide, MARGIN, Inches(1.5), Inches(12.3), Inches(1.3), TITLE_NAME)
-    box.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
-    _para(box.text_frame, deck.title, 40, bold=True, first=True)
+    _slide_title(slide, deck.title, top=Inches(1.2), height=Inches(1.6), size=40, smallest=40, anchor=MSO_ANCHOR.BOTTOM)
     body = _textbox(slide, MARGIN, Inches(3.0), Inches(12.3), Inches(3.4))
     tf = body.text_frame
     _para(tf, deck.filters, 24, color=ACCENT, first=True, space_after=12)
@@ -260,6 +332,11 @@ def _kpi_slide(slide, deck: DeckInput) -> None:
     rows = max(1, -(-len(deck.kpis) // cols))
     card_w = Emu(int((area_w - gap * (cols - 1)) / cols))
     card_h = Emu(int((CONTENT_BOTTOM - CONTENT_TOP - gap * (rows - 1)) / rows))
+    value_size = 28.0  # the largest size at which every value stays on one line
+    while value_size > 16 and not all(
+        text_fits(k.value, value_size, card_w - Inches(0.3), bold=True) for k in deck.kpis
+    ):
+        value_size -= 1
     for i, kpi in enumerate(deck.kpis):
         left = MARGIN + (card_w + gap) * (i % cols)
         top = CONTENT_TOP + (card_h + gap) * (i // cols)
@@ -274,7 +351,7 @@ def _kpi_slide(slide, deck: DeckInput) -> None:
         tf.vertical_anchor = MSO_ANCHOR.TOP
         tf.margin_left = tf.margin_right = Inches(0.15)
         tf.margin_top = Inches(0.12)
-        _para(tf, kpi.value, 28, bold=True, color=ACCENT, first=True)
+        _para(tf, kpi.value, value_size, bold=True, color=ACCENT, first=True)
         _para(tf, kpi.label, 15, bold=True, color=INK, space_after=4)
         if kpi.note:
             _para(tf, kpi.note, 10.5, color=MUTED)
@@ -312,9 +389,101 @@ def _picture_slide(slide, deck: DeckInput, picture: Picture) -> None:
     left = int((SLIDE_WIDTH - w) / 2)
     pic = slide.shapes.add_picture(io.BytesIO(picture.image), left, CONTENT_TOP, w, h)
     pic.name = PICTURE_NAME
+    _alt_text(pic, picture.alt_text or picture.title)
     if picture.caption:
         cap = _textbox(slide, MARGIN, CONTENT_TOP + h + Inches(0.02), max_w, Inches(0.35))
         _para(cap.text_frame, picture.caption, 11, color=MUTED, first=True)
+
+
+def _rgb(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+
+
+def chart_alt_text(spec: ChartSpec, most: int = 8) -> str:
+    """What a chart shows, in words: its kind, title and each series' values (the first ``most`` categories)."""
+    kind = {"bar": "Horizontal bar chart", "column": "Column chart", "line": "Line chart"}[spec.kind]
+    parts = []
+    for series in spec.series:
+        labels = series.labels or tuple("not reported" if v is None else f"{v:,.0f}" for v in series.values)
+        shown = [f"{c} {label}" for c, label in zip(spec.categories, labels, strict=False)][:most]
+        more = f", and {len(spec.categories) - most} more" if len(spec.categories) > most else ""
+        parts.append(f"{series.name}: {'; '.join(shown)}{more}.")
+    return f"{kind}: {spec.title}. " + " ".join(parts)
+
+
+def _chart_slide(slide, deck: DeckInput, spec: ChartSpec) -> None:
+    """A native chart: its numbers live in the embedded workbook, so it can be restyled and edited."""
+    _slide_title(slide, spec.title)
+    caption_h = Inches(0.5) if spec.caption else 0
+    data = CategoryChartData(number_format=spec.number_format)
+    data.categories = list(spec.categories)
+    for series in spec.series:
+        data.add_series(series.name, list(series.values))
+    frame = slide.shapes.add_chart(
+        CHART_KINDS[spec.kind],
+        MARGIN,
+        CONTENT_TOP,
+        SLIDE_WIDTH - 2 * MARGIN,
+        CONTENT_BOTTOM - CONTENT_TOP - caption_h,
+        data,
+    )
+    frame.name = CHART_NAME
+    _alt_text(frame, spec.alt_text or chart_alt_text(spec))
+    chart = frame.chart
+    chart.font.size = Pt(14)
+    chart.font.name = FONT
+    chart.has_title = False  # the slide's title is the chart's
+    chart.has_legend = len(spec.series) > 1
+    if chart.has_legend:
+        chart.legend.position = XL_LEGEND_POSITION.TOP
+        chart.legend.include_in_layout = False
+    values = chart.value_axis
+    values.has_major_gridlines = True
+    values.major_gridlines.format.line.color.rgb = RGBColor(0xDD, 0xDD, 0xDD)
+    values.tick_labels.number_format = spec.number_format
+    values.tick_labels.number_format_is_linked = False
+    values.format.line.fill.background()
+    categories = chart.category_axis
+    categories.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    if spec.kind == "bar":
+        categories.reverse_order = True  # the first category on top, as on the page
+        categories.crosses = XL_AXIS_CROSSES.MAXIMUM  # and the value axis stays at the bottom
+    if len(spec.categories) > 12:  # label every other category (years) so the labels do not collide
+        axis = categories._element
+        skip = axis.makeelement(qn("c:tickLblSkip"), {"val": "2"})
+        axis.insert_element_before(skip, "c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")  # schema order
+    plot = chart.plots[0]
+    if spec.kind != "line":
+        plot.gap_width = 60
+        plot.overlap = 0
+    for series, drawn in zip(spec.series, plot.series, strict=True):
+        if spec.kind == "line":
+            drawn.smooth = False
+            if series.colour:
+                drawn.format.line.color.rgb = _rgb(series.colour)
+                drawn.marker.format.fill.solid()
+                drawn.marker.format.fill.fore_color.rgb = _rgb(series.colour)
+                drawn.marker.format.line.color.rgb = _rgb(series.colour)
+            drawn.format.line.width = Pt(3)
+        elif series.colour:
+            drawn.format.fill.solid()
+            drawn.format.fill.fore_color.rgb = _rgb(series.colour)
+        for i, colour in enumerate(series.point_colours):
+            point = drawn.points[i]
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = _rgb(colour)
+        for i, label in enumerate(series.labels):
+            if not label:
+                continue
+            dl = drawn.points[i].data_label
+            dl.has_text_frame = True
+            dl.text_frame.text = label
+            dl.position = XL_LABEL_POSITION.OUTSIDE_END if spec.kind != "line" else XL_LABEL_POSITION.ABOVE
+            for run in dl.text_frame.paragraphs[0].runs:
+                _style(run, 12, color=INK)
+    if spec.caption:
+        cap = _textbox(slide, MARGIN, CONTENT_BOTTOM - caption_h + Inches(0.04), SLIDE_WIDTH - 2 * MARGIN, caption_h)
+        _para(cap.text_frame, spec.caption, 11, color=MUTED, first=True)
 
 
 def _table_slide(slide, deck: DeckInput) -> None:
@@ -332,11 +501,12 @@ def _table_slide(slide, deck: DeckInput) -> None:
     shape = slide.shapes.add_table(n_rows, len(spec.columns), MARGIN, CONTENT_TOP, width, height)
     shape.name = TABLE_NAME
     table = shape.table
-    weights = spec.widths or tuple(1.0 for _ in spec.columns)
-    total = sum(weights)
-    for j, wgt in enumerate(weights):
-        table.columns[j].width = Emu(int(width * wgt / total))
     size = 12 if len(spec.rows) <= 8 else 11
+    widths, size = textfit.column_widths(
+        spec.columns, spec.rows, int(width), size, weights=spec.widths, padding_emu=int(2 * CELL_MARGIN)
+    )
+    for j, w in enumerate(widths):
+        table.columns[j].width = Emu(w)
     for j, name in enumerate(spec.columns):
         _cell(table.cell(0, j), name, size, bold=True, color=WHITE, fill=ACCENT, right=j in spec.numeric)
     for i, row in enumerate(spec.rows, start=1):
@@ -367,7 +537,7 @@ def _cell(
     run.text = text
     _style(run, size, bold=bold, color=color)
     p.alignment = PP_ALIGN.RIGHT if right else PP_ALIGN.LEFT
-    cell.margin_left = cell.margin_right = Inches(0.06)
+    cell.margin_left = cell.margin_right = CELL_MARGIN
     cell.margin_top = cell.margin_bottom = Inches(0.03)
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
     if fill is not None:

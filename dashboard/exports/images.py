@@ -113,7 +113,9 @@ TICK_ROOM_PX = 30
 def for_export(fig: go.Figure, ctx: Context, footer: bool = True) -> go.Figure:
     """A copy of ``fig`` for a standalone image: a title, and (``footer``) the filters, the data date and the
     designation footnote below the plot; a SAMPLE DATA watermark whenever sample rows are included.
-    A designation the figure draws itself is replaced by the footer. The input is not changed."""
+    A designation the figure draws itself is replaced by the footer. Without ``footer`` the figure is for a
+    slide, which carries the title, context, designation and sample mark itself, so the figure loses its own.
+    The input is not changed."""
     out = go.Figure(copy.deepcopy(fig.to_dict()))
     if _is_cartesian(out):
         # Tick labels must never be clipped by a tight margin designed for the screen.
@@ -128,7 +130,13 @@ def for_export(fig: go.Figure, ctx: Context, footer: bool = True) -> go.Figure:
             title={"text": ctx.title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top", "font": {"size": 20}},
             margin={"t": max(top, 48)},
         )
-    if ctx.includes_sample and not has_watermark(out):
+    if not footer:
+        # On a slide, the slide carries the designation footnote and the one SAMPLE DATA mark (beside the title,
+        # never over the figure): the figure's own copies go.
+        out.layout.annotations = [
+            a for a in out.layout.annotations if a.text != ctx.designation and SAMPLE_TEXT not in str(a.text or "")
+        ]
+    elif ctx.includes_sample and not has_watermark(out):
         out.add_annotation(
             text=SAMPLE_TEXT,
             xref="paper",

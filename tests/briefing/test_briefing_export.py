@@ -5,16 +5,19 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pandas as pd
 import pytest
 from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
 
 from dashboard import export as E
+from dashboard.data import snapshot
 from dashboard.exports import content as C
 from dashboard.exports import deck as D
 from dashboard.exports import images, pdf
 from geodata.filters import FilterState
+from geodata.layers import COMMUNITIES, SECTORS
 
 HEALTH_SAMPLE_NORTH_MITROVICA = FilterState(sectors=("health",), dataset="sample", municipalities=("north-mitrovica",))
 DOCUMENTED = FilterState(dataset="documented")
@@ -77,13 +80,45 @@ def test_deck_table_lists_the_documented_projects(documented_deck):
     assert [table.cell(i, 5).text for i in range(2, 5)] == ["—"] * 3
 
 
-def test_deck_pictures_are_presentation_resolution(documented_deck):
-    _, prs = documented_deck
+def test_deck_map_is_the_only_picture_at_presentation_resolution_with_alt_text(documented_deck):
+    briefing, prs = documented_deck
     pictures = [s for slide in prs.slides for s in slide.shapes if s.name == D.PICTURE_NAME]
-    assert len(pictures) == 5
-    for pic in pictures:
-        with Image.open(io.BytesIO(pic.image.blob)) as im:
-            assert im.size[0] >= 1920
+    assert len(pictures) == 1
+    with Image.open(io.BytesIO(pictures[0].image.blob)) as im:
+        assert im.size[0] >= 1920
+    descr = pictures[0]._element.xpath("./*[1]/p:cNvPr")[0].get("descr")
+    assert f"{briefing.n_projects} matching projects" in descr
+    assert "Česmin Lug" in descr and "shaded by committed" in descr
+
+
+def test_deck_charts_are_native_and_hold_the_briefings_numbers(documented_deck):
+    _, prs = documented_deck
+    briefing = C.build_briefing(DOCUMENTED)
+    frames = {s.shapes.title.text_frame.text: s for s in prs.slides}
+    sector = next(sh for sh in frames[C.figure_title(briefing, "by_sector")].shapes if sh.has_chart).chart
+    committed = dict(zip(sector.plots[0].categories, sector.series[0].values, strict=True))
+    # independent of the figure: the sector split sums back to the headline committed amount
+    projects = snapshot().projects
+    documented = projects[~projects["is_sample"].astype(bool)]
+    expected = pd.to_numeric(documented["committed_usd"], errors="coerce").sum()
+    assert expected > 0
+    assert sum(v for v in committed.values() if v is not None) == pytest.approx(expected, rel=1e-6)
+    assert set(committed) == {s.capitalize() for s in SECTORS}
+    municipality = next(sh for sh in frames[C.figure_title(briefing, "by_municipality")].shapes if sh.has_chart)
+    codes = briefing.figures["by_municipality"].data[0].customdata
+    assert tuple(municipality.chart.plots[0].categories) == tuple(C.place_name(c) for c in codes)
+    assert municipality.chart.series[0].values == tuple(briefing.figures["by_municipality"].data[0].x)
+    for title in (C.figure_title(briefing, k) for k in ("by_sector", "by_municipality", "over_time", "by_community")):
+        assert any(sh.has_chart for sh in frames[title].shapes), title
+
+
+def test_community_chart_keeps_small_counts_suppressed():
+    briefing = C.build_briefing(HEALTH_SAMPLE_NORTH_MITROVICA)
+    spec = C.chart_spec(briefing, "by_community")
+    assert spec.kind == "column" and spec.categories == tuple(COMMUNITIES)
+    for value, label in zip(spec.series[0].values, spec.series[0].labels, strict=True):
+        assert value is None or value == 0 or value >= 10  # never a count from 1 to 9, in the chart or its workbook
+        assert label != "0" or value == 0
 
 
 def test_sample_deck_is_watermarked_everywhere():
@@ -91,7 +126,9 @@ def test_sample_deck_is_watermarked_everywhere():
     prs = Presentation(io.BytesIO(data))
     assert len(prs.slides) == 5  # title, KPIs, one chart, table, sources
     for slide in prs.slides:
-        assert [s for s in slide.shapes if s.name == D.WATERMARK_NAME]
+        assert len([s for s in slide.shapes if s.name == D.WATERMARK_NAME]) == 1
+    chart = next(s for s in prs.slides[2].shapes if s.has_chart).chart
+    assert chart.chart_type is not None and len(chart.series) == 2  # committed and disbursed, native
     sources = "\n".join(s.text_frame.text for s in prs.slides[-1].shapes if s.has_text_frame)
     assert "SAMPLE DATA" in sources and "not real projects" in sources
     table = next(s for s in prs.slides[3].shapes if s.name == D.TABLE_NAME).table
@@ -133,7 +170,7 @@ def test_cli_pdf_page_count_from_url(tmp_path, capsys):
     assert len(reader.pages) == 9
     assert "2006–2013, documented data" in reader.pages[0].extract_text()
     progress = capsys.readouterr().err
-    assert "[8/8] Converted to PDF" in progress
+    assert "[4/4] Converted to PDF" in progress  # filter, map picture, slides (native charts), PDF
 
 
 @pytest.mark.parametrize(

@@ -104,6 +104,16 @@ def test_for_export_keeps_an_existing_watermark_and_adds_none_without_sample():
     assert "SAMPLE DATA" not in annotation_texts(images.for_export(bar(), documented))
 
 
+def test_for_a_slide_the_figure_drops_its_own_watermark_and_footnote():
+    """The slide carries the one SAMPLE DATA mark and the footnote; the picture must not repeat them."""
+    marked = bar()
+    marked.add_annotation(text="SAMPLE DATA", showarrow=False)
+    marked.add_annotation(text="Designation footnote (test)", showarrow=False)
+    marked.add_annotation(text="Committed not reported for Housing.", showarrow=False)
+    texts = annotation_texts(images.for_export(marked, CTX, footer=False))
+    assert texts == ["Committed not reported for Housing."]
+
+
 def test_exported_png_shows_the_watermark():
     plain = decode(images.render(bar(), "png"))
     marked = decode(images.render(images.for_export(bar(), CTX), "png"))
