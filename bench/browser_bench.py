@@ -1,0 +1,337 @@
+"""Where people feel the time: the dashboard measured in Debian's headless Chromium.
+
+For each portfolio size the app is started as people start it (``bench.serve``: ``python -m dashboard`` in
+a subprocess over a project store of that many synthetic projects) and one fresh Chromium (the flags of
+``tests/conftest.py``) measures, with ``bench/browser_probe.js`` injected before the page's own scripts:
+
+- ``explorer_load``: navigation start -> every view drawn and idle (no Dash callback pending, every Plotly
+  graph drawn, no Plotly call in flight, no DOM change over two animation frames); a fresh browser, so the
+  HTTP cache is cold;
+- ``filter_click``: a real mouse click (CDP ``Input.dispatchMouseEvent`` at the pixel of the "Health"
+  option of the open sector dropdown, toggling it on and off) -> idle as above; median and p95 of
+  ``clicks`` interactions;
+- ``coverage_load`` and ``briefing_load``: a navigation to /coverage and /briefing -> idle (same browser,
+  so the scripts come from the HTTP cache);
+
+each with a breakdown taken from the browser: network (union of the resource-timing intervals of
+/_dash-update-component, and of every request for a page load), each figure's Plotly redraw (from the
+``Plotly.react``/``newPlot`` call until its promise resolves), the table (the ag-grid's DOM changes after
+the response that carries its rows), and the rest ("dash+react": the renderer, React and everything that is
+neither network nor Plotly nor the grid). The start-up time of the server and its memory after the loads
+come with each size. Timings depend on the load of the machine, which is reported with every run.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from bench.measure import _percentile
+from bench.serve import rss_mb, served
+from dashboard import ids
+
+PROBE = (Path(__file__).parent / "browser_probe.js").read_text()
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,900",
+    "--enable-unsafe-swiftshader",
+)
+IDLE_TIMEOUT_MS = 300_000
+CLICK_OPTION = "health"
+GRAPH_IDS = (ids.MAP, ids.CHART_SECTOR, ids.CHART_MUNICIPALITY, ids.CHART_TIME, ids.CHART_COMMUNITY)
+
+
+def chromium():
+    """Debian's headless Chromium through chromedriver, with the probe injected into every document."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options)
+    driver.set_script_timeout(IDLE_TIMEOUT_MS / 1000 + 30)
+    driver.set_page_load_timeout(IDLE_TIMEOUT_MS / 1000)
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": PROBE})
+    return driver
+
+
+def machine(driver=None) -> dict:
+    """Cores, CPU model, Chromium version and the load average now."""
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    info = {"cores": os.cpu_count(), "cpu": model, "python": sys.version.split()[0], "loadavg": os.getloadavg()}
+    if driver is not None:
+        info["chromium"] = driver.capabilities.get("browserVersion", "")
+    return info
+
+
+# ------------------------------------------------------------------------------------------------ analysis
+
+
+def union_ms(intervals: list[tuple[float, float]]) -> float:
+    """Total length of the union of [start, end] intervals."""
+    total, cur_start, cur_end = 0.0, None, None
+    for start, end in sorted(intervals):
+        if cur_end is None or start > cur_end:
+            if cur_end is not None:
+                total += cur_end - cur_start
+            cur_start, cur_end = start, end
+        else:
+            cur_end = max(cur_end, end)
+    if cur_end is not None:
+        total += cur_end - cur_start
+    return total
+
+
+def breakdown(rec: dict, t0: float, t1: float, page_load: bool = False) -> dict:
+    """Split the window [t0, t1] (ms since navigation start) recorded by the probe into its parts."""
+    inside = [e for e in rec["resources"] if e["startTime"] >= t0 - 1 and e["responseEnd"] <= t1 + 1]
+    callbacks = [e for e in inside if "_dash-update-component" in e["name"]]
+    net = [(e["startTime"], e["responseEnd"]) for e in (inside if page_load else callbacks)]
+    if page_load and rec.get("navigation"):
+        nav = rec["navigation"]
+        net.append((0.0, nav["responseEnd"]))
+    plots = [p for p in rec["plots"] if p["start"] >= t0 - 1 and p["end"] is not None and p["end"] <= t1 + 1]
+    per_figure: dict[str, float] = {}
+    for p in plots:
+        per_figure[p["id"]] = per_figure.get(p["id"], 0.0) + (p["end"] - p["start"])
+    table_fetches = [
+        f
+        for f in rec["fetches"]
+        if f["start"] >= t0 - 1 and f["headers"] and f"{ids.TABLE}.rowData" in (f["output"] or "")
+    ]
+    grid = [t for t in rec["grid_mutations"] if t0 <= t <= t1]
+    table = []
+    if grid:
+        start = table_fetches[-1]["headers"] if table_fetches else min(grid)
+        table = [(start, max(grid))] if max(grid) >= start else []
+    busy = union_ms(net + [(p["start"], p["end"]) for p in plots] + table)
+    fetches = [f for f in rec["fetches"] if f["start"] >= t0 - 1]
+    return {
+        "total_ms": t1 - t0,
+        "network_ms": union_ms(net),
+        "callback_network_ms": union_ms([(e["startTime"], e["responseEnd"]) for e in callbacks]),
+        "server_wait_ms": max((e["responseStart"] - e["requestStart"] for e in callbacks), default=0.0),
+        "plotly_ms": union_ms([(p["start"], p["end"]) for p in plots]),
+        "plotly_per_figure_ms": {k: round(v, 1) for k, v in sorted(per_figure.items())},
+        "table_ms": union_ms(table),
+        "dash_react_ms": max(t1 - t0 - busy, 0.0),
+        "to_first_request_ms": (min(f["start"] for f in fetches) - t0) if fetches and not page_load else None,
+        "requests": len(callbacks),
+        "response_kb": sum(e.get("encodedBodySize", 0) for e in callbacks) / 1000,
+    }
+
+
+_RECORD = """
+const B = window.__bench;
+const res = performance.getEntriesByType('resource').map(e => ({name: e.name, startTime: e.startTime,
+  requestStart: e.requestStart, responseStart: e.responseStart, responseEnd: e.responseEnd,
+  encodedBodySize: e.encodedBodySize}));
+const nav = performance.getEntriesByType('navigation')[0];
+return {resources: res, navigation: nav ? {responseEnd: nav.responseEnd} : null, plots: B.plots,
+  fetches: B.fetches, grid_mutations: B.gridMutations, clicks: B.clicks};
+"""
+
+
+def _wait_idle(driver, since_js: str, need_fetch: bool) -> dict:
+    result = driver.execute_async_script(
+        f"const done = arguments[0]; const since = {since_js};"
+        f"window.__bench.waitIdle(since, {str(need_fetch).lower()}, {IDLE_TIMEOUT_MS})"
+        ".then(r => done(Object.assign({since: since}, r)));"
+    )
+    if result["timeout"]:
+        raise TimeoutError(f"the page was not idle within {IDLE_TIMEOUT_MS / 1000:.0f} s")
+    return result
+
+
+def page_load(driver, url: str) -> dict:
+    """Navigation start -> idle for ``url``, with its breakdown."""
+    driver.get(url)
+    idle = _wait_idle(driver, "0", need_fetch=True)
+    return breakdown(driver.execute_script(_RECORD), 0.0, idle["end"], page_load=True)
+
+
+def click_at(driver, x: float, y: float) -> None:
+    """A real left click at viewport pixel (x, y): pointer move, press, release through DevTools input."""
+    for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
+        event = {"type": kind, "x": x, "y": y, "button": "left" if kind != "mouseMoved" else "none"}
+        if kind != "mouseMoved":
+            event["clickCount"] = 1
+        driver.execute_cdp_cmd("Input.dispatchMouseEvent", event)
+
+
+def _centre(driver, selector_js: str) -> tuple[float, float] | None:
+    rect = driver.execute_script(
+        f"const el = {selector_js}; if (!el) return null; el.scrollIntoView({{block: 'nearest'}});"
+        "const r = el.getBoundingClientRect(); return r.width > 0 ? [r.x + r.width / 2, r.y + r.height / 2] : null;"
+    )
+    return tuple(rect) if rect else None
+
+
+_OPTION_JS = (
+    "(() => { const i = document.querySelector("
+    f"'.dash-dropdown-option input[value=\"{CLICK_OPTION}\"]'); return i ? i.closest('label') : null; }})()"
+)
+
+
+def _open_sector_dropdown(driver) -> tuple[float, float]:
+    for _ in range(50):
+        where = _centre(driver, _OPTION_JS)
+        if where:
+            return where
+        button = _centre(driver, f"document.getElementById('{ids.SECTOR}')")
+        if button:
+            click_at(driver, *button)
+            _wait_idle(driver, "performance.now()", need_fetch=False)
+        time.sleep(0.1)
+    raise RuntimeError("the sector dropdown's options did not appear")
+
+
+def filter_clicks(driver, clicks: int) -> list[dict]:
+    """``clicks`` real clicks on the Health option (on, off, on, ...), each measured click -> idle."""
+    out = []
+    for _ in range(clicks):
+        x, y = _open_sector_dropdown(driver)
+        before = driver.execute_script("return window.__bench.clicks.length")
+        click_at(driver, x, y)
+        idle = _wait_idle(
+            driver,
+            f"(window.__bench.clicks.length > {before} ? window.__bench.clicks[{before}].t : performance.now())",
+            need_fetch=True,
+        )
+        rec = driver.execute_script(_RECORD)
+        if len(rec["clicks"]) <= before or not rec["clicks"][before]["trusted"]:
+            raise RuntimeError("the click did not reach the page as a trusted input event")
+        out.append(breakdown(rec, idle["since"], idle["end"]))
+    return out
+
+
+def summarise(samples: list[dict]) -> dict:
+    """Median and p95 of the total; medians of the parts."""
+    totals = [s["total_ms"] for s in samples]
+    keys = ("network_ms", "callback_network_ms", "server_wait_ms", "plotly_ms", "table_ms", "dash_react_ms")
+    out = {
+        "median_ms": statistics.median(totals),
+        "p95_ms": _percentile(totals, 0.95),
+        "samples": len(samples),
+        **{k: statistics.median(s[k] for s in samples) for k in keys},
+        "requests": statistics.median(s["requests"] for s in samples),
+        "response_kb": statistics.median(s["response_kb"] for s in samples),
+    }
+    figures = {f for s in samples for f in s["plotly_per_figure_ms"]}
+    out["plotly_per_figure_ms"] = {
+        f: round(statistics.median(s["plotly_per_figure_ms"].get(f, 0.0) for s in samples), 1) for f in sorted(figures)
+    }
+    firsts = [s["to_first_request_ms"] for s in samples if s.get("to_first_request_ms") is not None]
+    if firsts:
+        out["to_first_request_ms"] = statistics.median(firsts)
+    return out
+
+
+def _row(n, case: str, stats: dict) -> dict:
+    return {"n": n, "case": case, **stats, "load": os.getloadavg()[0]}
+
+
+def run(n: int | None, port: int, clicks: int = 10, pages: bool = True, store_cache: Path | None = None) -> list[dict]:
+    """Every browser case at one size (``n=None``: the shipped data). One row per case."""
+    rows = []
+    with served(n, port, store_cache=store_cache) as server:
+        driver = chromium()
+        try:
+            label = n if n is not None else "shipped"
+            load = page_load(driver, server.url + "/")
+            rows.append(_row(label, "explorer_load", {**summarise([load]), "p95_ms": None}))
+            if clicks:
+                rows.append(_row(label, "filter_click", summarise(filter_clicks(driver, clicks))))
+            if pages:
+                for path in ("coverage", "briefing"):
+                    stats = summarise([page_load(driver, f"{server.url}/{path}")])
+                    rows.append(_row(label, f"{path}_load", {**stats, "p95_ms": None}))
+            rows.append(
+                {
+                    "n": label,
+                    "case": "startup",
+                    "startup_s": server.startup_s,
+                    "rss_mb": rss_mb(server.pid),
+                    "load": os.getloadavg()[0],
+                }
+            )
+            for r in rows:
+                r["machine"] = machine(driver)
+        finally:
+            driver.quit()
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    head = (
+        f"{'n':>7} {'case':<14} {'median ms':>9} {'p95 ms':>8} {'network':>8} {'cb net':>7} {'server':>7} "
+        f"{'plotly':>7} {'table':>7} {'dash+react':>10} {'reqs':>5} {'resp kB':>8} {'load':>5}"
+    )
+    lines = [head, "-" * len(head)]
+
+    def f(v, w, d=0):
+        return f"{'—':>{w}}" if v is None else f"{v:>{w}.{d}f}"
+
+    for r in rows:
+        if r["case"] == "startup":
+            continue
+        lines.append(
+            f"{r['n']!s:>7} {r['case']:<14} {f(r['median_ms'], 9)} {f(r['p95_ms'], 8)} {f(r['network_ms'], 8)} "
+            f"{f(r['callback_network_ms'], 7)} {f(r['server_wait_ms'], 7)} {f(r['plotly_ms'], 7)} "
+            f"{f(r['table_ms'], 7)} {f(r['dash_react_ms'], 10)} {f(r['requests'], 5)} {f(r['response_kb'], 8, 1)} "
+            f"{r['load']:>5.1f}"
+        )
+    figs = [r for r in rows if r.get("plotly_per_figure_ms")]
+    if figs:
+        lines.append("\nPlotly redraw per figure, median ms:")
+        for r in figs:
+            parts = ", ".join(f"{k} {v:.0f}" for k, v in r["plotly_per_figure_ms"].items())
+            lines.append(f"  {r['n']!s:>7} {r['case']:<14} {parts}")
+    ups = [r for r in rows if r["case"] == "startup"]
+    if ups:
+        lines.append("\nstart-up (python -m dashboard -> first GET / served) and worker memory after the loads:")
+        for r in ups:
+            lines.append(f"  {r['n']!s:>7}  {r['startup_s']:6.2f} s  RSS {r['rss_mb']:6.0f} MB  (load {r['load']:.1f})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    import argparse
+    import json
+
+    p = argparse.ArgumentParser(prog="python -m bench.browser_bench")
+    p.add_argument("n", help="projects, or 'shipped'")
+    p.add_argument("--port", type=int, default=8070)
+    p.add_argument("--clicks", type=int, default=10)
+    p.add_argument("--no-pages", action="store_true")
+    args = p.parse_args(argv)
+    n = None if args.n == "shipped" else int(args.n)
+    rows = run(n, args.port, clicks=args.clicks, pages=not args.no_pages)
+    for r in rows:
+        print(json.dumps(r))
+    print(table(rows), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
