@@ -8,19 +8,28 @@ $(BIN)/python: requirements.txt requirements-dev.txt
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $(BIN)/python
 
-.PHONY: venv serve test lint bench system-deps
+# axe-core (accessibility checks injected into the browser tests), from npm, pinned; kept out of git in .cache/.
+# tests/browser/a11y_support.py pins the same version.
+AXE_VERSION := 4.10.3
+
+.PHONY: venv serve test lint bench system-deps axe
 venv: $(BIN)/python
 
 # Debian packages the tests need: Chromium and its driver (browser tests, image export),
-# LibreOffice Impress (PPTX -> PDF).
+# LibreOffice Impress (PPTX -> PDF), npm (to fetch axe-core).
 system-deps:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v soffice >/dev/null || \
 	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium chromium-driver libreoffice-impress)
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm)
+
+axe: system-deps
+	@grep -qs '"version": "$(AXE_VERSION)"' .cache/axe/node_modules/axe-core/package.json || \
+	  npm install --prefix .cache/axe --no-save --no-audit --no-fund axe-core@$(AXE_VERSION)
 
 serve: venv
 	$(BIN)/python -m dashboard
 
-test: venv system-deps
+test: venv system-deps axe
 	$(BIN)/python -m pytest
 
 lint: venv

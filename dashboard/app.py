@@ -22,6 +22,25 @@ log = logging.getLogger("dashboard")
 
 ERROR_MESSAGE = "Couldn't update the view. The error has been logged."
 
+#: Dash's page template with the page language declared (screen readers pick their voice from it).
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
 
 def check_layers() -> None:
     """Load (and so validate) every layer; raises ``LayerError`` listing every problem."""
@@ -82,7 +101,8 @@ def outer_layout() -> html.Div:
             dbc.Container(
                 [
                     dbc.Alert(id=ids.ERROR_ALERT, color="danger", is_open=False, dismissable=True),
-                    html.Main(dash.page_container, id="main"),
+                    # tabIndex -1: the skip link moves keyboard focus here, not just the scroll position
+                    html.Main(dash.page_container, id="main", tabIndex=-1),
                 ],
                 fluid=True,
             ),
@@ -114,6 +134,7 @@ def create_app(projects: gpd.GeoDataFrame | None = None) -> Dash:
         pages_folder=str(config.PAGES_DIR),
         assets_folder=str(config.ASSETS_DIR),
         title=config.TITLE,
+        index_string=INDEX_STRING,
         update_title=None,
         on_error=on_error,
         serve_locally=True,

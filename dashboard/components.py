@@ -233,6 +233,43 @@ def map_legend(sector_colours: dict[str, str]) -> html.Div:
     )
 
 
+def filters_offcanvas(panel, panel_id: str, close_id: str) -> html.Div:
+    """The filter panel as the sidebar on wide screens and an off-canvas panel on phones (Bootstrap's
+    ``offcanvas-lg``; ``assets/offcanvas.js`` opens it from ``filters_toggle`` and handles Escape and focus)."""
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Button(
+                        type="button",
+                        id=close_id,
+                        className="btn-close",
+                        title="Close the filters",
+                        **{"aria-label": "Close the filters", "data-offcanvas-close": panel_id},
+                    ),
+                ],
+                className="offcanvas-header d-lg-none",
+            ),
+            html.Div(panel, className="offcanvas-body"),
+        ],
+        id=panel_id,
+        className="offcanvas-lg offcanvas-start filters-offcanvas",
+        tabIndex=-1,
+        **{"aria-label": "Filters"},
+    )
+
+
+def filters_toggle(panel_id: str, toggle_id: str) -> html.Button:
+    """The button that opens the off-canvas filters (shown below the lg breakpoint only)."""
+    return html.Button(
+        "Filters",
+        type="button",
+        id=toggle_id,
+        className="btn btn-sm filters-toggle d-lg-none",
+        **{"aria-controls": panel_id, "aria-expanded": "false", "data-offcanvas-toggle": panel_id},
+    )
+
+
 def filter_sentence(text: str) -> html.P:
     return html.P(
         [html.Span("Showing: ", className="visually-hidden"), text],

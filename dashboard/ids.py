@@ -42,3 +42,8 @@ EMPTY_STATE = "empty-state"
 DETAIL = "detail-panel"
 DETAIL_BODY = "detail-panel-body"
 DETAIL_TITLE = "detail-panel-title"
+# Below the lg breakpoint (phones, small tablets) the explorer's filters live in an off-canvas panel
+# (assets/offcanvas.js opens and closes it; on wider screens it is the sidebar)
+FILTERS_PANEL = "filters-panel"
+FILTERS_TOGGLE = "filters-toggle"
+FILTERS_CLOSE = "filters-close"

@@ -294,9 +294,23 @@ def layout(metric: str | None = None, **query) -> html.Div:
         [
             dbc.Row(
                 [
-                    dbc.Col(filter_panel(snap, values), lg=3, className="sidebar-col"),
+                    dbc.Col(
+                        components.filters_offcanvas(filter_panel(snap, values), ids.FILTERS_PANEL, ids.FILTERS_CLOSE),
+                        lg=3,
+                        className="sidebar-col",
+                    ),
                     dbc.Col(
                         [
+                            html.Div(
+                                [
+                                    html.H1(
+                                        "Explorer: former IDP camps and RAE community projects",
+                                        className="visually-hidden",
+                                    ),
+                                    components.filters_toggle(ids.FILTERS_PANEL, ids.FILTERS_TOGGLE),
+                                ],
+                                className="explorer-head",
+                            ),
                             html.Div(id=ids.SENTENCE, children=components.filter_sentence(describe(state))),
                             html.Div(
                                 id=ids.SAMPLE_BANNER,
