@@ -14,8 +14,9 @@ For the explorer's fast path (``dash.Patch``), ``project_trace_arrays`` gives th
 ``typed`` encodes one as a plotly typed array (base64), so a filter response carries only numbers.
 
 Map traces, in this fixed order (``TRACE``): the choropleth of boundary units, settlements, hazard halo and
-core, camp ring and fill, the 14 project traces (7 sectors x site-level / municipality-level), the legend
-entry explaining faded markers, and the highlight ring of a selected project.
+core, the 14 project traces (7 sectors x site-level / municipality-level), the legend entry explaining faded
+markers, the highlight ring of a selected project, then the camps on top (ring, numbered fill, name labels),
+so they stay visible and clickable under dense project markers.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import config
+from dashboard.camp_key import numbers_by_site
 from dashboard.data import LEVELS, N_PROJECT_TRACES, Snapshot, build_snapshot, municipality_label
 from geodata.designation import DESIGNATION
 from geodata.filters import FilterState
@@ -67,11 +69,11 @@ METRICS: dict[str, tuple[str, str]] = {
 }
 DEFAULT_METRIC = "committed_usd"
 
-_FIXED = ("choropleth", "settlements", "hazard_halo", "hazard_core", "camp_ring", "camp_fill")
+_FIXED = ("choropleth", "settlements", "hazard_halo", "hazard_core")
 TRACE: dict[str, int] = {name: i for i, name in enumerate(_FIXED)}
 PROJECT_TRACE_START = len(_FIXED)
-TRACE["precision_legend"] = PROJECT_TRACE_START + N_PROJECT_TRACES
-TRACE["highlight"] = TRACE["precision_legend"] + 1
+for _offset, _name in enumerate(("precision_legend", "highlight", "camp_ring", "camp_fill", "camp_names")):
+    TRACE[_name] = PROJECT_TRACE_START + N_PROJECT_TRACES + _offset
 
 _DTYPE = {"f4": "f4", "f8": "f8", "i1": "i1", "u1": "u1", "i2": "i2", "u2": "u2", "i4": "i4", "u4": "u4"}
 
@@ -321,9 +323,11 @@ def map_figure(
     base_map: str = "white-bg",
     has_sample: bool | None = None,
     legend: bool = True,
+    tooltip: bool = False,
 ) -> go.Figure:
     """The explorer map. ``mask`` None draws no project points (they arrive by patch); a mask draws them.
-    ``legend=False`` leaves the legend to the page (the explorer draws it in HTML above the map)."""
+    ``legend=False`` leaves the legend to the page (the explorer draws it in HTML above the map);
+    ``tooltip=True`` leaves the project hover label to the page (a tooltip with title, amount and SAMPLE)."""
     static = snap.static
     shown = np.zeros(snap.n, dtype=bool) if mask is None else mask
     z = choropleth_z(snap, np.ones(snap.n, dtype=bool) if mask is None else mask, metric)
@@ -400,31 +404,6 @@ def map_figure(
             name="Smelter, mine or tailings",
         )
     )
-    cp = static.camps
-    fill = ["#FFFFFF" if t == "camp" else "#9E9E9E" for t in cp["site_type"]]
-    traces.append(
-        go.Scattermap(
-            lat=cp.geometry.y,
-            lon=cp.geometry.x,
-            mode="markers",
-            hoverinfo="skip",
-            marker=dict(size=21, color="#000000"),
-            name="Former IDP camp (white) / return site (grey)",
-        )
-    )
-    traces.append(
-        go.Scattermap(
-            lat=cp.geometry.y,
-            lon=cp.geometry.x,
-            mode="markers",
-            marker=dict(size=13, color=fill),
-            customdata=list(cp["site_id"]),
-            hovertext=[_camp_hover(r) for _, r in cp.iterrows()],
-            hovertemplate="%{hovertext}<extra></extra>",
-            name="camp fill",
-            showlegend=False,
-        )
-    )
     arrays = project_trace_arrays(snap, shown)
     for s, sector in enumerate(SECTORS):
         for level, level_name in enumerate(LEVELS):
@@ -444,6 +423,7 @@ def map_figure(
                     showlegend=level == 0,
                     hovertemplate=f"<b>{html.escape(sector.capitalize())} project</b><br>{where}<br>"
                     "Click for details<extra></extra>",
+                    hoverinfo="none" if tooltip else None,
                     meta={"sector": sector, "level": level_name},
                 )
             )
@@ -466,6 +446,49 @@ def map_figure(
             showlegend=False,
             marker=dict(size=34, color="#000000", opacity=0.35),
             name="highlight",
+        )
+    )
+    cp = static.camps
+    numbers = numbers_by_site(cp)
+    fill = ["#FFFFFF" if t == "camp" else "#BDBDBD" for t in cp["site_type"]]
+    traces.append(
+        go.Scattermap(
+            lat=cp.geometry.y,
+            lon=cp.geometry.x,
+            mode="markers",
+            hoverinfo="skip",
+            marker=dict(size=25, color="#000000"),
+            name="Former IDP camp (white) / return site (grey)",
+        )
+    )
+    traces.append(
+        go.Scattermap(
+            lat=cp.geometry.y,
+            lon=cp.geometry.x,
+            mode="markers+text",
+            marker=dict(size=19, color=fill),
+            text=[str(numbers[site]) for site in cp["site_id"]],
+            textposition="middle center",
+            textfont=dict(size=12, color="#000000"),
+            customdata=list(cp["site_id"]),
+            hovertext=[f"{numbers[r['site_id']]}. " + _camp_hover(r) for _, r in cp.iterrows()],
+            hovertemplate="%{hovertext}<extra></extra>",
+            name="camp fill",
+            showlegend=False,
+        )
+    )
+    traces.append(
+        go.Scattermap(
+            lat=cp.geometry.y,
+            lon=cp.geometry.x,
+            mode="markers+text",  # text alone would ask the style for a marker icon it does not have
+            marker=dict(size=25, opacity=0),  # invisible: places the name beside the numbered marker
+            text=[str(n) for n in cp["name_en"]],
+            textposition="middle right",
+            textfont=dict(size=13, color="#000000"),
+            hoverinfo="skip",
+            name="camp names",
+            showlegend=False,
         )
     )
     fig = go.Figure(traces)

@@ -21,6 +21,13 @@ SELECTION = "filter-selection"  # dcc.Store: project ids chosen by box/lasso on 
 CLEAR = "filter-clear"
 MAP_POINTS_KEY = "map-points-key"  # dcc.Store: which filter the map's project points were drawn for
 BASE_MAP = "base-map"
+BASE_MAP_STATUS = "base-map-status"  # dcc.Store: what the browser found when it tried OpenStreetMap
+BASE_MAP_NOTICE = "base-map-notice"  # the notice shown when OpenStreetMap cannot be reached
+MAP_TOOLTIP = "explorer-map-tooltip"  # a project's title, amount and SAMPLE flag on hover
+CAMP_KEY = "camp-key"  # the numbered list of camps beside the map
+CAMP_KEY_ITEM = "camp-key-item"  # pattern-matching type: {"type": CAMP_KEY_ITEM, "site": site_id}
+CAMPS_ZOOM = "camps-zoom"  # button: zoom the map to the Mitrovica camps
+MAP_VIEW_RESET = "map-view-reset"  # button: back to the opening view
 
 # Explorer outputs
 MAP = "explorer-map"

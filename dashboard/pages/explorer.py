@@ -30,6 +30,7 @@ panel (``open_detail``).
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 import dash
@@ -37,12 +38,15 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components, config, figures, ids
+from dashboard.camp_key import camp_key, cluster_view, site_view
 from dashboard.data import TABLE_COLUMNS, Snapshot, csv_text, municipality_label, snapshot, table_rows
+from dashboard.map_points import event_rows
 from geodata.filters import DATASET_CHOICES, FilterState, describe
+from geodata.formatting import usd
 from geodata.kpis import site_history, trust_fund_status
 from geodata.layers import COMMUNITIES, SECTORS, STATUSES
 from geodata.municipality_registry import BY_CODE
@@ -242,6 +246,52 @@ def filter_panel(snap: Snapshot, values: dict) -> html.Div:
     )
 
 
+def camp_key_bar(snap: Snapshot) -> html.Div:
+    """The numbered key of the camps (the numbers drawn on their markers): each a button that opens the site's
+    history and centres the map on it; and buttons that zoom to the Mitrovica cluster and back."""
+    items = [
+        html.Li(
+            html.Button(
+                [
+                    html.Span(str(item["number"]), className=f"camp-number {item['kind'].split()[0]}"),
+                    item["name_en"],
+                    html.Span(f" ({item['names']})" if item["names"] else "", className="camp-names"),
+                    html.Span(f", {item['kind']}", className="visually-hidden"),
+                ],
+                id={"type": ids.CAMP_KEY_ITEM, "site": item["site_id"]},
+                n_clicks=0,
+                className="camp-key-button",
+                title=f"{item['name_en']}, {item['kind']}: open its history and show it on the map",
+            )
+        )
+        for item in camp_key(snap.static.camps)
+    ]
+    return html.Div(
+        [
+            html.H2("Camps and return site:", className="camp-key-title", id=f"{ids.CAMP_KEY}-title"),
+            html.Ol(items, className="camp-key-list", **{"aria-labelledby": f"{ids.CAMP_KEY}-title"}),
+            html.Div(
+                [
+                    dbc.Button(
+                        "Zoom to the Mitrovica camps",
+                        id=ids.CAMPS_ZOOM,
+                        n_clicks=0,
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                    ),
+                    dbc.Button(
+                        "Whole map", id=ids.MAP_VIEW_RESET, n_clicks=0, size="sm", color="secondary", outline=True
+                    ),
+                ],
+                className="camp-key-actions",
+            ),
+        ],
+        id=ids.CAMP_KEY,
+        className="camp-key",
+    )
+
+
 def _chart(component_id: str, figure) -> dbc.Col:
     return dbc.Col(
         html.Div(
@@ -366,17 +416,30 @@ def layout(metric: str | None = None, **query) -> html.Div:
                                         className="map-toolbar",
                                     ),
                                     components.map_legend(figures.SECTOR_COLOURS),
-                                    dcc.Graph(
-                                        id=ids.MAP,
-                                        figure=figures.map_figure(snap, None, metric, legend=False),
-                                        config={
-                                            "scrollZoom": True,
-                                            "displaylogo": False,
-                                            "responsive": True,
-                                            "modeBarButtonsToRemove": ["toImage"],
-                                        },
-                                        className="explorer-map",
-                                        style={"height": "clamp(440px, calc(100vh - 300px), 760px)"},
+                                    camp_key_bar(snap),
+                                    html.Div(id=ids.BASE_MAP_NOTICE, role="status"),
+                                    dcc.Store(id=ids.BASE_MAP_STATUS),
+                                    html.Div(
+                                        [
+                                            dcc.Graph(
+                                                id=ids.MAP,
+                                                figure=figures.map_figure(
+                                                    snap, None, metric, legend=False, tooltip=True
+                                                ),
+                                                config={
+                                                    "scrollZoom": True,
+                                                    "displaylogo": False,
+                                                    "responsive": True,
+                                                    "modeBarButtonsToRemove": ["toImage"],
+                                                },
+                                                className="explorer-map",
+                                                style={"height": "clamp(440px, calc(100vh - 300px), 760px)"},
+                                            ),
+                                            dcc.Tooltip(
+                                                id=ids.MAP_TOOLTIP, direction="bottom", className="map-tooltip"
+                                            ),
+                                        ],
+                                        className="map-frame",
                                     ),
                                     html.P(
                                         "Click a municipality to filter (again to clear) · choose box or lasso "
@@ -624,28 +687,56 @@ def apply_click(_clear, map_click, sector_click, muni_click, time_click, communi
     return tuple(keep)
 
 
-def selected_ids(snap: Snapshot, selected: dict | None) -> list[str] | None:
-    """Project ids in a box/lasso selection (points of the project traces only); None when nothing is selected."""
-    if not selected or not selected.get("points"):
-        return None
-    first, last = figures.PROJECT_TRACE_START, figures.PROJECT_TRACE_START + len(SECTORS) * 2
-    rows = [
-        int(p["customdata"])
-        for p in selected["points"]
-        if first <= p.get("curveNumber", -1) < last and p.get("customdata") is not None
-    ]
-    rows = [r for r in rows if 0 <= r < snap.n]
+def selected_ids(snap: Snapshot, points_key: str | None, selected: dict | None) -> list[str] | None:
+    """Project ids in a box/lasso selection (points of the project traces only, mapped to rows through the
+    filter the points were drawn for: see dashboard.map_points); None when nothing is selected."""
+    rows = event_rows(snap, points_key, selected)
     return [str(x) for x in snap.projects["project_id"].iloc[rows]] or None
 
 
 @callback(
     Output(ids.SELECTION, "data"),
     Input(ids.MAP, "selectedData"),
+    State(ids.MAP_POINTS_KEY, "data"),
     prevent_initial_call=True,
 )
-def select_on_map(selected):
+def select_on_map(selected, points_key):
     """A box or lasso selection on the map narrows the table, KPIs and charts to the selected projects."""
-    return selected_ids(snapshot(), selected)
+    return selected_ids(snapshot(), points_key, selected)
+
+
+def project_tooltip(snap: Snapshot, row: int) -> list:
+    """What hovering a project shows: its title, committed amount, sector and place, and SAMPLE DATA if so."""
+    record = snap.projects.iloc[row]
+    sample = bool(record.get("is_sample"))
+    level = "near a site" if snap.group[row] % 2 == 0 else "municipality level, drawn at the municipal seat"
+    return [
+        html.Strong("SAMPLE DATA", className="tooltip-sample d-block") if sample else None,
+        html.Strong(str(record["title"]), className="d-block"),
+        html.Span(f"Committed: {usd(record.get('committed_usd'), unknown='not given')}", className="d-block"),
+        html.Span(
+            f"{str(record['sector']).capitalize()} · {municipality_label(str(record['municipality']))} · {level}",
+            className="d-block tooltip-meta",
+        ),
+        html.Span("Click for details", className="d-block tooltip-meta"),
+    ]
+
+
+@callback(
+    Output(ids.MAP_TOOLTIP, "show"),
+    Output(ids.MAP_TOOLTIP, "bbox"),
+    Output(ids.MAP_TOOLTIP, "children"),
+    Input(ids.MAP, "hoverData"),
+    State(ids.MAP_POINTS_KEY, "data"),
+    prevent_initial_call=True,
+)
+def hover_project(hover, points_key):
+    """Hovering a project point shows its tooltip; other points keep their own hover labels."""
+    rows = event_rows(snapshot(), points_key, hover)
+    if not rows:
+        return False, no_update, no_update
+    bbox = hover["points"][0].get("bbox")
+    return True, bbox, project_tooltip(snapshot(), rows[0])
 
 
 # ---------------------------------------------------------------- detail panel
@@ -670,6 +761,14 @@ def _highlight(snap: Snapshot, row: int | None) -> dash.Patch:
     return patch
 
 
+def _view(patch: dash.Patch, view: dict, revision: str) -> dash.Patch:
+    """Set the map's view; a new ``map.uirevision`` makes it win over where the user had panned."""
+    patch["layout"]["map"]["center"] = view["center"]
+    patch["layout"]["map"]["zoom"] = view["zoom"]
+    patch["layout"]["map"]["uirevision"] = revision
+    return patch
+
+
 @callback(
     Output(ids.DETAIL, "is_open"),
     Output(ids.DETAIL_TITLE, "children"),
@@ -677,12 +776,26 @@ def _highlight(snap: Snapshot, row: int | None) -> dash.Patch:
     Output(ids.MAP, "figure", allow_duplicate=True),
     Input(ids.MAP, "clickData"),
     Input(ids.TABLE, "cellClicked"),
+    Input({"type": ids.CAMP_KEY_ITEM, "site": ALL}, "n_clicks"),
+    State(ids.MAP_POINTS_KEY, "data"),
     prevent_initial_call=True,
 )
-def open_detail(map_click, cell):
-    """A project (map point or table row) opens its details and is ringed on the map; a camp opens its history."""
+def open_detail(map_click, cell, _key_clicks=None, points_key=None):
+    """A project (map point or table row) opens its details and is ringed on the map; a camp (its marker or
+    its entry in the key) opens its history, and the key also centres the map on it."""
     snap = snapshot()
-    if ctx.triggered_id == ids.TABLE:
+    trigger = ctx.triggered_id
+    if isinstance(trigger, dict) and trigger.get("type") == ids.CAMP_KEY_ITEM:
+        if not ctx.triggered or not ctx.triggered[0].get("value"):
+            raise PreventUpdate  # the key was (re)drawn, not clicked
+        site = str(trigger["site"])
+        clicks = int(ctx.triggered[0]["value"])
+        return (
+            True,
+            *camp_panel(snap, site),
+            _view(_highlight(snap, None), site_view(snap.static.camps, site), f"{site}-{clicks}"),
+        )
+    if trigger == ids.TABLE:
         project_id = (cell or {}).get("rowId")
         rows = np.flatnonzero(snap.index.ids == project_id) if project_id else []
         if len(rows) == 0:
@@ -693,24 +806,81 @@ def open_detail(map_click, cell):
     curve = point.get("curveNumber")
     if curve == figures.TRACE["camp_fill"]:
         return (True, *camp_panel(snap, str(point["customdata"])), _highlight(snap, None))
-    first = figures.PROJECT_TRACE_START
-    if curve is not None and first <= curve < first + len(SECTORS) * 2 and point.get("customdata") is not None:
-        row = int(point["customdata"])
-        if 0 <= row < snap.n:
-            return (True, *project_panel(snap, row), _highlight(snap, row))
+    rows = event_rows(snap, points_key, map_click)
+    if rows:
+        return (True, *project_panel(snap, rows[0]), _highlight(snap, rows[0]))
     raise PreventUpdate
 
 
 @callback(
     Output(ids.MAP, "figure", allow_duplicate=True),
+    Input(ids.CAMPS_ZOOM, "n_clicks"),
+    Input(ids.MAP_VIEW_RESET, "n_clicks"),
+    prevent_initial_call=True,
+)
+def zoom_map(camps_clicks, reset_clicks):
+    """Zoom to the Mitrovica camps (their markers then lie well apart), or back to the opening view."""
+    if ctx.triggered_id == ids.CAMPS_ZOOM:
+        return _view(dash.Patch(), cluster_view(snapshot().static.camps), f"camps-{camps_clicks}")
+    if ctx.triggered_id == ids.MAP_VIEW_RESET:
+        view = {"center": config.MAP_CENTER, "zoom": config.MAP_ZOOM}
+        return _view(dash.Patch(), view, f"whole-{reset_clicks}")
+    raise PreventUpdate
+
+
+#: URL the browser fetches to learn whether OpenStreetMap's tiles can be reached (the world at zoom 0).
+OSM_PROBE_URL = "https://tile.openstreetmap.org/0/0/0.png"
+OSM_UNREACHABLE = (
+    "OpenStreetMap could not be reached (no internet connection?), so the map stays on its offline "
+    "background: every layer of this atlas is still drawn."
+)
+
+# The switch asks the browser, not the server, whether OpenStreetMap answers: the tiles load in the browser.
+# Only when they can be reached does the map switch style; otherwise the switch turns back off and a notice
+# says why (instead of a blank map and tile errors in the console).
+clientside_callback(
+    """
+    async function(online) {
+        const url = __URL__;
+        if (!online) { return [false, {style: "white-bg", reachable: null}]; }
+        const abort = new AbortController();
+        const timer = setTimeout(() => abort.abort(), 6000);
+        try {
+            await fetch(url, {mode: "no-cors", cache: "no-store", signal: abort.signal});
+            return [true, {style: "open-street-map", reachable: true}];
+        } catch (e) {
+            return [false, {style: "white-bg", reachable: false}];
+        } finally {
+            clearTimeout(timer);
+        }
+    }
+    """.replace("__URL__", json.dumps(OSM_PROBE_URL)),
+    Output(ids.BASE_MAP, "value"),
+    Output(ids.BASE_MAP_STATUS, "data"),
     Input(ids.BASE_MAP, "value"),
     prevent_initial_call=True,
 )
-def switch_base_map(online):
-    """Switch between the offline white background and OpenStreetMap tiles (which need internet)."""
+
+
+def base_map_notice(status: dict | None):
+    """The notice for what the browser found: None unless OpenStreetMap was asked for and could not be reached."""
+    if not status or status.get("reachable") is not False:
+        return None
+    return dbc.Alert(OSM_UNREACHABLE, color="info", dismissable=True, className="base-map-notice py-2 mb-2")
+
+
+@callback(
+    Output(ids.MAP, "figure", allow_duplicate=True),
+    Output(ids.BASE_MAP_NOTICE, "children"),
+    Input(ids.BASE_MAP_STATUS, "data"),
+    prevent_initial_call=True,
+)
+def switch_base_map(status):
+    """Switch between the offline white background and OpenStreetMap tiles, as the browser found them."""
     patch = dash.Patch()
-    patch["layout"]["map"]["style"] = config.map_style("open-street-map" if online else "white-bg")
-    return patch
+    style = (status or {}).get("style")
+    patch["layout"]["map"]["style"] = config.map_style("open-street-map" if style == "open-street-map" else "white-bg")
+    return patch, base_map_notice(status)
 
 
 @callback(

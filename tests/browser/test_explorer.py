@@ -91,42 +91,6 @@ def test_choosing_a_sector_changes_kpis_and_table(dash_duo):
     assert dash_duo.get_logs() == []
 
 
-def _click_polygon(dash_duo, unit: str) -> None:
-    """Send plotly's own click event for a polygon (what the map emits when a person clicks it). A synthetic
-    mouse click on the MapLibre canvas does not reach plotly's hover state in headless Chromium.
-    Waits until dcc.Graph listens for clicks: on a busy machine the points can draw before it does."""
-    _wait(
-        lambda: dash_duo.driver.execute_script(
-            "const gd = document.querySelector('#explorer-map .js-plotly-plot');"
-            "return !!(gd && gd._ev && gd._ev.listeners('plotly_click').length);"
-        ),
-        what="the map to listen for clicks",
-    )
-    dash_duo.driver.execute_script(
-        """const gd = document.querySelector('#explorer-map .js-plotly-plot');
-        const i = gd._fullData[0].locations.indexOf(arguments[0]);
-        gd.emit('plotly_click', {points: [{curveNumber: 0, pointNumber: i, pointIndex: i, location: arguments[0],
-                                           data: gd.data[0], fullData: gd._fullData[0]}]});""",
-        unit,
-    )
-
-
-def test_clicking_a_municipality_filters_and_again_clears(dash_duo):
-    _start(dash_duo)
-    _click_polygon(dash_duo, "KOS-5894")  # the Mitrovica polygon, shared by North and South Mitrovica
-    _wait(
-        lambda: "in North Mitrovica and South Mitrovica" in _text(dash_duo, f"#{ids.SENTENCE}"),
-        what="the municipality filter",
-    )
-    _wait(lambda: "municipality=north-mitrovica" in dash_duo.driver.current_url, what="the URL")
-    count = int(_text(dash_duo, "#kpi-projects-value"))
-    assert 0 < count < 124
-    _wait(lambda: _points(dash_duo) == count, what="the map to show only those projects")
-    _click_polygon(dash_duo, "KOS-5894")
-    _wait(lambda: _text(dash_duo, "#kpi-projects-value") == "124", what="the filter to clear")
-    assert dash_duo.get_logs() == []
-
-
 def test_url_with_query_restores_the_view(dash_duo):
     _start(dash_duo, "/?sector=health&dataset=documented&metric=projects", expect_points=False)
     _wait(lambda: "documented data" in _text(dash_duo, f"#{ids.SENTENCE}"), what="the restored sentence")

@@ -14,7 +14,7 @@ from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
 import geodata
-from dashboard import components, data, figures, ids
+from dashboard import components, data, figures, ids, map_points
 from dashboard.app import create_app
 from geodata.build import anchors_frame
 from geodata.filters import FilterState
@@ -91,16 +91,51 @@ def test_toggle_municipalities(explorer):
     assert explorer.unit_municipalities(data.snapshot(), "KOS-5894") == ["north-mitrovica", "south-mitrovica"]
 
 
-def test_selected_ids_keep_only_project_points(explorer):
+def _drawn_point(snap, trace: int, number: int, key: str = "all") -> dict:
+    """The event data Dash's Graph sends for point ``number`` of project trace ``trace`` (no customdata: the
+    figure prop holds it as a typed array), for points drawn under the filter ``key``."""
+    rows = snap.split_by_trace(snap.mask(map_points.drawn_state(key)))[trace]
+    row = int(rows[number])
+    return {
+        "curveNumber": figures.PROJECT_TRACE_START + trace,
+        "pointNumber": number,
+        "lat": float(snap.lat[row]),
+        "lon": float(snap.lon[row]),
+    }, row
+
+
+def _first_nonempty_traces(snap, key: str = "all", count: int = 2, size: int = 2) -> list[int]:
+    traces = snap.split_by_trace(snap.mask(map_points.drawn_state(key)))
+    return [i for i, rows in enumerate(traces) if len(rows) >= size][:count]
+
+
+def test_selected_ids_map_trace_and_point_numbers_to_rows(explorer):
     snap = data.snapshot()
-    points = [
-        {"curveNumber": figures.PROJECT_TRACE_START, "customdata": 0},
-        {"curveNumber": figures.TRACE["camp_fill"], "customdata": "osterode"},
-        {"curveNumber": figures.PROJECT_TRACE_START + 3, "customdata": 5},
-    ]
-    assert explorer.selected_ids(snap, {"points": points}) == list(snap.projects["project_id"].iloc[[0, 5]])
-    assert explorer.selected_ids(snap, {"points": []}) is None
-    assert explorer.selected_ids(snap, None) is None
+    a, b = _first_nonempty_traces(snap)
+    (p1, r1), (p2, r2) = _drawn_point(snap, a, 1), _drawn_point(snap, b, 0)
+    camp = {"curveNumber": figures.TRACE["camp_fill"], "pointNumber": 0, "customdata": "osterode"}
+    assert explorer.selected_ids(snap, "all", {"points": [p1, camp, p2]}) == list(
+        snap.projects["project_id"].iloc[[r1, r2]]
+    )
+    assert explorer.selected_ids(snap, "all", {"points": []}) is None
+    assert explorer.selected_ids(snap, "all", None) is None
+
+
+def test_points_map_through_the_filter_they_were_drawn_for():
+    snap = data.snapshot()
+    key = "sector=health"
+    trace = _first_nonempty_traces(snap, key, 1)[0]
+    point, row = _drawn_point(snap, trace, 0, key)
+    assert map_points.event_rows(snap, key, {"points": [point]}) == [row]
+    assert "health" in str(snap.projects["sector"].iloc[row])
+    # the same point number under another filter is another row, at another place: refused, not misread
+    unfiltered = snap.split_by_trace(snap.mask(FilterState()))[trace]
+    if int(unfiltered[0]) != row:
+        assert map_points.event_rows(snap, "all", {"points": [point]}) in ([], [int(unfiltered[0])])
+    stale = dict(point, lat=point["lat"] + 0.5)
+    assert map_points.event_rows(snap, key, {"points": [stale]}) == []
+    out_of_range = dict(point, pointNumber=10**6)
+    assert map_points.event_rows(snap, key, {"points": [out_of_range]}) == []
 
 
 # ---------------------------------------------------------------- callbacks as plain functions
@@ -198,17 +233,19 @@ def test_apply_click_clear_and_polygon_toggle(explorer):
 
 def test_open_detail_for_project_and_camp(explorer):
     snap = data.snapshot()
-    click = {"points": [{"curveNumber": figures.PROJECT_TRACE_START, "customdata": 2}]}
-    is_open, title, body, patch = _in_context(explorer.open_detail, click, None, triggered=ids.MAP)
-    assert is_open and title.startswith(str(snap.projects["title"].iloc[2]))
+    key = "dataset=documented"
+    point, row = _drawn_point(snap, _first_nonempty_traces(snap, key, 1, 1)[0], 0, key)
+    click = {"points": [point]}
+    is_open, title, body, patch = _in_context(explorer.open_detail, click, None, None, key, triggered=ids.MAP)
+    assert is_open and title.startswith(str(snap.projects["title"].iloc[row]))
     text = json.dumps([b.to_plotly_json() for b in body], default=str)
     assert "Sources" in text and "href" in text
     camp = {"points": [{"curveNumber": figures.TRACE["camp_fill"], "customdata": "osterode"}]}
-    is_open, title, body, _ = _in_context(explorer.open_detail, camp, None, triggered=ids.MAP)
+    is_open, title, body, _ = _in_context(explorer.open_detail, camp, None, None, "all", triggered=ids.MAP)
     text = json.dumps([b.to_plotly_json() for b in body], default=str)
     assert title == "Osterode" and "km to the" in text and "EPSG:32634" in text
     row_click = {"rowId": "doc-2013-leposavic-closure"}
-    is_open, title, _, patch = _in_context(explorer.open_detail, None, row_click, triggered=ids.TABLE)
+    is_open, title, _, patch = _in_context(explorer.open_detail, None, row_click, None, "all", triggered=ids.TABLE)
     assert "Leposavić" in title
     ops = patch.to_plotly_json()["operations"]
     assert ops[0]["location"][:2] == ["data", figures.TRACE["highlight"]]

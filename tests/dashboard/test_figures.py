@@ -43,7 +43,7 @@ def test_explorer_figures_keys_and_trace_types(projects):
     m = figs["map"].to_dict()
     assert m["data"][figures.TRACE["choropleth"]]["type"] == "choroplethmap"
     assert all(t["type"] == "scattermap" for t in m["data"][1:])
-    assert len(m["data"]) == figures.TRACE["highlight"] + 1
+    assert len(m["data"]) == max(figures.TRACE.values()) + 1
     assert m["layout"]["map"]["style"] == config.OFFLINE_MAP_STYLE  # offline: no tiles, no glyphs URL
     assert "glyphs" not in m["layout"]["map"]["style"]
     assert m["layout"]["map"]["center"] == {"lat": 42.95, "lon": 20.85}

@@ -1,0 +1,336 @@
+"""The explorer map with real pointer input (headless Chromium, dash_duo).
+
+Every click, hover and drag here is a mouse event dispatched through the Chrome DevTools Protocol
+(``Input.dispatchMouseEvent``) at the pixel where a point is drawn, which Chromium delivers to the page like a
+person's mouse: it goes through MapLibre and Plotly's own hit-testing and through Dash's Graph, which builds
+the event data the server receives. A point's pixel is found with the MapLibre map's ``project([lon, lat])``
+plus the map container's position on the page. Expected results come from the drawn figure (which rows are
+drawn where), never from constants.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import shapely
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from dashboard import data, ids
+from dashboard.app import create_app
+from dashboard.camp_key import camp_key
+from geodata.filters import FilterState
+from geodata.formatting import usd
+
+pytestmark = pytest.mark.browser
+
+_GD = "const gd = document.querySelector('#explorer-map .js-plotly-plot');"
+
+# Pixel positions (page CSS pixels) of every drawn marker of every Scattermap trace, with the project row
+# (from the trace's decoded customdata) for project traces and the site id for camps.
+_MARKERS = (
+    _GD
+    + """
+const sub = gd._fullLayout.map._subplot;
+const box = sub.map.getContainer().getBoundingClientRect();
+const out = [];
+gd._fullData.forEach((t, curve) => {
+  if (t.type !== 'scattermap' || !t.lat || !t.visible) return;
+  const kind = t.meta && t.meta.sector ? 'project' : t.name;
+  for (let i = 0; i < t.lat.length; i++) {
+    if (t.lat[i] == null) continue;
+    const p = sub.map.project([t.lon[i], t.lat[i]]);
+    out.push({kind: kind, curve: curve, x: box.left + p.x, y: box.top + p.y,
+              id: t.customdata ? t.customdata[i] : null});
+  }
+});
+return {markers: out, box: {left: box.left, top: box.top, right: box.right, bottom: box.bottom}};
+"""
+)
+
+
+def _wait(condition, timeout: float = 25.0, what: str = "condition"):
+    end = time.time() + timeout
+    while time.time() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _text(dash_duo, selector: str) -> str:
+    return dash_duo.driver.execute_script(
+        "const e = document.querySelector(arguments[0]); return e ? e.textContent : ''", selector
+    )
+
+
+def _project_count(dash_duo) -> int:
+    return dash_duo.driver.execute_script(
+        _GD + "if (!gd || !gd._fullData) return 0; let n = 0;"
+        "for (const t of gd._fullData) { if (t.meta && t.meta.sector && t.lat) n += t.lat.length; } return n;"
+    )
+
+
+def _start(dash_duo) -> None:
+    dash_duo.start_server(create_app())
+    _wait(lambda: _project_count(dash_duo) > 0, what="project points on the map")
+    _wait(
+        lambda: dash_duo.driver.execute_script(
+            _GD + "return !!(gd && gd._ev && gd._ev.listeners('plotly_click').length "
+            "&& gd._ev.listeners('plotly_selected').length);"
+        ),
+        what="the map to listen for clicks and selections",
+    )
+    dash_duo.driver.execute_script("document.querySelector('#explorer-map').scrollIntoView({block: 'center'})")
+    time.sleep(0.5)
+
+
+def _mouse(dash_duo, kind: str, x: float, y: float, buttons: int = 0) -> None:
+    event = {"type": kind, "x": float(x), "y": float(y), "button": "left" if kind != "mouseMoved" else "none"}
+    if kind in ("mousePressed", "mouseReleased"):
+        event["clickCount"] = 1
+    if buttons:
+        event["buttons"] = buttons
+        event["button"] = "left"
+    dash_duo.driver.execute_cdp_cmd("Input.dispatchMouseEvent", event)
+
+
+def _click(dash_duo, x: float, y: float) -> None:
+    _mouse(dash_duo, "mouseMoved", x - 3, y - 3)
+    _mouse(dash_duo, "mouseMoved", x, y)
+    time.sleep(0.2)
+    _mouse(dash_duo, "mousePressed", x, y)
+    _mouse(dash_duo, "mouseReleased", x, y)
+
+
+def _drag(dash_duo, path: list[tuple[float, float]]) -> None:
+    """Press at the first point, move through the others (button held), release at the last."""
+    x0, y0 = path[0]
+    _mouse(dash_duo, "mouseMoved", x0, y0)
+    _mouse(dash_duo, "mousePressed", x0, y0)
+    for x, y in path[1:]:
+        _mouse(dash_duo, "mouseMoved", x, y, buttons=1)
+        time.sleep(0.03)
+    _mouse(dash_duo, "mouseReleased", *path[-1])
+
+
+def _markers(dash_duo) -> tuple[list[dict], dict]:
+    found = dash_duo.driver.execute_script(_MARKERS)
+    return found["markers"], found["box"]
+
+
+def _inside(box: dict, x: float, y: float, margin: float = 60) -> bool:
+    return box["left"] + margin < x < box["right"] - margin and box["top"] + margin < y < box["bottom"] - margin
+
+
+def _isolated_project(markers: list[dict], box: dict, clearance: float = 24) -> tuple[dict, set[int]]:
+    """A project marker well inside the map with no marker of anything else within ``clearance`` pixels, and
+    the rows of the projects drawn at that same spot (several projects can share a municipal seat)."""
+    for m in markers:
+        if m["kind"] != "project" or not _inside(box, m["x"], m["y"]):
+            continue
+        near = [o for o in markers if abs(o["x"] - m["x"]) < clearance and abs(o["y"] - m["y"]) < clearance]
+        if all(o["kind"] == "project" and abs(o["x"] - m["x"]) < 1 and abs(o["y"] - m["y"]) < 1 for o in near):
+            return m, {int(o["id"]) for o in near}
+    raise AssertionError("no isolated project marker on the map")
+
+
+def _modebar(dash_duo, title: str) -> None:
+    """Choose a drag mode in the map's modebar with the pointer (the modebar shows on hover)."""
+    graph = dash_duo.find_element(f"#{ids.MAP}")
+    ActionChains(dash_duo.driver).move_to_element(graph).pause(0.3).perform()
+    button = dash_duo.find_element(f"#{ids.MAP} .modebar-btn[data-title='{title}']")
+    ActionChains(dash_duo.driver).move_to_element(button).pause(0.2).click().perform()
+    _wait(
+        lambda: (
+            dash_duo.driver.execute_script(_GD + "return gd._fullLayout.dragmode")
+            == {"Box Select": "select", "Lasso Select": "lasso"}[title]
+        ),
+        what=f"the {title} mode",
+    )
+
+
+def _zoom(dash_duo) -> float:
+    return dash_duo.driver.execute_script(_GD + "return gd._fullLayout.map.zoom")
+
+
+def _press(dash_duo, button_id: str) -> None:
+    button = dash_duo.find_element(f"#{button_id}")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+
+
+def _zoom_to_camps(dash_duo) -> None:
+    _press(dash_duo, ids.CAMPS_ZOOM)
+    _wait(lambda: _zoom(dash_duo) > 11, what="the zoom to the Mitrovica camps")
+    time.sleep(1.0)  # the map eases to the new view
+
+
+def test_hovering_and_clicking_a_project_shows_its_tooltip_and_opens_its_details(dash_duo):
+    _start(dash_duo)
+    snap = data.snapshot()
+    _zoom_to_camps(dash_duo)  # at the opening zoom the northern projects overlap
+    markers, box = _markers(dash_duo)
+    target, stacked = _isolated_project(markers, box)
+    _mouse(dash_duo, "mouseMoved", target["x"] - 4, target["y"] - 4)
+    _mouse(dash_duo, "mouseMoved", target["x"], target["y"])
+    tooltip = _wait(lambda: _text(dash_duo, f"#{ids.MAP_TOOLTIP}"), what="the project tooltip")
+    rows = snap.projects.iloc[sorted(stacked)]
+    row = next((r for _, r in rows.iterrows() if str(r["title"]) in tooltip), None)
+    assert row is not None, f"tooltip {tooltip!r} names none of {list(rows['title'])}"
+    assert usd(row["committed_usd"], unknown="not given") in tooltip
+    assert ("SAMPLE DATA" in tooltip) == bool(row["is_sample"])
+    _click(dash_duo, target["x"], target["y"])
+    title = _wait(lambda: _text(dash_duo, f"#{ids.DETAIL_TITLE}"), what="the detail panel")
+    assert title.startswith(str(row["title"]))  # the project the pointer is on, as the tooltip named it
+    assert dash_duo.find_element(f"#{ids.DETAIL}").is_displayed()
+    assert _text(dash_duo, "#kpi-projects-value") == str(snap.n)  # a click opens details; it does not filter
+    assert dash_duo.get_logs() == []
+
+
+def test_box_and_lasso_selection_narrow_the_kpis_and_table(dash_duo):
+    _start(dash_duo)
+    _wait(lambda: f"{_project_count(dash_duo)} matching" in _text(dash_duo, f"#{ids.TABLE_NOTE}"), what="the table")
+    markers, box = _markers(dash_duo)
+    projects = [m for m in markers if m["kind"] == "project" and _inside(box, m["x"], m["y"], 80)]
+    # a box around the first well-placed project, 70 px wide: the rows drawn inside it are the expected selection
+    centre = projects[0]
+    x0, y0, x1, y1 = centre["x"] - 35, centre["y"] - 35, centre["x"] + 35, centre["y"] + 35
+    expected = {int(m["id"]) for m in projects if x0 <= m["x"] <= x1 and y0 <= m["y"] <= y1}
+    _modebar(dash_duo, "Box Select")
+    _drag(dash_duo, [(x0 + (x1 - x0) * k / 8, y0 + (y1 - y0) * k / 8) for k in range(9)])
+    _wait(lambda: _text(dash_duo, "#kpi-projects-value") == str(len(expected)), what="KPIs to narrow to the box")
+    _wait(lambda: f"{len(expected)} matching" in _text(dash_duo, f"#{ids.TABLE_NOTE}"), what="the table to narrow")
+    assert "selected on the map" in _text(dash_duo, f"#{ids.SENTENCE}")
+    snap = data.snapshot()
+    table_ids = set(
+        dash_duo.driver.execute_script(
+            "return Array.from(document.querySelectorAll('#project-table .ag-row')).map(r => r.getAttribute('row-id'))"
+        )
+    )
+    assert table_ids and table_ids <= set(snap.projects["project_id"].iloc[sorted(expected)])  # rows in view
+
+    # a lasso (an octagon, 50 px across) around another project
+    other = next(m for m in projects if int(m["id"]) not in expected)
+    corners = [
+        (other["x"] + 25 * dx, other["y"] + 25 * dy)
+        for dx, dy in ((1, 0), (0.7, 0.7), (0, 1), (-0.7, 0.7), (-1, 0), (-0.7, -0.7), (0, -1), (0.7, -0.7), (1, 0))
+    ]
+    lasso = shapely.Polygon(corners)
+    expected = {int(m["id"]) for m in projects if lasso.contains(shapely.Point(m["x"], m["y"]))}
+    _modebar(dash_duo, "Lasso Select")
+    path = []
+    for (ax, ay), (bx, by) in zip(corners, corners[1:], strict=False):
+        path += [(ax + (bx - ax) * k / 4, ay + (by - ay) * k / 4) for k in range(4)]
+    _drag(dash_duo, path + [corners[-1]])
+    _wait(lambda: _text(dash_duo, "#kpi-projects-value") == str(len(expected)), what="KPIs to narrow to the lasso")
+    assert dash_duo.get_logs() == []
+
+
+def test_clicking_a_municipality_filters_and_again_clears(dash_duo):
+    _start(dash_duo)
+    snap = data.snapshot()
+    municipalities = snap.static.municipalities
+    unit = municipalities.loc[municipalities["code"] == "zubin-potok", "boundary_unit"].iloc[0]
+    polygon = municipalities.loc[municipalities["boundary_unit"] == unit].geometry.union_all()
+    minx, miny, maxx, maxy = polygon.bounds
+    candidates = [
+        (lat, lon)
+        for lat in [miny + (maxy - miny) * k / 12 for k in range(1, 12)]
+        for lon in [minx + (maxx - minx) * k / 12 for k in range(1, 12)]
+        if polygon.buffer(-0.01).contains(shapely.Point(lon, lat))
+    ]
+    pixels = dash_duo.driver.execute_script(
+        _GD + "const sub = gd._fullLayout.map._subplot; const b = sub.map.getContainer().getBoundingClientRect();"
+        "return arguments[0].map(([lat, lon]) => { const p = sub.map.project([lon, lat]);"
+        " return [b.left + p.x, b.top + p.y]; });",
+        candidates,
+    )
+    markers, box = _markers(dash_duo)
+    x, y = next(
+        (px, py)
+        for px, py in pixels
+        if _inside(box, px, py, 40) and all(abs(m["x"] - px) > 30 or abs(m["y"] - py) > 30 for m in markers)
+    )
+    _click(dash_duo, x, y)
+    _wait(lambda: "Zubin Potok" in _text(dash_duo, f"#{ids.SENTENCE}"), what="the municipality filter")
+    assert "municipality=zubin-potok" in dash_duo.driver.current_url
+    members = tuple(municipalities.loc[municipalities["boundary_unit"] == unit, "code"])
+    count = int(snap.mask(FilterState(municipalities=members)).sum())
+    _wait(lambda: _text(dash_duo, "#kpi-projects-value") == str(count), what="the KPIs of the municipality")
+    _wait(lambda: _project_count(dash_duo) == count, what="the map to show only those projects")
+    _click(dash_duo, x + 1, y + 1)
+    _wait(lambda: _text(dash_duo, "#kpi-projects-value") == str(snap.n), what="the filter to clear")
+    assert dash_duo.get_logs() == []
+
+
+def test_camps_are_numbered_listed_reachable_by_keyboard_and_zoomable(dash_duo):
+    _start(dash_duo)
+    key = camp_key(data.snapshot().static.camps)
+    buttons = dash_duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.CAMP_KEY} button.camp-key-button")
+    assert len(buttons) == len(key)
+    for item, button in zip(key, buttons, strict=True):
+        number = button.find_element(By.CSS_SELECTOR, ".camp-number").text
+        assert number == str(item["number"]) and item["name_en"] in button.text
+
+    # the keyboard: focus a site's entry in the key and press Enter
+    last = key[-1]
+    dash_duo.driver.execute_script(
+        f"document.querySelectorAll('#{ids.CAMP_KEY} button.camp-key-button')[arguments[0]].focus()", len(key) - 1
+    )
+    ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
+    _wait(lambda: _text(dash_duo, f"#{ids.DETAIL_TITLE}") == last["name_en"], what="the site's history")
+    _wait(
+        lambda: _zoom(dash_duo) >= 13,
+        what="the map to centre on the site",
+    )
+    ActionChains(dash_duo.driver).send_keys(Keys.ESCAPE).perform()
+    _wait(
+        lambda: dash_duo.driver.execute_script(
+            "const e = document.getElementById(arguments[0]); return !e || e.offsetParent === null", ids.DETAIL
+        ),
+        what="the panel to close",
+    )
+
+    # the whole map, then zoom to the Mitrovica cluster: its sites are then far apart on screen
+    _press(dash_duo, ids.MAP_VIEW_RESET)
+    _wait(lambda: _zoom(dash_duo) < 10, what="the whole map")
+    _zoom_to_camps(dash_duo)
+    markers, box = _markers(dash_duo)
+    cluster = [
+        m for m in markers if m["kind"] == "camp fill" and m["id"] in {k["site_id"] for k in key if k["in_cluster"]}
+    ]
+    assert len(cluster) == sum(k["in_cluster"] for k in key)
+    gaps = [
+        ((a["x"] - b["x"]) ** 2 + (a["y"] - b["y"]) ** 2) ** 0.5
+        for i, a in enumerate(cluster)
+        for b in cluster[i + 1 :]
+    ]
+    assert min(gaps) > 20  # markers are 19 px across: none hides another
+    assert all(_inside(box, m["x"], m["y"], 10) for m in cluster)
+
+    # a camp marker clicked with the pointer opens that camp's history
+    target = cluster[0]
+    _click(dash_duo, target["x"], target["y"])
+    name = next(k["name_en"] for k in key if k["site_id"] == target["id"])
+    _wait(lambda: _text(dash_duo, f"#{ids.DETAIL_TITLE}") == name, what="the camp's history")
+    assert dash_duo.get_logs() == []
+
+
+def test_openstreetmap_unreachable_shows_a_notice_and_keeps_the_offline_map(dash_duo):
+    _start(dash_duo)
+    dash_duo.driver.execute_cdp_cmd("Network.enable", {})
+    dash_duo.driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*tile.openstreetmap.org*"]})
+    label = dash_duo.driver.find_element(By.CSS_SELECTOR, f"label[for='{ids.BASE_MAP}']")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", label)
+    label.click()
+    _wait(lambda: "could not be reached" in _text(dash_duo, f"#{ids.BASE_MAP_NOTICE}"), what="the notice")
+    assert not dash_duo.find_element(f"#{ids.BASE_MAP}").is_selected()
+    style = dash_duo.driver.execute_script(_GD + "return gd._fullLayout.map.style")
+    assert isinstance(style, dict)  # still the offline style
+    logs = [entry["message"] for entry in dash_duo.get_logs() or []]
+    assert not [m for m in logs if "Map error" in m]
+    assert all("tile.openstreetmap.org" in m for m in logs)  # only the one blocked probe
