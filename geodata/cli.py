@@ -75,7 +75,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         gdf = read_file(args.path)
         from geodata.load import kosovo_outline
 
-        validate(gdf, spec, file=str(args.path), outline=kosovo_outline())
+        polygons = load_layer("municipalities") if "location_uncertainty_m" in spec.columns else None
+        validate(gdf, spec, file=str(args.path), outline=kosovo_outline(), municipalities=polygons)
     except LayerError as exc:
         print(f"{args.path}: {len(exc.problems)} problem(s) for layer {spec.name}", file=sys.stderr)
         for p in exc.problems:

@@ -206,3 +206,13 @@ def test_problem_messages_show_plain_values_never_numpy_reprs(value, shown):
     text = str(Problem("partner.csv", 3, "committed", value, "is wrong"))
     assert text == f"partner.csv, row 3, field 'committed': is wrong (value {shown})"
     assert "np." not in text
+
+
+def test_cli_validate_reports_a_camp_in_another_municipality(tmp_path):
+    camps = geodata.load("camps")
+    camps.loc[camps["site_id"] == "leposavic-camp", "geometry"] = shapely.Point(20.7397, 42.2139)  # Prizren
+    path = tmp_path / "camps.geojson"
+    camps.to_file(path, driver="GeoJSON")
+    out = _cli("validate", str(path), "--layer", "camps")
+    assert out.returncode == 1
+    assert "row 5, field 'municipality': the point lies in Prizren, the row says Leposavić" in out.stderr
