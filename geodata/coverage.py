@@ -14,9 +14,9 @@ Rules, stated once and named next to every total:
   (``municipality_level_projects``) and counted in the municipality matrix.
 * **Municipality of a project** (matrix): a municipality-level project counts for its
   ``municipality`` column. A point project counts where its point lies (point in polygon), with
-  two safeguards (``assign_municipalities``): the embedded layer draws several municipalities with
-  one Natural Earth polygon (``boundary_unit``), so in a shared polygon the project's own
-  ``municipality`` decides; and a point lying just outside its own municipality's polygon (within
+  two safeguards (``assign_municipalities``): an installed boundary file may draw several
+  municipalities with one merged polygon (``boundary_unit``; e.g. a file of the 30 municipalities of
+  2000), so in a shared polygon the project's own ``municipality`` decides; and a point lying just outside its own municipality's polygon (within
   ``BOUNDARY_TOLERANCE_M`` plus its stated location uncertainty: coarse borders, approximate
   points) keeps its own municipality. A point clearly in another municipality counts there (in a
   shared polygon: the sharing municipality with the nearest seat). So no project is ever counted
@@ -70,7 +70,8 @@ DEFAULT_ALLOCATION = "shares"
 LOCATION_RULE = "projects with several locations split equally across them"
 
 #: How far (m) outside its own municipality's polygon a point may lie and still count there, on top
-#: of its stated location uncertainty: Natural Earth 1:10m borders, simplified to ~100 m, are coarse.
+#: of its stated location uncertainty: borders are simplified to ~100 m, an installed official file may
+#: differ from the embedded one, and our point placements are approximate.
 BOUNDARY_TOLERANCE_M = 2000.0
 RULE_MUNICIPALITY_LEVEL = "municipality level: its municipality column"
 RULE_POINT_IN_POLYGON = "point in its municipality's polygon"
@@ -224,7 +225,7 @@ def assign_municipalities(
     1. not a point project: its own ``municipality``;
     2. the point lies in the polygon that draws its own municipality (shared or not): its own;
     3. the point lies within ``BOUNDARY_TOLERANCE_M`` + its location uncertainty of that polygon
-       (Natural Earth borders and our point placements are both approximate): its own;
+       (simplified or installed borders and our point placements are both approximate): its own;
     4. otherwise the polygon it lies in decides (outside every polygon: the nearest polygon); where
        that polygon is shared, the sharing municipality whose seat (anchor) is nearest.
     """
