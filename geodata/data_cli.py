@@ -1,8 +1,12 @@
 """``python -m geodata import|history|rollback|export``: the project store from the command line.
 
 Exit codes of ``import``: 0 when every row was imported (or, with --dry-run,
-would be), 1 when rows were rejected, 2 when the file could not be read (or
-the store could not be written).
+would be), 1 when rows were rejected or held back, 2 when the file could not be
+read (or the store could not be written).
+
+Rows that would replace a documented project (shipped, or imported with its own
+sources) or turn a sample row into documented data are held back and listed;
+``--replace-documented`` writes them, and the import log records which.
 """
 
 from __future__ import annotations
@@ -37,7 +41,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.report:
         Path(args.report).write_text(preview.report_csv(), encoding="utf-8")
         print(f"report written to {args.report}")
-    code = EXIT_OK if preview.ok else EXIT_REJECTED
+    held = [] if args.replace_documented else preview.held_back
+    code = EXIT_OK if preview.ok and not held else EXIT_REJECTED
+    if held:
+        print(
+            f"{len(held)} row(s) would replace documented data (listed above): they are written only with "
+            "--replace-documented, and the import log records the choice."
+        )
     if args.dry_run:
         print("dry run: nothing was written")
         return code
@@ -45,8 +55,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         how = "--commit-valid imports the valid rows only" if preview.n_valid else "no row is valid"
         print(f"nothing was written: {preview.n_rejected} row(s) have problems. Fix them and import again ({how}).")
         return EXIT_REJECTED
+    if held and not args.commit_valid:
+        print(
+            "nothing was written: import again with --replace-documented to replace them, or with --commit-valid "
+            "to import the other rows only."
+        )
+        return EXIT_REJECTED
     try:
-        result = preview.commit(valid_only=True, user=args.user)
+        result = preview.commit(valid_only=True, user=args.user, replace_documented=args.replace_documented)
     except ImportRejected as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REJECTED
@@ -73,9 +89,10 @@ def cmd_history(args: argparse.Namespace) -> int:
         return EXIT_OK
     for r in records:
         state = r.status if r.status == store.ACTIVE else f"{r.status} {r.rolled_back_at} by {r.rolled_back_by or '?'}"
+        replaced = f"  replaced documented: {' '.join(r.replaced_documented_ids)}" if r.replaced_documented else ""
         print(
             f"{r.import_id:>4}  {r.imported_at}  {r.file_name}  +{r.rows_added} ~{r.rows_updated} "
-            f"={r.rows_unchanged} x{r.rows_rejected}  {r.user or '?'}  [{state}]  sha256 {r.sha256[:12]}…"
+            f"={r.rows_unchanged} x{r.rows_rejected}  {r.user or '?'}  [{state}]  sha256 {r.sha256[:12]}…{replaced}"
         )
     print("columns: id, time (UTC), file, +added ~updated =unchanged xrejected, user, status")
     return EXIT_OK
@@ -150,6 +167,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     choice.add_argument("--reject-all", action="store_true", help="import nothing if any row has a problem (default)")
     imp.add_argument("--crs", help="CRS of coordinate columns when the file does not declare one, e.g. EPSG:32634")
     imp.add_argument("--currency", choices=("USD", "EUR"), help="currency of amounts when the file has no column")
+    imp.add_argument(
+        "--replace-documented",
+        action="store_true",
+        help="also write rows that replace a documented project or turn a sample row into documented data "
+        "(the import log records them)",
+    )
     imp.add_argument("--user", help="who imports (default: the login name)")
     imp.add_argument("--report", metavar="CSV", help="also write the problem report as CSV")
     imp.set_defaults(func=cmd_import)

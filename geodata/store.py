@@ -7,7 +7,14 @@ Layout of ``portfolio.gpkg`` (in ``config.user_data_dir()``):
 * ``history``   for every import, the rows it replaced (``change="updated"``,
   the full previous row) and the ids it added (``change="added"``);
 * ``imports``   the import log: when, file name, SHA-256, rows added, updated,
-  unchanged and rejected, by whom, and whether it was rolled back.
+  unchanged and rejected, by whom, whether it was rolled back, and the
+  documented projects it replaced by explicit choice (``replaced_documented``).
+
+Documented data is guarded: a change that would replace a documented project
+(shipped, or imported with its own sources) or turn a sample row into documented
+data is refused unless the caller chooses to replace them
+(``ChangeSet.replace_documented``); the choice is recorded in the log, and a
+rollback restores the replaced rows. ``guarded_changes`` says which rows need it.
 
 Every change (import, edit, rollback) builds the complete new state in memory,
 validates it, writes it to a new file next to the store and swaps it in with
@@ -28,6 +35,7 @@ import getpass
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -66,6 +74,7 @@ IMPORT_COLUMNS: dict[str, str] = {
     "status": "string",
     "rolled_back_at": "string",
     "rolled_back_by": "string",
+    "replaced_documented": "string",  # space-separated ids replaced by explicit choice (absent in older stores)
 }
 HISTORY_EXTRA: dict[str, str] = {
     "change_import_id": "Int64",  # the import that made the change
@@ -99,6 +108,11 @@ class ImportRecord:
     status: str
     rolled_back_at: str = ""
     rolled_back_by: str = ""
+    replaced_documented: str = ""
+
+    @property
+    def replaced_documented_ids(self) -> tuple[str, ...]:
+        return tuple(self.replaced_documented.split())
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -107,7 +121,8 @@ class ImportRecord:
 @dataclass
 class ChangeSet:
     """Validated rows to write, and where they came from. ``default_sources`` marks rows whose ``sources``
-    the file did not give: the store appends the import id to them."""
+    the file did not give: the store appends the import id to them. ``replace_documented`` is the explicit
+    choice to replace documented projects (see ``guarded_changes``); without it such a change is refused."""
 
     rows: gpd.GeoDataFrame
     file_name: str
@@ -118,6 +133,7 @@ class ChangeSet:
     rows_rejected: int = 0
     user: str | None = None
     default_sources: np.ndarray | None = None
+    replace_documented: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,10 +149,13 @@ class CommitResult:
         if self.record is None:
             return f"nothing written: all {len(self.unchanged)} valid row(s) are already in the store"
         r = self.record
-        return (
+        text = (
             f"import {r.import_id}: {r.rows_added} added, {r.rows_updated} updated, "
             f"{r.rows_unchanged} unchanged, {r.rows_rejected} rejected"
         )
+        if r.replaced_documented:
+            text += f"; documented project(s) replaced by explicit choice: {', '.join(r.replaced_documented_ids)}"
+        return text
 
 
 @dataclass
@@ -214,6 +233,53 @@ def fingerprint(projects: pd.DataFrame, with_import_ids: bool = False) -> str:
             key += (_cell(row.get("import_id")),)
         h.update(repr(key).encode())
     return h.hexdigest()
+
+
+# ---------------------------------------------------------------- documented data is guarded
+
+#: The ``sources`` the store gives rows whose file named none ("imported from x.csv (import 3)"): no source.
+_DEFAULT_SOURCES = re.compile(r"^imported from .* \(import \d+\)$")
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def is_documented(row: pd.Series) -> bool:
+    """A documented project with its own sources: shipped (no import id) or imported from a file that gave
+    sources. Rows whose only source is the file they came from are not."""
+    if bool(row.get("is_sample")) or str(row.get("dataset")) != "documented":
+        return False
+    if pd.isna(row.get("import_id")):
+        return True
+    sources = _cell(row.get("sources"))
+    return sources is not None and not _DEFAULT_SOURCES.match(str(sources))
+
+
+def replacement_reason(old: pd.Series, new: pd.Series) -> str | None:
+    """Why writing ``new`` over the stored ``old`` needs an explicit choice (None when it does not): it would
+    replace a documented project, or turn a sample row into documented data."""
+    title = _short(str(old.get("title") or old.get("project_id")), 60)
+    if is_documented(old):
+        urls = str(old.get("sources") or "").split()
+        shown = _short(urls[0], 70) + (f" and {len(urls) - 1} more" if len(urls) > 1 else "") if urls else "none"
+        return f"would replace the documented project '{title}' (sources: {shown}); choose to replace it explicitly"
+    if bool(old.get("is_sample")) and not bool(new.get("is_sample")):
+        return f"would turn the sample project '{title}' into documented data; choose to replace it explicitly"
+    return None
+
+
+def guarded_changes(current: pd.DataFrame, rows: pd.DataFrame, ids: list[str]) -> dict[str, str]:
+    """``project_id -> why`` for the rows (``rows`` in the projects schema, ``ids`` their project ids) that would
+    change a stored project only an explicit choice may replace (see ``replacement_reason``)."""
+    position = {pid: i for i, pid in enumerate(current["project_id"].astype(str))}
+    out: dict[str, str] = {}
+    for i, pid in enumerate(ids):
+        if pid in position:
+            why = replacement_reason(current.iloc[position[pid]], rows.iloc[i])
+            if why is not None:
+                out[pid] = why
+    return out
 
 
 # ---------------------------------------------------------------- reading and writing
@@ -431,6 +497,7 @@ def apply_changes(change: ChangeSet) -> CommitResult:
         position = {pid: i for i, pid in enumerate(projects["project_id"].astype(str))}
         added, updated, unchanged = [], [], []
         replaced_positions, replacement_rows, prior_rows = [], [], []
+        guarded: dict[str, str] = {}
         defaults = (
             np.zeros(len(rows), dtype=bool)
             if change.default_sources is None
@@ -445,6 +512,9 @@ def apply_changes(change: ChangeSet) -> CommitResult:
                 if row_key(old, ignore) == row_key(new_row, ignore):
                     unchanged.append(pid)
                     continue
+                why = replacement_reason(old, new_row)
+                if why is not None:
+                    guarded[pid] = why
                 updated.append(pid)
                 replaced_positions.append(position[pid])
                 replacement_rows.append(i)
@@ -453,6 +523,11 @@ def apply_changes(change: ChangeSet) -> CommitResult:
                 added.append(pid)
         if not added and not updated:
             return CommitResult(None, unchanged=tuple(unchanged))
+        if guarded and not change.replace_documented:
+            raise StoreError(
+                f"{change.file_name}: nothing was written; {len(guarded)} row(s) need an explicit choice:\n"
+                + "\n".join(f"  project_id {pid}: {why}" for pid, why in guarded.items())
+            )
 
         history_parts = [state.history]
         if prior_rows:
@@ -494,6 +569,7 @@ def apply_changes(change: ChangeSet) -> CommitResult:
             mode=change.mode,
             user=change.user if change.user is not None else current_user(),
             status=ACTIVE,
+            replaced_documented=" ".join(guarded),
         )
         new_imports = pd.concat([imports, _typed(pd.DataFrame([record.as_dict()]), IMPORT_COLUMNS)])
         history_frame = gpd.GeoDataFrame(pd.concat(history_parts, ignore_index=True), crs=PROJECTS.crs)
@@ -530,6 +606,7 @@ def edit_project(project_id: str, changes: dict, user: str | None = None) -> Com
             format="edit",
             mode="edit",
             user=user,
+            replace_documented=True,  # correcting a chosen project is the explicit choice; the log names it
         )
     )
 
@@ -609,8 +686,11 @@ __all__ = [
     "ensure_store",
     "exists",
     "fingerprint",
+    "guarded_changes",
     "history",
+    "is_documented",
     "portfolio",
+    "replacement_reason",
     "rollback",
     "source_files",
     "store_path",

@@ -54,6 +54,7 @@ ACTIONS = "data-actions"
 COMMIT_VALID = "data-commit-valid"
 COMMIT_ALL = "data-commit-all"
 CANCEL = "data-cancel"
+REPLACE_DOCUMENTED = "data-replace-documented"  # the explicit choice to replace documented projects (logged)
 REPORT_BUTTON = "data-report-button"
 REPORT_DOWNLOAD = "data-report-download"
 RESULT = "data-result"
@@ -294,6 +295,22 @@ def report_block(preview: ImportPreview) -> list:
                 className="mb-2",
             )
         )
+    held = preview.held_back
+    if held:
+        out.append(
+            dbc.Alert(
+                [
+                    html.Strong(
+                        f"{len(held)} row(s) would replace documented data. They are written only if you tick "
+                        "“Replace documented projects”; the history records the choice, and a rollback undoes it."
+                    ),
+                    problem_list(held),
+                ],
+                color="warning",
+                className="mb-2",
+                id="data-held-back",
+            )
+        )
     if preview.warnings:
         out.append(
             html.Details(
@@ -359,7 +376,14 @@ def history_table(records: list[store.ImportRecord]) -> html.Div:
                 [
                     html.Td(r.import_id),
                     html.Td(r.imported_at.replace("+00:00", "")),
-                    html.Td(r.file_name),
+                    html.Td(
+                        [r.file_name]
+                        + (
+                            [html.Br(), html.Small(f"replaced documented: {', '.join(r.replaced_documented_ids)}")]
+                            if r.replaced_documented
+                            else []
+                        )
+                    ),
                     html.Td(html.Code(r.sha256[:12] + "…", title=r.sha256)),
                     html.Td(r.rows_added),
                     html.Td(r.rows_updated),
@@ -388,11 +412,18 @@ def export_sentence(state: FilterState) -> list:
     return out
 
 
-def commit_message(result: store.CommitResult) -> dbc.Alert:
+def commit_message(result: store.CommitResult, held: list[Problem] | None = None) -> dbc.Alert:
+    """What a commit wrote, and the rows it held back because they would replace documented data."""
+    kept = (
+        f" Not written: {', '.join(str(p.value) for p in held)} (would replace documented data; tick “Replace "
+        "documented projects” to replace them)."
+        if held
+        else ""
+    )
     if result.record is None:
-        return dbc.Alert(result.summary(), color="info", id="data-commit-message")
+        return dbc.Alert(result.summary() + "." + kept, color="info", id="data-commit-message")
     return dbc.Alert(
-        [html.Strong("Imported. "), result.summary(), ". Roll it back from the history below if needed."],
+        [html.Strong("Imported. "), result.summary(), ". Roll it back from the history below if needed.", kept],
         color="success",
         id="data-commit-message",
     )
@@ -535,6 +566,13 @@ def layout(**query) -> html.Div:
                     className="g-2 mb-2",
                 ),
                 html.Div(id=REPORT),
+                dbc.Checkbox(
+                    id=REPLACE_DOCUMENTED,
+                    label="Replace documented projects: also write the rows listed as needing a choice "
+                    "(recorded in the import history)",
+                    value=False,
+                    className="small mb-2",
+                ),
                 html.Div(
                     [
                         dbc.Button(
@@ -669,9 +707,10 @@ def layout(**query) -> html.Div:
     Input(UPLOAD, "contents"),
     Input(FORMAT, "value"),
     State(UPLOAD, "filename"),
+    Input(REPLACE_DOCUMENTED, "value"),  # Dash passes arguments in this order
     prevent_initial_call=True,
 )
-def show_preview(contents, fmt, filename):
+def show_preview(contents, fmt, filename, replace_documented=False):
     """Read and check the upload; show the report and the rows (nothing is written)."""
     if not contents:
         return None, [], True, True, True, True, "Commit valid rows"
@@ -679,15 +718,15 @@ def show_preview(contents, fmt, filename):
         preview = read_upload(contents, filename, fmt)
     except ImportFileError as exc:
         return file_error_block(filename, exc), [], True, True, False, True, "Commit valid rows"
-    no_valid = preview.n_valid == 0
+    writable = int(preview.writable_mask(bool(replace_documented)).sum())
     return (
         report_block(preview),
         preview_records(preview),
-        no_valid,
+        writable == 0,
         not preview.rows or bool(preview.file_problems),
         False,
-        not (preview.problems or preview.warnings),
-        f"Commit {preview.n_valid} valid row(s)",
+        not (preview.problems or preview.warnings or preview.held_back),
+        f"Commit {writable} valid row(s)",
     )
 
 
@@ -701,21 +740,27 @@ def show_preview(contents, fmt, filename):
     State(UPLOAD, "contents"),
     State(UPLOAD, "filename"),
     State(FORMAT, "value"),
+    State(REPLACE_DOCUMENTED, "value"),
     prevent_initial_call=True,
 )
-def commit_or_cancel(_valid, _all, _cancel, contents, filename, fmt):
-    """Commit the valid rows, or all rows or none, or drop the upload."""
+def commit_or_cancel(_valid, _all, _cancel, contents, filename, fmt, replace_documented=False):
+    """Commit the valid rows, or all rows or none, or drop the upload. Rows that would replace documented data
+    are written only when "Replace documented projects" is ticked."""
     if ctx.triggered_id == CANCEL:
         return dbc.Alert("Cancelled: nothing was written.", color="secondary"), None, no_update
     if not contents:
         raise PreventUpdate
     try:
-        result = read_upload(contents, filename, fmt).commit(valid_only=ctx.triggered_id == COMMIT_VALID)
+        preview = read_upload(contents, filename, fmt)
+        held = [] if replace_documented else preview.held_back
+        result = preview.commit(
+            valid_only=ctx.triggered_id == COMMIT_VALID, replace_documented=bool(replace_documented)
+        )
     except ImportFileError as exc:
         return file_error_block(filename, exc), no_update, no_update
     except (ImportRejected, store.StoreError) as exc:
         return dbc.Alert(message_text(exc), color="warning", id="data-commit-message"), no_update, no_update
-    return commit_message(result), None, data_version()
+    return commit_message(result, held), None, data_version()
 
 
 @callback(

@@ -5,6 +5,11 @@
 its municipality's anchor point), and collects every problem with the row
 number the user sees. Nothing is written: ``ImportPreview.commit`` does that,
 either the valid rows only or all rows or none.
+
+A valid row that would replace a documented project (shipped, or imported with
+its own sources) or turn a sample row into documented data is held back
+(``held_back``: file, row, field project_id, value, why) and written only when
+the caller chooses ``commit(replace_documented=True)``; the log records it.
 """
 
 from __future__ import annotations
@@ -91,6 +96,7 @@ class ImportPreview:
     ignored: list[str]
     default_sources: np.ndarray
     _diff: dict | None = field(default=None, repr=False)
+    _held: dict[str, str] | None = field(default=None, repr=False)
 
     # ---- what is wrong
     @property
@@ -147,7 +153,31 @@ class ImportPreview:
                 same = store.row_key(rows.loc[pid], ignore) == store.row_key(row, ignore)
                 out["unchanged" if same else "update"].append(pid)
             self._diff = out
+            updates = self.frame[mask][self.frame[mask]["project_id"].astype(str).isin(out["update"])]
+            self._held = store.guarded_changes(current, updates, list(updates["project_id"].astype(str)))
         return self._diff
+
+    # ---- what needs an explicit choice
+    @property
+    def held_back(self) -> list[Problem]:
+        """Valid rows that would replace a documented project or turn a sample row into documented data: not
+        written unless ``commit(replace_documented=True)``. One entry per row (field project_id)."""
+        self.diff()
+        held = self._held or {}
+        mask = self.valid_mask
+        return [
+            Problem(self.file_name, number, "project_id", pid, held[pid])
+            for number, pid, ok in zip(self.rows, self.frame["project_id"].astype(str), mask, strict=True)
+            if ok and pid in held
+        ]
+
+    def writable_mask(self, replace_documented: bool = False) -> np.ndarray:
+        """The rows a commit writes: the valid ones, less those held back unless ``replace_documented``."""
+        mask = self.valid_mask.copy()
+        if not replace_documented:
+            held = {p.row for p in self.held_back}
+            mask &= np.array([r not in held for r in self.rows], dtype=bool)
+        return mask
 
     # ---- a table for people
     #: Columns of ``table_records`` after the row number and status, in order.
@@ -166,6 +196,9 @@ class ImportPreview:
         outcome = {pid: kind for kind in ("add", "update", "unchanged") for pid in diff[kind]}
         labels = {"add": "new", "update": "update", "unchanged": "unchanged"}
         cells = self.cell_problems()
+        for p in self.held_back:
+            cells.setdefault((p.row, p.field), []).append(p.why)
+        held = {p.row for p in self.held_back}
         shown = set(self.TABLE_FIELDS)
         valid = self.valid_mask
         records = []
@@ -173,6 +206,8 @@ class ImportPreview:
             r = self.frame.iloc[i]
             rec: dict = {"row": number}
             rec["outcome"] = labels[outcome[str(r["project_id"])]] if valid[i] else "rejected"
+            if number in held:
+                rec["outcome"] = "needs choice"
             for name in self.TABLE_FIELDS:
                 v = r.get(name)
                 rec[name] = None if v is None or (not isinstance(v, str) and pd.isna(v)) else _json_value(v)
@@ -191,7 +226,7 @@ class ImportPreview:
     def report_frame(self) -> pd.DataFrame:
         records = [
             {"severity": sev, "file": p.file, "row": p.row, "field": p.field, "value": p.value, "why": p.why}
-            for sev, group in (("error", self.problems), ("warning", self.warnings))
+            for sev, group in (("error", self.problems), ("needs choice", self.held_back), ("warning", self.warnings))
             for p in group
         ]
         frame = pd.DataFrame(records, columns=["severity", "file", "row", "field", "value", "why"])
@@ -207,10 +242,16 @@ class ImportPreview:
 
     def summary(self) -> str:
         d = self.diff()
-        return (
+        text = (
             f"{len(self.rows)} {self.row_label}(s): {self.n_valid} valid ({len(d['add'])} new, "
             f"{len(d['update'])} update(s), {len(d['unchanged'])} unchanged), {self.n_rejected} rejected"
         )
+        if self.held_back:
+            text += (
+                f"; {len(self.held_back)} of the updates replace documented data and are written only by "
+                "explicit choice"
+            )
+        return text
 
     def report_lines(self) -> list[str]:
         lines = [f"{self.file_name}: {self.format} file, SHA-256 {self.sha256[:16]}…"]
@@ -225,15 +266,22 @@ class ImportPreview:
         if self.problems:
             lines.append(f"  problems ({len(self.problems)}):")
             lines += [f"    {p}" for p in self.problems]
+        if self.held_back:
+            lines.append(f"  need an explicit choice ({len(self.held_back)}):")
+            lines += [f"    {p}" for p in self.held_back]
         if self.warnings:
             lines.append(f"  warnings ({len(self.warnings)}):")
             lines += [f"    {p}" for p in self.warnings]
         return lines
 
     # ---- writing
-    def commit(self, valid_only: bool = True, user: str | None = None) -> store.CommitResult:
+    def commit(
+        self, valid_only: bool = True, user: str | None = None, replace_documented: bool = False
+    ) -> store.CommitResult:
         """Write the valid rows (``valid_only``) or all rows or none; added and updated rows are keyed on
-        project_id. Raises ``ImportRejected`` (nothing written) when there is nothing that may be written."""
+        project_id. Rows in ``held_back`` are written only with ``replace_documented`` (the choice is logged);
+        otherwise the valid rows are written without them, and all-or-nothing writes nothing. Raises
+        ``ImportRejected`` (nothing written) when there is nothing that may be written."""
         if self.file_problems:
             raise ImportRejected(
                 f"{self.file_name}: not imported, the file has problems that affect every row: "
@@ -244,8 +292,20 @@ class ImportPreview:
                 f"{self.file_name}: not imported, {self.n_rejected} of {len(self.rows)} {self.row_label}(s) have "
                 "problems and all-or-nothing was chosen. Fix them, or commit the valid rows only"
             )
-        mask = self.valid_mask
+        held = [] if replace_documented else self.held_back
+        if not valid_only and held:
+            raise ImportRejected(
+                f"{self.file_name}: not imported, {len(held)} row(s) would replace documented data and "
+                "all-or-nothing was chosen. Choose to replace them explicitly, or commit the other rows only"
+            )
+        mask = self.writable_mask(replace_documented)
         if not mask.any():
+            if held:
+                raise ImportRejected(
+                    f"{self.file_name}: not imported, every valid row would replace documented data "
+                    f"({', '.join(str(p.value) for p in held[:5])}{' …' if len(held) > 5 else ''}); "
+                    "choose to replace them explicitly"
+                )
             raise ImportRejected(f"{self.file_name}: not imported, no valid rows")
         rows = self.frame[mask].drop(columns=["lat", "lon"])
         return store.apply_changes(
@@ -259,6 +319,7 @@ class ImportPreview:
                 rows_rejected=self.n_rejected,
                 user=user,
                 default_sources=self.default_sources[mask],
+                replace_documented=replace_documented,
             )
         )
 

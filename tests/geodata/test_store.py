@@ -120,7 +120,7 @@ def test_update_keyed_on_project_id_replaces_the_row_and_rollback_restores_it():
     data = csv("sample-000007,Corrected title,health,Roma,Leposavić,ongoing,2024-09-01,325500,USD")
     preview = preview_bytes(data, "fix.csv")
     assert preview.diff() == {"add": [], "update": ["sample-000007"], "unchanged": []}
-    result = preview.commit()
+    result = preview.commit(replace_documented=True)  # a sample row turned documented: only by explicit choice
     assert result.updated == ("sample-000007",)
     after = geodata.load("projects")
     assert len(after) == len(original)
