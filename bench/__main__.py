@@ -1,9 +1,16 @@
-"""``python -m bench [--sizes 1000,10000,100000] [--json] [--no-coverage]``
+"""``python -m bench [--sizes 1000,10000,100000] [--json] [--no-coverage] [--browser] [--export] [--startup]``
 
 For each size, runs ``bench.explorer_bench`` in a fresh process (seeded synthetic portfolio; the main
 filter callback against the naive baseline, response sizes, first-load size), then the coverage
 benchmark (100,000 projects x 100 sites by default). ``--json`` prints one JSON object per size and
 case; otherwise a table, with the targets of the issue next to the figures.
+
+``--browser`` runs, instead, the browser case (``bench.browser_bench``: the app served by
+``python -m dashboard`` over each size, measured in headless Chromium: first load, filter clicks with real
+input, coverage and briefing first draw, start-up and worker memory); ``--startup`` only the start-up and
+memory (one first load, at the shipped data and each size); ``--export`` the exports (``bench.export_bench``:
+PPTX, PDF and a PNG of the map, cold then warm). They combine. The machine's load average is printed with
+every run: the timings are only comparable between runs on a quiet machine.
 """
 
 from __future__ import annotations
@@ -68,13 +75,99 @@ def _table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def browser_rows(sizes: list[int | None], port: int, clicks: int, pages: bool) -> list[dict]:
+    from bench import browser_bench
+    from bench.serve import STORE_CACHE
+
+    rows = []
+    for i, n in enumerate(sizes):
+        rows += browser_bench.run(n, port + i % 6, clicks=clicks, pages=pages, store_cache=STORE_CACHE)
+    return rows
+
+
+def export_rows(n: int | None, repeats: int) -> list[dict]:
+    import tempfile
+
+    from bench.export_bench import CASES
+
+    rows = []
+    for case in CASES:
+        data_dir = tempfile.mkdtemp(prefix="tfa-bench-export-")  # the shipped data, not a user's store
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.export_bench", case, str(n) if n else "shipped", str(repeats)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "TFA_DATA_DIR": data_dir, "TFA_JOBS_DIR": data_dir},
+        )
+        if out.returncode != 0:
+            raise SystemExit(f"export bench {case} failed:\n{out.stderr[-3000:]}")
+        rows += [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    return rows
+
+
+def _export_table(rows: list[dict]) -> str:
+    head = f"{'n':>8} {'case':<16} {'cold s':>8} {'warm median s':>14} {'kB':>8} {'load':>5}"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        warm = "—" if r["warm_median_s"] is None else f"{r['warm_median_s']:.2f}"
+        lines.append(
+            f"{r['n']!s:>8} {r['case']:<16} {r['cold_s']:>8.2f} {warm:>14} {r['bytes'] / 1000:>8.0f} {r['load']:>5.1f}"
+        )
+    return "\n".join(lines)
+
+
+def _sizes(text: str) -> list[int | None]:
+    return [None if s == "shipped" else int(s) for s in text.split(",") if s]
+
+
+def special(args: argparse.Namespace) -> int:
+    """The browser, start-up and export cases (``--browser``, ``--startup``, ``--export``)."""
+    from bench import browser_bench
+
+    rows = []
+    if args.browser:
+        rows += browser_rows(_sizes(args.sizes), args.port, args.clicks, pages=True)
+    if args.startup:
+        sizes = _sizes(args.startup_sizes)
+        rows += [r for r in browser_rows(sizes, args.port, 0, pages=False) if r["case"] == "startup"]
+    exports = (
+        export_rows(None if args.export_n == "shipped" else int(args.export_n), args.repeats) if args.export else []
+    )
+    if args.json:
+        for r in rows + exports:
+            print(json.dumps(r))
+        return 0
+    m = browser_bench.machine()
+    chromium = next((r["machine"].get("chromium") for r in rows if "machine" in r), "")
+    print(
+        f"machine: {platform.machine()}, {m['cores']} cores, {m['cpu']}, Python {m['python']}"
+        + (f", Chromium {chromium}" if chromium else "")
+        + f"; load average now {m['loadavg'][0]:.1f} (each row gives the load when it was taken)"
+    )
+    if rows:
+        print(browser_bench.table(rows))
+    if exports:
+        print(("\n" if rows else "") + _export_table(exports))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="1000,10000,100000")
     p.add_argument("--json", action="store_true")
     p.add_argument("--no-coverage", action="store_true")
     p.add_argument("--coverage-sites", type=int, default=100)
+    p.add_argument("--browser", action="store_true", help="the browser case (headless Chromium)")
+    p.add_argument("--clicks", type=int, default=10, help="filter clicks per size in the browser case")
+    p.add_argument("--port", type=int, default=8070, help="first port for the served app")
+    p.add_argument("--startup", action="store_true", help="start-up time and worker memory only")
+    p.add_argument("--startup-sizes", default="shipped,10000,100000")
+    p.add_argument("--export", action="store_true", help="PPTX, PDF and PNG-of-the-map exports")
+    p.add_argument("--export-n", default="shipped", help="portfolio of the export case: 'shipped' or a size")
+    p.add_argument("--repeats", type=int, default=3, help="warm exports after the cold one")
     args = p.parse_args(argv)
+    if args.browser or args.startup or args.export:
+        return special(args)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     rows = []
     for n in sizes:

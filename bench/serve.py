@@ -104,3 +104,8 @@ def served(n: int | None, port: int, seed: int = 0, store_cache: Path | None = N
 def rss_mb(pid: int) -> float:
     """Resident memory of the process ``pid`` (the single-process dev server: the worker), in MB."""
     return psutil.Process(pid).memory_info().rss / 1e6
+
+
+#: Synthetic project stores are written once per (size, seed) and copied for each run (writing 100,000
+#: projects takes longer than starting the app).
+STORE_CACHE = Path(tempfile.gettempdir()) / "tfa-bench-stores"

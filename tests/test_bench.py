@@ -1,0 +1,125 @@
+"""The browser benchmark's arithmetic, and (opt-in) a short end-to-end run of it.
+
+No timing is asserted: only that the breakdown adds up and that a run produces every expected key.
+The end-to-end run starts the app and Chromium (about 30 s on a quiet machine), so it runs only with
+``TFA_BENCH_SMOKE=1``.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+
+from bench.browser_bench import breakdown, union_ms
+from dashboard import ids
+
+
+def _brute_union(intervals: list[tuple[int, int]]) -> int:
+    covered = set()
+    for a, b in intervals:
+        covered.update(range(a, b))
+    return len(covered)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_union_of_intervals_matches_counting_covered_units(seed):
+    rng = random.Random(seed)
+    intervals = []
+    for _ in range(rng.randint(0, 8)):
+        a = rng.randint(0, 100)
+        intervals.append((a, a + rng.randint(0, 30)))
+    assert union_ms([(float(a), float(b)) for a, b in intervals]) == _brute_union(intervals)
+
+
+def _record() -> dict:
+    """A probe record: two callbacks (one carrying the table's rows), three redraws, grid changes."""
+    cb = "http://127.0.0.1/_dash-update-component"
+    return {
+        "resources": [
+            {
+                "name": cb,
+                "startTime": 110,
+                "requestStart": 112,
+                "responseStart": 150,
+                "responseEnd": 160,
+                "encodedBodySize": 2000,
+            },
+            {
+                "name": cb,
+                "startTime": 120,
+                "requestStart": 121,
+                "responseStart": 170,
+                "responseEnd": 190,
+                "encodedBodySize": 3000,
+            },
+            {
+                "name": "http://127.0.0.1/assets/x.js",
+                "startTime": 115,
+                "requestStart": 115,
+                "responseStart": 116,
+                "responseEnd": 118,
+                "encodedBodySize": 10,
+            },
+            {
+                "name": cb,
+                "startTime": 5,
+                "requestStart": 6,
+                "responseStart": 7,
+                "responseEnd": 9,
+                "encodedBodySize": 1,
+            },  # before the click: not counted
+        ],  # fmt: skip
+        "navigation": {"responseEnd": 50},
+        "plots": [
+            {"id": ids.MAP, "call": "react", "start": 200, "end": 300},
+            {"id": ids.CHART_SECTOR, "call": "react", "start": 250, "end": 280},
+            {"id": ids.CHART_SECTOR, "call": "react", "start": 310, "end": 320},
+        ],
+        "fetches": [
+            {"start": 110, "headers": 160, "output": f"..{ids.MAP}.figure...{ids.KPIS}.children.."},
+            {"start": 120, "headers": 190, "output": f"..{ids.TABLE}.rowData...{ids.TABLE_NOTE}.children.."},
+        ],
+        "grid_mutations": [195, 240, 5000],
+        "clicks": [{"t": 100, "trusted": True}],
+    }
+
+
+def test_breakdown_of_an_interaction_adds_up():
+    out = breakdown(_record(), 100.0, 400.0)
+    assert out["total_ms"] == 300
+    assert out["requests"] == 2
+    assert out["network_ms"] == out["callback_network_ms"] == 80  # [110, 190]; the asset is not a callback
+    assert out["server_wait_ms"] == 49  # the longer wait for a first byte
+    assert out["plotly_ms"] == 110  # [200, 300] and [310, 320]
+    assert out["plotly_per_figure_ms"] == {ids.CHART_SECTOR: 40.0, ids.MAP: 100.0}
+    assert out["table_ms"] == 50  # from the table's response (190) to its last change in the window (240)
+    assert out["dash_react_ms"] == 300 - union_ms([(110, 190), (200, 300), (310, 320), (190, 240)])
+    assert out["to_first_request_ms"] == 10
+    assert out["response_kb"] == 5
+
+
+def test_breakdown_of_a_page_load_counts_every_request_and_the_document():
+    out = breakdown(_record(), 0.0, 400.0, page_load=True)
+    assert out["network_ms"] == union_ms([(0, 50), (5, 9), (110, 190), (115, 118)])
+    assert out["callback_network_ms"] == union_ms([(5, 9), (110, 190)])
+    assert out["to_first_request_ms"] is None
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not os.environ.get("TFA_BENCH_SMOKE"), reason="set TFA_BENCH_SMOKE=1 to run the browser bench")
+def test_browser_bench_runs_end_to_end_at_1000_projects(tmp_path):
+    from bench.browser_bench import run, table
+
+    rows = run(1000, 8074, clicks=2, pages=False, store_cache=tmp_path)
+    cases = {r["case"]: r for r in rows}
+    assert set(cases) == {"explorer_load", "filter_click", "startup"}
+    click = cases["filter_click"]
+    assert click["samples"] == 2
+    assert click["requests"] >= 1
+    assert ids.MAP in click["plotly_per_figure_ms"]
+    assert click["median_ms"] >= click["dash_react_ms"]
+    assert cases["startup"]["rss_mb"] > 0
+    assert {"cores", "cpu", "chromium", "loadavg"} <= set(click["machine"])
+    assert "filter_click" in table(rows)
