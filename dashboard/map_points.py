@@ -24,7 +24,7 @@ COORD_TOLERANCE_DEG = 1e-4
 def drawn_state(points_key: str | None) -> FilterState:
     """The filter the map's project points were drawn for (the ``map-points-key`` store; "all": no filter)."""
     if not points_key or points_key == "all":
-        return FilterState()
+        return FilterState.from_query("")  # the default view (its dataset follows the store)
     return FilterState.from_query(points_key)
 
 

@@ -2,7 +2,11 @@
 fast vectorised mask over the projects layer.
 
 ``FilterState`` is what every view shares (explorer, coverage, briefing,
-exports). ``ProjectIndex`` is built once per projects frame and answers
+exports). A URL without ``dataset=`` shows ``url_default_dataset()``: both
+datasets, or only documented data once a real portfolio has been imported (the
+sample is then opt-in, ``dataset=all`` or ``dataset=sample``).
+
+``ProjectIndex`` is built once per projects frame and answers
 ``mask(state)`` with numpy operations only, so a filter over 100,000 projects
 takes milliseconds.
 """
@@ -22,6 +26,16 @@ from geodata.names import resolve_municipality
 from geodata.validate import parse_dates
 
 DATASET_CHOICES = ("documented", "sample", "all")
+
+
+def url_default_dataset() -> str:
+    """The dataset a URL without ``dataset=`` shows: "documented" once the portfolio holds imported real projects,
+    else "all" (see ``geodata.store.default_dataset``)."""
+    from geodata import store
+
+    return store.default_dataset()
+
+
 #: Open-ended projects (ongoing or pipeline with no end date) count as active up to this year.
 OPEN_END_YEAR = 9999
 
@@ -55,8 +69,9 @@ class FilterState:
         "ids": "id",
     }
 
-    def to_query(self) -> str:
-        """The state as a URL query string (without '?'); defaults are left out."""
+    def to_query(self, default_dataset: str | None = None) -> str:
+        """The state as a URL query string (without '?'); defaults are left out, the dataset when it is
+        ``default_dataset`` (by default ``url_default_dataset()``, so that the URL opens the same view)."""
         pairs: list[tuple[str, str]] = []
         for attr, key in self._LIST_KEYS.items():
             for value in getattr(self, attr):
@@ -67,14 +82,15 @@ class FilterState:
             pairs.append(("to", str(self.year_to)))
         if self.text:
             pairs.append(("q", self.text))
-        if self.dataset != "all":
+        if self.dataset != (url_default_dataset() if default_dataset is None else default_dataset):
             pairs.append(("dataset", self.dataset))
         return urlencode(pairs)
 
     @classmethod
-    def from_query(cls, query: str | dict) -> FilterState:
+    def from_query(cls, query: str | dict, default_dataset: str | None = None) -> FilterState:
         """Parse a query string (or a dict of lists/strings, as Dash pages pass). Unknown keys are ignored;
-        invalid values are dropped rather than raising, so any URL opens."""
+        invalid values are dropped rather than raising, so any URL opens. Without a valid ``dataset``, the
+        dataset is ``default_dataset`` (by default ``url_default_dataset()``)."""
         if isinstance(query, str):
             params = parse_qs(query.lstrip("?"), keep_blank_values=False)
         else:
@@ -92,7 +108,9 @@ class FilterState:
             except (TypeError, ValueError):
                 return None
 
-        dataset = str(params.get("dataset", ["all"])[0])
+        dataset = str(params.get("dataset", [""])[0])
+        if dataset not in DATASET_CHOICES:
+            dataset = url_default_dataset() if default_dataset is None else default_dataset
         municipalities, notes = _municipalities(many("municipality"))
         return cls(
             sectors=tuple(s for s in many("sector") if s in SECTORS),
@@ -104,7 +122,7 @@ class FilterState:
             year_from=year("from"),
             year_to=year("to"),
             text=str(params.get("q", [""])[0]).strip(),
-            dataset=dataset if dataset in DATASET_CHOICES else "all",
+            dataset=dataset,
             ids=many("id"),
             notes=notes,
         )

@@ -367,6 +367,30 @@ def portfolio() -> gpd.GeoDataFrame:
     return current_projects() if exists() else embedded_projects()
 
 
+def default_dataset() -> str:
+    """The dataset views show when the URL names none: "documented" once the current portfolio holds imported
+    real projects (documented rows that were not shipped), so the sample is opt-in; "all" otherwise."""
+    token = version()
+    if token is None:
+        return "all"
+    return _default_dataset(str(store_path()), token)
+
+
+@functools.lru_cache(maxsize=4)
+def _default_dataset(path: str, token: str) -> str:
+    projects = _projects_cached(path, token)
+    shipped = _shipped_ids(str(config.DATA_DIR / PROJECTS.path))
+    imported_real = ~projects["is_sample"].astype(bool) & ~projects["project_id"].astype(str).isin(shipped)
+    return "documented" if bool(imported_real.any()) else "all"
+
+
+@functools.lru_cache(maxsize=2)
+def _shipped_ids(path: str) -> frozenset[str]:
+    """The project ids of the shipped projects layer."""
+    frame = pyogrio.read_dataframe(path, columns=["project_id"], read_geometry=False)
+    return frozenset(frame["project_id"].astype(str))
+
+
 def _write_state(state: StoreState, path: Path) -> None:
     """Write the whole state to a new file and swap it in atomically; on failure the old file is untouched."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -681,6 +705,7 @@ __all__ = [
     "StoreError",
     "apply_changes",
     "current_projects",
+    "default_dataset",
     "edit_project",
     "embedded_projects",
     "ensure_store",

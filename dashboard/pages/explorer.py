@@ -662,7 +662,7 @@ def apply_click(_clear, map_click, sector_click, muni_click, time_click, communi
     keep = [no_update] * 10
     trigger = ctx.triggered_id
     if trigger == ids.CLEAR:
-        v = controls_from_state(snap, FilterState())
+        v = controls_from_state(snap, FilterState.from_query(""))  # the default view, dataset included
         return (*[v[k] for k in CONTROL_KEYS], None)
     if trigger == ids.MAP:
         point = (map_click or {}).get("points", [{}])[0]
