@@ -20,7 +20,7 @@ import pandas as pd
 from dash import Patch, dcc, html
 
 from geodata.formatting import usd
-from geodata.kpis import KPI_DEFINITIONS, NOT_REPORTED, SAMPLE_TAG, suppress
+from geodata.kpis import KPI_DEFINITIONS, kpi_lines, suppress
 from geodata.layers import PRECISION_CODES
 
 
@@ -61,49 +61,10 @@ def kpi_id(key: str, part: str) -> str:
 
 
 def kpi_texts(k: dict) -> dict[str, tuple[str, str]]:
-    """Value and sub-line of each KPI card, for the values of ``geodata.kpis.kpis``. A figure no project gives
-    reads "not reported" (never 0), each total says how many projects it covers, and every line that includes
-    sample rows ends with "(sample data)"."""
-    n, n_sample = k["projects"], k["sample_projects"]
-    if not n:
-        return {
-            "projects": ("0", "no projects match"),
-            "committed": ("—", "no projects match"),
-            "disbursed": ("—", "no projects match"),
-            "beneficiaries": ("—", "no projects match"),
-            "municipalities": ("0", "of 38 covered"),
-        }
-    tag = f" {SAMPLE_TAG}" if n_sample else ""
-
-    def covers(key: str, what: str) -> str:
-        return f"from {k[key]:,} of {n:,} projects {what}".rstrip()
-
-    pct = k.get("disbursed_pct")
-    reached, targeted = k["beneficiaries_reached"], k["beneficiaries_targeted"]
-    if n_sample == n:
-        projects_sub = f"all sample{tag}"
-    elif n_sample:
-        projects_sub = f"{n_sample:,} sample, {n - n_sample:,} documented{tag}"
-    else:
-        projects_sub = "documented only"
-    people_sub = covers("reached_reported", "")
-    if targeted is not None:
-        people_sub = f"of {suppress(targeted)} targeted; " + people_sub
-    return {
-        "projects": (f"{n:,}", projects_sub),
-        "committed": (
-            usd(k["committed_usd"], unknown=NOT_REPORTED),
-            covers("committed_reported", "with a sourced amount") + tag,
-        ),
-        "disbursed": (
-            usd(k["disbursed_usd"], unknown=NOT_REPORTED),
-            covers("disbursed_reported", "with an amount")
-            + (f"; {pct:.0f}% of committed" if pct is not None else "")
-            + tag,
-        ),
-        "beneficiaries": (NOT_REPORTED if reached is None else suppress(reached), people_sub + tag),
-        "municipalities": (f"{k['municipalities_covered']}", f"of 38 covered{tag}"),
-    }
+    """Value and sub-line of each KPI card, for the values of ``geodata.kpis.kpis``: ``geodata.kpis.kpi_lines``,
+    the words the briefing and its deck use too ("not reported", never 0; how many projects each total covers;
+    "(sample data)" on every line that includes sample rows)."""
+    return kpi_lines(k)
 
 
 _KPI_TITLES = {

@@ -28,6 +28,11 @@ Conventions (they are what the dashboard's tooltips say):
 * Beneficiary counts by community between 1 and 9 are suppressed ("<10"), so no
   small group can be singled out.
 
+``kpi_lines(kpis(...))`` words the headline figures for people, the same in every
+channel (the explorer's cards, the briefing page and its deck): "not reported" for
+a figure no project gives, how many projects each total covers, and "(sample data)"
+on every line that includes sample rows.
+
 Also here: ``trust_fund_status`` (the Trust Fund card) and ``site_history``
 (a camp's timeline, lead findings and distance to the smelter, measured in
 ``METRIC_CRS``).
@@ -44,7 +49,9 @@ import numpy as np
 import pandas as pd
 
 from geodata.filters import active_years
+from geodata.formatting import usd
 from geodata.layers import COMMUNITIES, METRIC_CRS, SECTORS
+from geodata.municipality_registry import MUNICIPALITIES
 from geodata.privacy import SUPPRESS_BELOW, SUPPRESSED_LABEL, suppress  # noqa: F401  (used by the dashboard)
 
 KPI_KEYS = (
@@ -511,6 +518,63 @@ def beneficiaries_by_community(projects: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- Trust Fund card
+
+
+#: The headline cards, in order, with their titles (``kpi_lines`` gives each one's value and line).
+KPI_CARDS: dict[str, str] = {
+    "projects": "Projects",
+    "committed": "Committed",
+    "disbursed": "Disbursed",
+    "beneficiaries": "People reached",
+    "municipalities": "Municipalities",
+}
+
+
+def kpi_lines(k: dict) -> dict[str, tuple[str, str]]:
+    """Value and sub-line of each headline card (keys: ``KPI_CARDS``) for the figures of ``kpis``. A figure no
+    project gives reads "not reported" (never 0), each total says how many projects it covers, counts of people
+    below 10 read "<10", and every line that includes sample rows ends with "(sample data)"."""
+    n, n_sample = k["projects"], k["sample_projects"]
+    total = len(MUNICIPALITIES)
+    if not n:
+        return {
+            "projects": ("0", "no projects match"),
+            "committed": ("—", "no projects match"),
+            "disbursed": ("—", "no projects match"),
+            "beneficiaries": ("—", "no projects match"),
+            "municipalities": ("0", f"of {total} covered"),
+        }
+    tag = f" {SAMPLE_TAG}" if n_sample else ""
+
+    def covers(key: str, what: str) -> str:
+        return f"from {k[key]:,} of {n:,} projects {what}".rstrip()
+
+    pct = k.get("disbursed_pct")
+    reached, targeted = k["beneficiaries_reached"], k["beneficiaries_targeted"]
+    if n_sample == n:
+        projects_sub = f"all sample{tag}"
+    elif n_sample:
+        projects_sub = f"{n_sample:,} sample, {n - n_sample:,} documented{tag}"
+    else:
+        projects_sub = "documented only"
+    people_sub = covers("reached_reported", "")
+    if targeted is not None:
+        people_sub = f"of {suppress(targeted)} targeted; " + people_sub
+    return {
+        "projects": (f"{n:,}", projects_sub),
+        "committed": (
+            usd(k["committed_usd"], unknown=NOT_REPORTED),
+            covers("committed_reported", "with a sourced amount") + tag,
+        ),
+        "disbursed": (
+            usd(k["disbursed_usd"], unknown=NOT_REPORTED),
+            covers("disbursed_reported", "with an amount")
+            + (f"; {pct:.0f}% of committed" if pct is not None else "")
+            + tag,
+        ),
+        "beneficiaries": (NOT_REPORTED if reached is None else suppress(reached), people_sub + tag),
+        "municipalities": (f"{k['municipalities_covered']}", f"of {total} covered{tag}"),
+    }
 
 
 def trust_fund_status(trust_fund: pd.DataFrame) -> dict:

@@ -25,10 +25,10 @@ from dashboard.exports.deck import ChartSeries, ChartSpec, DeckInput, KpiCard, P
 from geodata import config
 from geodata.filters import OPEN_END_YEAR, FilterState, active_years, describe
 from geodata.formatting import usd
-from geodata.kpis import SUPPRESS_BELOW, suppress, trust_fund_status
+from geodata.kpis import KPI_CARDS, SUPPRESS_BELOW, kpi_lines, trust_fund_status
 from geodata.layers import LAYERS, PRECISION_CODES
 from geodata.load import boundary_credit, layer_path, layer_provenance, load_layer
-from geodata.municipality_registry import BY_CODE, MUNICIPALITIES
+from geodata.municipality_registry import BY_CODE
 
 TITLE = "Assistance to Roma, Ashkali and Egyptian communities"
 #: The figures a briefing uses, in deck order, with their slide titles.
@@ -153,32 +153,11 @@ def data_date(projects_path_mtime: float | None = None) -> str:
 
 
 def kpi_cards(figures: dict) -> tuple[KpiCard, ...]:
-    """The headline figures of ``geodata.kpis.kpis`` as cards, each with its definition or caveat."""
-    n = figures["projects"]
-    pct = figures.get("disbursed_pct")
-    committed_note = "Committed, in US dollars"
-    if figures.get("committed_unknown"):
-        committed_note += f"; {figures['committed_unknown']} project(s) give no amount"
-    reached, targeted = figures["beneficiaries_reached"], figures["beneficiaries_targeted"]
-    return (
-        KpiCard(
-            "Projects",
-            f"{n:,}",
-            f"of which {figures['sample_projects']:,} sample (not real)" if figures.get("has_sample") else "documented",
-        ),
-        KpiCard("Committed", usd(figures["committed_usd"]), committed_note),
-        KpiCard(
-            "Disbursed",
-            usd(figures["disbursed_usd"]),
-            f"{pct:.0f}% of committed, where both are known" if pct is not None else "no project gives both amounts",
-        ),
-        KpiCard(
-            "People reached",
-            suppress(reached) if reached else "—",
-            f"of {suppress(targeted)} targeted, as reported" if targeted else "as reported; none targeted given",
-        ),
-        KpiCard("Municipalities", f"{figures['municipalities_covered']} of {len(MUNICIPALITIES)}", "with a project"),
-    )
+    """The headline figures of ``geodata.kpis.kpis`` as cards, in the explorer's words (``kpi_lines``): a figure
+    no project gives is "not reported", each total says how many projects it covers, and every line that
+    includes sample rows says "(sample data)"."""
+    lines = kpi_lines(figures)
+    return tuple(KpiCard(label, *lines[key]) for key, label in KPI_CARDS.items())
 
 
 def trust_fund_summary(trust_fund: pd.DataFrame) -> TrustFundSummary:
