@@ -1,20 +1,34 @@
-"""``python -m dashboard [--host HOST] [--port PORT] [--debug]``: serve the explorer (default 127.0.0.1:8050)."""
+"""``python -m dashboard [--host HOST] [--port PORT] [--debug]``: serve the explorer (default 127.0.0.1:8050).
+
+``python -m dashboard users ...`` manages the sign-in accounts (see ``dashboard/users_cli.py``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from dashboard import config
 from geodata.validate import LayerError
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["users"]:
+        from dashboard import users_cli
+
+        return users_cli.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=config.HOST)
     parser.add_argument("--port", type=int, default=config.PORT)
     parser.add_argument("--debug", action="store_true", help="Dash dev tools and reloading")
     args = parser.parse_args(argv)
+    if args.host in LOOPBACK:
+        # the development server speaks plain HTTP: a Secure cookie would not come back from 127.0.0.1
+        os.environ.setdefault("TFA_COOKIE_SECURE", "0")
     from dashboard.app import create_app
 
     try:

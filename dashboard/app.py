@@ -15,7 +15,7 @@ import dash_bootstrap_components as dbc
 import geopandas as gpd
 from dash import ALL, Dash, Input, Output, State, dcc, html, set_props
 
-from dashboard import config, data, ids
+from dashboard import auth, config, data, ids, security
 from geodata import LAYERS, load
 
 log = logging.getLogger("dashboard")
@@ -54,6 +54,25 @@ def on_error(err: Exception) -> None:
     set_props(ids.ERROR_ALERT, {"children": ERROR_MESSAGE, "is_open": True})
 
 
+def account_nav_item() -> dbc.NavItem:
+    """'Sign in', or the signed-in account and 'Sign out' (a form that posts to /logout)."""
+    account = auth.current_account()
+    if account is None:
+        return dbc.NavItem(dbc.NavLink("Sign in", href="/login", id=ids.SIGN_IN))
+    return dbc.NavItem(
+        html.Form(
+            [
+                html.Span(f"{account.name} ({account.role})", className="navbar-text me-2"),
+                dbc.Button("Sign out", type="submit", size="sm", color="light", outline=True),
+            ],
+            action="/logout",
+            method="POST",
+            className="d-flex align-items-center ms-lg-2",
+        ),
+        id=ids.ACCOUNT,
+    )
+
+
 def navbar() -> dbc.Navbar:
     links = [
         dbc.NavItem(
@@ -67,6 +86,7 @@ def navbar() -> dbc.Navbar:
         for page in dash.page_registry.values()
         if page.get("path") and not page.get("hidden")
     ]
+    links.append(account_nav_item())
     return dbc.Navbar(
         dbc.Container(
             [
@@ -137,10 +157,14 @@ def create_app(projects: gpd.GeoDataFrame | None = None) -> Dash:
         index_string=INDEX_STRING,
         update_title=None,
         on_error=on_error,
+        # Pages add their components later; and Dash would otherwise send every page's layout (the Data page's
+        # editor content too) to every visitor as its validation layout
+        suppress_callback_exceptions=True,
         serve_locally=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.layout = outer_layout
+    security.install(app)  # sign-in, per-callback roles, cross-site checks, body limits, security headers
     app.clientside_callback(
         _SYNC_URL,
         Output({"type": "nav-link", "path": ALL}, "href"),

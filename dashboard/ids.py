@@ -5,6 +5,8 @@ NAVBAR = "navbar"
 URL = "url"
 FILTER_QUERY = "filter-query"  # dcc.Store: FilterState.to_query() of the explorer, shared by every page
 ERROR_ALERT = "error-alert"
+SIGN_IN = "nav-sign-in"  # navbar link to /login (no one signed in)
+ACCOUNT = "nav-account"  # navbar: the signed-in account and its Sign out button
 
 # Explorer filters: the Inputs of the main filter callback
 SECTOR = "filter-sector"

@@ -1,0 +1,267 @@
+"""Accounts and roles: who may change the portfolio.
+
+Three roles: ``viewer`` (what anyone without an account sees: explorer, coverage, briefing, public exports),
+``editor`` (a program manager: the Data page: import, correct, roll back, exports with exact figures) and ``admin``
+(an editor who may also manage accounts). There is no default account or password: an app without accounts serves
+viewers only, and ``python -m dashboard users add NAME --role admin --password-stdin`` creates the first one.
+
+Accounts live in the per-user data directory (``accounts.json`` next to the project store, mode 0600), never in the
+repository. Passwords are stored only as Werkzeug hashes (scrypt). Every change builds the whole file anew and swaps
+it in with ``os.replace`` under an exclusive lock, so a failed change leaves the file as it was. No Dash import here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import secrets
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from geodata import config
+
+ACCOUNTS_FILE = "accounts.json"
+SECRET_KEY_FILE = "secret_key"
+SECRET_KEY_ENV = "TFA_SECRET_KEY"
+ROLES = ("viewer", "editor", "admin")
+#: Roles that may change the portfolio (the Data page and its callbacks).
+EDITOR_ROLES = frozenset({"editor", "admin"})
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+#: Checked against when a name is unknown, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("no account has this password")
+
+
+class AccountError(Exception):
+    """An account change was refused (unknown name, bad role, weak password). Nothing changed."""
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    role: str
+    password_hash: str
+    created_at: str
+    updated_at: str
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in EDITOR_ROLES
+
+    @property
+    def session_id(self) -> str:
+        """The id a login session carries: the name and a digest of the password hash, so a new password (or a
+        removed and re-added account) ends the sessions signed in with the old one."""
+        return f"{self.name}:{hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]}"
+
+    def public(self) -> dict:
+        """What ``users list --json`` shows (never the hash)."""
+        return {"name": self.name, "role": self.role, "created_at": self.created_at, "updated_at": self.updated_at}
+
+
+def accounts_path() -> Path:
+    return config.user_data_dir() / ACCOUNTS_FILE
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def check_name(name: str) -> str:
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise AccountError(
+            f"invalid account name {name!r}: use 1-64 letters, digits, '.', '_', '@' or '-', starting with a letter "
+            "or digit"
+        )
+    return name
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+    return role
+
+
+def check_password(password: str) -> str:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at most {MAX_PASSWORD_LENGTH} characters")
+    return password
+
+
+# ---------------------------------------------------------------- reading and writing
+
+
+def _parse(text: str, where: str) -> dict[str, Account]:
+    try:
+        raw = json.loads(text)
+        return {name: Account(name=name, **fields) for name, fields in raw["accounts"].items()}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise AccountError(
+            f"{where}: the accounts file is damaged ({exc.__class__.__name__}); nothing changed"
+        ) from None
+
+
+def _read(path: Path) -> dict[str, Account]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    return _parse(text, ACCOUNTS_FILE)
+
+
+_cache: dict[str, tuple[tuple, dict[str, Account]]] = {}
+
+
+def load() -> dict[str, Account]:
+    """Every account by name (re-read when the file changes, so a new role or a removal applies at once)."""
+    path = accounts_path()
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return {}
+    key = (st.st_ino, st.st_mtime_ns, st.st_size)
+    cached = _cache.get(str(path))
+    if cached and cached[0] == key:
+        return cached[1]
+    accounts = _read(path)
+    _cache[str(path)] = (key, accounts)
+    return accounts
+
+
+def get(name: str) -> Account | None:
+    return load().get(name)
+
+
+def _write(accounts: dict[str, Account], path: Path) -> None:
+    body = {
+        "version": 1,
+        "accounts": {a.name: {k: v for k, v in asdict(a).items() if k != "name"} for a in accounts.values()},
+    }
+    fd, tmp = tempfile.mkstemp(prefix=".accounts-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(body, fh, indent=1, sort_keys=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def _locked() -> Iterator[dict[str, Account]]:
+    """Exclusive write access: yields a copy of the accounts; what the block leaves in it is written."""
+    path = accounts_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / ".accounts.lock", "a+") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        try:
+            accounts = dict(_read(path))
+            yield accounts
+            _write(accounts, path)
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+
+# ---------------------------------------------------------------- changes
+
+
+def add(name: str, role: str, password: str) -> Account:
+    check_name(name), check_role(role), check_password(password)
+    with _locked() as accounts:
+        if name in accounts:
+            raise AccountError(f"an account named {name!r} exists already; use set-role or remove it first")
+        now = _now()
+        account = Account(name, role, generate_password_hash(password), now, now)
+        accounts[name] = account
+    return account
+
+
+def set_role(name: str, role: str) -> Account:
+    check_role(role)
+    with _locked() as accounts:
+        if name not in accounts:
+            raise AccountError(f"no account named {name!r}")
+        account = Account(**{**asdict(accounts[name]), "role": role, "updated_at": _now()})
+        accounts[name] = account
+    return account
+
+
+def set_password(name: str, password: str) -> Account:
+    check_password(password)
+    with _locked() as accounts:
+        if name not in accounts:
+            raise AccountError(f"no account named {name!r}")
+        fields = {**asdict(accounts[name]), "password_hash": generate_password_hash(password), "updated_at": _now()}
+        account = Account(**fields)
+        accounts[name] = account
+    return account
+
+
+def remove(name: str) -> None:
+    with _locked() as accounts:
+        if name not in accounts:
+            raise AccountError(f"no account named {name!r}")
+        del accounts[name]
+
+
+def verify(name: str, password: str) -> Account | None:
+    """The account when the name and password match, else None (a wrong name costs as much as a wrong password)."""
+    if not isinstance(name, str) or not isinstance(password, str) or len(password) > MAX_PASSWORD_LENGTH:
+        return None
+    account = get(name)
+    if account is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return account if check_password_hash(account.password_hash, password) else None
+
+
+def from_session_id(session_id: str) -> Account | None:
+    """The account a login session belongs to, while its password is the one the session signed in with."""
+    name, _, _ = str(session_id).partition(":")
+    account = get(name)
+    if account is None or not secrets.compare_digest(account.session_id, str(session_id)):
+        return None
+    return account
+
+
+# ---------------------------------------------------------------- the key that signs sessions
+
+
+def secret_key() -> bytes:
+    """``$TFA_SECRET_KEY``, else a random key generated once into the data directory (mode 0600) and kept, so
+    sessions survive a restart and every server worker signs with the same key."""
+    if os.environ.get(SECRET_KEY_ENV):
+        return os.environ[SECRET_KEY_ENV].encode()
+    path = config.user_data_dir() / SECRET_KEY_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+            fh.flush()
+            os.fsync(fh.fileno())
+    for _ in range(50):  # another worker may be writing it this instant
+        key = path.read_text(encoding="ascii").strip()
+        if key:
+            return key.encode()
+        time.sleep(0.01)
+    raise AccountError(f"{SECRET_KEY_FILE} in the data directory is empty: remove it, or set {SECRET_KEY_ENV}")
