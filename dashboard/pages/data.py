@@ -32,7 +32,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import components
+from dashboard import auth, components
 from dashboard.data import municipality_label
 from geodata import edit, export, store
 from geodata.filters import FilterState, describe
@@ -370,7 +370,8 @@ def history_table(records: list[store.ImportRecord]) -> html.Div:
                 ),
             )
         else:
-            action = html.Span(f"rolled back {r.rolled_back_at}", className="small text-muted")
+            by = f" by {r.rolled_back_by}" if r.rolled_back_by else ""
+            action = html.Span(f"rolled back {r.rolled_back_at}{by}", className="small text-muted")
         rows.append(
             html.Tr(
                 [
@@ -511,7 +512,40 @@ def saved_block(correction: edit.Correction, result: store.CommitResult) -> dbc.
 # ---------------------------------------------------------------- layout
 
 
+SIGN_IN_PROMPT = "data-sign-in-prompt"
+
+
+def sign_in_prompt() -> html.Div:
+    """What a viewer sees instead of the editor's controls (which are not sent, and whose callbacks the server
+    refuses without an editor's session)."""
+    account = auth.current_account()
+    why = (
+        f"You are signed in as {account.name} ({account.role}); loading and correcting data needs an editor account."
+        if account
+        else "Loading, correcting and rolling back the portfolio, and exports with exact figures, are for program "
+        "managers."
+    )
+    return html.Div(
+        [
+            html.H1("Data", className="h3"),
+            dbc.Alert(
+                [why, " ", html.A("Sign in as an editor", href="/login?next=/data", className="alert-link"), "."],
+                color="info",
+                id=SIGN_IN_PROMPT,
+            ),
+            html.P(
+                "Everyone can explore the map, the coverage and the briefing, and download their data with small "
+                "counts suppressed.",
+                className="small text-muted",
+            ),
+        ],
+        className="data-page",
+    )
+
+
 def layout(**query) -> html.Div:
+    if not auth.can_edit():
+        return sign_in_prompt()
     state = FilterState.from_query(query)
     upload = dcc.Upload(
         id=UPLOAD,
@@ -754,7 +788,9 @@ def commit_or_cancel(_valid, _all, _cancel, contents, filename, fmt, replace_doc
         preview = read_upload(contents, filename, fmt)
         held = [] if replace_documented else preview.held_back
         result = preview.commit(
-            valid_only=ctx.triggered_id == COMMIT_VALID, replace_documented=bool(replace_documented)
+            valid_only=ctx.triggered_id == COMMIT_VALID,
+            user=auth.account_name(),
+            replace_documented=bool(replace_documented),
         )
     except ImportFileError as exc:
         return file_error_block(filename, exc), no_update, no_update
@@ -774,7 +810,7 @@ def roll_back(clicks):
     if not ctx.triggered_id or not any(clicks or []):
         raise PreventUpdate
     try:
-        record = store.rollback(int(ctx.triggered_id["index"]))
+        record = store.rollback(int(ctx.triggered_id["index"]), user=auth.account_name())
     except store.StoreError as exc:
         return dbc.Alert(message_text(exc), color="warning"), no_update
     message = dbc.Alert(
@@ -885,7 +921,9 @@ def save_correction(_n, project_id, token, *values):
     if not project_id:
         raise PreventUpdate
     try:
-        correction, result = edit.save_correction(project_id, _typed_values(values), expected=token)
+        correction, result = edit.save_correction(
+            project_id, _typed_values(values), expected=token, user=auth.account_name()
+        )
     except store.StoreError as exc:
         return refused_block(exc), no_update, no_update
     new_token = edit.row_token(edit.find(project_id))
