@@ -94,7 +94,7 @@ def navbar() -> dbc.Navbar:
                     [
                         html.Span("Trust Fund Atlas", className="brand-name"),
                         html.Span(
-                            "Former IDP camps of northern Kosovo and RAE community projects",
+                            "Former IDP camps of northern Kosovo and Roma, Ashkali and Egyptian community projects",
                             className="brand-tagline d-none d-md-inline",
                         ),
                     ],

@@ -53,6 +53,13 @@ from geodata.municipality_registry import BY_CODE
 
 dash.register_page(__name__, path="/", name="Explorer", order=0, title="Explorer · Trust Fund Atlas")
 
+#: Who the camps were for and why they matter, in one line (facts: the camps layer's sources, the 2016 Opinion).
+INTRO = (
+    "Former camps for displaced Roma, Ashkali and Egyptian (RAE) families in northern Kosovo, most of them beside "
+    "the waste heaps of the Trepča lead smelter, where many children were lead-poisoned; in 2016 the UN Human "
+    "Rights Advisory Panel found that UNMIK had violated their rights."
+)
+
 FILTER_INPUTS = [
     Input(ids.SECTOR, "value"),
     Input(ids.COMMUNITY, "value"),
@@ -354,13 +361,14 @@ def layout(metric: str | None = None, **query) -> html.Div:
                             html.Div(
                                 [
                                     html.H1(
-                                        "Explorer: former IDP camps and RAE community projects",
+                                        "Explorer: former IDP camps and community projects in northern Kosovo",
                                         className="visually-hidden",
                                     ),
                                     components.filters_toggle(ids.FILTERS_PANEL, ids.FILTERS_TOGGLE),
                                 ],
                                 className="explorer-head",
                             ),
+                            html.P(INTRO, id=ids.INTRO, className="explorer-intro small mb-1"),
                             html.Div(id=ids.SENTENCE, children=components.filter_sentence(describe(state))),
                             html.Div(
                                 id=ids.SAMPLE_BANNER,
