@@ -188,6 +188,7 @@ def _annotation_boundary_credit() -> dict:
         yref="paper",
         x=1.0,
         y=0.0,
+        yshift=16,  # one line above the designation footnote, which runs along the bottom edge
         xanchor="right",
         yanchor="bottom",
         showarrow=False,
