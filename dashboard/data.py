@@ -169,7 +169,12 @@ def _unit_tables(municipalities: gpd.GeoDataFrame) -> tuple[tuple[str, ...], tup
     return units, tuple(hover), np.array(rae, dtype=float), tuple(notes)
 
 
-@functools.cache
+#: Snapshots and static layers kept per data version: the current one and the one before it (a request that
+#: started before an import may still read it). Bounded, so memory does not grow by one snapshot per import.
+CACHED_VERSIONS = 2
+
+
+@functools.lru_cache(maxsize=CACHED_VERSIONS)
 def _static_layers(version: str) -> StaticLayers:
     municipalities = load("municipalities")
     units, hover, rae, notes = _unit_tables(municipalities)
@@ -303,7 +308,7 @@ _lock = threading.Lock()
 _override: Snapshot | None = None
 
 
-@functools.cache
+@functools.lru_cache(maxsize=CACHED_VERSIONS)
 def _snapshot_for(version: str) -> Snapshot:
     return build_snapshot(load("projects"))
 
