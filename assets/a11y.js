@@ -26,6 +26,8 @@
   }
 
   function number(value) {
+    // a value no project gives (null, NaN) is "not reported" in the text alternative too, never "NaN" or blank
+    if (value === null || value === undefined || (typeof value === "number" && isNaN(value))) { return "not reported"; }
     return typeof value === "number" && isFinite(value) ? value.toLocaleString("en") : text(value);
   }
 

@@ -810,7 +810,8 @@ def _chart_shell(key: str) -> go.Figure:
             title=dict(text="Funding over time (cumulative, by start year)", x=0.01, font=dict(size=15)),
             legend=dict(orientation="h", x=1, xanchor="right", y=1.12),
             xaxis=dict(dtick=2, gridcolor="#eee"),
-            yaxis=dict(tickformat="$~s", gridcolor="#eee"),
+            # from 0: a running total with one known value must not read as five ticks of "$2.03199M"
+            yaxis=dict(tickformat="$~s", gridcolor="#eee", rangemode="tozero"),
         )
     else:
         fig = go.Figure(
