@@ -248,8 +248,8 @@ class ImportPreview:
         )
         if self.held_back:
             text += (
-                f"; {len(self.held_back)} of the updates replace documented data and are written only by "
-                "explicit choice"
+                f"; {len(self.held_back)} update(s) would replace documented data: written only by explicit "
+                "choice"
             )
         return text
 
