@@ -60,7 +60,8 @@ def test_provenance_names_filters_files_imports_and_sample_rows():
     state = FilterState(municipalities=("zvecan",))
     prov = export.provenance(export.filtered_portfolio(state), state, exported_at="2025-01-01T00:00:00+00:00")
     assert prov["filters"].startswith("All projects in Zvečan")
-    assert prov["filter_query"] == "municipality=zvecan"
+    # a real portfolio is imported, so a URL without a dataset would show documented data: "all" is written out
+    assert prov["filter_query"] == "municipality=zvecan&dataset=all"
     assert prov["import_ids"] == [1]
     files = [s["file"] for s in prov["sources"]]
     assert "partner.csv" in files and any("shipped" in f for f in files)
