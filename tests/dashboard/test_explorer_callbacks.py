@@ -8,6 +8,7 @@ import json
 import sys
 from contextvars import copy_context
 
+import dash
 import pytest
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
@@ -88,7 +89,10 @@ def test_toggle_municipalities(explorer):
         explorer.toggle_municipalities(["south-mitrovica", "north-mitrovica"], ["north-mitrovica", "south-mitrovica"])
         == []
     )
-    assert explorer.unit_municipalities(data.snapshot(), "KOS-5894") == ["north-mitrovica", "south-mitrovica"]
+    # each of the 38 municipalities has a polygon of its own: a click on North Mitrovica's selects it alone
+    units = geodata.load("municipalities").set_index("code")["boundary_unit"]
+    assert explorer.unit_municipalities(data.snapshot(), units["north-mitrovica"]) == ["north-mitrovica"]
+    assert explorer.unit_municipalities(data.snapshot(), units["south-mitrovica"]) == ["south-mitrovica"]
 
 
 def _drawn_point(snap, trace: int, number: int, key: str = "all") -> dict:
@@ -214,14 +218,17 @@ def test_apply_click_clear_and_polygon_toggle(explorer):
     snap = data.snapshot()
     cleared = _in_context(explorer.apply_click, 1, None, None, None, None, None, ["zvecan"], triggered=ids.CLEAR)
     assert cleared[0] == [] and cleared[2] == [] and cleared[8] == "all" and cleared[9] is None
-    click = {"points": [{"curveNumber": 0, "location": "KOS-5894"}]}
+    north = geodata.load("municipalities").set_index("code").loc["north-mitrovica", "boundary_unit"]
+    click = {"points": [{"curveNumber": 0, "location": north}]}
     out = _in_context(explorer.apply_click, 0, click, None, None, None, None, [], triggered=ids.MAP)
-    assert out[2] == ["north-mitrovica", "south-mitrovica"]
+    assert out[2] == ["north-mitrovica"]
     out = _in_context(explorer.apply_click, 0, click, None, None, None, None, out[2], triggered=ids.MAP)
     assert out[2] == []
-    point_click = {"points": [{"curveNumber": figures.PROJECT_TRACE_START, "customdata": 1}]}
-    with pytest.raises(PreventUpdate):
-        _in_context(explorer.apply_click, 0, point_click, None, None, None, None, [], triggered=ids.MAP)
+    point_click = {"points": [{"curveNumber": figures.PROJECT_TRACE_START, "pointNumber": 1}]}
+    out = _in_context(explorer.apply_click, 0, point_click, None, None, None, None, [], triggered=ids.MAP)
+    assert all(v is dash.no_update for v in out[:10]) and out[10] is None  # no filter; the click is consumed
+    with pytest.raises(PreventUpdate):  # the consumed click (None) does nothing
+        _in_context(explorer.apply_click, 0, None, None, None, None, None, [], triggered=ids.MAP)
     bar = {"points": [{"customdata": "housing", "y": "Housing"}]}
     out = _in_context(explorer.apply_click, 0, None, bar, None, None, None, [], triggered=ids.CHART_SECTOR)
     assert out[0] == ["housing"]
