@@ -655,6 +655,7 @@ def update_table(sectors, communities, municipalities, statuses, funders, orgs, 
     Output(ids.TEXT, "value"),
     Output(ids.DATASET, "value"),
     Output(ids.SELECTION, "data", allow_duplicate=True),
+    Output(ids.MAP, "clickData"),
     Input(ids.CLEAR, "n_clicks"),
     Input(ids.MAP, "clickData"),
     Input(ids.CHART_SECTOR, "clickData"),
@@ -665,18 +666,23 @@ def update_table(sectors, communities, municipalities, statuses, funders, orgs, 
     prevent_initial_call=True,
 )
 def apply_click(_clear, map_click, sector_click, muni_click, time_click, community_click, current_munis):
-    """Clear filters; a polygon click toggles its municipalities; a bar or year click filters to it."""
+    """Clear filters; a polygon click toggles its municipalities; a bar or year click filters to it.
+
+    A map click is consumed (``clickData`` set back to None): Dash fires a callback only when a property
+    changes, so a second click on the same polygon or point would otherwise do nothing."""
     snap = snapshot()
-    keep = [no_update] * 10
+    keep = [no_update] * 11
     trigger = ctx.triggered_id
     if trigger == ids.CLEAR:
         v = controls_from_state(snap, FilterState.from_query(""))  # the default view, dataset included
-        return (*[v[k] for k in CONTROL_KEYS], None)
+        return (*[v[k] for k in CONTROL_KEYS], None, no_update)
     if trigger == ids.MAP:
-        point = (map_click or {}).get("points", [{}])[0]
-        if point.get("curveNumber") != figures.TRACE["choropleth"] or not point.get("location"):
-            raise PreventUpdate
-        keep[2] = toggle_municipalities(current_munis, unit_municipalities(snap, point["location"]))
+        if map_click is None:
+            raise PreventUpdate  # the click was consumed
+        keep[10] = None
+        point = map_click.get("points", [{}])[0]
+        if point.get("curveNumber") == figures.TRACE["choropleth"] and point.get("location"):
+            keep[2] = toggle_municipalities(current_munis, unit_municipalities(snap, point["location"]))
         return tuple(keep)
     click = {
         ids.CHART_SECTOR: sector_click,
