@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from dashboard import auth
 
@@ -53,7 +53,7 @@ def layout(error: str | None = None, next: str | None = None, **_other) -> html.
                 html.Div(
                     [
                         html.Label("Username", htmlFor=USERNAME, className="form-label"),
-                        html.Input(
+                        dcc.Input(
                             id=USERNAME,
                             name="username",
                             type="text",
@@ -67,7 +67,7 @@ def layout(error: str | None = None, next: str | None = None, **_other) -> html.
                 html.Div(
                     [
                         html.Label("Password", htmlFor=PASSWORD, className="form-label"),
-                        html.Input(
+                        dcc.Input(
                             id=PASSWORD,
                             name="password",
                             type="password",
@@ -78,7 +78,7 @@ def layout(error: str | None = None, next: str | None = None, **_other) -> html.
                     ],
                     className="mb-3",
                 ),
-                html.Input(type="hidden", name="next", value=target),
+                dcc.Input(type="hidden", name="next", value=target, id="login-next"),
                 dbc.Button("Sign in", id=SUBMIT, type="submit", color="primary"),
             ],
             id=FORM,

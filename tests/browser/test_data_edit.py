@@ -15,6 +15,7 @@ from selenium.common.exceptions import (
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
+from signin_support import sign_in
 
 import geodata
 from dashboard.app import create_app
@@ -61,6 +62,7 @@ def _retype(dash_duo, selector: str, text: str) -> None:
 def test_correct_a_title_see_it_in_the_history_and_roll_it_back(dash_duo):
     original = geodata.load("projects").set_index("project_id").loc[PROJECT]
     dash_duo.start_server(create_app())
+    sign_in(dash_duo)  # the Data page is for editors
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/data", timeout=20)
 
     # Find the project by typing part of its title into the searchable dropdown.

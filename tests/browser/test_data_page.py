@@ -11,6 +11,7 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
+from signin_support import sign_in
 
 import geodata
 from dashboard.app import create_app
@@ -39,6 +40,7 @@ def test_upload_preview_commit_and_history(dash_duo, tmp_path):
     upload = tmp_path / "partner.csv"
     upload.write_text(CSV, encoding="utf-8")
     dash_duo.start_server(create_app())
+    sign_in(dash_duo)  # the Data page is for editors
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/data?dataset=documented", timeout=20)
     dash_duo.wait_for_element("#data-upload", timeout=20)
     assert "documented data" in dash_duo.find_element("#data-export-sentence").text
@@ -118,6 +120,7 @@ def test_the_page_is_current_after_commit_and_rollback_without_a_reload(dash_duo
     upload = tmp_path / "returns.csv"
     upload.write_text(FRESH_CSV, encoding="utf-8")
     dash_duo.start_server(create_app())
+    sign_in(dash_duo)  # the Data page is for editors
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/data?dataset=documented", timeout=20)
     dash_duo.wait_for_element("#data-upload", timeout=20)
     dash_duo.driver.set_window_size(1280, 1400)
