@@ -96,4 +96,60 @@
   }
   window.addEventListener("beforeprint", resizeGraphs);
   window.addEventListener("afterprint", resizeGraphs);
+
+  // The map panel's view: the matching projects and camps (the panel's data-extent: west,south,east,north)
+  // whole, at the size the map has now, clear of the legend (left) and colour bar (right): MapLibre's
+  // cameraForBounds gives the centre and zoom, set through Plotly so its layout stays the truth. Refitted
+  // whenever the map's size changes (window, full screen, print), once the map has loaded.
+  function fitMap(gd) {
+    var panel = gd.closest ? gd.closest("[data-extent]") : null;
+    var subplot = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    var map = subplot && subplot.map;
+    if (!panel || !map || !gd.clientHeight) { return; }
+    if (!map.loaded()) { map.once("idle", function () { fitMap(gd); }); return; }
+    var size = gd.clientWidth + "x" + gd.clientHeight;
+    var fit = gd._briefingFit;
+    // fitted at this size and still showing that view: nothing to do (a view the presenter moved is kept, as
+    // gd._briefingFit follows their drags below)
+    if (fit && fit.size === size && Math.abs(map.getZoom() - fit.zoom) < 1e-3) { return; }
+    var e = panel.getAttribute("data-extent").split(",").map(Number);
+    var box = gd.getBoundingClientRect();
+    var pad = { top: 12, bottom: 12, left: 12, right: 12 };
+    var legend = gd.querySelector(".legend");
+    if (legend) { var l = legend.getBoundingClientRect(); pad.left = Math.max(pad.left, l.right - box.left + 12); }
+    var bar = gd.querySelector(".colorbar");
+    if (bar) { var c = bar.getBoundingClientRect(); pad.right = Math.max(pad.right, box.right - c.left + 12); }
+    if (pad.left + pad.right > box.width * 0.7) { pad.left = pad.right = 12; } // narrow: the legend overlaps
+    var camera = map.cameraForBounds([[e[0], e[1]], [e[2], e[3]]], { padding: pad });
+    if (!camera || !window.Plotly) { return; }
+    gd.dataset.fittedSize = size;
+    gd._briefingFit = { size: size, zoom: camera.zoom, center: camera.center };
+    if (!gd._briefingMoves) {
+      gd._briefingMoves = true;
+      map.on("moveend", function (event) {
+        var f = gd._briefingFit;
+        if (!f) { return; }
+        if (event.originalEvent) { f.zoom = map.getZoom(); f.center = map.getCenter(); return; } // the presenter's
+        // a redraw put the figure's own view back (the explorer's centre and zoom): show the fitted one again
+        if (Math.abs(map.getZoom() - f.zoom) > 1e-3) { map.jumpTo({ center: f.center, zoom: f.zoom }); }
+      });
+    }
+    window.Plotly.relayout(gd, { "map.center": { lon: camera.center.lng, lat: camera.center.lat }, "map.zoom": camera.zoom })
+      .then(function () { map.jumpTo({ center: camera.center, zoom: camera.zoom }); }); // in case a redraw raced it
+  }
+  var watched = typeof WeakSet === "function" ? new WeakSet() : null;
+  function watchMaps() {
+    if (!root() || !watched || typeof ResizeObserver !== "function") { return; }
+    document.querySelectorAll(".briefing-page [data-extent] .js-plotly-plot").forEach(function (gd) {
+      if (watched.has(gd)) { return; }
+      watched.add(gd);
+      var timer = null;
+      new ResizeObserver(function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(function () { fitMap(gd); }, 150);
+      }).observe(gd);
+      if (gd.on) { gd.on("plotly_afterplot", function () { fitMap(gd); }); }
+    });
+  }
+  new MutationObserver(watchMaps).observe(document.documentElement, { childList: true, subtree: true });
 })();

@@ -95,7 +95,8 @@ class Briefing:
     methods: tuple[str, ...]
     designation: str
     figures: dict[str, go.Figure] = field(default_factory=dict, repr=False)
-    #: (west, south, east, north) of the matching projects and the camps: what the map must show whole.
+    #: (west, south, east, north) of the municipalities with a matching project, the matching projects and the
+    #: camps: what the map must show whole.
     map_extent: mapview.Extent = mapview.KOSOVO
 
     @property
@@ -258,6 +259,12 @@ def build_briefing(
     matched = snap.projects[mask]
     headline = snap.kpi.kpis(mask)
     camps = snap.static.camps.geometry
+    # the map shows whole the municipalities with a matching project, every matching point and the camps
+    munis = snap.static.municipalities
+    shown = munis[munis["code"].isin(set(matched["municipality"].astype(str)))]
+    corners = shown.total_bounds if len(shown) else ()
+    lons = [*snap.lon[mask], *camps.x, *corners[0::2]]
+    lats = [*snap.lat[mask], *camps.y, *corners[1::2]]
     return Briefing(
         state=state,
         title=TITLE,
@@ -272,7 +279,7 @@ def build_briefing(
         methods=methods(),
         designation=F.DESIGNATION,
         figures=F.snapshot_figures(snap, state, metric) if with_figures else {},
-        map_extent=mapview.extent([*snap.lon[mask], *camps.x], [*snap.lat[mask], *camps.y]),
+        map_extent=mapview.extent(lons, lats, pad=0.02),
     )
 
 
@@ -285,7 +292,15 @@ def fitted_map(fig: go.Figure, box: mapview.Extent, width: float, height: float)
     legend = mapview.legend_width_px(names, font) if out.layout.showlegend is not False else 0
     center, zoom = mapview.fit(box, width, height, padding=(16, 110, 16, legend + 16))
     out.update_layout(map={"center": center, "zoom": zoom})
-    return out
+    return unbounded(out)
+
+
+def unbounded(fig: go.Figure) -> go.Figure:
+    """``fig`` without the explorer's pan limits (``map.bounds``): MapLibre would otherwise refuse to zoom out
+    far enough to show the extent whole in a wide or short frame."""
+    spec = fig.to_dict()
+    spec["layout"].get("map", {}).pop("bounds", None)
+    return go.Figure(spec)
 
 
 def figure_title(briefing: Briefing, key: str) -> str:

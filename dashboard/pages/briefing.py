@@ -1,9 +1,11 @@
 """Briefing (path "/briefing"): the current view, presented full screen and exported.
 
 The page takes the explorer's URL query (``FilterState.from_query``), so "Present" in the explorer opens the
-same selection. No filter controls: a stack of full-screen panels (title and key figures, map, three charts,
-the Trust Fund, sources), stepped with the arrow keys or Page Up/Down (``assets/briefing.js``) and printed
-one panel per landscape page, A4 or Letter (``assets/briefing.css``). Everything shown comes from
+same selection. No filter controls: a stack of full-screen panels (title and key figures with the Trust Fund's
+status in one line, the Trust Fund, the map, the four charts of the deck, sources), stepped with the arrow keys
+or Page Up/Down (``assets/briefing.js``) and printed one panel per landscape page, A4 or Letter
+(``assets/briefing.css``). Each figure fills the rest of its panel, and the map's view is fitted to the
+matching projects and camps at the panel's size (``data-extent``). Everything shown comes from
 ``dashboard.exports.content.build_briefing``, the same function the slides and images use.
 
 Exports run as Dash background callbacks with a ``DiskcacheManager``: each job runs in its own process (one
@@ -60,10 +62,11 @@ def _jobs_dir() -> Path:
 JOBS = DiskcacheManager(diskcache.Cache(str(_jobs_dir())), cache_by=None, expire=3600)
 
 
-def _graph(fig: go.Figure, name: str, height: str, designation: str) -> dcc.Graph:
-    """A figure sized by the panel (not by its screen height), with presentation-size type. The panel
-    carries the designation footnote, so a copy drawn on the figure itself is left out."""
-    shown = go.Figure(copy.deepcopy(fig.to_dict()))
+def _graph(fig: go.Figure, name: str, designation: str) -> dcc.Graph:
+    """A figure that fills the rest of its panel (``assets/briefing.css``: the panel is one screen high and the
+    graph takes what the heading and caption leave), with presentation-size type. The panel carries the
+    designation footnote, so a copy drawn on the figure itself is left out."""
+    shown = C.unbounded(go.Figure(copy.deepcopy(fig.to_dict())))  # the page fits the map's view to its panel
     shown.update_layout(height=None, autosize=True, title=None, font={"size": 18})
     shown.layout.annotations = [a for a in shown.layout.annotations if a.text != designation]
     return dcc.Graph(
@@ -71,11 +74,12 @@ def _graph(fig: go.Figure, name: str, height: str, designation: str) -> dcc.Grap
         figure=shown,
         config={"displayModeBar": False, "responsive": True},
         className="briefing-graph",
-        style={"height": height},
     )
 
 
-def _panel(key: str, heading: str, body: list, designation: str, caption: str = "") -> html.Section:
+def _panel(
+    key: str, heading: str, body: list, designation: str, caption: str = "", graph: bool = False, **data
+) -> html.Section:
     return html.Section(
         [
             html.H2(heading, className="briefing-heading"),
@@ -83,10 +87,10 @@ def _panel(key: str, heading: str, body: list, designation: str, caption: str = 
             html.P(caption, className="briefing-caption") if caption else None,
             html.P(designation, className="briefing-designation"),
         ],
-        className=PANEL_CLASS,
+        className=f"{PANEL_CLASS} has-graph" if graph else PANEL_CLASS,
         id=f"briefing-panel-{key}",
         tabIndex="-1",
-        **{"aria-label": heading, "data-panel": key},
+        **{"aria-label": heading, "data-panel": key, **{f"data-{k}": v for k, v in data.items()}},
     )
 
 
@@ -164,6 +168,10 @@ def layout(metric: str | None = None, **query) -> html.Div:
                 html.P(f"Data as of {briefing.data_date}", className="briefing-date"),
                 _sample_mark(briefing),
                 _kpis(briefing),
+                html.P(
+                    [html.Strong(f"{tf.heading}: "), tf.headline],
+                    className="briefing-tf-cover",
+                ),
                 html.P(designation, className="briefing-designation"),
             ],
             className=f"{PANEL_CLASS} briefing-cover is-current",
@@ -171,25 +179,6 @@ def layout(metric: str | None = None, **query) -> html.Div:
             tabIndex="-1",
             **{"aria-label": "Title and key figures", "data-panel": "cover"},
         ),
-        _panel(
-            "map",
-            C.FIGURE_TITLES["map"],
-            [_graph(figs["map"], "map", "64vh", designation)],
-            designation,
-            C.map_caption(),
-        ),
-    ]
-    for key in C.PAGE_CHARTS:
-        panels.append(
-            _panel(
-                key,
-                C.figure_title(briefing, key),
-                [_graph(figs[key], key, "60vh", designation)],
-                designation,
-                C.CAPTIONS[key],
-            )
-        )
-    panels.append(
         _panel(
             "trust-fund",
             tf.heading,
@@ -199,8 +188,28 @@ def layout(metric: str | None = None, **query) -> html.Div:
                 html.P(["Sources: ", *_joined([_link(u) for u in tf.sources])], className="briefing-sources-line"),
             ],
             designation,
+        ),
+        _panel(
+            "map",
+            C.FIGURE_TITLES["map"],
+            [_graph(figs["map"], "map", designation)],
+            designation,
+            C.CAPTIONS["map"],
+            graph=True,
+            extent=",".join(f"{v:.4f}" for v in briefing.map_extent),  # assets/briefing.js fits the view to it
+        ),
+    ]
+    for key in C.PAGE_CHARTS:
+        panels.append(
+            _panel(
+                key,
+                C.figure_title(briefing, key),
+                [_graph(figs[key], key, designation)],
+                designation,
+                C.CAPTIONS[key],
+                graph=True,
+            )
         )
-    )
     panels.append(
         _panel(
             "sources",

@@ -49,15 +49,18 @@ def test_page_renders_the_url_state_without_console_errors(briefing, tmp_path):
         panels = dash_duo.driver.find_elements(By.CSS_SELECTOR, ".briefing-panel")
         assert [p.get_attribute("data-panel") for p in panels] == [
             "cover",
+            "trust-fund",  # early: the fund's status is the briefing's first fact after the key figures
             "map",
             "by_sector",
+            "by_municipality",  # as in the deck
             "over_time",
             "by_community",
-            "trust-fund",
             "sources",
         ]
         assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, ".briefing-kpi")) == 5
         assert "nothing received as reported" in dash_duo.find_element("#briefing-panel-trust-fund").text
+        assert "nothing received as reported" in dash_duo.find_element(".briefing-tf-cover").text  # on the cover too
+        dash_duo.wait_for_element("#briefing-graph-by_municipality .main-svg", timeout=30)
         for p in panels:  # the designation footnote on every panel
             assert "UNSCR 1244/1999" in p.find_element(By.CSS_SELECTOR, ".briefing-designation").text
         assert (
@@ -82,18 +85,18 @@ def test_keyboard_steps_the_panels(briefing, tmp_path):
             (Keys.ARROW_DOWN, 3),
             (Keys.PAGE_UP, 2),
             (Keys.ARROW_LEFT, 1),
-            (Keys.END, 6),
-            (Keys.ARROW_RIGHT, 6),  # stays on the last panel
+            (Keys.END, 7),
+            (Keys.ARROW_RIGHT, 7),  # stays on the last panel
             (Keys.HOME, 0),
         ]:
             body.send_keys(key)
-            dash_duo.wait_for_text_to_equal("#briefing-counter", f"{expected + 1} / 7", timeout=5)
+            dash_duo.wait_for_text_to_equal("#briefing-counter", f"{expected + 1} / 8", timeout=5)
             assert driver.execute_script(CURRENT) == expected
-            if expected not in (0, 6):  # the current panel is brought to the top, under the toolbar
+            if expected not in (0, 7):  # the current panel is brought to the top, under the toolbar
                 time.sleep(0.2)
                 assert 0 <= driver.execute_script(TOP_OF_CURRENT) <= 60
         dash_duo.find_element("#briefing-next").click()
-        dash_duo.wait_for_text_to_equal("#briefing-counter", "2 / 7", timeout=5)
+        dash_duo.wait_for_text_to_equal("#briefing-counter", "2 / 8", timeout=5)
         assert severe_logs(dash_duo) == []
     except Exception:
         driver.save_screenshot(str(tmp_path / "briefing-keys-failure.png"))
@@ -113,11 +116,11 @@ def test_prints_one_panel_per_landscape_page(briefing, paper, width_in, height_i
         },
     )
     reader = PdfReader(io.BytesIO(base64.b64decode(result["data"])))
-    assert len(reader.pages) == 7
+    assert len(reader.pages) == 8
     first = reader.pages[0]
     assert float(first.mediabox.width) > float(first.mediabox.height)
     assert "Health projects in North Mitrovica" in first.extract_text()
-    assert "Sources and methods" in reader.pages[6].extract_text()
+    assert "Sources and methods" in reader.pages[7].extract_text()
 
 
 @pytest.mark.skipif(pdf.find_soffice() is None, reason="LibreOffice (soffice) is not installed")
@@ -152,4 +155,59 @@ def test_present_in_the_explorer_opens_the_briefing_with_its_filters(dash_duo, t
         assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".briefing-sample")  # documented only
     except Exception:
         dash_duo.driver.save_screenshot(str(tmp_path / "present-failure.png"))
+        raise
+
+
+MAP_GEOMETRY = """
+const gd = document.querySelector('#briefing-graph-map .js-plotly-plot');
+const panel = document.getElementById('briefing-panel-map');
+const rect = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+const map = gd._fullLayout.map._subplot.map;
+const e = panel.dataset.extent.split(',').map(Number);
+const sw = map.project([e[0], e[1]]), ne = map.project([e[2], e[3]]);
+return {
+  fitted: gd.dataset.fittedSize || '', size: gd.clientWidth + 'x' + gd.clientHeight,
+  panel: rect(panel), body: rect(panel.querySelector('.briefing-body')),
+  canvas: rect(panel.querySelector('.maplibregl-canvas')),
+  heading: rect(panel.querySelector('.briefing-heading')), caption: rect(panel.querySelector('.briefing-caption')),
+  extent: [sw.x, ne.y, ne.x, sw.y], zoom: [map.getZoom(), gd._fullLayout.map.zoom],
+};
+"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_map_fills_its_panel_and_shows_the_whole_extent(dash_duo, tmp_path, monkeypatch, width, height):
+    """The map canvas takes the whole panel between heading and caption (no blank band) at projector sizes,
+    and its view holds the matching projects' municipalities and the camps whole."""
+    monkeypatch.setenv("TFA_JOBS_DIR", str(tmp_path / "jobs"))
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
+    dash_duo.start_server(create_app())
+    try:
+        dash_duo.wait_for_page(url=f"{dash_duo.server_url}/briefing", timeout=30)
+        dash_duo.wait_for_element("#briefing-panel-map .maplibregl-canvas", timeout=30)
+        driver.execute_script("document.getElementById('briefing-panel-map').scrollIntoView({block: 'start'})")
+        deadline = time.monotonic() + 40
+        geometry = driver.execute_script(MAP_GEOMETRY)
+        while geometry["fitted"] != geometry["size"] and time.monotonic() < deadline:
+            time.sleep(0.5)
+            geometry = driver.execute_script(MAP_GEOMETRY)
+        assert geometry["fitted"] == geometry["size"], geometry  # the view was fitted at the final size
+        left, top, right, bottom = geometry["canvas"]
+        panel, body = geometry["panel"], geometry["body"]
+        # one screen high under the toolbar, and the canvas is the whole body: no band above, below or beside
+        assert panel[3] - panel[1] == pytest.approx(height - 41.6, abs=2)
+        assert (left, top, right, bottom) == pytest.approx(tuple(body), abs=1)
+        assert top - geometry["heading"][3] < 24 and geometry["caption"][1] - bottom < 24
+        assert right - left > 0.9 * (panel[2] - panel[0]) and bottom - top > 0.7 * (panel[3] - panel[1])
+        # the extent is inside the canvas and fills it along one axis (not a small map in a large frame)
+        x0, y0, x1, y1 = geometry["extent"]
+        assert x0 >= -1 and y0 >= -1 and x1 <= right - left + 1 and y1 <= bottom - top + 1, str(geometry)
+        assert (x1 - x0) > 0.5 * (right - left) or (y1 - y0) > 0.85 * (bottom - top), geometry
+        assert severe_logs(dash_duo) == []
+    except Exception:
+        driver.save_screenshot(str(tmp_path / f"briefing-map-{width}.png"))
         raise
