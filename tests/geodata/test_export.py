@@ -37,7 +37,7 @@ def test_round_trip_gives_the_same_portfolio(fmt):
 def test_round_trip_of_imported_rows_through_the_store():
     text = (
         "project_id,title,sector,target_communities,municipality,status,start_date,committed,currency,lat,lon\n"
-        "r-1,Roof repairs,housing,Roma;Egyptian,Mitrovicë e Veriut,completed,2019-05,12000.5,EUR,42.89,20.87\n"
+        "r-1,Roof repairs,housing,Roma;Egyptian,Mitrovicë e Veriut,completed,2019-05,12000.5,EUR,42.896,20.86\n"
     )
     preview_bytes(text.encode(), "partner.csv").commit()
     before = store.current_projects()
