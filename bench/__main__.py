@@ -9,8 +9,10 @@ case; otherwise a table, with the targets of the issue next to the figures.
 ``python -m dashboard`` over each size, measured in headless Chromium: first load, filter clicks with real
 input, coverage and briefing first draw, start-up and worker memory); ``--startup`` only the start-up and
 memory (one first load, at the shipped data and each size); ``--export`` the exports (``bench.export_bench``:
-PPTX, PDF and a PNG of the map, cold then warm). They combine. The machine's load average is printed with
-every run: the timings are only comparable between runs on a quiet machine.
+PPTX, PDF and a PNG of the map, cold then warm); ``--import`` the import case (``bench.import_bench``: a 3W
+sheet of each of ``--import-sizes`` rows previewed, then committed into a fresh store). They combine.
+The machine's load average is printed with every run: the timings are only comparable between runs on a
+quiet machine.
 """
 
 from __future__ import annotations
@@ -116,6 +118,41 @@ def _export_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+#: Issue 10's targets for the import case: rows -> (preview s, commit s).
+IMPORT_TARGETS = {10_000: (3.0, 5.0), 50_000: (15.0, 15.0)}
+
+
+def import_rows(sizes: list[int]) -> list[dict]:
+    import tempfile
+
+    rows = []
+    for n in sizes:
+        data_dir = tempfile.mkdtemp(prefix="tfa-bench-import-")  # a fresh store for every size
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.import_bench", str(n)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "TFA_DATA_DIR": data_dir},
+        )
+        if out.returncode != 0:
+            raise SystemExit(f"import bench for n={n} failed:\n{out.stderr[-3000:]}")
+        rows += [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    return rows
+
+
+def _import_table(rows: list[dict]) -> str:
+    head = f"{'rows':>7} {'case':<7} {'MB':>6} {'valid':>7} {'preview s':>10} {'commit s':>9} {'targets s':>12}"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        target = IMPORT_TARGETS.get(r["n"])
+        shown = f"{target[0]:g} / {target[1]:g}" if target else "—"
+        lines.append(
+            f"{r['n']:>7} {r['case']:<7} {r['bytes'] / 1e6:>6.1f} {r['valid']:>7} {r['preview_s']:>10.2f} "
+            f"{r['commit_s']:>9.2f} {shown:>12}"
+        )
+    return "\n".join(lines)
+
+
 def _sizes(text: str) -> list[int | None]:
     return [None if s == "shipped" else int(s) for s in text.split(",") if s]
 
@@ -125,6 +162,7 @@ def special(args: argparse.Namespace) -> int:
     from bench import browser_bench
 
     rows = []
+    imports = import_rows([int(n) for n in args.import_sizes.split(",") if n]) if args.import_case else []
     if args.browser:
         rows += browser_rows(_sizes(args.sizes), args.port, args.clicks, pages=True)
     if args.startup:
@@ -134,7 +172,7 @@ def special(args: argparse.Namespace) -> int:
         export_rows(None if args.export_n == "shipped" else int(args.export_n), args.repeats) if args.export else []
     )
     if args.json:
-        for r in rows + exports:
+        for r in rows + exports + imports:
             print(json.dumps(r))
         return 0
     m = browser_bench.machine()
@@ -148,6 +186,8 @@ def special(args: argparse.Namespace) -> int:
         print(browser_bench.table(rows))
     if exports:
         print(("\n" if rows else "") + _export_table(exports))
+    if imports:
+        print(("\n" if rows or exports else "") + _import_table(imports))
     return 0
 
 
@@ -165,8 +205,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--export", action="store_true", help="PPTX, PDF and PNG-of-the-map exports")
     p.add_argument("--export-n", default="shipped", help="portfolio of the export case: 'shipped' or a size")
     p.add_argument("--repeats", type=int, default=3, help="warm exports after the cold one")
+    p.add_argument("--import", dest="import_case", action="store_true", help="preview and commit of a 3W sheet")
+    p.add_argument("--import-sizes", default="10000,50000", help="rows of the import case")
     args = p.parse_args(argv)
-    if args.browser or args.startup or args.export:
+    if args.browser or args.startup or args.export or args.import_case:
         return special(args)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     rows = []

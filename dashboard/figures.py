@@ -51,7 +51,7 @@ WATERMARK = "SAMPLE DATA"
 
 #: Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 SECTOR_COLOURS: dict[str, str] = dict(
-    zip(SECTORS, ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"), strict=True)
+    zip(SECTORS, ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"), strict=True)
 )
 COMMITTED_COLOUR = "#33507A"
 HAZARD_COLOUR = "#6B2C00"

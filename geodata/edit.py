@@ -174,7 +174,10 @@ def check_correction(
     elif amounts_changed and any(pd.notna(before.get(f)) for f in ("committed_usd", "disbursed_usd")):
         derived = {"committed_usd", "disbursed_usd"}
         raw["fx_note"] = None
-        notes.append("The USD amounts and the FX note are cleared: they were converted from the previous amounts.")
+        notes.append(
+            "The USD amounts and the FX note are recomputed: converted again at the ECB reference rate of the "
+            "start date (an amount in a currency the ECB does not quote is reported instead)."
+        )
     for name in derived:
         raw[name] = None
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from babel.numbers import list_currencies
+
 WGS84 = "EPSG:4326"
 #: Projected CRS for every area and distance: UTM zone 34N covers Kosovo.
 METRIC_CRS = "EPSG:32634"
@@ -23,7 +25,13 @@ SECTORS: tuple[str, ...] = (
     "education",
     "social protection",
     "environment/remediation",
+    "other",
 )
+#: The sector of a project whose DAC code or cluster has no counterpart among the seven above (the original
+#: code or name is kept in the row's source note). Last in SECTORS, so the seven keep their positions.
+OTHER_SECTOR = "other"
+#: Every ISO 4217 currency code (current and historic, as CLDR lists them): amounts may be in any of them.
+CURRENCIES: tuple[str, ...] = tuple(sorted(list_currencies()))
 COMMUNITIES: tuple[str, ...] = ("Roma", "Ashkali", "Egyptian")
 STATUSES: tuple[str, ...] = ("pipeline", "ongoing", "completed", "cancelled")
 DATASETS: tuple[str, ...] = ("documented", "sample")
@@ -301,7 +309,7 @@ PROJECTS = LayerSpec(
     license="Documented facts cited per row; sample rows are illustrative (no licence needed)",
     vintage="Documented 2006-2013; sample portfolio 2018-2026",
     precision="Per row: IATI precision 2 (site) or 3 (municipality); uncertainty in metres",
-    allowed={"sector": SECTORS, "status": STATUSES, "dataset": DATASETS, "currency": ("USD", "EUR")},
+    allowed={"sector": SECTORS, "status": STATUSES, "dataset": DATASETS, "currency": CURRENCIES},
     list_allowed={"target_communities": COMMUNITIES},
     nonnegative=(
         "committed",

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.layers import COMMUNITIES, SECTORS, WGS84
+from geodata.layers import COMMUNITIES, OTHER_SECTOR, SECTORS, WGS84
 
 SEED = 2017
 DEFAULT_SIZE = 120
@@ -37,7 +37,9 @@ MUNICIPALITY_WEIGHTS: dict[str, float] = {
     "gracanica": 0.03,
     "vushtrri": 0.02,
 }
-SECTOR_WEIGHTS = np.array([0.24, 0.2, 0.18, 0.12, 0.12, 0.08, 0.06])  # aligned with SECTORS
+#: The seven named sectors (the sample portfolio has no "other" projects, so it is the same as before "other").
+SAMPLE_SECTORS: tuple[str, ...] = tuple(s for s in SECTORS if s != OTHER_SECTOR)
+SECTOR_WEIGHTS = np.array([0.24, 0.2, 0.18, 0.12, 0.12, 0.08, 0.06])  # aligned with SAMPLE_SECTORS
 TITLES: dict[str, tuple[str, ...]] = {
     "health": (
         "Blood-lead screening for children",
@@ -103,8 +105,8 @@ def sample_portfolio(
     codes = np.array([c for c in MUNICIPALITY_WEIGHTS if c in anchors.index])
     weights = np.array([MUNICIPALITY_WEIGHTS[c] for c in codes])
     muni = rng.choice(codes, size=n, p=weights / weights.sum())
-    sector_idx = rng.choice(len(SECTORS), size=n, p=SECTOR_WEIGHTS / SECTOR_WEIGHTS.sum())
-    sector = np.array(SECTORS)[sector_idx]
+    sector_idx = rng.choice(len(SAMPLE_SECTORS), size=n, p=SECTOR_WEIGHTS / SECTOR_WEIGHTS.sum())
+    sector = np.array(SAMPLE_SECTORS)[sector_idx]
 
     # Location: near a site of the municipality (precision 2), else at the municipality (precision 3).
     lon = anchors.loc[muni, "lon"].to_numpy(dtype=float).copy()
@@ -154,11 +156,11 @@ def sample_portfolio(
     by_community = _split_by_community(communities, reached, rng)
 
     second = rng.random(n) < 0.15
-    other_idx = (sector_idx + rng.integers(1, len(SECTORS), size=n)) % len(SECTORS)
+    other_idx = (sector_idx + rng.integers(1, len(SAMPLE_SECTORS), size=n)) % len(SAMPLE_SECTORS)
     share = rng.choice([50, 60, 70], size=n)
     sectors = np.where(
         second,
-        [f"{a}:{s};{b}:{100 - s}" for a, b, s in zip(sector, np.array(SECTORS)[other_idx], share, strict=True)],
+        [f"{a}:{s};{b}:{100 - s}" for a, b, s in zip(sector, np.array(SAMPLE_SECTORS)[other_idx], share, strict=True)],
         sector,
     )
 

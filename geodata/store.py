@@ -528,8 +528,8 @@ def apply_changes(change: ChangeSet) -> CommitResult:
             else np.asarray(change.default_sources, dtype=bool)
         )
         for i, pid in enumerate(ids):
-            new_row = rows.iloc[i]
             if pid in position:
+                new_row = rows.iloc[i]  # only for ids already stored: a row lookup per added row is slow
                 old = projects.iloc[position[pid]]
                 # A file without sources gets "imported from <file>": that alone is no change.
                 ignore = ("sources",) if defaults[i] else ()
@@ -575,7 +575,8 @@ def apply_changes(change: ChangeSet) -> CommitResult:
         order = list(range(len(projects)))
         for pos, i in zip(replaced_positions, replacement_rows, strict=True):
             order[pos] = len(projects) + i
-        order += [len(projects) + i for i, pid in enumerate(ids) if pid in set(added)]
+        added_set = set(added)  # built once: a set per row made this loop quadratic (50,000 rows: ~100 s)
+        order += [len(projects) + i for i, pid in enumerate(ids) if pid in added_set]
         projects = combined.iloc[order]
         projects = _validated(gpd.GeoDataFrame(projects, crs=PROJECTS.crs), f"import of {change.file_name}")
 

@@ -87,6 +87,11 @@ def _header_row(rows: list[list[object]], start: int) -> int:
     return best
 
 
+def text_header(cell: object) -> str:
+    """A header cell as one line ("Implementing\nPartner Name" -> "Implementing Partner Name")."""
+    return "" if is_blank(cell) else " ".join(str(cell).split())
+
+
 def table_from_rows(file: str, rows: list[list[object]], numbers: list[int], fmt: str, row_label: str) -> RawTable:
     """Find the header row (skipping blank rows and '# ' comment lines such as our export provenance),
     an HXL hashtag row if any, and build a ``RawTable`` from the rows below them."""
@@ -104,21 +109,27 @@ def table_from_rows(file: str, rows: list[list[object]], numbers: list[int], fmt
     warnings: list[Problem] = []
     if tag_row is not None:
         tags = [str(c).strip() if not is_blank(c) else "" for c in rows[tag_row]]
-        headers = [t if t else f"column {i + 1}" for i, t in enumerate(tags)]
-        mapping = {h: f for h, t in zip(headers, tags, strict=True) if t and (f := hxl.map_tag(t))}
+        # The text headers above the tag row (if any) name the columns for people and stand in for
+        # tags we do not match (legacy pre-1.0 tags such as #sector_name, or none).
+        texts = [text_header(c) for c in rows[start]] if tag_row > start else [""] * len(tags)
+        texts += [""] * (len(tags) - len(texts))
+        headers = [t or texts[i] or f"column {i + 1}" for i, t in enumerate(tags)]
+        headers = [h if headers.count(h) == 1 else f"{h} ({i + 1})" for i, h in enumerate(headers)]
+        by_tag = hxl.map_tags(tags)
+        mapping = {headers[i]: f for i, f in by_tag.items()}
+        used = set(mapping.values())
+        for i, h in enumerate(headers):
+            if i in by_tag or not texts[i]:
+                continue
+            f = map_header(texts[i])
+            if f is not None and f not in used:
+                mapping[h] = f
+                used.add(f)
         ignored = [h for h in headers if h not in mapping and not h.startswith("column ")]
-        used: set[str] = set()
-        for h in headers:  # two tags for one field: the first wins
-            if h in mapping:
-                if mapping[h] in used:
-                    ignored.append(h)
-                    del mapping[h]
-                else:
-                    used.add(mapping[h])
         body_start = tag_row + 1
         fmt = "hxl"
     else:
-        headers = ["" if is_blank(c) else str(c).strip() for c in rows[start]]
+        headers = [text_header(c) for c in rows[start]]
         headers = [h if h else f"column {i + 1}" for i, h in enumerate(headers)]
         seen: set[str] = set()
         for h in headers:

@@ -14,17 +14,22 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime
 
+import cyrtranslit
 import numpy as np
 import pandas as pd
 
-from geodata.layers import COMMUNITIES, SECTORS
+from geodata.layers import COMMUNITIES, OTHER_SECTOR, SECTORS
 from geodata.names import match_municipality, normalise
 
 #: Canonical fields an importer can fill: the PROJECTS columns plus coordinates and their CRS.
 COORDINATE_FIELDS = ("lat", "lon", "crs")
 
+#: The one synonym table: every header a partner's sheet may use for a field, in English, French, Albanian and
+#: Serbian (Latin; Cyrillic and diacritics are folded by ``header_key``), including the common OCHA 3W/4W/5W
+#: template headers. Multi-line headers and punctuation fold to the same key ("Implementing\nPartner Name").
 ALIASES: dict[str, tuple[str, ...]] = {
     "project_id": (
         "project_id",
@@ -37,10 +42,74 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "project_number",
         "project_ref",
         "reference_id",
+        "activity_code",
+        "activity_identifier",
+        "project_identifier",
+        "code_projet",
+        "id_projet",
+        "identifiant",
+        "code_activite",
+        "kodi_i_projektit",
+        "id_e_projektit",
+        "kodi",
+        "sifra_projekta",
+        "sifra",
+        "id_projekta",
     ),
-    "title": ("title", "project", "project_title", "project_name", "name", "activity", "activity_title"),
-    "description": ("description", "summary", "details", "project_description"),
-    "sector": ("sector", "main_sector", "primary_sector", "cluster"),
+    "title": (
+        "title",
+        "project",
+        "project_title",
+        "project_name",
+        "name",
+        "activity",
+        "activity_title",
+        "activity_name",
+        "project_activity",
+        "nom_activite",
+        "nom_de_l_activite",
+        "nom_du_projet",
+        "nom_projet",
+        "titre",
+        "titre_du_projet",
+        "intitule",
+        "activite",
+        "titulli",
+        "titulli_i_projektit",
+        "emri_i_projektit",
+        "projekti",
+        "aktiviteti",
+        "naziv",
+        "naziv_projekta",
+        "naslov",
+        "projekat",
+        "aktivnost",
+    ),
+    "description": (
+        "description",
+        "summary",
+        "details",
+        "project_description",
+        "activity_description",
+        "description_de_l_activite",
+        "description_activite",
+        "pershkrimi",
+        "opis",
+        "opis_projekta",
+    ),
+    "sector": (
+        "sector",
+        "main_sector",
+        "primary_sector",
+        "cluster",
+        "sector_cluster",
+        "sector_name",
+        "cluster_name",
+        "secteur",
+        "secteur_cluster",
+        "sektori",
+        "sektor",
+    ),
     "sectors": ("sectors", "sector_shares", "sector_split"),
     "target_communities": (
         "target_communities",
@@ -50,6 +119,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "target_groups",
         "target_group",
         "beneficiary_communities",
+        "groupe_cible",
+        "communaute",
+        "communautes",
+        "komuniteti",
+        "grupi_i_synuar",
+        "zajednica",
+        "ciljna_grupa",
     ),
     "municipality": (
         "municipality",
@@ -62,6 +138,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "adm2",
         "adm2_name",
         "admin2",
+        "district",
+        "district_name",
+        "commune_name",
+        "municipalite",
+        "admin_2",
+        "adm2_en",
+        "adm2_pcode",
+        "admin2_name",
+        "komuna_emri",
+        "emri_i_komunes",
+        "opstina_naziv",
+        "naziv_opstine",
+        "location_municipality",
     ),
     "site_id": ("site_id", "site", "camp", "camp_id", "site_name"),
     "location_precision": ("location_precision", "precision", "geographic_precision", "location_precision_code"),
@@ -77,33 +166,187 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "organisation",
         "organization",
         "org",
+        "implementing_partner_name",
+        "implementing_partners",
+        "implementing_agency",
+        "organization_name",
+        "organisation_name",
+        "org_name",
+        "agency",
+        "partenaire",
+        "partenaire_de_mise_en_oeuvre",
+        "partenaire_d_execution",
+        "organisation_de_mise_en_oeuvre",
+        "partneri_zbatues",
+        "organizata",
+        "organizata_zbatuese",
+        "implementacioni_partner",
+        "partner_za_implementaciju",
+        "organizacija",
     ),
-    "funder": ("funder", "donor", "funding_org", "funding_organisation", "funding_organization", "funded_by"),
-    "currency": ("currency", "ccy", "currency_code"),
-    "committed": ("committed", "commitment", "budget", "amount", "value", "total_budget", "cost", "total_cost"),
-    "disbursed": ("disbursed", "disbursement", "spent", "expenditure", "expended", "paid"),
+    "funder": (
+        "funder",
+        "donor",
+        "funding_org",
+        "funding_organisation",
+        "funding_organization",
+        "funded_by",
+        "donor_name",
+        "donors",
+        "funding_source",
+        "source_of_funding",
+        "bailleur",
+        "bailleur_de_fonds",
+        "bailleurs",
+        "donateur",
+        "source_de_financement",
+        "donatori",
+        "donatorët",
+        "financuesi",
+        "donator",
+        "finansijer",
+        "izvor_finansiranja",
+    ),
+    "currency": ("currency", "ccy", "currency_code", "devise", "monnaie", "valuta", "monedha"),
+    "committed": (
+        "committed",
+        "commitment",
+        "budget",
+        "amount",
+        "value",
+        "total_budget",
+        "cost",
+        "total_cost",
+        "budget_amount",
+        "total_amount",
+        "funding_amount",
+        "amount_committed",
+        "montant",
+        "montant_total",
+        "budget_total",
+        "buxheti",
+        "shuma",
+        "vlera",
+        "budzet",
+        "iznos",
+        "vrednost",
+    ),
+    "disbursed": (
+        "disbursed",
+        "disbursement",
+        "spent",
+        "expenditure",
+        "expended",
+        "paid",
+        "disbursed_amount",
+        "amount_disbursed",
+        "montant_decaisse",
+        "decaisse",
+        "depenses",
+        "shpenzuar",
+        "shuma_e_shpenzuar",
+        "isplaceno",
+        "utroseno",
+    ),
     "committed_usd": ("committed_usd", "budget_usd", "amount_usd", "commitment_usd", "value_usd", "cost_usd"),
     "disbursed_usd": ("disbursed_usd", "spent_usd", "disbursement_usd", "expenditure_usd"),
     "fx_note": ("fx_note", "exchange_rate_note"),
-    "start_date": ("start_date", "start", "date_start", "begin", "begin_date", "from", "planned_start", "actual_start"),
-    "end_date": ("end_date", "end", "date_end", "finish", "finish_date", "to", "planned_end", "actual_end"),
-    "status": ("status", "activity_status", "state", "phase"),
+    "start_date": (
+        "start_date",
+        "start",
+        "date_start",
+        "begin",
+        "begin_date",
+        "from",
+        "planned_start",
+        "actual_start",
+        "date_debut",
+        "date_de_debut",
+        "debut",
+        "start_date_planned",
+        "data_e_fillimit",
+        "fillimi",
+        "datum_pocetka",
+        "pocetak",
+    ),
+    "end_date": (
+        "end_date",
+        "end",
+        "date_end",
+        "finish",
+        "finish_date",
+        "to",
+        "planned_end",
+        "actual_end",
+        "date_fin",
+        "date_de_fin",
+        "fin",
+        "end_date_planned",
+        "data_e_perfundimit",
+        "perfundimi",
+        "datum_zavrsetka",
+        "zavrsetak",
+        "kraj",
+    ),
+    "status": ("status", "activity_status", "state", "phase", "statut", "etat", "statusi", "stanje", "project_status"),
     "beneficiaries_targeted": (
         "beneficiaries_targeted",
         "targeted",
         "target_beneficiaries",
         "people_targeted",
         "beneficiaries_target",
+        "beneficiaires_cibles",
+        "personnes_ciblees",
+        "perfitues_te_synuar",
+        "ciljani_korisnici",
     ),
-    "beneficiaries_reached": ("beneficiaries_reached", "reached", "beneficiaries", "people_reached"),
+    "beneficiaries_reached": (
+        "beneficiaries_reached",
+        "reached",
+        "beneficiaries",
+        "people_reached",
+        "total_beneficiaries",
+        "beneficiaires",
+        "beneficiaires_atteints",
+        "personnes_atteintes",
+        "perfituesit",
+        "perfitues",
+        "korisnici",
+        "broj_korisnika",
+    ),
     "beneficiaries_by_community": ("beneficiaries_by_community", "reached_by_community"),
     "households_reached": ("households_reached", "households"),
     "is_sample": ("is_sample", "sample"),
     "dataset": ("dataset",),
     "sources": ("sources", "source", "source_url", "source_urls", "url", "reference", "references", "link"),
     "source_note": ("source_note", "source_notes"),
-    "lat": ("lat", "latitude", "y", "lat_dd", "gps_latitude", "northing", "y_coord"),
-    "lon": ("lon", "lng", "long", "longitude", "x", "lon_dd", "gps_longitude", "easting", "x_coord"),
+    "lat": (
+        "lat",
+        "latitude",
+        "y",
+        "lat_dd",
+        "gps_latitude",
+        "northing",
+        "y_coord",
+        "geresia",
+        "gjeresia",
+        "geografska_sirina",
+        "sirina",
+    ),
+    "lon": (
+        "lon",
+        "lng",
+        "long",
+        "longitude",
+        "x",
+        "lon_dd",
+        "gps_longitude",
+        "easting",
+        "x_coord",
+        "gjatesia",
+        "geografska_duzina",
+        "duzina",
+    ),
     "crs": ("crs", "epsg", "srs", "coordinate_system", "spatial_reference"),
 }
 
@@ -147,9 +390,32 @@ PERSONAL_COLUMNS = frozenset(
 )
 
 
+_HEADER_LETTERS = str.maketrans(
+    {
+        "đ": "dj",
+        "Đ": "dj",
+        "ð": "dj",
+        "Ð": "dj",
+        "ë": "e",
+        "Ë": "e",
+        "ç": "c",
+        "Ç": "c",
+        "œ": "oe",
+        "Œ": "oe",
+        "æ": "ae",
+        "ß": "ss",
+    }
+)
+
+
 def header_key(name: object) -> str:
-    """A header as a lookup key: lower case, ASCII, words joined by '_'."""
-    return re.sub(r"_+", "_", normalise(name).replace(" ", "_")).strip("_")
+    """A header as a lookup key: lower case, ASCII (Serbian Cyrillic transliterated, diacritics dropped), words
+    joined by '_' ("Opština", "OPSTINA" and "Општина" are all ``opstina``; line breaks are spaces)."""
+    text = unicodedata.normalize("NFKC", str(name or ""))
+    if re.search(r"[\u0400-\u04ff]", text):
+        text = cyrtranslit.to_latin(text, "sr")
+    text = unicodedata.normalize("NFKD", text.translate(_HEADER_LETTERS)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
 _ALIAS_INDEX = {header_key(a): field for field, names in ALIASES.items() for a in names}
@@ -183,12 +449,17 @@ def looks_personal(header: object) -> bool:
 # ---------------------------------------------------------------- cells
 
 
+#: Cells that say "nothing here": read as empty, never as errors.
+PLACEHOLDERS = frozenset({"-", "--", "---", "–", "—", "―", "n/a", "n.a.", "n.a", "na", "nan", "null", "..", "...", "…"})
+
+
 def is_blank(value: object) -> bool:
+    """Empty, NaN, or a placeholder ("-", "n/a", "N/A", "—")."""
     if value is None or value is pd.NA or value is pd.NaT:
         return True
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float | np.floating) and math.isnan(value):
         return True
-    return isinstance(value, str) and value.strip() == ""
+    return isinstance(value, str) and (value.strip() == "" or value.strip().lower() in PLACEHOLDERS)
 
 
 def text(value: object) -> str | None:
@@ -202,13 +473,36 @@ def text(value: object) -> str | None:
 
 _PLAIN_NUMBER = re.compile(r"^[+-]?\s*\d[\d\s.,']*$")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: What follows a leading + or - in a cell a spreadsheet evaluates: a function call (SUM(, cmd|), a cell
+#: reference (A1, $B$2, Sheet1!A1) or arithmetic on numbers ("2+3"). Prose ("- Renforcer les capacités")
+#: and plain numbers ("-1500", "+383 44 123 456") are none of these.
+_EXPRESSION = re.compile(
+    r"""^[+-]\s*(?:
+        [A-Za-z_][\w.]*\s*[(|!]                        # a function call, DDE (cmd|'...') or sheet reference
+      | \$?[A-Za-z]{1,3}\$?\d+\b(?!\s+[A-Za-zÀ-ÿ]{2})   # a cell reference not followed by words
+      | [\d.,]+\s*[-+*/^&]\s*[\d(A-Za-z$]              # arithmetic
+      | \(                                             # a parenthesised expression
+    )""",
+    re.VERBOSE,
+)
 
 
 def is_formula_like(value: object) -> bool:
-    """Text a spreadsheet could run as a formula: a leading =, +, -, @, tab or CR (a plain number is fine)."""
+    """A cell a spreadsheet would run as a formula: "=" or "@" first, or "+"/"-" followed by a function,
+    a cell reference or arithmetic; leading spaces, tabs and line breaks do not hide it, nor do full-width
+    forms ("＝"). A text that starts with "-" or "+" and reads as prose or a number is not one."""
     if not isinstance(value, str) or not value:
         return False
-    return value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.match(value)
+    s = unicodedata.normalize("NFKC", value).lstrip(" \t\r\n\u00a0\u3000")
+    if not s:
+        return False
+    if s[0] == "=":
+        return True
+    if s[0] == "@":
+        return bool(re.match(r"@\s*[A-Za-z_][\w.]*\s*\(", s))
+    if s[0] in "+-":
+        return not _PLAIN_NUMBER.match(s) and bool(_EXPRESSION.match(s))
+    return False
 
 
 _BAD_CHARS = re.compile("[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -239,7 +533,8 @@ def parse_number(value: object) -> tuple[float | None, bool]:
         f = float(value)
         return (f, True) if math.isfinite(f) else (None, False)
     s = str(value).strip()
-    s = re.sub(r"(?i)^(usd|eur|us\$|\$|€)\s*|\s*(usd|eur|\$|€)$", "", s)
+    s = re.sub(r"^([A-Z]{3}|US\$|[$€£])\s*|\s*([A-Z]{3}|[$€£])$", "", s)
+    s = re.sub(r"(?i)^(usd|eur|us\$)\s*|\s*(usd|eur)$", "", s)
     s = s.replace("\u00a0", "").replace(" ", "").replace("'", "")
     if not re.fullmatch(r"[+-]?[\d.,]*\d[\d.,]*", s):
         return None, False
@@ -350,15 +645,80 @@ _SECTOR_ALIASES = {
     "environment": "environment/remediation",
     "remediation": "environment/remediation",
     "environmental remediation": "environment/remediation",
+    "other": OTHER_SECTOR,
+    # Humanitarian cluster names (IASC clusters as OCHA 3W/4W/5W sheets write them), in English and French.
+    "wash": "infrastructure",
+    "water sanitation and hygiene": "infrastructure",
+    "water sanitation hygiene": "infrastructure",
+    "eha": "infrastructure",
+    "eau hygiene et assainissement": "infrastructure",
+    "shelter nfi": "housing",
+    "shelter and nfi": "housing",
+    "shelter non food items": "housing",
+    "emergency shelter and nfi": "housing",
+    "abris": "housing",
+    "abris ame": "housing",
+    "abris et ame": "housing",
+    "livelihoods early recovery": "economic development",
+    "livelihoods and early recovery": "economic development",
+    "early recovery": "economic development",
+    "moyens de subsistance": "economic development",
+    "relevement precoce": "economic development",
+    "nutrition": "health",
+    "sante": "health",
+    "education in emergencies": "education",
+    "child protection": "social protection",
+    "gender based violence": "social protection",
+    "gbv": "social protection",
+    "food security": OTHER_SECTOR,
+    "food security and livelihoods": OTHER_SECTOR,
+    "securite alimentaire": OTHER_SECTOR,
+    "cccm": OTHER_SECTOR,
+    "camp coordination and camp management": OTHER_SECTOR,
+    "logistics": OTHER_SECTOR,
+    "logistique": OTHER_SECTOR,
+    "emergency telecommunications": OTHER_SECTOR,
+    "coordination": OTHER_SECTOR,
+    # Albanian and Serbian sector names.
+    "shendetesi": "health",
+    "shendetesia": "health",
+    "arsim": "education",
+    "arsimi": "education",
+    "strehim": "housing",
+    "strehimi": "housing",
+    "banim": "housing",
+    "infrastruktura": "infrastructure",
+    "zhvillim ekonomik": "economic development",
+    "mbrojtje sociale": "social protection",
+    "mjedisi": "environment/remediation",
+    "zdravstvo": "health",
+    "zdravlje": "health",
+    "obrazovanje": "education",
+    "stanovanje": "housing",
+    "ekonomski razvoj": "economic development",
+    "socijalna zastita": "social protection",
+    "zivotna sredina": "environment/remediation",
 }
 
 
 def normalise_sector(value: object) -> str | None:
-    """One sector in the PROJECTS vocabulary; unknown text is returned unchanged (so validation reports it)."""
+    """One sector in the PROJECTS vocabulary: our names, cluster names (WASH, Shelter/NFI, CCCM ...), sector
+    names in Albanian and Serbian, or a DAC purpose code (a DAC code outside our seven is "other"). Unknown
+    text is returned unchanged, so validation reports it."""
     s = text(value)
     if s is None:
         return None
-    return _SECTOR_ALIASES.get(normalise(s)) or dac_sector(s) or s
+    key = normalise(s.replace("/", " ").replace("&", " and "))
+    return _SECTOR_ALIASES.get(key) or _SECTOR_ALIASES.get(key.replace(" and ", " ")) or dac_sector(s) or s
+
+
+def sector_as_given(value: object, sector: str | None) -> str | None:
+    """The sector text as the file gave it, when it is not our own name for ``sector`` (a cluster, a DAC code,
+    another language): kept in the row's source note so the original is never lost."""
+    s = text(value)
+    if s is None or sector is None or s == sector:
+        return None
+    return s
 
 
 def normalise_sectors(value: object) -> tuple[str | None, str | None]:
@@ -389,11 +749,11 @@ def sector_problems(sectors: str | None) -> list[str]:
     for part in sectors.split(";"):
         name, _, share = part.partition(":")
         if name not in SECTORS:
-            why.append(f"unknown sector {name!r} (known: {', '.join(SECTORS)})")
+            why.append(f"unknown sector '{name}' (known: {', '.join(SECTORS)}, or a cluster or DAC code)")
         if share:
             f, ok = parse_number(share)
             if not ok or f is None or f < 0 or f > 100:
-                why.append(f"sector share {share!r} is not a percentage")
+                why.append(f"sector share '{share}' is not a percentage")
     return why
 
 
@@ -409,8 +769,9 @@ _STATUS_ALIASES = {
     "in progress": "ongoing",
     "on going": "ongoing",
     "running": "ongoing",
-    "finalisation": "ongoing",
-    "finalization": "ongoing",
+    "finalisation": "completed",
+    "finalization": "completed",
+    "suspended": "ongoing",
     "completed": "completed",
     "complete": "completed",
     "closed": "completed",
@@ -419,14 +780,53 @@ _STATUS_ALIASES = {
     "cancelled": "cancelled",
     "canceled": "cancelled",
     "terminated": "cancelled",
+    "en cours": "ongoing",
+    "termine": "completed",
+    "annule": "cancelled",
+    "prevu": "pipeline",
+    "ne vazhdim": "ongoing",
+    "perfunduar": "completed",
+    "anuluar": "cancelled",
+    "u toku": "ongoing",
+    "zavrsen": "completed",
+    "otkazan": "cancelled",
+}
+
+#: The IATI ActivityStatus codelist (https://iatistandard.org/en/iati-standard/203/codelists/activitystatus/)
+#: and the stated rule that maps it to our four statuses: finalisation means the physical activity is complete
+#: (only the accounts are open), so "completed"; a suspended activity has started and is not closed, so
+#: "ongoing" (the IATI status is kept in the row's source note).
+IATI_STATUS: dict[str, tuple[str, str]] = {
+    "1": ("Pipeline/identification", "pipeline"),
+    "2": ("Implementation", "ongoing"),
+    "3": ("Finalisation", "completed"),
+    "4": ("Closed", "completed"),
+    "5": ("Cancelled", "cancelled"),
+    "6": ("Suspended", "ongoing"),
 }
 
 
 def normalise_status(value: object) -> str | None:
+    """Our status for a word (English, French, Albanian, Serbian) or an IATI ActivityStatus code (see
+    ``IATI_STATUS`` for the rule); unknown text is returned unchanged."""
     s = text(value)
     if s is None:
         return None
+    if s in IATI_STATUS:
+        return IATI_STATUS[s][1]
     return _STATUS_ALIASES.get(normalise(s), s)
+
+
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+
+
+def normalise_id(value: object) -> str | None:
+    """An identifier as stored: Unicode NFC, zero-width and soft-hyphen characters removed, outer spaces
+    stripped (case is kept; duplicates are found ignoring case)."""
+    s = text(value)
+    if s is None:
+        return None
+    return _INVISIBLE.sub("", unicodedata.normalize("NFC", s)).strip() or None
 
 
 _COMMUNITY_ALIASES = {"roma": "Roma", "ashkali": "Ashkali", "egyptian": "Egyptian", "egyptians": "Egyptian"}
@@ -463,11 +863,22 @@ def normalise_municipality(value: object) -> tuple[str | None, bool]:
     return (code, True) if code else (s, False)
 
 
+_CURRENCY_WORDS = {
+    "$": "USD", "us$": "USD", "us dollar": "USD", "us dollars": "USD", "dollar": "USD", "dollars": "USD",
+    "€": "EUR", "euro": "EUR", "euros": "EUR", "eur€": "EUR",
+    "£": "GBP", "pound": "GBP", "pounds": "GBP", "pound sterling": "GBP", "sterling": "GBP",
+    "fr.": "CHF", "sfr": "CHF", "swiss franc": "CHF", "swiss francs": "CHF",
+    "kr": "SEK", "din": "RSD", "din.": "RSD", "dinar": "RSD", "dinara": "RSD",
+}  # fmt: skip
+
+
 def normalise_currency(value: object) -> str | None:
+    """An ISO 4217 code from "EUR", "eur", "€", "Euro", "US$", "£" ...; other text upper-cased (validation
+    then names it)."""
     s = text(value)
     if s is None:
         return None
-    return {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "euro": "EUR"}.get(s.lower(), s.upper())
+    return _CURRENCY_WORDS.get(s.lower(), s.upper())
 
 
 def text_column(values: pd.Series) -> pd.Series:
@@ -518,11 +929,12 @@ _DAC5 = {
 
 
 def dac_sector(code: object) -> str | None:
-    """Our sector for a DAC purpose code (3 or 5 digits), or None when it has no counterpart."""
+    """Our sector for a DAC purpose code (3 or 5 digits): one of our seven, or "other" for a DAC code outside
+    them (the caller keeps the code); None when it is not a DAC code."""
     s = str(code or "").strip()
     if not re.fullmatch(r"\d{3}|\d{5}", s):
         return None
-    return _DAC5.get(s) or _DAC3.get(s[:3])
+    return _DAC5.get(s) or _DAC3.get(s[:3]) or OTHER_SECTOR
 
 
 def match_site(value: object) -> str | None:

@@ -15,6 +15,7 @@ the caller chooses ``commit(replace_documented=True)``; the log records it.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -33,6 +34,7 @@ from geodata.importers.mapping import (
     match_site,
     normalise_communities,
     normalise_currency,
+    normalise_id,
     normalise_sector,
     normalise_sectors,
     normalise_status,
@@ -40,13 +42,16 @@ from geodata.importers.mapping import (
     parse_date,
     parse_int,
     parse_number,
+    sector_as_given,
     sector_problems,
     text,
 )
-from geodata.layers import PRECISION_CODES, PROJECTS, WGS84
+from geodata.importers.money import RateUnavailable, usd_rate
+from geodata.importers.number_formats import DOT, read_number_column
+from geodata.layers import PRECISION_CODES, PROJECTS, SECTORS, WGS84
 from geodata.load import kosovo_outline, load_layer
 from geodata.municipality_registry import BY_CODE
-from geodata.names import resolve_municipality
+from geodata.names import normalise, resolve_municipality
 from geodata.privacy import PEOPLE_COLUMNS, SUPPRESS_BELOW, SUPPRESSED_LABEL
 from geodata.validate import LayerError, Problem, cast_columns, validate
 
@@ -97,6 +102,7 @@ class ImportPreview:
     default_sources: np.ndarray
     _diff: dict | None = field(default=None, repr=False)
     _held: dict[str, str] | None = field(default=None, repr=False)
+    _ids: dict[int, str | None] | None = field(default=None, repr=False)
 
     # ---- what is wrong
     @property
@@ -144,11 +150,13 @@ class ImportPreview:
             out: dict[str, list[str]] = {"add": [], "update": [], "unchanged": []}
             rows = current.set_index(current["project_id"].astype(str), drop=False)
             mask = self.valid_mask
-            for (_, row), default in zip(self.frame[mask].iterrows(), self.default_sources[mask], strict=True):
-                pid = str(row["project_id"])
+            valid = self.frame[mask]
+            pids = list(valid["project_id"].astype(str))
+            for k, (pid, default) in enumerate(zip(pids, self.default_sources[mask], strict=True)):
                 if pid not in keys:
                     out["add"].append(pid)
                     continue
+                row = valid.iloc[k]  # only rows already stored are compared
                 ignore = ("sources",) if default else ()
                 same = store.row_key(rows.loc[pid], ignore) == store.row_key(row, ignore)
                 out["unchanged" if same else "update"].append(pid)
@@ -225,11 +233,19 @@ class ImportPreview:
     # ---- reports
     def report_frame(self) -> pd.DataFrame:
         records = [
-            {"severity": sev, "file": p.file, "row": p.row, "field": p.field, "value": p.value, "why": p.why}
+            {
+                "severity": sev,
+                "file": p.file,
+                "row": p.row,
+                "field": p.field,
+                "value": p.value,
+                "why": p.why,
+                "id": self.row_id(p.row),
+            }
             for sev, group in (("error", self.problems), ("needs choice", self.held_back), ("warning", self.warnings))
             for p in group
         ]
-        frame = pd.DataFrame(records, columns=["severity", "file", "row", "field", "value", "why"])
+        frame = pd.DataFrame(records, columns=["severity", "file", "row", "field", "value", "why", "id"])
         frame["row"] = frame["row"].astype("Int64")
         return frame
 
@@ -247,11 +263,45 @@ class ImportPreview:
             f"{len(d['update'])} update(s), {len(d['unchanged'])} unchanged), {self.n_rejected} rejected"
         )
         if self.held_back:
-            text += (
-                f"; {len(self.held_back)} update(s) would replace documented data: written only by explicit "
-                "choice"
-            )
+            text += f"; {len(self.held_back)} update(s) would replace documented data: written only by explicit choice"
         return text
+
+    def row_id(self, row: int | None) -> str | None:
+        """The project id (IATI: the iati-identifier) of the row with this number, when it has one."""
+        if row is None:
+            return None
+        if self._ids is None:
+            self._ids = {r: (str(pid) if isinstance(pid, str) and pid else None) for r, pid in
+                         zip(self.rows, self.frame["project_id"], strict=True)}  # fmt: skip
+        return self._ids.get(row)
+
+    def row_name(self, row: int | None) -> str:
+        """ "activity 3 (XM-DAC-41114-1)", "line 7 (t-1)": the row as the file numbers it, and its id."""
+        if row is None:
+            return "the file"
+        pid = self.row_id(row)
+        return f"{self.row_label} {row}" + (f" ({pid})" if pid else "")
+
+    def describe(self, p: Problem) -> str:
+        """One problem in plain words: where (row and id), which field, why, and the value as written."""
+        value = "" if p.value is None else f" (value {_quoted(p.value)})"
+        field = f", {p.field}" if p.field else ""
+        return f"{self.row_name(p.row)}{field}: {p.why}{value}"
+
+    def grouped_problems(self, first: int = 3) -> list[dict]:
+        """The problems by kind (same field, same reason once numbers are set aside), the largest group first:
+        ``field``, ``why`` (the first one's), ``count`` (rows), ``first`` (the first few problems)."""
+        groups: dict[tuple, dict] = {}
+        for p in self.problems:
+            kind = (p.field, re.sub(r"\d[\d,.]*|'[^']*'", "#", p.why.split(":")[0]))
+            g = groups.setdefault(kind, {"field": p.field, "why": p.why, "rows": set(), "first": []})
+            g["rows"].add(p.row)
+            if len(g["first"]) < first:
+                g["first"].append(p)
+        out = [{**g, "count": len(g["rows"])} for g in groups.values()]
+        for g in out:
+            del g["rows"]
+        return sorted(out, key=lambda g: -g["count"])
 
     def report_lines(self) -> list[str]:
         lines = [f"{self.file_name}: {self.format} file, SHA-256 {self.sha256[:16]}…"]
@@ -264,8 +314,17 @@ class ImportPreview:
             lines.append(f"  ignored columns (not stored): {', '.join(self.ignored)}")
         lines.append("  " + self.summary())
         if self.problems:
-            lines.append(f"  problems ({len(self.problems)}):")
-            lines += [f"    {p}" for p in self.problems]
+            lines.append(f"  problems by kind ({len(self.problems)} in {len(self.invalid_rows)} {self.row_label}(s)):")
+            for group in self.grouped_problems():
+                first = "; ".join(
+                    f"{self.row_name(p.row)}{'' if p.value is None else ' ' + _quoted(p.value)}" for p in group["first"]
+                )
+                lines.append(
+                    f"    {group['count']} × {group['field'] or 'file'}: {group['why']}"
+                    + (f" — first: {first}" if first else "")
+                )
+            lines.append(f"  problems by {self.row_label}:")
+            lines += [f"    {self.describe(p)}" for p in self.problems]
         if self.held_back:
             lines.append(f"  need an explicit choice ({len(self.held_back)}):")
             lines += [f"    {p}" for p in self.held_back]
@@ -322,6 +381,11 @@ class ImportPreview:
                 replace_documented=replace_documented,
             )
         )
+
+
+def _quoted(value: object) -> str:
+    value = plain_value(value)
+    return f"'{value}'" if isinstance(value, str) else str(value)
 
 
 def _json_value(v: object) -> object:
@@ -428,7 +492,8 @@ def build_preview(
                     i,
                     name,
                     value,
-                    "looks like a spreadsheet formula (starts with =, +, -, @ or a tab); remove the leading character",
+                    "looks like a spreadsheet formula (=, @, or + or - before a function, cell reference or "
+                    "sum); remove the leading character or put a space after it",
                 )
             elif name in TEXT_FIELDS and name != "sources" and has_email(value):
                 add(i, name, value, "contains an e-mail address; personal data is not imported")
@@ -436,12 +501,13 @@ def build_preview(
     out: dict[str, list] = {c: [None] * n for c in PROJECTS.columns}
     for name in TEXT_FIELDS:
         out[name] = [text(v) for v in _column(table, name)]
-    for name in FLOAT_FIELDS:
-        for i, v in enumerate(_column(table, name)):
-            value, ok = parse_number(v)
-            if not ok:
-                add(i, name, v, "is not a number")
-            out[name][i] = value
+    out["project_id"] = [normalise_id(v) for v in out["project_id"]]
+    for name in FLOAT_FIELDS:  # one decimal convention per column ("250.000" is 250,000 beside "2.000.000")
+        cells = list(_column(table, name))
+        reading = read_number_column(cells, default=DOT if table.format == "edit" else None)
+        out[name] = reading.values
+        for i, why in reading.cell_problems.items():
+            add(i, name, cells[i], why)
     suppressed_in_file = any(
         _column(table, c).astype(str).str.contains(SUPPRESSED_LABEL, regex=False).any()
         for c in (*PEOPLE_COLUMNS, "beneficiaries_by_community")
@@ -466,60 +532,42 @@ def build_preview(
         for i, v in enumerate(_column(table, name)):
             value, _ = parse_date(v)  # unparseable text is kept: validate() reports it
             out[name][i] = value
+    notes: list[list[str]] = [[] for _ in range(n)]  # what the file said that our vocabularies do not keep
     for i, v in enumerate(_column(table, "status")):
         out["status"][i] = normalise_status(v)
+        if text(v) and normalise(text(v)) in ("suspended", "6"):
+            notes[i].append(f"status as given: {text(v)}")
     for i, v in enumerate(_column(table, "target_communities")):
         out["target_communities"][i] = normalise_communities(v)
-    sector_col, sectors_col = _column(table, "sector"), _column(table, "sectors")
+    sector_col, sectors_col = list(_column(table, "sector")), list(_column(table, "sectors"))
     for i in range(n):
-        sectors, main = normalise_sectors(sectors_col.iloc[i])
-        sector = normalise_sector(sector_col.iloc[i]) or main
+        sectors, main = normalise_sectors(sectors_col[i])
+        sector = normalise_sector(sector_col[i]) or main
         out["sector"][i] = sector
+        given = sector_as_given(sector_col[i], sector)
+        if given and sector in SECTORS:
+            notes[i].append(f"sector as given: {given}")
         out["sectors"][i] = sectors or sector
         for why in sector_problems(sectors):
-            add(i, "sectors", sectors_col.iloc[i], why)
+            add(i, "sectors", sectors_col[i], why)
 
-    no_currency = False
-    for i, v in enumerate(_column(table, "currency")):
-        cur = normalise_currency(v) or (currency.upper() if currency else None)
-        c, d = out["committed"][i], out["disbursed"][i]
-        cu, du = out["committed_usd"][i], out["disbursed_usd"][i]
-        if cur is None and (cu is not None or du is not None) and c is None and d is None:
-            cur, c, d = "USD", cu, du
-        if cur == "USD":
-            cu = cu if cu is not None else c
-            du = du if du is not None else d
-            c = c if c is not None else cu
-            d = d if d is not None else du
-        elif cur is None and (c is not None or d is not None):
-            no_currency = True
-        out["currency"][i] = cur
-        out["committed"][i], out["disbursed"][i] = c, d
-        out["committed_usd"][i], out["disbursed_usd"][i] = cu, du
-        if cu is not None and du is not None and du > cu + 0.005:
-            add(i, "disbursed_usd", du, f"is above the committed amount ({cu:g})")
-    if no_currency:
-        warnings.append(
-            Problem(
-                file_name,
-                None,
-                "currency",
-                None,
-                "amounts have no currency: they are kept as given, with no USD value. "
-                "Add a currency column (USD or EUR) to show them in USD",
-            )
-        )
+    _convert_amounts(table, out, rows, file_name, currency, add, warnings)
 
     # Sample flag and dataset: imported rows are real unless the file says otherwise.
-    is_sample_col, dataset_col = _column(table, "is_sample"), _column(table, "dataset")
+    is_sample_col, dataset_col = list(_column(table, "is_sample")), list(_column(table, "dataset"))
     for i in range(n):
-        flag, ok = parse_bool(is_sample_col.iloc[i])
+        flag, ok = parse_bool(is_sample_col[i])
         if not ok:
-            add(i, "is_sample", is_sample_col.iloc[i], "is not true or false")
+            add(i, "is_sample", is_sample_col[i], "is not true or false")
         if flag is None:
-            flag = text(dataset_col.iloc[i]) == "sample"
+            flag = text(dataset_col[i]) == "sample"
         out["is_sample"][i] = bool(flag)
         out["dataset"][i] = "sample" if flag else "documented"
+
+    for i, kept in enumerate(notes):
+        if kept:
+            out["source_note"][i] = "; ".join([out["source_note"][i], *kept] if out["source_note"][i] else kept)
+    _duplicate_ids(out["project_id"], rows, add)
 
     default_sources = np.array([s is None for s in out["sources"]], dtype=bool)
     for i in np.flatnonzero(default_sources):
@@ -578,7 +626,7 @@ def build_preview(
         pass  # keep the uncast values for display; the problems already say what is wrong
     frame["lat"] = [g.y if g is not None and not g.is_empty else np.nan for g in frame.geometry]
     frame["lon"] = [g.x if g is not None and not g.is_empty else np.nan for g in frame.geometry]
-    problems = _dedupe(_drop_derived(problems, set(table.mapping.values())))
+    problems = [_plain_problem(p) for p in _dedupe(_drop_derived(problems, set(table.mapping.values())))]
     misplaced = {p.row for p in problems if p.field == "geometry"}
     problems = [  # a row that cannot be placed cannot name its municipality from the map either: say it once
         p for p in problems if not (p.row in misplaced and p.field == "municipality" and "required" in p.why)
@@ -602,6 +650,94 @@ def build_preview(
     )
 
 
+def _convert_amounts(
+    table: RawTable,
+    out: dict[str, list],
+    rows: list[int],
+    file_name: str,
+    currency: str | None,
+    add,  # noqa: ANN001 - build_preview's reporter
+    warnings: list[Problem],
+) -> None:
+    """Currency and USD amounts per row. Amounts in any ISO 4217 currency are converted at the ECB reference
+    rate of the row's start date (IATI rows arrive converted per transaction, at each value date); USD
+    amounts the file gives are kept as given. The rate, its date and source go into ``fx_note``; a rate that
+    cannot be had is the row's problem (field currency), never a silent gap."""
+    mapped = set(table.mapping.values())
+    no_currency = False
+    for i, v in enumerate(_column(table, "currency")):
+        cur = normalise_currency(v) or (normalise_currency(currency) if currency else None)
+        c, d = out["committed"][i], out["disbursed"][i]
+        cu, du = out["committed_usd"][i], out["disbursed_usd"][i]
+        if cur is None and (cu is not None or du is not None) and c is None and d is None:
+            cur, c, d = "USD", cu, du
+        if cur == "USD":
+            cu = cu if cu is not None else c
+            du = du if du is not None else d
+            c = c if c is not None else cu
+            d = d if d is not None else du
+        elif cur is None and (c is not None or d is not None):
+            no_currency = True
+        elif cur is not None and ((c is not None and cu is None) or (d is not None and du is None)):
+            try:
+                rate = usd_rate(cur, out["start_date"][i], "start date")
+            except RateUnavailable as exc:
+                add(i, "currency", cur, f"amounts cannot be shown in USD: {exc}")
+            else:
+                cu = cu if cu is not None or c is None else round(c * rate.rate, 2)
+                du = du if du is not None or d is None else round(d * rate.rate, 2)
+                note = rate.note()
+                out["fx_note"][i] = f"{out['fx_note'][i]}; {note}" if out["fx_note"][i] else note
+        elif cur is not None and "fx_note" not in mapped and out["fx_note"][i] is None:
+            out["fx_note"][i] = f"USD amounts as given in the file; {cur} amounts as given"
+        out["currency"][i] = cur
+        out["committed"][i], out["disbursed"][i] = c, d
+        out["committed_usd"][i], out["disbursed_usd"][i] = cu, du
+        if cu is not None and du is not None and du > cu + 0.005:
+            add(i, "disbursed_usd", du, f"is above the committed amount ({cu:,.2f})".replace(".00)", ")"))
+    if no_currency:
+        warnings.append(
+            Problem(
+                file_name,
+                None,
+                "currency",
+                None,
+                "amounts have no currency: they are kept as given, with no USD value, and left out of USD "
+                "totals. Add a currency column (an ISO 4217 code such as EUR, GBP, CHF) or choose the file's "
+                "currency to show them in USD",
+            )
+        )
+
+
+def _duplicate_ids(ids: list[str | None], rows: list[int], add) -> None:  # noqa: ANN001
+    """Ids that differ only in case (or in invisible characters, already removed) name one project twice."""
+    first: dict[str, int] = {}
+    for i, pid in enumerate(ids):
+        if pid is None:
+            continue
+        key = pid.casefold()
+        if key in first and ids[first[key]] != pid:
+            add(
+                i, "project_id", pid, f"is the same id as {ids[first[key]]} on row {rows[first[key]]} (ids ignore case)"
+            )
+        first.setdefault(key, i)
+
+
+def _plain_problem(p: Problem) -> Problem:
+    """A problem whose value reads as the file wrote it (no numpy or Python reprs)."""
+    return Problem(p.file, p.row, p.field, plain_value(p.value), p.why)
+
+
+def plain_value(value: object) -> object:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else float(f"{value:.10g}")
+    if isinstance(value, str | int | type(None)):
+        return value
+    return str(value)
+
+
 def _place(
     table: RawTable,
     out: dict[str, list],
@@ -617,7 +753,7 @@ def _place(
     a municipality that only their point can settle: they are not placed at an anchor."""
     n = len(rows)
     geometry: list[shapely.Geometry | None] = [None] * n
-    lat_col, lon_col, crs_col = _column(table, "lat"), _column(table, "lon"), _column(table, "crs")
+    lat_col, lon_col, crs_col = list(_column(table, "lat")), list(_column(table, "lon")), list(_column(table, "crs"))
     transformers: dict[str, Transformer | None] = {}
 
     def to_wgs84(i: int, x: float, y: float, source: str) -> shapely.Point | None:
@@ -656,7 +792,7 @@ def _place(
                     geometry[i] = to_wgs84(i, g.x, g.y, table.crs)
                 from_file[i] = True
                 continue
-        lat_raw, lon_raw = lat_col.iloc[i], lon_col.iloc[i]
+        lat_raw, lon_raw = lat_col[i], lon_col[i]
         lat, lat_ok = parse_number(lat_raw)
         lon, lon_ok = parse_number(lon_raw)
         if not lat_ok:
@@ -671,7 +807,7 @@ def _place(
             continue
         if lat is None:
             continue
-        source = text(crs_col.iloc[i]) or crs or table.crs
+        source = text(crs_col[i]) or crs or table.crs
         if source is None:
             if abs(lon) <= 180 and abs(lat) <= 90:
                 source = WGS84

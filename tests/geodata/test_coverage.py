@@ -528,7 +528,7 @@ def test_bench_function_runs_small():
     from bench.coverage_bench import run
 
     result = run(n_projects=500, n_sites=20, seed=1, repeats=1)
-    assert result["n_projects"] == 500 and result["n_sites"] == 20 and result["site_sector_rows"] == 20 * 7
+    assert result["n_projects"] == 500 and result["n_sites"] == 20 and result["site_sector_rows"] == 20 * len(SECTORS)
     assert result["coverage_s"] > 0 and result["index_build_s"] > 0
 
 

@@ -61,7 +61,7 @@ def test_a_valid_correction_is_saved_logged_and_the_sample_flag_kept():
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
-        ({"disbursed": "400000"}, "Disbursed (disbursed) = '400000': is above the committed amount (325500)"),
+        ({"disbursed": "400000"}, "Disbursed (disbursed) = 400000: is above the committed amount (325500)"),
         (
             {"municipality": "Atlantis"},
             "Municipality (municipality) = 'Atlantis': unknown municipality",
@@ -135,7 +135,9 @@ def test_derived_values_follow_the_correction():
     eur, _ = edit.save_correction(EUR_DOC, {"committed": "1600000"})
     row = stored(EUR_DOC)
     assert row["committed"] == 1_600_000 and row["currency"] == "EUR"
-    assert pd.isna(row["committed_usd"]) and pd.isna(row["fx_note"])  # the old rate no longer applies
+    # the old rate no longer applies: converted again at the ECB rate of the start date
+    assert row["committed_usd"] > 0 and "EUR→USD" in row["fx_note"] and "ECB reference rate" in row["fx_note"]
+    assert row["start_date"][:10] in row["fx_note"]
     assert any("FX note" in n for n in eur.notes)
 
 

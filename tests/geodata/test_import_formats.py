@@ -64,7 +64,10 @@ def test_xlsx_rows_are_numbered_as_excel_shows_them():
     assert preview.format == "xlsx" and preview.rows == [4, 5, 6]
     first = preview.frame.iloc[0]
     assert (first["start_date"], first["currency"], first["committed"]) == ("2021-03-01", "EUR", 5000)
-    assert first["committed_usd"] != first["committed_usd"]  # EUR is not converted
+    assert (
+        first["committed_usd"] > 5000 and "EUR→USD" in first["fx_note"]
+    )  # converted at the ECB rate of the start date
+    assert "ECB reference rate of 2021-03-01" in first["fx_note"]
     problems = {(p.row, p.field) for p in preview.problems}
     assert problems == {(5, "title"), (6, "committed")}
 
