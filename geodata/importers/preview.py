@@ -780,6 +780,8 @@ def _place(
     for i in range(n):
         if table.geometry is not None:
             g = table.geometry.iloc[i]
+            if g is not None and not g.is_empty and not np.isfinite(shapely.get_coordinates(g)).all():
+                g = None  # a point of NaN coordinates is no point: the row has no coordinates
             if g is not None and not g.is_empty:
                 if g.geom_type == "MultiPoint" and len(g.geoms) == 1:
                     g = g.geoms[0]
