@@ -15,7 +15,6 @@ municipality's anchor. The sample flag is not editable: a sample row stays sampl
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -115,8 +114,7 @@ def display_value(value: object) -> object:
 def row_token(row: pd.Series) -> str:
     """A token of one stored row's content (and the import that wrote it): a save made from a form filled
     with another token is refused, so a correction never overwrites a change it did not see."""
-    key = store.row_key(row) + (store._cell(row.get("import_id")),)
-    return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+    return store.row_token(row)
 
 
 def find(project_id: str, projects: gpd.GeoDataFrame | None = None) -> pd.Series:
@@ -228,25 +226,26 @@ def save_correction(
     ``expected`` (a ``row_token``) no longer matches the stored row. ``CommitResult.record`` is None when the
     values change nothing."""
     correction = check_correction(project_id, values)
-    if expected is not None and row_token(correction.before) != expected:
+    try:
+        if expected is not None and row_token(correction.before) != expected:
+            raise store.StaleEdit(str(project_id), *_last_change(str(project_id)))
+        if not correction.ok:
+            raise CorrectionRefused(project_id, list(correction.problems))
+        if not correction.changes:
+            return correction, store.CommitResult(None, unchanged=(str(project_id),))
+        # the store checks ``expected`` again under its write lock: a concurrent save is refused, never lost
+        return correction, store.edit_project(str(project_id), correction.changes, user=user, expected=expected)
+    except store.StaleEdit as exc:
         raise CorrectionRefused(
-            project_id,
-            [
-                Problem(
-                    f"correction of {project_id}",
-                    None,
-                    None,
-                    None,
-                    "the project was changed (an import, edit or rollback) after this form was filled; "
-                    "choose it again to see the stored values",
-                )
-            ],
-        )
-    if not correction.ok:
-        raise CorrectionRefused(project_id, list(correction.problems))
-    if not correction.changes:
-        return correction, store.CommitResult(None, unchanged=(str(project_id),))
-    return correction, store.edit_project(str(project_id), correction.changes, user=user)
+            project_id, [Problem(f"correction of {project_id}", None, None, None, str(exc))]
+        ) from None
+
+
+def _last_change(project_id: str) -> tuple[str, str]:
+    if not store.exists():
+        return "", ""
+    with store._locked() as state:
+        return store.last_change(state, project_id)
 
 
 __all__ = [

@@ -89,6 +89,19 @@ class StoreError(Exception):
     """A store operation was refused (nothing to roll back, a conflict, an invalid result). Nothing changed."""
 
 
+class StaleEdit(StoreError):
+    """A change made from a view of a project that someone else has changed since (optimistic concurrency)."""
+
+    def __init__(self, project_id: str, who: str, when: str):
+        self.project_id, self.who, self.when = project_id, who, when
+        by = f" by {who}" if who else ""
+        at = f" at {when.replace('T', ' ').replace('+00:00', ' UTC')}" if when else ""
+        super().__init__(
+            f"{project_id} was changed{by}{at} since you opened it; nothing was written. Choose it again to see "
+            "the stored values."
+        )
+
+
 @dataclass(frozen=True)
 class ImportRecord:
     """One line of the import log."""
@@ -134,6 +147,9 @@ class ChangeSet:
     user: str | None = None
     default_sources: np.ndarray | None = None
     replace_documented: bool = False
+    #: ``project_id -> row_token`` of the rows the change was made from: checked under the write lock, and the
+    #: change is refused (``StaleEdit``) when one of them has changed since.
+    expected: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -222,6 +238,32 @@ def row_key(row: pd.Series, ignore: tuple[str, ...] = ()) -> tuple:
     geom = row.get("geometry")
     point = None if geom is None or geom.is_empty else (round(geom.x, 7), round(geom.y, 7))
     return values + (point,)
+
+
+def row_token(row: pd.Series) -> str:
+    """A token of one stored row's content and the import that wrote it (what an editor's form was filled from)."""
+    key = row_key(row) + (_cell(row.get("import_id")),)
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+
+
+def last_change(state: StoreState, project_id: str) -> tuple[str, str]:
+    """``(who, when)`` of the latest logged change to a project: the import or edit that wrote its current row,
+    or a later rollback that restored it (``('', '')`` for a shipped row never changed)."""
+    imports = state.imports
+    events: list[tuple[str, str]] = []
+    current = state.projects[state.projects["project_id"].astype(str) == project_id]
+    if len(current) and pd.notna(current.iloc[0]["import_id"]):
+        wrote = imports[imports["import_id"] == current.iloc[0]["import_id"]]
+        events += [(str(r["imported_at"]), str(r["user"] if pd.notna(r["user"]) else "")) for _, r in wrote.iterrows()]
+    hist = state.history
+    touched = set(hist.loc[hist["project_id"].astype(str) == project_id, "change_import_id"].dropna().astype(int))
+    undone = imports[imports["import_id"].isin(touched) & (imports["status"] == ROLLED_BACK)]
+    for _, r in undone.iterrows():
+        events.append((str(r["rolled_back_at"]), str(r["rolled_back_by"] if pd.notna(r["rolled_back_by"]) else "")))
+    if not events:
+        return "", ""
+    when, who = max(events)
+    return who, when
 
 
 def fingerprint(projects: pd.DataFrame, with_import_ids: bool = False) -> str:
@@ -519,6 +561,9 @@ def apply_changes(change: ChangeSet) -> CommitResult:
 
         projects = state.projects.copy()
         position = {pid: i for i, pid in enumerate(projects["project_id"].astype(str))}
+        for pid, token in (change.expected or {}).items():
+            if pid not in position or row_token(projects.iloc[position[pid]]) != token:
+                raise StaleEdit(pid, *last_change(state, pid))
         added, updated, unchanged = [], [], []
         replaced_positions, replacement_rows, prior_rows = [], [], []
         guarded: dict[str, str] = {}
@@ -602,8 +647,10 @@ def apply_changes(change: ChangeSet) -> CommitResult:
     return CommitResult(record, tuple(added), tuple(updated), tuple(unchanged))
 
 
-def edit_project(project_id: str, changes: dict, user: str | None = None) -> CommitResult:
-    """Correct fields of one stored project (logged and rolled back like an import)."""
+def edit_project(project_id: str, changes: dict, user: str | None = None, expected: str | None = None) -> CommitResult:
+    """Correct fields of one stored project (logged and rolled back like an import). With ``expected`` (the
+    ``row_token`` the editor saw), refused with ``StaleEdit`` when the row has changed since, checked under the
+    write lock so two concurrent corrections never lose one."""
     current = portfolio()
     match = current[current["project_id"].astype(str) == project_id]
     if match.empty:
@@ -632,6 +679,7 @@ def edit_project(project_id: str, changes: dict, user: str | None = None) -> Com
             mode="edit",
             user=user,
             replace_documented=True,  # correcting a chosen project is the explicit choice; the log names it
+            expected={project_id: expected} if expected is not None else None,
         )
     )
 
@@ -703,6 +751,7 @@ __all__ = [
     "CommitResult",
     "ImportRecord",
     "Problem",
+    "StaleEdit",
     "StoreError",
     "apply_changes",
     "current_projects",
@@ -716,7 +765,9 @@ __all__ = [
     "history",
     "is_documented",
     "portfolio",
+    "last_change",
     "replacement_reason",
+    "row_token",
     "rollback",
     "source_files",
     "store_path",
