@@ -141,14 +141,17 @@ def import_rows(sizes: list[int]) -> list[dict]:
 
 
 def _import_table(rows: list[dict]) -> str:
-    head = f"{'rows':>7} {'case':<7} {'MB':>6} {'valid':>7} {'preview s':>10} {'commit s':>9} {'targets s':>12}"
+    head = (
+        f"{'rows':>7} {'case':<7} {'MB':>6} {'valid':>7} {'preview s':>10} {'commit s':>9} {'targets s':>12} "
+        f"{'first use s':>12}"
+    )
     lines = [head, "-" * len(head)]
     for r in rows:
         target = IMPORT_TARGETS.get(r["n"])
         shown = f"{target[0]:g} / {target[1]:g}" if target else "—"
         lines.append(
             f"{r['n']:>7} {r['case']:<7} {r['bytes'] / 1e6:>6.1f} {r['valid']:>7} {r['preview_s']:>10.2f} "
-            f"{r['commit_s']:>9.2f} {shown:>12}"
+            f"{r['commit_s']:>9.2f} {shown:>12} {r.get('first_use_s', 0):>12.2f}"
         )
     return "\n".join(lines)
 

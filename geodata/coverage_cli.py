@@ -29,6 +29,7 @@ SHORT = {
     "education": "education",
     "social protection": "soc.prot.",
     "environment/remediation": "env./rem.",
+    "other": "other",
 }
 
 

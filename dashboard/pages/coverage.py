@@ -162,6 +162,7 @@ SECTOR_LABELS = {
     "education": "Education",
     "social protection": "Social<br>protection",
     "environment/remediation": "Environment,<br>remediation",
+    "other": "Other<br>(DAC, cluster)",
 }
 
 

@@ -101,16 +101,17 @@ def read_csv(data: bytes, file: str, fmt: str = "csv") -> RawTable:
         raise file_error(file, "has no rows")
     table = table_from_rows(file, rows, numbers, fmt, "line")
     table.warnings = warnings + table.warnings
-    for i, number in enumerate(table.rows):
-        bad = [c for c, v in table.data.iloc[i].items() if has_bad_encoding(v)]
-        for column in bad:
-            table.problems.append(
-                Problem(
-                    file,
-                    number,
-                    table.mapping.get(column, column),
-                    table.data.iloc[i][column],
-                    f"bad encoding: undecodable bytes or control characters (file read as {encoding})",
+    columns = list(table.data.columns)
+    for number, values in zip(table.rows, table.data.itertuples(index=False, name=None), strict=True):
+        for column, value in zip(columns, values, strict=True):
+            if has_bad_encoding(value):
+                table.problems.append(
+                    Problem(
+                        file,
+                        number,
+                        table.mapping.get(column, column),
+                        value,
+                        f"bad encoding: undecodable bytes or control characters (file read as {encoding})",
+                    )
                 )
-            )
     return table

@@ -777,9 +777,10 @@ def _place(
         return shapely.Point(x, y)
 
     from_file = [False] * n
+    file_geometry = list(table.geometry) if table.geometry is not None else None
     for i in range(n):
-        if table.geometry is not None:
-            g = table.geometry.iloc[i]
+        if file_geometry is not None:
+            g = file_geometry[i]
             if g is not None and not g.is_empty and not np.isfinite(shapely.get_coordinates(g)).all():
                 g = None  # a point of NaN coordinates is no point: the row has no coordinates
             if g is not None and not g.is_empty:

@@ -10,6 +10,7 @@ import pytest
 
 from dashboard import config
 from geodata.filters import FilterState
+from geodata.layers import SECTORS
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,7 @@ def test_update_coverage_outputs(page):
         "sector=health&municipality=south-mitrovica", 5, "equal", "committed_usd"
     )
     assert style == {"height": f"{heatmap.layout.height}px"}
-    assert heatmap.data[0].type == "heatmap" and len(heatmap.data[0].x) == 7  # every sector: the axes ignore filters
+    assert heatmap.data[0].type == "heatmap" and len(heatmap.data[0].x) == len(SECTORS)  # every sector, always
     assert len(heatmap.layout.shapes) == 1  # the selected cell is outlined
     assert any(a.text == "SAMPLE DATA" for a in heatmap.layout.annotations)
     assert query == "sector=health&municipality=south-mitrovica"
