@@ -26,6 +26,8 @@ from geodata.names import resolve_municipality
 from geodata.validate import parse_dates
 
 DATASET_CHOICES = ("documented", "sample", "all")
+#: Years a URL may filter by ("from", "to"); others are ignored with a note.
+URL_YEARS = (1900, 2100)
 
 
 def url_default_dataset() -> str:
@@ -102,11 +104,22 @@ class FilterState:
                 values += [x for x in str(v).split(",") if x]
             return tuple(dict.fromkeys(values))
 
+        bad: list[str] = []
+
         def year(key: str) -> int | None:
-            try:
-                return int(params.get(key, [None])[0])
-            except (TypeError, ValueError):
+            raw = params.get(key, [None])[0]
+            if raw is None or str(raw).strip() == "":
                 return None
+            shown = str(raw)[:24] + ("…" if len(str(raw)) > 24 else "")
+            try:
+                value = int(str(raw).strip())
+            except ValueError:
+                bad.append(f"{key}={shown!r} ignored: not a year")
+                return None
+            if not URL_YEARS[0] <= value <= URL_YEARS[1]:
+                bad.append(f"{key}={shown} ignored: not a year from {URL_YEARS[0]} to {URL_YEARS[1]}")
+                return None
+            return value
 
         dataset = str(params.get("dataset", [""])[0])
         if dataset not in DATASET_CHOICES:
@@ -124,7 +137,7 @@ class FilterState:
             text=str(params.get("q", [""])[0]).strip(),
             dataset=dataset,
             ids=many("id"),
-            notes=notes,
+            notes=notes + tuple(bad),
         )
 
     def with_(self, **changes) -> FilterState:

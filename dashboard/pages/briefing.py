@@ -27,6 +27,7 @@ import diskcache
 import plotly.graph_objects as go
 from dash import DiskcacheManager, Input, Output, State, callback, ctx, dcc, html, no_update
 
+from dashboard import figures
 from dashboard.export import export_bytes
 from dashboard.exports import ExportError
 from dashboard.exports import content as C
@@ -156,7 +157,8 @@ def _toolbar(briefing: C.Briefing, total: int) -> html.Div:
 def layout(metric: str | None = None, **query) -> html.Div:
     """The briefing for the URL's query (the explorer's filters)."""
     state = FilterState.from_query(query)
-    briefing = C.build_briefing(state, metric=metric if metric else "committed_usd")
+    # an unknown metric in the URL falls back to the default (as in the explorer), never a failed page
+    briefing = C.build_briefing(state, metric=metric if metric in figures.METRICS else figures.DEFAULT_METRIC)
     figs = briefing.figures
     designation = briefing.designation
     tf = briefing.trust_fund
