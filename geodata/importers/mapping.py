@@ -12,6 +12,7 @@ read, and the caller reports the original text. Nothing here guesses silently.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -623,6 +624,19 @@ def _real_date(iso: str) -> bool:
 
 # ---------------------------------------------------------------- vocabularies
 
+
+def _cached_for_text(fn):  # noqa: ANN001, ANN202 - a decorator for the vocabulary normalisers below
+    """Remember a normaliser's answers for text cells: a sheet repeats its sectors, statuses and communities
+    thousands of times. Other values (numbers, None) are computed each time."""
+    cached = functools.lru_cache(maxsize=4096)(fn)
+
+    @functools.wraps(fn)
+    def wrapper(value: object):  # noqa: ANN202
+        return cached(value) if type(value) is str else fn(value)
+
+    return wrapper
+
+
 _SECTOR_ALIASES = {
     "health": "health",
     "healthcare": "health",
@@ -701,6 +715,7 @@ _SECTOR_ALIASES = {
 }
 
 
+@_cached_for_text
 def normalise_sector(value: object) -> str | None:
     """One sector in the PROJECTS vocabulary: our names, cluster names (WASH, Shelter/NFI, CCCM ...), sector
     names in Albanian and Serbian, or a DAC purpose code (a DAC code outside our seven is "other"). Unknown
@@ -721,6 +736,7 @@ def sector_as_given(value: object, sector: str | None) -> str | None:
     return s
 
 
+@_cached_for_text
 def normalise_sectors(value: object) -> tuple[str | None, str | None]:
     """``(sectors, main sector)`` from "Health:60; Education:40" or "health, education"."""
     s = text(value)
@@ -806,6 +822,7 @@ IATI_STATUS: dict[str, tuple[str, str]] = {
 }
 
 
+@_cached_for_text
 def normalise_status(value: object) -> str | None:
     """Our status for a word (English, French, Albanian, Serbian) or an IATI ActivityStatus code (see
     ``IATI_STATUS`` for the rule); unknown text is returned unchanged."""
@@ -833,6 +850,7 @@ _COMMUNITY_ALIASES = {"roma": "Roma", "ashkali": "Ashkali", "egyptian": "Egyptia
 _ALL_RAE = {"rae", "rae communities", "roma ashkali and egyptian", "roma ashkali egyptian", "all"}
 
 
+@_cached_for_text
 def normalise_communities(value: object) -> str | None:
     """ "Roma, Ashkali and Egyptian" / "RAE" / "roma;ashkali" -> 'Roma;Ashkali;Egyptian' (PROJECTS order).
     Unknown words are kept, so validation reports them."""
@@ -872,6 +890,7 @@ _CURRENCY_WORDS = {
 }  # fmt: skip
 
 
+@_cached_for_text
 def normalise_currency(value: object) -> str | None:
     """An ISO 4217 code from "EUR", "eur", "€", "Euro", "US$", "£" ...; other text upper-cased (validation
     then names it)."""

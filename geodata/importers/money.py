@@ -89,9 +89,10 @@ def parse_iso_date(value: str | date | None) -> date | None:
         return None
 
 
+@functools.lru_cache(maxsize=16384)
 def usd_rate(currency: str, on: str | date | None, basis: str) -> UsdRate:
     """USD per unit of ``currency`` on the date ``on`` (``basis`` names what date that is). Raises
-    ``RateUnavailable``."""
+    ``RateUnavailable`` (not cached: lru_cache keeps only answers). Cached: a sheet repeats its dates."""
     code = (currency or "").strip().upper()
     if code == "USD":
         return UsdRate("USD", 1.0, None, parse_iso_date(on), basis)
