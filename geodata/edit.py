@@ -34,7 +34,7 @@ from geodata.importers.mapping import (
 )
 from geodata.importers.preview import build_preview
 from geodata.layers import PROJECTS, WGS84
-from geodata.validate import Problem
+from geodata.validate import Problem, plain
 
 #: The fields a correction may change, with the label people see.
 EDITABLE: dict[str, str] = {
@@ -92,7 +92,9 @@ def describe(problem: Problem) -> str:
     """One problem for people: the field (label and column), the value, and why."""
     name = problem.field or "row"
     label = f"{EDITABLE[name]} ({name})" if name in EDITABLE else name
-    value = "" if problem.value is None else f" = {display_value(problem.value)!r}"
+    v = problem.value
+    shown = plain(v) if isinstance(v, int | float | np.integer | np.floating) else plain(display_value(v))
+    value = "" if v is None else f" = {shown}"
     return f"{label}{value}: {problem.why}"
 
 

@@ -94,7 +94,7 @@ def test_correct_a_title_see_it_in_the_history_and_roll_it_back(dash_duo):
     # A disbursement above the commitment is refused by field and value; nothing is written.
     _retype(dash_duo, "#data-edit-disbursed", "400000")
     _click(dash_duo, "#data-edit-check")
-    dash_duo.wait_for_contains_text("#data-edit-problems", "Disbursed (disbursed) = '400000'", timeout=20)
+    dash_duo.wait_for_contains_text("#data-edit-problems", "Disbursed (disbursed) = 400000", timeout=20)
     assert "above the committed amount (325500)" in dash_duo.find_element("#data-edit-problems").text
     if SCREENSHOT:
         dash_duo.driver.execute_script("document.getElementById('data-edit-project').scrollIntoView()")
