@@ -281,11 +281,12 @@ def _municipality_problems(
         if "location_uncertainty_m" in gdf.columns
         else pd.Series(0.0, index=pts.index)
     )
+    codes = stated[usable].astype(str).to_numpy()
+    # one vectorised distance per row to its stated polygon; only the rows beyond it are looked at again
+    dist = shapely.distance(polys.loc[codes].to_numpy(), pts.to_numpy())
+    far = dist > radius.to_numpy(dtype=float) + BOUNDARY_TOLERANCE_M
     out = []
-    for idx, pt in pts.items():
-        code = str(stated.loc[idx])
-        if polys.loc[code].distance(pt) <= float(radius.loc[idx]) + BOUNDARY_TOLERANCE_M:
-            continue
+    for idx, pt, code in zip(pts.index[far], pts.to_numpy()[far], codes[far], strict=True):
         holders = [str(names.loc[c]) for c, shape in polys.items() if shape.covers(pt)]
         where = holders[0] if holders else "no municipality"
         beyond = f", beyond its stated uncertainty of {float(radius.loc[idx]):,.0f} m" if radius.loc[idx] else ""
