@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    from dashboard.warmup import warm_in_background
+
+    warm_in_background(app)  # the coverage page's default view, drawn before the first visit
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
 

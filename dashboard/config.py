@@ -38,3 +38,8 @@ def map_style(base_map: str) -> dict | str:
 
 #: The table shows at most this many rows (largest commitments first); the CSV always has every match.
 TABLE_ROW_LIMIT = 1000
+
+#: The explorer's fast paths (send only what changed, page the table on demand). ``TFA_FAST=0`` restores the
+#: previous behaviour (every figure patched on every filter change, the table sent whole), so the benchmark
+#: can compare both in one run on the same machine.
+FAST = os.environ.get("TFA_FAST", "1") != "0"

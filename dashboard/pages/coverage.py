@@ -104,8 +104,10 @@ def analyse(
     """(full, filtered): the matrix over every sector and municipality, and the filtered sites and gaps."""
     index, sites, _ = coverage_inputs(snap)
     static = snap.static
-    full = cov.coverage(index, sites, static.municipalities, state, radius_km, allocation, axis_filters=False)
     filtered = cov.coverage(index, sites, static.municipalities, state, radius_km, allocation, hazards=static.hazards)
+    if config.FAST and not state.sectors and not state.municipalities:  # no axis filter: the same matrix
+        return filtered, filtered
+    full = cov.coverage(index, sites, static.municipalities, state, radius_km, allocation, axis_filters=False)
     return full, filtered
 
 
@@ -769,11 +771,53 @@ def layout(radius: str | None = None, allocation: str | None = None, **query) ->
     prevent_initial_call="initial_duplicate",
 )
 def update_coverage(query, radius, allocation, metric):
-    """Analyse once for the matrix and once for the sites; draw; share the query with the other pages."""
-    snap = snapshot()
-    state = FilterState.from_query(query or "")
+    """The view for these settings, drawn once per data version (``coverage_view``)."""
     radius_km = parse_radius(radius)
     allocation = allocation if allocation in cov.ALLOCATIONS else cov.DEFAULT_ALLOCATION
+    return coverage_view(snapshot(), query or "", radius_km, allocation, metric)
+
+
+#: Views kept per data version (the default view and the last few settings people chose).
+VIEWS_KEPT = 16
+_views: dict[tuple, tuple] = {}
+_views_snap: list = [None]
+
+
+def coverage_view(snap: Snapshot, query: str, radius_km: float, allocation: str, metric: str) -> tuple:
+    """The callback's outputs for these settings, kept per data version: the analysis and both figures are
+    pure functions of the snapshot and the settings, so a view drawn before (the default one, or one a user
+    returns to) is answered without analysing or building figures again. Bounded (``VIEWS_KEPT``); emptied
+    when the data changes."""
+    if not config.FAST:  # TFA_FAST=0: drawn on every request, as before
+        return _draw_view(snap, query, radius_km, allocation, metric)
+    key = (query, radius_km, allocation, metric)
+    with _lock:
+        if _views_snap[0] is not snap:
+            _views.clear()
+            _views_snap[0] = snap
+        if key in _views:
+            return _views[key]
+    out = _draw_view(snap, query, radius_km, allocation, metric)
+    with _lock:
+        if _views_snap[0] is snap:
+            if len(_views) >= VIEWS_KEPT:
+                _views.pop(next(iter(_views)))
+            _views[key] = out
+    return out
+
+
+def warm_default_view() -> None:
+    """Build the coverage index and draw the default view ahead of the first visit (``dashboard.warmup``)."""
+    if config.FAST:
+        coverage_view(
+            snapshot(), FilterState.from_query("").to_query(), cov.DEFAULT_RADIUS_KM, cov.DEFAULT_ALLOCATION, "projects"
+        )
+
+
+def _draw_view(snap: Snapshot, query: str, radius_km: float, allocation: str, metric: str) -> tuple:
+    """Analyse (once when no sector or municipality is chosen, else once for the matrix and once for the
+    sites); draw; share the query with the other pages."""
+    state = FilterState.from_query(query)
     full, result = analyse(snap, state, radius_km, allocation)
     index, sites, hazard_rings = coverage_inputs(snap)
     rows = matrix_rows(full, state, set(sites["municipality"]))

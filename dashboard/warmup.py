@@ -1,0 +1,36 @@
+"""Work done once after start-up, in the background, so the first visitor does not wait for it.
+
+``warm_in_background(app)`` draws the coverage page's default view (building its per-data-version index on
+the way) in a daemon thread. The server answers requests meanwhile; a request for that view that arrives
+before the thread finishes simply draws it itself. Called by the entry points (``python -m dashboard`` and
+the WSGI module), not by ``create_app``, so tests and tools that build the app do no background work.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+
+log = logging.getLogger(__name__)
+
+#: The page modules (as Dash pages registers them) and the function each offers for warming up.
+WARM = {"pages.coverage": "warm_default_view"}
+
+
+def warm_pages() -> None:
+    for module_name, function in WARM.items():
+        module = sys.modules.get(module_name)
+        if module is None or not hasattr(module, function):
+            continue
+        try:
+            getattr(module, function)()
+        except Exception:  # a warm-up is an optimisation: the request path reports real errors
+            log.exception("warming %s failed; the first request will do the work", module_name)
+
+
+def warm_in_background(app) -> threading.Thread:
+    """Start the warm-up thread for ``app`` (a created Dash app) and return it."""
+    thread = threading.Thread(target=warm_pages, name="warm-pages", daemon=True)
+    thread.start()
+    return thread
