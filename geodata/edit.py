@@ -8,7 +8,10 @@ Kosovo). It writes nothing. ``save_correction`` writes only a correction with no
 ``CorrectionRefused`` and leaves the store as it was.
 
 Derived values follow the edit the way an import would derive them: USD amounts of a USD project follow its
-amounts; EUR amounts that change lose their USD values and FX note (the rate of the old figure no longer applies);
+amounts; amounts in another currency (any ISO 4217 code; the form's currency field) that change, or whose currency
+changes, are converted again to USD at the ECB reference rate of the start date by the importers' code
+(``importers.money``), with a new FX note; a code that is not ISO 4217, a currency the ECB does not quote or a start
+date without a rate is a problem of the currency field;
 a single-sector ``sectors`` follows ``sector``; a project drawn at its municipality's anchor moves to the new
 municipality's anchor. The sample flag is not editable: a sample row stays sample.
 """
@@ -171,6 +174,8 @@ def check_correction(
     derived: set[str] = set()
     if currency == "USD":
         derived = {"committed_usd", "disbursed_usd"}  # not given: the importer copies committed and disbursed
+        if not _same(currency, before.get("currency")):
+            raw["fx_note"] = None  # no conversion any more: the old rate's note would be false
     elif amounts_changed and any(pd.notna(before.get(f)) for f in ("committed_usd", "disbursed_usd")):
         derived = {"committed_usd", "disbursed_usd"}
         raw["fx_note"] = None

@@ -36,7 +36,7 @@ from dashboard import auth, components
 from dashboard.data import municipality_label
 from geodata import edit, export, store
 from geodata.filters import FilterState, describe
-from geodata.importers import FORMATS, MAX_UPLOAD_BYTES, ImportFileError, ImportPreview, preview_bytes
+from geodata.importers import FORMATS, MAX_UPLOAD_BYTES, ImportFileError, ImportPreview, money, preview_bytes
 from geodata.importers.base import file_error
 from geodata.importers.preview import ImportRejected
 from geodata.layers import SECTORS, STATUSES
@@ -73,6 +73,7 @@ EDIT_CHECK = "data-edit-check"
 EDIT_SAVE = "data-edit-save"
 EDIT_RESULT = "data-edit-result"
 EDIT_TOKEN = "data-edit-token"  # the stored row the form was filled from (edit.row_token)
+EDIT_CURRENCIES = "data-edit-currencies"  # the currency field's suggestions: the codes the ECB quotes
 VERSION = "data-version"  # a token of the store's state, set by every write (data_version)
 #: One input per editable field: "data-edit-title", "data-edit-committed", ...
 EDIT_FIELDS = {name: f"data-edit-{name.replace('_', '-')}" for name in edit.EDITABLE}
@@ -80,7 +81,6 @@ EDIT_FIELDS = {name: f"data-edit-{name.replace('_', '-')}" for name in edit.EDIT
 EDIT_CHOICES = {
     "sector": [{"label": s, "value": s} for s in SECTORS],
     "status": [{"label": s, "value": s} for s in STATUSES],
-    "currency": [{"label": c, "value": c} for c in ("USD", "EUR")],
     "municipality": [
         {"label": " / ".join(dict.fromkeys((m.name_en, m.name_sq, m.name_sr))), "value": m.code}
         for m in sorted(MUNICIPALITIES, key=lambda m: m.name_en)
@@ -442,6 +442,11 @@ def project_options() -> list[dict]:
     ]
 
 
+def currency_suggestions() -> list[html.Option]:
+    """The currencies the ECB quotes (so a typed amount can be converted to USD), with their English names."""
+    return [html.Option(value=code, label=f"{code} · {name}") for code, name in money.convertible_currencies()]
+
+
 def edit_form() -> html.Div:
     """An input for every editable field (empty until a project is chosen)."""
     wide = {"title", "sources"}
@@ -449,13 +454,23 @@ def edit_form() -> html.Div:
     for name, label in edit.EDITABLE.items():
         cid = EDIT_FIELDS[name]
         if name in EDIT_CHOICES:
-            control = dcc.Dropdown(id=cid, options=EDIT_CHOICES[name], clearable=name == "currency")
+            control = dcc.Dropdown(id=cid, options=EDIT_CHOICES[name], clearable=False)
+        elif name == "currency":  # any ISO 4217 code, typed; the ones the ECB quotes are suggested
+            control = [
+                dbc.Input(id=cid, type="text", size="sm", maxLength=3, list=EDIT_CURRENCIES, autoComplete="off"),
+                html.Datalist(id=EDIT_CURRENCIES, children=currency_suggestions()),
+                html.Div(
+                    "ISO 4217 code; amounts are converted to USD at the ECB rate of the start date",
+                    className="form-text small",
+                ),
+            ]
         elif name == "sources":
             control = dbc.Textarea(id=cid, rows=2, size="sm")
         else:
             control = dbc.Input(id=cid, type="text", size="sm")
+        controls = control if isinstance(control, list) else [control]
         cols.append(
-            dbc.Col([html.Label(label, htmlFor=cid, className="filter-label"), control], md=12 if name in wide else 3)
+            dbc.Col([html.Label(label, htmlFor=cid, className="filter-label"), *controls], md=12 if name in wide else 3)
         )
     return html.Div(dbc.Row(cols, className="g-2 mb-2"), id=EDIT_FORM)
 

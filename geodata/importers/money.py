@@ -76,6 +76,13 @@ def ecb_currencies() -> frozenset[str]:
     return frozenset(_converter().currencies)
 
 
+@functools.cache
+def convertible_currencies() -> tuple[tuple[str, str], ...]:
+    """``(code, English name)`` of every currency an amount can be converted from (the ECB's, and USD)."""
+    codes = (ecb_currencies() | {"USD"}) & iso_currencies()
+    return tuple((code, get_currency_name(code, locale="en")) for code in sorted(codes))
+
+
 def parse_iso_date(value: str | date | None) -> date | None:
     """A date from an ISO string (YYYY, YYYY-MM or YYYY-MM-DD: the first day of the period), or None."""
     if value is None:

@@ -914,10 +914,14 @@ def _validate_rows(frame: gpd.GeoDataFrame, rows: list[int], file_name: str, fou
         )
     except LayerError as exc:
         located = {p.row for p in found if p.row is not None and p.field in _LOCATION_FIELDS}
+        # a currency the rate lookup already named ("not an ISO 4217 currency code") needs no list of every code
+        currency_named = {p.row for p in found if p.field == "currency"}
         out = []
         for p in exc.problems:
             row = rows[p.row - 1] if p.row is not None and 0 < p.row <= len(rows) else p.row
             if row in located and p.field in ("geometry", "location_precision"):
+                continue
+            if row in currency_named and p.field == "currency":
                 continue
             why = p.why
             if why == "lies outside Kosovo":

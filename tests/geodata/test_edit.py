@@ -165,3 +165,62 @@ def test_a_correction_that_changes_nothing_writes_nothing():
 def test_unknown_project_is_refused():
     with pytest.raises(store.StoreError, match="no project with id 'nope'"):
         edit.check_correction("nope", {"title": "x"})
+
+
+# ---------------------------------------------------------------- the currency field
+
+
+@pytest.mark.parametrize("typed", ["GBP", "gbp", "£"])
+def test_a_corrected_amount_in_another_currency_is_converted_at_the_start_date(typed):
+    """The form takes any ISO 4217 code; the amount is converted by the importers' code (ECB rate of the start
+    date) and the FX note names that rate."""
+    from geodata.importers import money
+
+    before = stored(SAMPLE)
+    correction, _ = edit.save_correction(SAMPLE, {"currency": typed, "committed": "100000", "disbursed": "2500"})
+    rate = money.usd_rate("GBP", before["start_date"], "start date")
+    row = stored(SAMPLE)
+    assert (row["currency"], row["committed"], row["disbursed"]) == ("GBP", 100_000, 2_500)
+    assert row["committed_usd"] == pytest.approx(round(100_000 * rate.rate, 2))
+    assert row["disbursed_usd"] == pytest.approx(round(2_500 * rate.rate, 2))
+    assert row["fx_note"] == rate.note() and "GBP→USD" in row["fx_note"]
+    assert before["start_date"][:10] in row["fx_note"]
+    assert {"currency", "committed_usd", "fx_note"} <= set(correction.changes)
+
+
+def test_changing_only_the_currency_converts_the_same_amount_and_back_to_usd_drops_the_note():
+    from geodata.importers import money
+
+    before = stored(SAMPLE)
+    edit.save_correction(SAMPLE, {"currency": "CHF"})
+    rate = money.usd_rate("CHF", before["start_date"], "start date").rate
+    row = stored(SAMPLE)
+    assert row["committed"] == before["committed"] and row["committed_usd"] == pytest.approx(
+        round(before["committed"] * rate, 2)
+    )
+    edit.save_correction(SAMPLE, {"currency": "USD"})
+    row = stored(SAMPLE)
+    assert row["committed_usd"] == row["committed"] == before["committed"]
+    assert pd.isna(row["fx_note"]) or "CHF" not in str(row["fx_note"])
+
+
+@pytest.mark.parametrize(
+    ("values", "why"),
+    [
+        ({"currency": "ZZZ"}, "ZZZ is not an ISO 4217 currency code"),
+        ({"currency": "KPW"}, "the ECB publishes no reference rate for KPW"),
+        ({"currency": "GBP", "start_date": "1990-01-01"}, "the start date 1990-01-01 is before the first ECB"),
+        ({"currency": "GBP", "start_date": ""}, "need a date to take the exchange rate on"),
+    ],
+)
+def test_a_currency_without_a_rate_is_one_problem_of_the_currency_field(values, why):
+    store.ensure_store()
+    digest = store_digest()
+    correction = edit.check_correction(SAMPLE, values)
+    currency_problems = [p for p in correction.problems if p.field == "currency"]
+    assert len(currency_problems) == 1, [edit.describe(p) for p in correction.problems]
+    assert why in edit.describe(currency_problems[0])
+    assert edit.describe(currency_problems[0]).startswith("Currency (currency) = ")
+    with pytest.raises(edit.CorrectionRefused):
+        edit.save_correction(SAMPLE, values)
+    assert store_digest() == digest
