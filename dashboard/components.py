@@ -239,6 +239,19 @@ def filter_sentence(text: str) -> html.P:
     )
 
 
+def filter_notes(notes: tuple[str, ...] | list[str]) -> dbc.Alert | None:
+    """What the URL asked for that the filters left out (``FilterState.notes``: an ambiguous or unknown
+    municipality name, a year out of range), shown beside the filter sentence; None when there is nothing."""
+    if not notes:
+        return None
+    return dbc.Alert(
+        [html.Strong("Not applied from the link: "), "; ".join(notes) + "."],
+        color="warning",
+        dismissable=True,
+        className="filter-notes py-1 px-2 mb-1 small",
+    )
+
+
 def sample_banner(count: int) -> html.Div | None:
     """A visible SAMPLE DATA banner when ``count`` sample projects are shown; None otherwise."""
     if not count:

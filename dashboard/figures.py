@@ -161,9 +161,20 @@ def _annotation_empty(message: str) -> dict:
     )
 
 
+#: Marker fills of the numbered sites (opaque; black numbers): a former camp, the return site (as the legend says).
+CAMP_FILL = "#FFFFFF"
+RETURN_SITE_FILL = "#B39DDB"
+
+
+def designation_lines(text: str = DESIGNATION) -> str:
+    """The designation footnote on two lines (after its first comma), so it fits a map about 600 px wide."""
+    head, sep, tail = text.partition(", ")
+    return f"{head},<br>{tail}" if sep else text
+
+
 def _annotation_designation() -> dict:
     return dict(
-        text=DESIGNATION,
+        text=designation_lines(),
         name="designation",
         xref="paper",
         yref="paper",
@@ -188,7 +199,7 @@ def _annotation_boundary_credit() -> dict:
         yref="paper",
         x=1.0,
         y=0.0,
-        yshift=16,  # one line above the designation footnote, which runs along the bottom edge
+        yshift=28,  # above the designation footnote, whose two lines run along the bottom edge
         xanchor="right",
         yanchor="bottom",
         showarrow=False,
@@ -451,15 +462,18 @@ def map_figure(
     )
     cp = static.camps
     numbers = numbers_by_site(cp)
-    fill = ["#FFFFFF" if t == "camp" else "#BDBDBD" for t in cp["site_type"]]
+    fill = [CAMP_FILL if t == "camp" else RETURN_SITE_FILL for t in cp["site_type"]]
+    opaque = dict(marker=dict(opacity=1))  # a box/lasso selection never dims the camps
     traces.append(
         go.Scattermap(
             lat=cp.geometry.y,
             lon=cp.geometry.x,
             mode="markers",
             hoverinfo="skip",
-            marker=dict(size=25, color="#000000"),
-            name="Former IDP camp (white) / return site (grey)",
+            marker=dict(size=25, color="#000000", opacity=1),
+            selected=opaque,
+            unselected=opaque,
+            name="Former IDP camp (white) / return site (violet)",
         )
     )
     traces.append(
@@ -467,7 +481,9 @@ def map_figure(
             lat=cp.geometry.y,
             lon=cp.geometry.x,
             mode="markers+text",
-            marker=dict(size=19, color=fill),
+            marker=dict(size=19, color=fill, opacity=1),
+            selected=opaque,
+            unselected=opaque,
             text=[str(numbers[site]) for site in cp["site_id"]],
             textposition="middle center",
             textfont=dict(size=12, color="#000000"),

@@ -34,6 +34,7 @@ MAP_VIEW_RESET = "map-view-reset"  # button: back to the opening view
 # Explorer outputs
 MAP = "explorer-map"
 SENTENCE = "filter-sentence"
+FILTER_NOTES = "filter-notes"  # what the URL asked for that was left out (FilterState.notes)
 INTRO = "explorer-intro"  # one line: who the camps were for and why they matter
 KPIS = "kpi-row"
 SAMPLE_BANNER = "sample-banner"

@@ -694,6 +694,7 @@ def layout(radius: str | None = None, allocation: str | None = None, **query) ->
             dcc.Store(id=STATE, data=state.to_query()),
             html.H1("Coverage: where projects are, and where they are missing", className="h4"),
             html.Div(id=SENTENCE, children=components.filter_sentence(describe(state))),
+            html.Div(id=ids.FILTER_NOTES, role="status", children=components.filter_notes(state.notes)),
             html.Div(id=SAMPLE_BANNER, role="status"),
             dbc.Row(
                 [

@@ -369,29 +369,51 @@ def layout(metric: str | None = None, **query) -> html.Div:
                                 className="explorer-head",
                             ),
                             html.P(INTRO, id=ids.INTRO, className="explorer-intro small mb-1"),
-                            html.Div(id=ids.SENTENCE, children=components.filter_sentence(describe(state))),
+                            # what the filters show: beside the map on a wide screen (assets/app.css), so the
+                            # map never moves when a filter changes these texts (a second click on a polygon
+                            # lands on the same polygon)
                             html.Div(
-                                id=ids.SAMPLE_BANNER,
-                                role="status",
-                                children=components.sample_banner(int(np.count_nonzero(snap.kpi.is_sample & mask))),
-                            ),
-                            html.Div(
-                                id=ids.EMPTY_STATE, role="status", children=components.empty_state(int(mask.sum()))
-                            ),
-                            dbc.Row(
                                 [
-                                    dbc.Col(
-                                        html.Div(id=ids.KPIS, children=components.kpi_cards(snap.kpi.kpis(mask))), xl=8
+                                    html.Div(id=ids.SENTENCE, children=components.filter_sentence(describe(state))),
+                                    html.Div(
+                                        id=ids.FILTER_NOTES,
+                                        role="status",
+                                        children=components.filter_notes(state.notes),
                                     ),
-                                    dbc.Col(
-                                        html.Div(
-                                            components.trust_fund_card(trust_fund_status(snap.static.trust_fund)),
-                                            id=ids.TRUST_FUND,
+                                    html.Div(
+                                        id=ids.SAMPLE_BANNER,
+                                        role="status",
+                                        children=components.sample_banner(
+                                            int(np.count_nonzero(snap.kpi.is_sample & mask))
                                         ),
-                                        xl=4,
+                                    ),
+                                    html.Div(
+                                        id=ids.EMPTY_STATE,
+                                        role="status",
+                                        children=components.empty_state(int(mask.sum())),
+                                    ),
+                                    dbc.Row(
+                                        [
+                                            dbc.Col(
+                                                html.Div(
+                                                    id=ids.KPIS, children=components.kpi_cards(snap.kpi.kpis(mask))
+                                                ),
+                                                xl=8,
+                                            ),
+                                            dbc.Col(
+                                                html.Div(
+                                                    components.trust_fund_card(
+                                                        trust_fund_status(snap.static.trust_fund)
+                                                    ),
+                                                    id=ids.TRUST_FUND,
+                                                ),
+                                                xl=4,
+                                            ),
+                                        ],
+                                        className="g-2 summary-row",
                                     ),
                                 ],
-                                className="g-2 summary-row",
+                                className="explorer-side",
                             ),
                             html.Div(
                                 [
@@ -423,8 +445,6 @@ def layout(metric: str | None = None, **query) -> html.Div:
                                         ],
                                         className="map-toolbar",
                                     ),
-                                    components.map_legend(figures.SECTOR_COLOURS),
-                                    camp_key_bar(snap),
                                     html.Div(id=ids.BASE_MAP_NOTICE, role="status"),
                                     dcc.Store(id=ids.BASE_MAP_STATUS),
                                     html.Div(
@@ -448,6 +468,11 @@ def layout(metric: str | None = None, **query) -> html.Div:
                                             ),
                                         ],
                                         className="map-frame",
+                                    ),
+                                    # under the map, so the map starts in the first screen
+                                    html.Div(
+                                        [components.map_legend(figures.SECTOR_COLOURS), camp_key_bar(snap)],
+                                        className="map-keys",
                                     ),
                                     html.P(
                                         "Click a municipality to filter (again to clear) · choose box or lasso "

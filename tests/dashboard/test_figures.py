@@ -47,7 +47,8 @@ def test_explorer_figures_keys_and_trace_types(projects):
     assert m["layout"]["map"]["style"] == config.OFFLINE_MAP_STYLE  # offline: no tiles, no glyphs URL
     assert "glyphs" not in m["layout"]["map"]["style"]
     assert m["layout"]["map"]["center"] == {"lat": 42.95, "lon": 20.85}
-    assert figures.DESIGNATION in _texts(figs["map"])
+    footnote = figures.designation_lines()
+    assert footnote in _texts(figs["map"]) and footnote.replace("<br>", " ") == figures.DESIGNATION
 
 
 def test_choropleth_features_are_boundary_units(projects):
