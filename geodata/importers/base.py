@@ -20,6 +20,8 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
 #: Largest total uncompressed size inside a zip (xlsx, zipped shapefile): guards against zip bombs.
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+#: Most members a zip (xlsx, zipped shapefile) may hold: a workbook has a few dozen, a shapefile a handful.
+MAX_ZIP_MEMBERS = 1000
 
 
 class ImportFileError(LayerError):
@@ -63,8 +65,14 @@ def check_size(file: str, size: int) -> None:
 
 
 def check_zip(file: str, archive: zipfile.ZipFile) -> None:
-    """Refuse archives that would unpack to more than MAX_UNZIPPED_BYTES."""
-    total = sum(info.file_size for info in archive.infolist())
+    """Refuse archives of more than MAX_ZIP_MEMBERS members or that would unpack to more than MAX_UNZIPPED_BYTES,
+    from the archive's directory, before anything is unpacked."""
+    members = archive.infolist()
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise file_error(
+            file, f"is an archive of {len(members)} files, more than the {MAX_ZIP_MEMBERS} accepted; refused"
+        )
+    total = sum(info.file_size for info in members)
     if total > MAX_UNZIPPED_BYTES:
         raise file_error(file, f"unpacks to {total / 1024 / 1024:.0f} MB, more than the limit; refused")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 
 from geodata.importers.base import RawTable, file_error, table_from_rows
 from geodata.importers.mapping import has_bad_encoding
@@ -24,6 +25,23 @@ _CP1250_LETTERS = set("čćđČĆĐšžŠŽ")
 _CP1252_ONLY = set("èæðÈÆÐ¹¾")
 
 
+#: Files that are something else under a .csv name, by their first bytes.
+_BINARY_SIGNATURES = (
+    (b"PK\x03\x04", "a zip archive; an Excel workbook is imported as xlsx"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document such as an .xls workbook"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"SQLite format 3\x00", "a SQLite database or GeoPackage"),
+)
+#: C0 control bytes other than tab, line feed, form feed and carriage return (and NUL, counted apart).
+_CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0e-\x1f]")
+
+
 def decode(data: bytes, file: str) -> tuple[str, str, list[Problem]]:
     """``(text, encoding used, warnings)``. Raises ``ImportFileError`` for binary data."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -31,9 +49,18 @@ def decode(data: bytes, file: str) -> tuple[str, str, list[Problem]]:
             return data.decode("utf-16"), "UTF-16", []
         except UnicodeDecodeError:
             raise file_error(file, "starts with a UTF-16 mark but is not valid UTF-16") from None
-    head = data[:4096]
+    for magic, kind in _BINARY_SIGNATURES:
+        if data.startswith(magic):
+            raise file_error(file, f"is not a text file (it is {kind}); save it as CSV (UTF-8)")
+    head = data[:65536]
     if head.count(b"\x00") > max(2, len(head) // 100):  # binary; a stray NUL in a cell is reported on its row
         raise file_error(file, "is not a text file (it contains NUL bytes); save it as CSV (UTF-8)")
+    controls = len(_CONTROL_BYTES.findall(head))
+    if controls > max(2, len(head) // 100):  # no text encoding we read puts these in text; stray ones are reported
+        raise file_error(
+            file,
+            f"is not a text file ({controls} control bytes in its first {len(head)} bytes); save it as CSV (UTF-8)",
+        )
     try:
         return data.decode("utf-8-sig"), "UTF-8", []
     except UnicodeDecodeError:

@@ -506,6 +506,32 @@ def is_formula_like(value: object) -> bool:
     return False
 
 
+#: Link schemes that run code or carry a whole document when a browser opens them; a source must be an address.
+UNSAFE_SCHEMES = ("javascript", "vbscript", "data")
+_LINK_SEPARATORS = re.compile(r"[\s;,<>\"'()\[\]]+")
+_UNSAFE_LINK = re.compile(r"^(javascript|vbscript):|^data:.", re.IGNORECASE)
+
+
+def unsafe_link(value: object) -> str | None:
+    """The scheme ("javascript", "vbscript" or "data") of a link in a text that a browser would run or open as a
+    document, or None. Browsers ignore case, leading control characters and tabs or line breaks inside the
+    scheme, and so does this check ("JaVa\tScRiPt:", "\x01javascript:"); full-width letters are folded."""
+    if not isinstance(value, str) or not value:
+        return None
+    s = unicodedata.normalize("NFKC", value)
+    for token in _LINK_SEPARATORS.split(s):
+        token = re.sub(r"[\x00-\x20\x7f]", "", token)
+        if m := _UNSAFE_LINK.match(token):
+            return (m.group(1) or "data").lower()
+    # a scheme split by tabs or line breaks ("java\nscript:") is one scheme to a browser
+    joined = re.sub(r"[\t\n\r]", "", s)
+    if joined != s:
+        for token in _LINK_SEPARATORS.split(joined):
+            if m := _UNSAFE_LINK.match(re.sub(r"[\x00-\x20\x7f]", "", token)):
+                return (m.group(1) or "data").lower()
+    return None
+
+
 _BAD_CHARS = re.compile("[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

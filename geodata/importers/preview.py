@@ -45,6 +45,7 @@ from geodata.importers.mapping import (
     sector_as_given,
     sector_problems,
     text,
+    unsafe_link,
 )
 from geodata.importers.money import RateUnavailable, usd_rate
 from geodata.importers.number_formats import DOT, read_number_column
@@ -494,6 +495,14 @@ def build_preview(
                     value,
                     "looks like a spreadsheet formula (=, @, or + or - before a function, cell reference or "
                     "sum); remove the leading character or put a space after it",
+                )
+            elif name == "sources" and (scheme := unsafe_link(value)):
+                add(
+                    i,
+                    name,
+                    value,
+                    f"contains a {scheme}: link, which a browser would run or open as a document; "
+                    "give the source as a web address (https://…)",
                 )
             elif name in TEXT_FIELDS and name != "sources" and has_email(value):
                 add(i, name, value, "contains an e-mail address; personal data is not imported")

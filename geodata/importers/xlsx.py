@@ -13,7 +13,9 @@ import zipfile
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
+from geodata.importers import base
 from geodata.importers.base import RawTable, check_zip, file_error, table_from_rows
+from geodata.importers.mapping import is_blank
 
 
 def read_xlsx(data: bytes, file: str) -> RawTable:
@@ -37,8 +39,19 @@ def read_xlsx(data: bytes, file: str) -> RawTable:
         sheet = workbook[next((n for n in names if n.strip().lower() == "projects"), names[0])]
         rows: list[list[object]] = []
         numbers: list[int] = []
+        # streamed: a sheet with more rows than one import accepts is refused as soon as the reading passes the
+        # limit (with room for a title block and an HXL tag row above the data), never loaded whole
+        most = base.MAX_ROWS + base.HEADER_SEARCH_ROWS + 2
+        filled = 0
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append([v.strip() if isinstance(v, str) else v for v in values])
+            cells = [v.strip() if isinstance(v, str) else v for v in values]
+            if any(not is_blank(c) for c in cells):
+                filled += 1
+                if filled > most:
+                    raise file_error(
+                        file, f"has more than {base.MAX_ROWS} rows; the most one import accepts is {base.MAX_ROWS}"
+                    )
+            rows.append(cells)
             numbers.append(number)
     except (KeyError, ValueError, TypeError, zipfile.BadZipFile, OSError, EOFError) as exc:
         raise file_error(file, f"cannot be read as an Excel workbook: {exc}") from None
