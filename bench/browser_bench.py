@@ -23,6 +23,7 @@ come with each size. Timings depend on the load of the machine, which is reporte
 
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
 import sys
@@ -49,6 +50,8 @@ CHROMIUM_FLAGS = (
 )
 IDLE_TIMEOUT_MS = 300_000
 CLICK_OPTION = "health"
+#: The grid's row-carrying properties: the whole list (``rowData``), or a block of the infinite row model.
+TABLE_PROPS = ("rowData", "getRowsResponse")
 GRAPH_IDS = (ids.MAP, ids.CHART_SECTOR, ids.CHART_MUNICIPALITY, ids.CHART_TIME, ids.CHART_COMMUNITY)
 
 
@@ -117,7 +120,7 @@ def breakdown(rec: dict, t0: float, t1: float, page_load: bool = False) -> dict:
     table_fetches = [
         f
         for f in rec["fetches"]
-        if f["start"] >= t0 - 1 and f["headers"] and f"{ids.TABLE}.rowData" in (f["output"] or "")
+        if f["start"] >= t0 - 1 and f["headers"] and any(f"{ids.TABLE}.{p}" in (f["output"] or "") for p in TABLE_PROPS)
     ]
     grid = [t for t in rec["grid_mutations"] if t0 <= t <= t1]
     table = []
@@ -282,9 +285,64 @@ def run(n: int | None, port: int, clicks: int = 10, pages: bool = True, store_ca
     return rows
 
 
+def run_ab(n: int | None, port: int, clicks: int = 10, store_cache: Path | None = None) -> list[dict]:
+    """The explorer's previous paths (``TFA_FAST=0``) against the current ones, interleaved so both meet the
+    same load: two servers (``port``, ``port + 1``) and two browsers; the explorer is loaded in each, then
+    one filter click is measured in each in turn; last, each server's first coverage page. One row per (path,
+    case); ``ratios`` gives old / new."""
+    label = n if n is not None else "shipped"
+    modes = {"0": "old", "1": "new"}
+    samples: dict[str, dict[str, list[dict]]] = {m: {"load": [], "click": [], "coverage": []} for m in modes.values()}
+    with contextlib.ExitStack() as stack:
+        servers = {
+            mode: stack.enter_context(served(n, port + i, store_cache=store_cache, extra_env={"TFA_FAST": flag}))
+            for i, (flag, mode) in enumerate(modes.items())
+        }
+        drivers = {}
+        for mode in servers:
+            drivers[mode] = chromium()
+            stack.callback(drivers[mode].quit)
+        for mode, server in servers.items():
+            samples[mode]["load"].append(page_load(drivers[mode], server.url + "/"))
+        for _ in range(clicks):
+            for mode in servers:
+                samples[mode]["click"] += filter_clicks(drivers[mode], 1)
+        for mode, server in servers.items():  # each server's first coverage page
+            samples[mode]["coverage"].append(page_load(drivers[mode], server.url + "/coverage"))
+        info = machine(drivers["new"])
+    rows = []
+    for mode in modes.values():
+        rows.append(_row(label, f"explorer_load {mode}", {**summarise(samples[mode]["load"]), "p95_ms": None}))
+        rows.append(_row(label, f"filter_click {mode}", summarise(samples[mode]["click"])))
+        rows.append(_row(label, f"coverage_load {mode}", {**summarise(samples[mode]["coverage"]), "p95_ms": None}))
+    for r in rows:
+        r["machine"] = info
+    return rows
+
+
+def ratios(rows: list[dict]) -> list[str]:
+    """old / new for every case measured both ways (median, and the parts that changed most)."""
+    by_case = {r["case"]: r for r in rows}
+    out = []
+    for case in ("explorer_load", "filter_click", "coverage_load"):
+        old, new = by_case.get(f"{case} old"), by_case.get(f"{case} new")
+        if not old or not new or not new["median_ms"]:
+            continue
+        parts = ", ".join(
+            f"{k[:-3]} {old[k]:.0f} -> {new[k]:.0f} ms"
+            for k in ("plotly_ms", "table_ms", "network_ms", "server_wait_ms", "dash_react_ms")
+            if old.get(k) is not None and new.get(k) is not None
+        )
+        out.append(
+            f"{case}: median {old['median_ms']:.0f} -> {new['median_ms']:.0f} ms "
+            f"(old/new {old['median_ms'] / new['median_ms']:.2f}x); {parts}"
+        )
+    return out
+
+
 def table(rows: list[dict]) -> str:
     head = (
-        f"{'n':>7} {'case':<14} {'median ms':>9} {'p95 ms':>8} {'network':>8} {'cb net':>7} {'server':>7} "
+        f"{'n':>7} {'case':<18} {'median ms':>9} {'p95 ms':>8} {'network':>8} {'cb net':>7} {'server':>7} "
         f"{'plotly':>7} {'table':>7} {'dash+react':>10} {'reqs':>5} {'resp kB':>8} {'load':>5}"
     )
     lines = [head, "-" * len(head)]
@@ -296,7 +354,7 @@ def table(rows: list[dict]) -> str:
         if r["case"] == "startup":
             continue
         lines.append(
-            f"{r['n']!s:>7} {r['case']:<14} {f(r['median_ms'], 9)} {f(r['p95_ms'], 8)} {f(r['network_ms'], 8)} "
+            f"{r['n']!s:>7} {r['case']:<18} {f(r['median_ms'], 9)} {f(r['p95_ms'], 8)} {f(r['network_ms'], 8)} "
             f"{f(r['callback_network_ms'], 7)} {f(r['server_wait_ms'], 7)} {f(r['plotly_ms'], 7)} "
             f"{f(r['table_ms'], 7)} {f(r['dash_react_ms'], 10)} {f(r['requests'], 5)} {f(r['response_kb'], 8, 1)} "
             f"{r['load']:>5.1f}"
@@ -306,7 +364,7 @@ def table(rows: list[dict]) -> str:
         lines.append("\nPlotly redraw per figure, median ms:")
         for r in figs:
             parts = ", ".join(f"{k} {v:.0f}" for k, v in r["plotly_per_figure_ms"].items())
-            lines.append(f"  {r['n']!s:>7} {r['case']:<14} {parts}")
+            lines.append(f"  {r['n']!s:>7} {r['case']:<18} {parts}")
     ups = [r for r in rows if r["case"] == "startup"]
     if ups:
         lines.append("\nstart-up (python -m dashboard -> first GET / served) and worker memory after the loads:")
@@ -324,12 +382,18 @@ def main(argv: list[str]) -> int:
     p.add_argument("--port", type=int, default=8070)
     p.add_argument("--clicks", type=int, default=10)
     p.add_argument("--no-pages", action="store_true")
+    p.add_argument("--ab", action="store_true", help="previous paths (TFA_FAST=0) against current, interleaved")
     args = p.parse_args(argv)
     n = None if args.n == "shipped" else int(args.n)
-    rows = run(n, args.port, clicks=args.clicks, pages=not args.no_pages)
+    if args.ab:
+        rows = run_ab(n, args.port, clicks=args.clicks)
+    else:
+        rows = run(n, args.port, clicks=args.clicks, pages=not args.no_pages)
     for r in rows:
         print(json.dumps(r))
     print(table(rows), file=sys.stderr)
+    for line in ratios(rows):
+        print(line, file=sys.stderr)
     return 0
 
 

@@ -60,8 +60,11 @@ def _ok(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def served(n: int | None, port: int, seed: int = 0, store_cache: Path | None = None) -> Iterator[Served]:
-    """The app serving ``n`` synthetic projects (None: the shipped data) on 127.0.0.1:``port``."""
+def served(
+    n: int | None, port: int, seed: int = 0, store_cache: Path | None = None, extra_env: dict | None = None
+) -> Iterator[Served]:
+    """The app serving ``n`` synthetic projects (None: the shipped data) on 127.0.0.1:``port``, with
+    ``extra_env`` added to its environment (e.g. ``{"TFA_FAST": "0"}``: the previous explorer paths)."""
     data_dir = Path(tempfile.mkdtemp(prefix="tfa-bench-"))
     try:
         if n is not None:
@@ -73,7 +76,7 @@ def served(n: int | None, port: int, seed: int = 0, store_cache: Path | None = N
                 if cached is not None:
                     cached.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy(data_dir / "portfolio.gpkg", cached)
-        env = {**os.environ, "TFA_DATA_DIR": str(data_dir), "TFA_JOBS_DIR": str(data_dir / "jobs")}
+        env = {**os.environ, "TFA_DATA_DIR": str(data_dir), "TFA_JOBS_DIR": str(data_dir / "jobs"), **(extra_env or {})}
         url = f"http://127.0.0.1:{port}"
         log = open(data_dir / "server.log", "wb")  # noqa: SIM115 - closed below
         t0 = time.perf_counter()

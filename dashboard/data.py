@@ -5,8 +5,9 @@ A ``Snapshot`` holds everything the explorer needs per version of the data:
 * the projects frame (index reset: row ``i`` is position ``i`` in every array below),
 * the ``ProjectIndex`` (filter masks) and ``KpiArrays`` (aggregations) over it,
 * numpy arrays for the map: ``lat``/``lon`` (float32), ``size`` (uint8, from the committed amount on a fixed
-  scale), ``group`` (the project trace a row belongs to: sector x location precision) and ``order`` (rows
-  sorted by group, so one filter is split into traces with a single ``searchsorted``),
+  scale), ``sector_code`` (uint8, the marker colour), ``group`` (the project trace a row belongs to: its location
+  level, see ``N_PROJECT_TRACES``) and ``order`` (rows sorted by group, so one filter is split into traces with a
+  single ``searchsorted``),
 * per boundary unit (the polygons the choropleth draws; several current municipalities can share one):
   ``unit_of_project`` codes, RAE populations where every member municipality's is sourced, hover text,
 * the polygon GeoJSON (``coverage_simplify``: shared borders stay shared), built once per layer version
@@ -29,6 +30,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from dashboard import config
 from geodata import load
 from geodata.build import round_coords
 from geodata.designation import DESIGNATION
@@ -39,10 +41,13 @@ from geodata.load import layer_version
 from geodata.municipality_registry import BY_CODE
 from geodata.privacy import RULE, suppress_frame
 
-#: Project traces: one per (sector, location level). Level 0: a site-level point (IATI precision 1-2);
-#: level 1: a municipality-level project (precision 3 or coarser), drawn at the municipality's anchor.
+#: Project traces: one per location level, each point coloured by its sector (``sector_code``). Level 0: a
+#: site-level point (IATI precision 1-2); level 1: a municipality-level project (precision 3 or coarser), drawn
+#: at the municipality's anchor. Two traces instead of one per (sector, level) pair: every trace is a MapLibre
+#: source and layers that the browser updates on each redraw. ``TFA_FAST=0`` restores one per pair.
 LEVELS = ("site", "municipality")
-N_PROJECT_TRACES = len(SECTORS) * len(LEVELS)
+TRACE_PER_SECTOR = not config.FAST
+N_PROJECT_TRACES = len(SECTORS) * len(LEVELS) if TRACE_PER_SECTOR else len(LEVELS)
 #: Committed amount (USD) that gets the largest marker; amounts are sized on this fixed scale so a marker
 #: keeps its size whatever the filters. Unknown amounts get the smallest size.
 SIZE_REFERENCE_USD = 2_000_000.0
@@ -223,6 +228,7 @@ class Snapshot:
     # per project trace, the typed-array specs of all its points (lat, lon, size, customdata), built on first
     # use: a filter that keeps a trace whole (e.g. "all projects") sends these without re-encoding them
     full_trace_specs: dict[int, dict[str, object]] = field(default_factory=dict)
+    sector_code: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint8))  # index in SECTORS (colour)
 
     @property
     def n(self) -> int:
@@ -232,7 +238,7 @@ class Snapshot:
         return self.index.mask(state)
 
     def split_by_trace(self, mask: np.ndarray) -> list[np.ndarray]:
-        """Row positions of the rows in ``mask``, one array per project trace (sector x level)."""
+        """Row positions of the rows in ``mask``, one array per project trace (see ``N_PROJECT_TRACES``)."""
         return [rows[mask[rows]] for rows in self.group_rows]
 
     def unit_values(self, mask: np.ndarray, metric: str) -> np.ndarray:
@@ -269,7 +275,7 @@ def build_snapshot(projects: gpd.GeoDataFrame, static: StaticLayers | None = Non
     sector = np.where(sector < 0, 0, sector)
     precision = pd.to_numeric(projects["location_precision"], errors="coerce").fillna(3).to_numpy()
     level = (precision >= 3).astype(np.int16)
-    group = (sector * len(LEVELS) + level).astype(np.int16)
+    group = (sector * len(LEVELS) + level if TRACE_PER_SECTOR else level).astype(np.int16)
     order = np.argsort(group, kind="stable").astype(np.int64)
     unit_by_code = dict(zip(static.municipalities["code"], static.municipalities["boundary_unit"], strict=True))
     unit_pos = {u: i for i, u in enumerate(static.units)}
@@ -301,6 +307,7 @@ def build_snapshot(projects: gpd.GeoDataFrame, static: StaticLayers | None = Non
         orgs=sorted(projects["implementing_org"].dropna().astype(str).unique()),
         municipality_codes=sorted(projects["municipality"].dropna().astype(str).unique()),
         group_rows=[np.flatnonzero(group == g) for g in range(N_PROJECT_TRACES)],
+        sector_code=sector.astype(np.uint8),
     )
 
 
@@ -360,6 +367,47 @@ def table_rows(snap: Snapshot, mask: np.ndarray, limit: int) -> tuple[list[dict]
     frame = table_frame(snap, rows)
     records = json.loads(frame.to_json(orient="records", force_ascii=False))
     return records, total
+
+
+#: Grid columns the table can be sorted by, each with what it sorts on: a numeric array of ``KpiArrays`` (unknown
+#: amounts last in either direction: unknown is not zero) or a text column of the table.
+_NUMERIC_SORT = {"committed_usd": ("committed", "committed_known"), "disbursed_usd": ("disbursed", "disbursed_known")}
+
+
+def table_order(snap: Snapshot, mask: np.ndarray, sort_model: list[dict] | None = None) -> np.ndarray:
+    """Row positions of the rows in ``mask`` in the table's order: ag-grid's ``sortModel`` (a list of
+    ``{"colId", "sort": "asc"|"desc"}``, first key first; unknown columns ignored), else the largest
+    commitments first. Unknown values sort last either way."""
+    rows = np.flatnonzero(mask)
+    keys = [(s.get("colId"), s.get("sort")) for s in (sort_model or []) if s.get("sort") in ("asc", "desc")]
+    keys = [(col, direction) for col, direction in keys if col in TABLE_COLUMNS]
+    if not keys:
+        keys = [("committed_usd", "desc")]
+    columns, ascending = {}, []
+    for i, (col, direction) in enumerate(keys):
+        if col in _NUMERIC_SORT:
+            values, known = (getattr(snap.kpi, a) for a in _NUMERIC_SORT[col])
+            columns[f"k{i}"] = np.where(known[rows], values[rows], np.nan)
+        elif col == "municipality_name":
+            columns[f"k{i}"] = snap.projects["municipality"].iloc[rows].map(lambda c: municipality_label(str(c))).array
+        else:
+            columns[f"k{i}"] = snap.projects[col].iloc[rows].astype("string").str.casefold().array
+        ascending.append(direction == "asc")
+    frame = pd.DataFrame(columns)
+    order = frame.sort_values(list(columns), ascending=ascending, na_position="last", kind="stable").index
+    return rows[order.to_numpy()]
+
+
+def table_page(
+    snap: Snapshot, mask: np.ndarray, start: int, end: int, sort_model: list[dict] | None = None
+) -> tuple[list[dict], int]:
+    """One block of the table (ag-grid's infinite row model asks for rows ``start`` to ``end``, sorted by its
+    ``sortModel``) and the number of matching rows: the browser holds a page of rows, not the match list."""
+    order = table_order(snap, mask, sort_model)
+    start = max(int(start or 0), 0)
+    end = min(max(int(end or 0), start), len(order))
+    frame = table_frame(snap, order[start:end])
+    return json.loads(frame.to_json(orient="records", force_ascii=False)), len(order)
 
 
 def provenance_lines(state: FilterState, count: int, has_sample: bool) -> list[str]:

@@ -14,9 +14,11 @@ For the explorer's fast path (``dash.Patch``), ``project_trace_arrays`` gives th
 ``typed`` encodes one as a plotly typed array (base64), so a filter response carries only numbers.
 
 Map traces, in this fixed order (``TRACE``): the choropleth of boundary units, settlements, hazard halo and
-core, the 14 project traces (7 sectors x site-level / municipality-level), the legend entry explaining faded
-markers, the highlight ring of a selected project, then the camps on top (ring, numbered fill, name labels),
-so they stay visible and clickable under dense project markers.
+core, the project traces (site-level, then municipality-level; each point coloured by its sector through a
+discrete colour scale over ``sector_code``; ``TFA_FAST=0``: one trace per sector and level), the legend entry
+explaining faded markers, the highlight ring of a selected project, then the camps on top (ring, numbered fill,
+name labels), so they stay visible and clickable under dense project markers. With ``legend=True`` one
+legend-only entry per sector follows (no points).
 """
 
 from __future__ import annotations
@@ -31,7 +33,14 @@ import plotly.graph_objects as go
 
 from dashboard import config
 from dashboard.camp_key import numbers_by_site
-from dashboard.data import LEVELS, N_PROJECT_TRACES, Snapshot, build_snapshot, municipality_label
+from dashboard.data import (
+    LEVELS,
+    N_PROJECT_TRACES,
+    TRACE_PER_SECTOR,
+    Snapshot,
+    build_snapshot,
+    municipality_label,
+)
 from geodata.designation import DESIGNATION
 from geodata.filters import FilterState
 from geodata.kpis import (
@@ -92,23 +101,23 @@ def typed(values: np.ndarray) -> dict | list:
 
 def trace_index(sector_index: int, level: int) -> int:
     """The map trace of a sector (index in SECTORS) at a level (0 site, 1 municipality)."""
+    if not TRACE_PER_SECTOR:
+        return PROJECT_TRACE_START + level
     return PROJECT_TRACE_START + sector_index * len(LEVELS) + level
 
 
+def sector_colorscale() -> list[list]:
+    """A discrete colour scale over sector codes 0..n-1 (``cmin=0``, ``cmax=n-1``): code i is sector i's colour."""
+    colours = [SECTOR_COLOURS[s] for s in SECTORS]
+    last = max(len(colours) - 1, 1)
+    return [[i / last, c] for i, c in enumerate(colours)]
+
+
 def project_trace_arrays(snap: Snapshot, mask: np.ndarray) -> list[dict[str, np.ndarray]]:
-    """For each project trace, in order: lat/lon (float32), size (uint8) and customdata (int32 row positions
-    in ``snap.projects``, which the click handler looks up)."""
-    out = []
-    for rows in snap.split_by_trace(mask):
-        out.append(
-            {
-                "lat": snap.lat[rows],
-                "lon": snap.lon[rows],
-                "size": snap.size[rows],
-                "customdata": rows.astype(np.int32),
-            }
-        )
-    return out
+    """For each project trace, in order: lat/lon (float32), size (uint8), customdata (int32 row positions
+    in ``snap.projects``, which the click handler looks up) and, with one trace per level, color (uint8
+    sector codes)."""
+    return [_trace_arrays(snap, rows) for rows in snap.split_by_trace(mask)]
 
 
 def project_trace_specs(snap: Snapshot, mask: np.ndarray) -> list[dict[str, dict | list]]:
@@ -124,14 +133,20 @@ def project_trace_specs(snap: Snapshot, mask: np.ndarray) -> list[dict[str, dict
                 snap.full_trace_specs[i] = {key: typed(v) for key, v in _trace_arrays(snap, rows).items()}
             out.append(snap.full_trace_specs[i])
         elif n_keep == 0:
-            out.append({"lat": [], "lon": [], "size": [], "customdata": []})
+            out.append({key: [] for key in _TRACE_KEYS})
         else:
             out.append({key: typed(v) for key, v in _trace_arrays(snap, rows[keep]).items()})
     return out
 
 
+_TRACE_KEYS = ("lat", "lon", "size", "customdata") + (() if TRACE_PER_SECTOR else ("color",))
+
+
 def _trace_arrays(snap: Snapshot, rows: np.ndarray) -> dict[str, np.ndarray]:
-    return {"lat": snap.lat[rows], "lon": snap.lon[rows], "size": snap.size[rows], "customdata": rows.astype(np.int32)}
+    out = {"lat": snap.lat[rows], "lon": snap.lon[rows], "size": snap.size[rows], "customdata": rows.astype(np.int32)}
+    if not TRACE_PER_SECTOR:
+        out["color"] = snap.sector_code[rows]
+    return out
 
 
 def _annotation_watermark() -> dict:
@@ -328,6 +343,79 @@ def _camp_hover(row) -> str:
     return "<br>".join(lines)
 
 
+_LEVEL_WHERE = ("near a site (IATI precision 2)", "municipality level, drawn at the municipal seat")
+
+
+def _project_traces(snap: Snapshot, shown: np.ndarray, tooltip: bool) -> list[go.Scattermap]:
+    """The project traces (see the module docstring), holding the rows in ``shown``."""
+    arrays = project_trace_arrays(snap, shown)
+    traces = []
+    if not TRACE_PER_SECTOR:
+        for level, where in enumerate(_LEVEL_WHERE):
+            a = arrays[level]
+            names = np.array([s.capitalize() for s in SECTORS], dtype=object)
+            traces.append(
+                go.Scattermap(
+                    lat=a["lat"],
+                    lon=a["lon"],
+                    customdata=a["customdata"],
+                    text=None if tooltip else list(names[a["color"]]),
+                    mode="markers",
+                    marker=dict(
+                        size=a["size"],
+                        color=a["color"],
+                        colorscale=sector_colorscale(),
+                        cmin=0,
+                        cmax=max(len(SECTORS) - 1, 1),
+                        showscale=False,
+                        opacity=0.9 if level == 0 else 0.4,
+                    ),
+                    name=f"Projects, {LEVELS[level]} level",
+                    showlegend=False,
+                    hovertemplate=f"<b>%{{text}} project</b><br>{where}<br>Click for details<extra></extra>",
+                    hoverinfo="none" if tooltip else None,
+                    meta={"level": LEVELS[level]},
+                )
+            )
+        return traces
+    for s, sector in enumerate(SECTORS):
+        for level, level_name in enumerate(LEVELS):
+            a = arrays[s * len(LEVELS) + level]
+            traces.append(
+                go.Scattermap(
+                    lat=a["lat"],
+                    lon=a["lon"],
+                    customdata=a["customdata"],
+                    mode="markers",
+                    marker=dict(size=a["size"], color=SECTOR_COLOURS[sector], opacity=0.9 if level == 0 else 0.4),
+                    name=sector.capitalize(),
+                    legendgroup=sector,
+                    showlegend=level == 0,
+                    hovertemplate=f"<b>{html.escape(sector.capitalize())} project</b><br>{_LEVEL_WHERE[level]}<br>"
+                    "Click for details<extra></extra>",
+                    hoverinfo="none" if tooltip else None,
+                    meta={"sector": sector, "level": level_name},
+                )
+            )
+    return traces
+
+
+def _sector_legend_traces() -> list[go.Scattermap]:
+    """One legend entry per sector colour (no points: the projects are drawn by the level traces)."""
+    return [
+        go.Scattermap(
+            lat=[None],
+            lon=[None],
+            mode="markers",
+            marker=dict(size=12, color=SECTOR_COLOURS[sector], opacity=0.9),
+            name=sector.capitalize(),
+            legendgroup=sector,
+            hoverinfo="skip",
+        )
+        for sector in SECTORS
+    ]
+
+
 def map_figure(
     snap: Snapshot,
     mask: np.ndarray | None,
@@ -416,29 +504,7 @@ def map_figure(
             name="Smelter, mine or tailings",
         )
     )
-    arrays = project_trace_arrays(snap, shown)
-    for s, sector in enumerate(SECTORS):
-        for level, level_name in enumerate(LEVELS):
-            a = arrays[s * len(LEVELS) + level]
-            where = (
-                "near a site (IATI precision 2)" if level == 0 else "municipality level, drawn at the municipal seat"
-            )
-            traces.append(
-                go.Scattermap(
-                    lat=a["lat"],
-                    lon=a["lon"],
-                    customdata=a["customdata"],
-                    mode="markers",
-                    marker=dict(size=a["size"], color=SECTOR_COLOURS[sector], opacity=0.9 if level == 0 else 0.4),
-                    name=sector.capitalize(),
-                    legendgroup=sector,
-                    showlegend=level == 0,
-                    hovertemplate=f"<b>{html.escape(sector.capitalize())} project</b><br>{where}<br>"
-                    "Click for details<extra></extra>",
-                    hoverinfo="none" if tooltip else None,
-                    meta={"sector": sector, "level": level_name},
-                )
-            )
+    traces.extend(_project_traces(snap, shown, tooltip))
     traces.append(
         go.Scattermap(
             lat=[None],
@@ -508,6 +574,8 @@ def map_figure(
             showlegend=False,
         )
     )
+    if legend and not TRACE_PER_SECTOR:
+        traces.extend(_sector_legend_traces())
     fig = go.Figure(traces)
     if has_sample is None:
         has_sample = bool(snap.kpi.is_sample[shown].any()) if mask is not None else False

@@ -123,3 +123,17 @@ def test_browser_bench_runs_end_to_end_at_1000_projects(tmp_path):
     assert cases["startup"]["rss_mb"] > 0
     assert {"cores", "cpu", "chromium", "loadavg"} <= set(click["machine"])
     assert "filter_click" in table(rows)
+
+
+def test_ab_ratios_compare_old_and_new_of_each_case():
+    from bench.browser_bench import ratios
+
+    def row(case, median, plotly):
+        parts = {"plotly_ms": plotly, "table_ms": 10.0, "network_ms": 5.0, "server_wait_ms": 2.0, "dash_react_ms": 1.0}
+        return {"n": 1000, "case": case, "median_ms": median, **parts}
+
+    lines = ratios([row("filter_click old", 3000.0, 2400.0), row("filter_click new", 1500.0, 1200.0)])
+    assert len(lines) == 1
+    assert lines[0].startswith("filter_click: median 3000 -> 1500 ms (old/new 2.00x)")
+    assert "plotly 2400 -> 1200 ms" in lines[0]
+    assert ratios([row("filter_click old", 3000.0, 1.0)]) == []  # one side only: no ratio

@@ -11,18 +11,23 @@ Main filter callback: ``update_explorer``. It is the one callback whose Inputs a
         filter-metric.value                        (choropleth metric, a key of figures.METRICS)
         filter-selection.data                      (project ids chosen by box/lasso, or null)
     Outputs:
-        explorer-map.figure        a dash.Patch: the 14 project traces' lat/lon (float32), marker.size (uint8)
-                                   and customdata (int32 row positions) as base64 typed arrays, the
-                                   choropleth's z, and the annotations. Polygons are never resent.
+        explorer-map.figure        a dash.Patch of what changed (``no_update`` when nothing did): the two project
+                                   traces' lat/lon (float32), marker.size and marker.color (uint8 sector codes)
+                                   and customdata (int32 row positions) as base64 typed arrays when the map's
+                                   filter changed; the choropleth's z, hover and annotations when they changed.
+                                   Polygons are never resent.
         chart-by-sector.figure, chart-by-municipality.figure, chart-over-time.figure,
-        chart-by-community.figure  small complete figures
+        chart-by-community.figure  small patches, each only when its chart's content changed
         kpi-<key>-value.children, kpi-<key>-sub.children   (strings; key in components.KPI_KEYS)
         filter-sentence.children, sample-banner.children, empty-state.children
         filter-query.data          FilterState.to_query() (+ "metric=" when not the default): the URL query
         map-points-key.data        the filter whose points the map holds (also a State: the points are resent
                                    only when it changes, so a metric change or a box selection sends no points)
+        explorer-drawn.data        digests of the map's other parts and of each chart (also a State)
 
-The table (``update_table``) listens to the same inputs in its own callback, so the map never waits for it.
+The table pages on demand (ag-grid's infinite row model): ``table_block`` answers the grid's request for a
+block of rows, sorted as asked; a filter change empties the grid's cache in the browser, so the grid asks
+again at once, in parallel with the main callback (``TFA_FAST=0``: ``update_table`` sends the whole list).
 Other callbacks turn clicks into filter values (``apply_click``), a box/lasso selection into
 ``filter-selection`` (``select_on_map``), and a click on a project, a camp or a table row into the detail
 panel (``open_detail``).
@@ -30,6 +35,7 @@ panel (``open_detail``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from urllib.parse import urlencode
 
@@ -43,7 +49,15 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import components, config, figures, ids
 from dashboard.camp_key import camp_key, cluster_view, site_view
-from dashboard.data import TABLE_COLUMNS, Snapshot, csv_text, municipality_label, snapshot, table_rows
+from dashboard.data import (
+    TABLE_COLUMNS,
+    Snapshot,
+    csv_text,
+    municipality_label,
+    snapshot,
+    table_page,
+    table_rows,
+)
 from dashboard.map_points import event_rows
 from geodata.filters import DATASET_CHOICES, FilterState, describe
 from geodata.formatting import usd
@@ -246,6 +260,7 @@ def filter_panel(snap: Snapshot, values: dict) -> html.Div:
             ),
             dcc.Store(id=ids.SELECTION, data=values["selection"]),
             dcc.Store(id=ids.MAP_POINTS_KEY, data=None),
+            dcc.Store(id=ids.EXPLORER_DRAWN, data=None),
         ],
         className="filter-panel",
         role="search",
@@ -297,6 +312,22 @@ def camp_key_bar(snap: Snapshot) -> html.Div:
         id=ids.CAMP_KEY,
         className="camp-key",
     )
+
+
+#: Rows per block the table asks the server for (ag-grid's infinite row model), and blocks it keeps.
+TABLE_BLOCK_ROWS = 100
+TABLE_BLOCKS_KEPT = 10
+
+
+def table_row_model() -> dict:
+    """The grid's row model: pages of rows on demand (``config.FAST``), or the whole (capped) match list."""
+    return {"rowModelType": "infinite"} if config.FAST else {"rowData": []}
+
+
+def table_block_options() -> dict:
+    if not config.FAST:
+        return {}
+    return {"cacheBlockSize": TABLE_BLOCK_ROWS, "maxBlocksInCache": TABLE_BLOCKS_KEPT, "infiniteInitialRowCount": 1}
 
 
 def _chart(component_id: str, figure) -> dbc.Col:
@@ -513,10 +544,11 @@ def layout(metric: str | None = None, **query) -> html.Div:
                                     dag.AgGrid(
                                         id=ids.TABLE,
                                         columnDefs=grid_columns,
-                                        rowData=[],
+                                        **table_row_model(),
                                         defaultColDef={"sortable": True, "resizable": True},
                                         getRowId="params.data.project_id",
                                         dashGridOptions={
+                                            **table_block_options(),
                                             "rowSelection": {
                                                 "mode": "singleRow",
                                                 "checkboxes": False,
@@ -564,13 +596,45 @@ def _chart_patch(update: dict) -> dash.Patch:
     return patch
 
 
-def _map_patch(snap: Snapshot, mask: np.ndarray, metric: str, points: bool, has_sample: bool) -> dash.Patch:
-    patch = dash.Patch()
+#: ``no_update`` as the JSON Dash reads it (the main callback returns plain JSON: see ``components.plain``).
+NOT_SENT = no_update.to_plotly_json()
+
+
+def digest(value) -> str:
+    """A short fingerprint of what a figure part holds (numpy arrays by their bytes, the rest as JSON)."""
+    if isinstance(value, np.ndarray):
+        raw = value.tobytes()
+    else:
+        raw = json.dumps(value, sort_keys=True, default=str, separators=(",", ":")).encode()
+    return hashlib.blake2b(raw, digest_size=8).hexdigest()
+
+
+def map_parts(snap: Snapshot, mask: np.ndarray, metric: str, has_sample: bool) -> dict:
+    """The parts of the map a filter or metric change can alter, apart from the project points: the shading
+    (``z``), the metric's hover and colour-bar title, the hover's second line, and the annotations."""
     z = figures.choropleth_z(snap, mask, metric)
-    patch["data"][figures.TRACE["choropleth"]]["z"] = figures.typed(z)
-    patch["data"][figures.TRACE["choropleth"]]["hovertemplate"] = figures.metric_hovertemplate(metric)
-    patch["data"][figures.TRACE["choropleth"]]["colorbar"]["title"]["text"] = figures.colorbar_title(metric)
-    patch["data"][figures.TRACE["choropleth"]]["customdata"] = figures.choropleth_customdata(snap, z, metric)
+    return {
+        "z": z,
+        "metric": [figures.metric_hovertemplate(metric), figures.colorbar_title(metric)],
+        "customdata": figures.choropleth_customdata(snap, z, metric),
+        "annotations": figures.map_annotations(has_sample, not mask.any()),
+    }
+
+
+def _map_patch(snap: Snapshot, parts: dict, changed: set[str], mask: np.ndarray, points: bool):
+    """A patch of the map holding only the ``changed`` parts (and the project points when ``points``), or
+    ``no_update`` when nothing changed: then the browser does not redraw the map at all."""
+    changed = changed & set(parts)
+    if not changed and not points:
+        return NOT_SENT
+    patch = dash.Patch()
+    choropleth = patch["data"][figures.TRACE["choropleth"]]
+    if "z" in changed:
+        choropleth["z"] = figures.typed(parts["z"])
+    if "metric" in changed:
+        choropleth["hovertemplate"], choropleth["colorbar"]["title"]["text"] = parts["metric"]
+    if "customdata" in changed:
+        choropleth["customdata"] = parts["customdata"]
     if points:
         for i, specs in enumerate(figures.project_trace_specs(snap, mask)):
             trace = patch["data"][figures.PROJECT_TRACE_START + i]
@@ -578,7 +642,10 @@ def _map_patch(snap: Snapshot, mask: np.ndarray, metric: str, points: bool, has_
             trace["lon"] = specs["lon"]
             trace["marker"]["size"] = specs["size"]
             trace["customdata"] = specs["customdata"]
-    patch["layout"]["annotations"] = figures.map_annotations(has_sample, not mask.any())
+            if "color" in specs:  # one trace per level: each point's sector code
+                trace["marker"]["color"] = specs["color"]
+    if "annotations" in changed:
+        patch["layout"]["annotations"] = parts["annotations"]
     return patch
 
 
@@ -594,10 +661,12 @@ def _map_patch(snap: Snapshot, mask: np.ndarray, metric: str, points: bool, has_
     Output(ids.EMPTY_STATE, "children"),
     Output(ids.FILTER_QUERY, "data"),
     Output(ids.MAP_POINTS_KEY, "data"),
+    Output(ids.EXPLORER_DRAWN, "data"),
     *FILTER_INPUTS,
     Input(ids.METRIC, "value"),
     Input(ids.SELECTION, "data"),
     State(ids.MAP_POINTS_KEY, "data"),
+    State(ids.EXPLORER_DRAWN, "data"),
 )
 def update_explorer(
     sectors,
@@ -612,8 +681,11 @@ def update_explorer(
     metric,
     selection,
     drawn_key=None,
+    drawn=None,
 ):
-    """Filter once, then patch the map's project traces and rebuild the small pieces (see module docstring)."""
+    """Filter once, then send only what changed: the map's project points when the map's filter changed, each
+    other map part and each chart only when its digest differs from what the browser holds (``drawn``); an
+    unchanged figure is ``no_update`` and is not redrawn. ``config.FAST`` off sends everything every time."""
     snap = snapshot()
     metric = metric if metric in figures.METRICS else figures.DEFAULT_METRIC
     state = state_from_controls(
@@ -623,14 +695,19 @@ def update_explorer(
     mask = map_mask & snap.index.ids.isin(state.ids) if state.ids else map_mask
     count_sample = int(np.count_nonzero(snap.kpi.is_sample & mask))
     agg = snap.kpi.aggregate(mask)
-    charts = {key: _chart_patch(update) for key, update in figures.chart_updates(snap, mask, agg).items()}
+    updates = figures.chart_updates(snap, mask, agg)
+    parts = map_parts(snap, map_mask, metric, bool(np.count_nonzero(snap.kpi.is_sample & map_mask)))
+    digests = {**{k: digest(v) for k, v in parts.items()}, **{k: digest(v) for k, v in updates.items()}}
+    before = (drawn or {}) if config.FAST else {}
+    changed = {key for key, value in digests.items() if before.get(key) != value}
+    charts = {key: _chart_patch(update) if key in changed else NOT_SENT for key, update in updates.items()}
     kpi = components.kpi_texts(snap.kpi.kpis(agg=agg))
     points_key = state.with_(ids=()).to_query() or "all"
     points = points_key != drawn_key  # resend points only when the map's filter changed
     # plain JSON (no component or Patch objects): Dash's encoder then serialises it in one orjson call
     return components.plain(
         (
-            _map_patch(snap, map_mask, metric, points, bool(np.count_nonzero(snap.kpi.is_sample & map_mask))),
+            _map_patch(snap, parts, changed, map_mask, points),
             charts["by_sector"],
             charts["by_municipality"],
             charts["over_time"],
@@ -641,29 +718,75 @@ def update_explorer(
             components.empty_state(int(np.count_nonzero(mask))),
             page_query(state, metric),
             points_key,
+            digests,
         )
     )
 
 
-@callback(
-    Output(ids.TABLE, "rowData"),
-    Output(ids.TABLE_NOTE, "children"),
-    *FILTER_INPUTS,
-    Input(ids.SELECTION, "data"),
-)
+def table_note(total: int, shown: int | None = None) -> str:
+    if shown is None or total <= shown:
+        return f"{total:,} matching"
+    return f"showing the {shown:,} largest of {total:,} matching; the CSV has all"
+
+
 def update_table(sectors, communities, municipalities, statuses, funders, orgs, years, text, dataset, selection):
-    """The table: the largest commitments among the matching projects (at most config.TABLE_ROW_LIMIT)."""
+    """The whole-list table (``TFA_FAST=0``): the largest commitments among the matching projects (at most
+    config.TABLE_ROW_LIMIT), sent in one response."""
     snap = snapshot()
     state = state_from_controls(
         snap, sectors, communities, municipalities, statuses, funders, orgs, years, text, dataset, selection
     )
     rows, total = table_rows(snap, snap.mask(state), config.TABLE_ROW_LIMIT)
-    note = (
-        f"{total:,} matching"
-        if total <= len(rows)
-        else f"showing the {len(rows):,} largest of {total:,} matching; the CSV has all"
+    return rows, table_note(total, len(rows))
+
+
+def table_block(
+    request, sectors, communities, municipalities, statuses, funders, orgs, years, text, dataset, selection
+):
+    """One block of the table for the grid's request (rows ``startRow`` to ``endRow`` in its ``sortModel``), and
+    the count of matching projects. Every matching project can be reached by scrolling; the CSV has them all."""
+    if not request:
+        raise PreventUpdate
+    snap = snapshot()
+    state = state_from_controls(
+        snap, sectors, communities, municipalities, statuses, funders, orgs, years, text, dataset, selection
     )
-    return rows, note
+    rows, total = table_page(
+        snap, snap.mask(state), request.get("startRow", 0), request.get("endRow", 0), request.get("sortModel")
+    )
+    return {"rowData": rows, "rowCount": total}, table_note(total)
+
+
+if config.FAST:
+    callback(
+        Output(ids.TABLE, "getRowsResponse"),
+        Output(ids.TABLE_NOTE, "children"),
+        Input(ids.TABLE, "getRowsRequest"),
+        *FILTER_STATES,
+        State(ids.SELECTION, "data"),
+    )(table_block)
+    # A filter change empties the grid's cache, so it asks for its first block again (with the new filters as
+    # States); the request goes out at once, beside the map's and charts' callback, not after it.
+    clientside_callback(
+        """
+        function() {
+            const grid = window.dash_ag_grid && window.dash_ag_grid.getApiAsync;
+            if (grid) { grid(__ID__).then(api => api.purgeInfiniteCache()).catch(() => null); }
+            return window.dash_clientside.no_update;
+        }
+        """.replace("__ID__", json.dumps(ids.TABLE)),
+        Output(ids.TABLE, "getRowsResponse", allow_duplicate=True),
+        *FILTER_INPUTS,
+        Input(ids.SELECTION, "data"),
+        prevent_initial_call=True,
+    )
+else:
+    callback(
+        Output(ids.TABLE, "rowData"),
+        Output(ids.TABLE_NOTE, "children"),
+        *FILTER_INPUTS,
+        Input(ids.SELECTION, "data"),
+    )(update_table)
 
 
 # ---------------------------------------------------------------- clicks and selections -> filters

@@ -16,7 +16,7 @@ _POINTS = """
 const gd = document.querySelector('#explorer-map .js-plotly-plot');
 if (!gd || !gd._fullData) return -1;
 let n = 0;
-for (const t of gd._fullData) { if (t.meta && t.meta.sector && t.lat) n += t.lat.length; }
+for (const t of gd._fullData) { if (t.meta && t.meta.level && t.lat) n += t.lat.length; }
 return n;
 """
 

@@ -9,6 +9,7 @@ import sys
 from contextvars import copy_context
 
 import dash
+import numpy as np
 import pytest
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
@@ -156,7 +157,7 @@ def test_update_explorer_one_sector(explorer):
     out = explorer.update_explorer(*_controls(snap, sectors=("health",)), figures.DEFAULT_METRIC, None, None)
     map_patch, by_sector, _, _, _ = out[:5]
     kpi = _kpis(out)
-    sentence, banner, empty, query, key = out[15:]
+    sentence, banner, empty, query, key, _drawn = out[15:]
     # the main callback returns plain JSON (see components.plain): a patch spec, component dicts
     assert map_patch["__dash_patch_update"] == "__dash_patch_update"
     expected = int(snap.mask(FilterState(sectors=("health",))).sum())
@@ -167,7 +168,7 @@ def test_update_explorer_one_sector(explorer):
     assert banner is not None and empty is None
     ops = map_patch["operations"]
     lat_ops = [o for o in ops if o["location"][-1] == "lat"]
-    assert len(lat_ops) == len(figures.SECTORS) * 2
+    assert len(lat_ops) == data.N_PROJECT_TRACES
     drawn = sum(len(base64.b64decode(o["params"]["value"]["bdata"])) // 4 for o in lat_ops if o["params"]["value"])
     assert drawn == expected
 
@@ -179,6 +180,45 @@ def test_update_explorer_skips_points_when_only_the_metric_changes(explorer):
     ops = out[0]["operations"]
     assert not [o for o in ops if o["location"][-1] == "lat"]
     assert any(o["location"] == ["data", 0, "z"] for o in ops)
+
+
+def _sent(value) -> bool:
+    return not dash.no_update.is_no_update(value)
+
+
+def test_update_explorer_sends_only_what_changed(explorer):
+    """With the digests of what the browser holds, an unchanged figure is not sent (so not redrawn)."""
+    snap = data.snapshot()
+    args = _controls(snap, sectors=("health",))
+    first = explorer.update_explorer(*args, figures.DEFAULT_METRIC, None, None, None)
+    key, drawn = first[19], first[20]
+    assert all(_sent(v) for v in first[:5])  # nothing drawn yet: everything is sent
+    again = explorer.update_explorer(*args, figures.DEFAULT_METRIC, None, key, drawn)
+    assert not any(_sent(v) for v in again[:5])  # same filter: no figure is sent
+    assert again[20] == drawn
+    # the metric changes only the map's shading: the charts stay, the points are not resent
+    metric = explorer.update_explorer(*args, "projects", None, key, drawn)
+    assert _sent(metric[0]) and not any(_sent(v) for v in metric[1:5])
+    locations = {tuple(o["location"]) for o in metric[0]["operations"]}
+    assert ("data", 0, "z") in locations and not any(loc[-1] == "lat" for loc in locations)
+    assert ("layout", "annotations") not in locations  # same sample flag and not empty: annotations unchanged
+    # a selection narrows the charts, not the map: the map is not sent at all
+    chosen = list(snap.projects["project_id"].iloc[snap.mask(FilterState(sectors=("health",)))][:3])
+    selected = explorer.update_explorer(
+        *_controls(snap, sectors=("health",)), figures.DEFAULT_METRIC, chosen, key, drawn
+    )
+    assert not _sent(selected[0]) and _sent(selected[1])
+
+
+def test_update_explorer_sends_everything_when_fast_is_off(explorer, monkeypatch):
+    from dashboard import config
+
+    snap = data.snapshot()
+    args = _controls(snap, sectors=("health",))
+    first = explorer.update_explorer(*args, figures.DEFAULT_METRIC, None, None, None)
+    monkeypatch.setattr(config, "FAST", False)
+    again = explorer.update_explorer(*args, figures.DEFAULT_METRIC, None, first[19], first[20])
+    assert all(_sent(v) for v in again[:5])
 
 
 def test_update_explorer_empty_and_documented(explorer):
@@ -212,6 +252,39 @@ def test_update_table(explorer):
     rows, note = explorer.update_table(*_controls(snap, dataset="documented"), None)
     assert {r["dataset"] for r in rows} == {"documented"}
     assert note == f"{len(rows)} matching"
+
+
+def test_table_block_pages_every_match_in_the_order_asked(explorer):
+    """The grid's infinite row model: blocks of rows on request, sorted as asked; the blocks together hold
+    every matching project exactly once (not only the largest), and the count is that of the matches."""
+    snap = data.snapshot()
+    controls = _controls(snap, dataset="all")
+    expected = set(snap.projects["project_id"].iloc[np.flatnonzero(snap.mask(FilterState(dataset="all")))])
+    seen = []
+    for start in range(0, len(expected) + 50, 50):
+        response, note = explorer.table_block({"startRow": start, "endRow": start + 50}, *controls, None)
+        assert response["rowCount"] == len(expected) and note == f"{len(expected):,} matching"
+        seen += [r["project_id"] for r in response["rowData"]]
+    assert sorted(seen) == sorted(expected)
+    # default order: largest commitment first, unknown amounts last
+    first, _ = explorer.table_block({"startRow": 0, "endRow": len(expected)}, *controls, None)
+    amounts = [r["committed_usd"] for r in first["rowData"]]
+    known = [a for a in amounts if a is not None]
+    assert known == sorted(known, reverse=True) and amounts[: len(known)] == known
+    # a sort asked by the grid applies to all matches, across blocks
+    by_title = {"startRow": 0, "endRow": 10, "sortModel": [{"colId": "title", "sort": "asc"}]}
+    page, _ = explorer.table_block(by_title, *controls, None)
+    titles = sorted(snap.projects["title"].astype(str), key=str.casefold)
+    assert [r["title"] for r in page["rowData"]] == titles[:10]
+    later, _ = explorer.table_block({**by_title, "startRow": 10, "endRow": 20}, *controls, None)
+    assert [r["title"] for r in later["rowData"]] == titles[10:20]
+    desc, _ = explorer.table_block(
+        {"startRow": 0, "endRow": 5, "sortModel": [{"colId": "disbursed_usd", "sort": "asc"}]}, *controls, None
+    )
+    values = [r["disbursed_usd"] for r in desc["rowData"]]
+    assert None not in values and values == sorted(values)  # unknown amounts sort last, also ascending
+    with pytest.raises(PreventUpdate):
+        explorer.table_block(None, *controls, None)
 
 
 def test_apply_click_clear_and_polygon_toggle(explorer):

@@ -43,7 +43,8 @@ def test_explorer_figures_keys_and_trace_types(projects):
     m = figs["map"].to_dict()
     assert m["data"][figures.TRACE["choropleth"]]["type"] == "choroplethmap"
     assert all(t["type"] == "scattermap" for t in m["data"][1:])
-    assert len(m["data"]) == max(figures.TRACE.values()) + 1
+    legend_only = 0 if data.TRACE_PER_SECTOR else len(SECTORS)  # one legend entry per sector after the camps
+    assert len(m["data"]) == max(figures.TRACE.values()) + 1 + legend_only
     assert m["layout"]["map"]["style"] == config.OFFLINE_MAP_STYLE  # offline: no tiles, no glyphs URL
     assert "glyphs" not in m["layout"]["map"]["style"]
     assert m["layout"]["map"]["center"] == {"lat": 42.95, "lon": 20.85}
@@ -65,10 +66,23 @@ def test_all_project_points_drawn_once_with_sector_colours(projects):
     traces = figs["map"].to_dict()["data"][figures.PROJECT_TRACE_START : figures.TRACE["precision_legend"]]
     rows = np.concatenate([_decode(t["customdata"]) if len(t.get("customdata", [])) else [] for t in traces])
     assert sorted(rows.astype(int)) == list(range(len(projects)))
-    for s, sector in enumerate(SECTORS):
-        site, municipal = traces[2 * s], traces[2 * s + 1]
-        assert site["marker"]["color"] == municipal["marker"]["color"] == figures.SECTOR_COLOURS[sector]
-        assert site["marker"]["opacity"] > municipal["marker"]["opacity"]
+    if data.TRACE_PER_SECTOR:
+        for s, sector in enumerate(SECTORS):
+            site, municipal = traces[2 * s], traces[2 * s + 1]
+            assert site["marker"]["color"] == municipal["marker"]["color"] == figures.SECTOR_COLOURS[sector]
+            assert site["marker"]["opacity"] > municipal["marker"]["opacity"]
+        return
+    # one trace per level; each point's colour is its sector's, through the discrete scale over sector codes
+    assert len(traces) == 2 and traces[0]["marker"]["opacity"] > traces[1]["marker"]["opacity"]
+    scale = dict((round(stop, 9), colour) for stop, colour in traces[0]["marker"]["colorscale"])
+    top = traces[0]["marker"]["cmax"]
+    reset = projects.reset_index(drop=True)
+    for t in traces:
+        codes, where = _decode(t["marker"]["color"]), _decode(t["customdata"]).astype(int)
+        for code, row in zip(codes, where, strict=True):
+            sector = str(reset.loc[row, "sector"])
+            if sector in SECTORS:
+                assert scale[round(int(code) / top, 9)] == figures.SECTOR_COLOURS[sector]
 
 
 @pytest.mark.parametrize(("dataset", "watermark"), [("documented", False), ("sample", True), ("all", True)])
@@ -102,10 +116,13 @@ def test_typed_round_trip(dtype):
 def test_split_by_trace_partitions_the_mask(snap):
     mask = snap.mask(FilterState(sectors=("health",)))
     parts = snap.split_by_trace(mask)
-    assert len(parts) == len(SECTORS) * 2
+    assert len(parts) == data.N_PROJECT_TRACES
     assert sorted(np.concatenate(parts)) == list(np.flatnonzero(mask))
-    health = set(parts[0]) | set(parts[1])
-    assert (snap.projects.loc[sorted(health), "sector"] == "health").all()
+    if data.TRACE_PER_SECTOR:
+        health = set(parts[0]) | set(parts[1])
+        assert (snap.projects.loc[sorted(health), "sector"] == "health").all()
+    else:  # one trace per level: site-level points first, municipality-level second
+        assert (snap.group[parts[0]] == 0).all() and (snap.group[parts[1]] == 1).all()
 
 
 def test_per_resident_metric_only_where_population_sourced(snap):
