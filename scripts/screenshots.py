@@ -67,19 +67,20 @@ def set_viewport(driver, width: int, height: int) -> None:
     )
 
 
-def wait_for_map(driver, timeout: float = 30.0) -> None:
+def wait_for_map(driver, timeout: float = 90.0) -> None:
     """Wait until the map's project traces hold points (the first filter response has arrived)."""
     script = """
     const gd = document.querySelector('#explorer-map .js-plotly-plot');
     if (!gd || !gd._fullData) return -1;
     let n = 0;
-    for (const t of gd._fullData) { if (t.meta && t.meta.sector && t.lat) n += t.lat.length; }
+    for (const t of gd._fullData) { if (t.meta && t.meta.level && t.lat) n += t.lat.length; }
     return n;
     """
     end = time.time() + timeout
     while time.time() < end:
         if (driver.execute_script(script) or -1) > 0 and not driver.find_elements(
-            "css selector", "[data-dash-is-loading]"
+            "css selector",
+            "[data-dash-is-loading]:not(.hover)",  # the map's tooltip waits for a hover
         ):
             time.sleep(1.5)  # let MapLibre finish painting
             return
@@ -94,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--height", type=int, default=800)
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args(argv)
+    from selenium.webdriver.common.action_chains import ActionChains
+
     from dashboard.app import create_app
 
     out = Path(args.out)
@@ -106,17 +109,18 @@ def main(argv: list[str] | None = None) -> int:
             wait_for_map(driver)
             driver.save_screenshot(str(out / name))
             print(out / name)
-        # A camp's history: click the Osterode symbol through plotly's own click event.
+        # A camp's history: a real click on Osterode's entry in the camp key (as a person opens it).
         driver.get(f"http://127.0.0.1:{args.port}/")
         wait_for_map(driver)
-        driver.execute_script("""
-            const gd = document.querySelector('#explorer-map .js-plotly-plot');
-            const i = gd._fullData.findIndex(t => t.name === 'camp fill');
-            const k = Array.from(gd._fullData[i].customdata).indexOf('osterode');
-            gd.emit('plotly_click', {points: [{curveNumber: i, pointNumber: k, pointIndex: k,
-                                               customdata: 'osterode', data: gd.data[i], fullData: gd._fullData[i]}]});
-        """)
-        time.sleep(2.5)
+        button = driver.find_element("css selector", '[id*=\'"site":"osterode"\']')
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+        ActionChains(driver).move_to_element(button).pause(0.2).click().perform()
+        end = time.time() + 60
+        while time.time() < end and "Osterode" not in driver.execute_script(
+            "const e = document.getElementById('detail-panel-title'); return e ? e.textContent : ''"
+        ):
+            time.sleep(0.25)
+        time.sleep(1.5)  # the panel slides in
         driver.save_screenshot(str(out / "explorer-camp-history.png"))
         print(out / "explorer-camp-history.png")
         # Full page of the default view (charts and table below the map).
