@@ -35,6 +35,7 @@ from geodata import load
 from geodata.build import round_coords
 from geodata.designation import DESIGNATION
 from geodata.filters import OPEN_END_YEAR, FilterState, ProjectIndex, active_years, describe
+from geodata.formula_escape import write_csv
 from geodata.kpis import KpiArrays
 from geodata.layers import LAYERS, PRECISION_CODES, SECTORS
 from geodata.load import layer_version
@@ -438,9 +439,6 @@ def csv_text(snap: Snapshot, state: FilterState) -> tuple[str, int]:
     frame["sources"] = extra["sources"]
     has_sample = bool(snap.kpi.is_sample[rows].any())
     buffer = io.StringIO()
-    for line in provenance_lines(state, len(rows), has_sample):
-        buffer.write(f"# {line}\n")
-    frame.rename(columns={**TABLE_COLUMNS, "location_precision": "Location precision", "sources": "Sources"}).to_csv(
-        buffer, index=False
-    )
+    columns = {**TABLE_COLUMNS, "location_precision": "Location precision", "sources": "Sources"}
+    write_csv(buffer, frame.rename(columns=columns), provenance_lines(state, len(rows), has_sample))
     return buffer.getvalue(), len(rows)

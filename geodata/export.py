@@ -33,8 +33,8 @@ import pyogrio
 from geodata import store
 from geodata.designation import DESIGNATION
 from geodata.filters import FilterState, describe, filter_projects
+from geodata.formula_escape import comment_line, escape_formula
 from geodata.importers.hxl import EXPORT_TAGS
-from geodata.importers.mapping import escape_formula
 from geodata.layers import PROJECTS
 from geodata.load import boundary_credit
 from geodata.privacy import PEOPLE_COLUMNS, RULE, suppress_frame
@@ -147,7 +147,7 @@ def _csv_bytes(frame: pd.DataFrame, prov: dict, tags: bool) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for key, value in _provenance_lines(prov):
-        writer.writerow([f"# {key}: {value}"])
+        writer.writerow([comment_line(f"{key}: {value}")])
     writer.writerow(list(frame.columns))
     if tags:
         writer.writerow([EXPORT_TAGS[c] for c in frame.columns])

@@ -38,6 +38,7 @@ from geodata import coverage as cov
 from geodata.designation import DESIGNATION
 from geodata.filters import FilterState, describe
 from geodata.formatting import usd
+from geodata.formula_escape import write_csv
 from geodata.layers import SECTORS
 from geodata.municipality_registry import BY_CODE
 from geodata.privacy import RULE
@@ -561,9 +562,7 @@ def gap_csv(result: cov.CoverageResult) -> str:
     if result.has_sample:
         lines.append(f"SAMPLE DATA: {result.n_sample} of the {result.n_projects} projects are illustrative, not real.")
     lines += [RULE, DESIGNATION]
-    for line in lines:
-        buffer.write(f"# {line}\n")
-    gap_frame(result).rename(columns=GAP_COLUMNS).to_csv(buffer, index=False)
+    write_csv(buffer, gap_frame(result).rename(columns=GAP_COLUMNS), lines)
     return buffer.getvalue()
 
 

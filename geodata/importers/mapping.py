@@ -22,6 +22,7 @@ import cyrtranslit
 import numpy as np
 import pandas as pd
 
+from geodata.formula_escape import escape_formula  # noqa: F401 - one rule for every file the app writes
 from geodata.layers import COMMUNITIES, OTHER_SECTOR, SECTORS
 from geodata.names import match_municipality, normalise
 
@@ -473,7 +474,6 @@ def text(value: object) -> str | None:
 
 
 _PLAIN_NUMBER = re.compile(r"^[+-]?\s*\d[\d\s.,']*$")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 #: What follows a leading + or - in a cell a spreadsheet evaluates: a function call (SUM(, cmd|), a cell
 #: reference (A1, $B$2, Sheet1!A1) or arithmetic on numbers ("2+3"). Prose ("- Renforcer les capacités")
 #: and plain numbers ("-1500", "+383 44 123 456") are none of these.
@@ -1001,10 +1001,3 @@ def _site_index() -> dict[str, str]:
                 index.setdefault(normalise(name), c["site_id"])
                 index.setdefault(normalise(name.replace("-", " ")), c["site_id"])
     return index
-
-
-def escape_formula(value: object) -> object:
-    """Text a spreadsheet would run as a formula, made inert with a leading apostrophe (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.match(value):
-        return "'" + value
-    return value

@@ -26,9 +26,9 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from geodata import store
+from geodata.formula_escape import escape_formula
 from geodata.importers.base import RawTable
 from geodata.importers.mapping import (
-    escape_formula,
     has_email,
     is_formula_like,
     match_site,
