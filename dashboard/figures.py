@@ -410,9 +410,10 @@ def _sector_legend_traces() -> list[go.Scattermap]:
             marker=dict(size=12, color=SECTOR_COLOURS[sector], opacity=0.9),
             name=sector.capitalize(),
             legendgroup=sector,
+            legendrank=100 + i,  # listed first, as when each sector was its own trace
             hoverinfo="skip",
         )
-        for sector in SECTORS
+        for i, sector in enumerate(SECTORS)
     ]
 
 
