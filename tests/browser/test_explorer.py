@@ -58,7 +58,7 @@ def test_loads_without_console_errors_and_draws_polygons_and_points(dash_duo):
     polygons = dash_duo.driver.execute_script(
         "const gd = document.querySelector('#explorer-map .js-plotly-plot');return gd._fullData[0].locations.length"
     )
-    assert polygons == 30
+    assert polygons == 38  # one polygon per current municipality (geoBoundaries)
     assert dash_duo.find_element("#explorer-map canvas.maplibregl-canvas")  # MapLibre drew the map
     assert "SAMPLE DATA" in _text(dash_duo, "#explorer-map .infolayer")
     assert dash_duo.get_logs() == []
