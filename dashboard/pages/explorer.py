@@ -28,6 +28,8 @@ Main filter callback: ``update_explorer``. It is the one callback whose Inputs a
 The table pages on demand (ag-grid's infinite row model): ``table_block`` answers the grid's request for a
 block of rows, sorted as asked; a filter change empties the grid's cache in the browser, so the grid asks
 again at once, in parallel with the main callback (``TFA_FAST=0``: ``update_table`` sends the whole list).
+A map click is moved from the Graph's ``clickData`` into ``explorer-map-click.data`` (numbered) in the
+browser; the callbacks below listen to that store.
 Other callbacks turn clicks into filter values (``apply_click``), a box/lasso selection into
 ``filter-selection`` (``select_on_map``), and a click on a project, a camp or a table row into the detail
 panel (``open_detail``).
@@ -260,6 +262,7 @@ def filter_panel(snap: Snapshot, values: dict) -> html.Div:
             ),
             dcc.Store(id=ids.SELECTION, data=values["selection"]),
             dcc.Store(id=ids.MAP_POINTS_KEY, data=None),
+            dcc.Store(id=ids.MAP_CLICK, data=None),
             dcc.Store(id=ids.EXPLORER_DRAWN, data=None),
         ],
         className="filter-panel",
@@ -556,6 +559,11 @@ def layout(metric: str | None = None, **query) -> html.Div:
                                             },
                                             "tooltipShowDelay": 300,
                                             "animateRows": False,
+                                            # every column header in the DOM at any width, in reading order:
+                                            # a narrow grid otherwise draws its header row before (or
+                                            # without) the cells a screen reader needs
+                                            "suppressColumnVirtualisation": True,
+                                            "ensureDomOrder": True,
                                         },
                                         className="ag-theme-alpine",
                                         style={"height": "420px", "width": "100%"},
@@ -803,9 +811,8 @@ else:
     Output(ids.TEXT, "value"),
     Output(ids.DATASET, "value"),
     Output(ids.SELECTION, "data", allow_duplicate=True),
-    Output(ids.MAP, "clickData"),
     Input(ids.CLEAR, "n_clicks"),
-    Input(ids.MAP, "clickData"),
+    Input(ids.MAP_CLICK, "data"),
     Input(ids.CHART_SECTOR, "clickData"),
     Input(ids.CHART_MUNICIPALITY, "clickData"),
     Input(ids.CHART_TIME, "clickData"),
@@ -816,18 +823,17 @@ else:
 def apply_click(_clear, map_click, sector_click, muni_click, time_click, community_click, current_munis):
     """Clear filters; a polygon click toggles its municipalities; a bar or year click filters to it.
 
-    A map click is consumed (``clickData`` set back to None): Dash fires a callback only when a property
-    changes, so a second click on the same polygon or point would otherwise do nothing."""
+    ``map_click`` is the map's click as numbered in the browser (``explorer-map-click``), so a second click on
+    the same polygon counts too."""
     snap = snapshot()
-    keep = [no_update] * 11
+    keep = [no_update] * 10
     trigger = ctx.triggered_id
     if trigger == ids.CLEAR:
         v = controls_from_state(snap, FilterState.from_query(""))  # the default view, dataset included
         return (*[v[k] for k in CONTROL_KEYS], None, no_update)
-    if trigger == ids.MAP:
+    if trigger == ids.MAP_CLICK:
         if map_click is None:
-            raise PreventUpdate  # the click was consumed
-        keep[10] = None
+            raise PreventUpdate
         point = map_click.get("points", [{}])[0]
         if point.get("curveNumber") == figures.TRACE["choropleth"] and point.get("location"):
             keep[2] = toggle_municipalities(current_munis, unit_municipalities(snap, point["location"]))
@@ -847,6 +853,25 @@ def apply_click(_clear, map_click, sector_click, muni_click, time_click, communi
     else:
         raise PreventUpdate
     return tuple(keep)
+
+
+# A click on the map is taken from the Graph into a store, numbered, and the Graph's clickData set back to None
+# in the same step, in the browser. Dash fires callbacks only when a property changes, so without the reset
+# a second click on the same polygon or point would do nothing. The reset must not come from a server
+# callback: it changed the input of every other callback still answering the click, and Dash drops the answer
+# of a callback whose input changed while it ran (the detail panel of a clicked project or camp never opened).
+clientside_callback(
+    """function (click, previous) {
+        const no = window.dash_clientside.no_update;
+        if (!click) { return [no, no]; }
+        return [Object.assign({}, click, {n: ((previous && previous.n) || 0) + 1}), null];
+    }""",
+    Output(ids.MAP_CLICK, "data"),
+    Output(ids.MAP, "clickData"),
+    Input(ids.MAP, "clickData"),
+    State(ids.MAP_CLICK, "data"),
+    prevent_initial_call=True,
+)
 
 
 def selected_ids(snap: Snapshot, points_key: str | None, selected: dict | None) -> list[str] | None:
@@ -936,7 +961,7 @@ def _view(patch: dash.Patch, view: dict, revision: str) -> dash.Patch:
     Output(ids.DETAIL_TITLE, "children"),
     Output(ids.DETAIL_BODY, "children"),
     Output(ids.MAP, "figure", allow_duplicate=True),
-    Input(ids.MAP, "clickData"),
+    Input(ids.MAP_CLICK, "data"),
     Input(ids.TABLE, "cellClicked"),
     Input({"type": ids.CAMP_KEY_ITEM, "site": ALL}, "n_clicks"),
     State(ids.MAP_POINTS_KEY, "data"),

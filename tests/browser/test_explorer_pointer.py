@@ -99,6 +99,8 @@ def _mouse(dash_duo, kind: str, x: float, y: float, buttons: int = 0) -> None:
 
 
 def _click(dash_duo, x: float, y: float) -> None:
+    width, height = dash_duo.driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    assert 0 <= x < width and 0 <= y < height, f"({x:.0f}, {y:.0f}) is outside the {width}x{height} window"
     _mouse(dash_duo, "mouseMoved", x - 3, y - 3)
     _mouse(dash_duo, "mouseMoved", x, y)
     time.sleep(0.2)
@@ -167,6 +169,9 @@ def _zoom_to_camps(dash_duo) -> None:
     _press(dash_duo, ids.CAMPS_ZOOM)
     _wait(lambda: _zoom(dash_duo) > 11, what="the zoom to the Mitrovica camps")
     time.sleep(1.0)  # the map eases to the new view
+    # the button is under the map: scrolled to it, the map can be partly above the window; scroll back up to it
+    dash_duo.driver.execute_script("document.querySelector('#explorer-map').scrollIntoView({block: 'center'})")
+    time.sleep(0.5)
 
 
 def test_hovering_and_clicking_a_project_shows_its_tooltip_and_opens_its_details(dash_duo):

@@ -293,15 +293,15 @@ def test_apply_click_clear_and_polygon_toggle(explorer):
     assert cleared[0] == [] and cleared[2] == [] and cleared[8] == "all" and cleared[9] is None
     north = geodata.load("municipalities").set_index("code").loc["north-mitrovica", "boundary_unit"]
     click = {"points": [{"curveNumber": 0, "location": north}]}
-    out = _in_context(explorer.apply_click, 0, click, None, None, None, None, [], triggered=ids.MAP)
+    out = _in_context(explorer.apply_click, 0, click, None, None, None, None, [], triggered=ids.MAP_CLICK)
     assert out[2] == ["north-mitrovica"]
-    out = _in_context(explorer.apply_click, 0, click, None, None, None, None, out[2], triggered=ids.MAP)
+    out = _in_context(explorer.apply_click, 0, click, None, None, None, None, out[2], triggered=ids.MAP_CLICK)
     assert out[2] == []
     point_click = {"points": [{"curveNumber": figures.PROJECT_TRACE_START, "pointNumber": 1}]}
-    out = _in_context(explorer.apply_click, 0, point_click, None, None, None, None, [], triggered=ids.MAP)
-    assert all(v is dash.no_update for v in out[:10]) and out[10] is None  # no filter; the click is consumed
-    with pytest.raises(PreventUpdate):  # the consumed click (None) does nothing
-        _in_context(explorer.apply_click, 0, None, None, None, None, None, [], triggered=ids.MAP)
+    out = _in_context(explorer.apply_click, 0, point_click, None, None, None, None, [], triggered=ids.MAP_CLICK)
+    assert len(out) == 10 and all(v is dash.no_update for v in out)  # a point click does not filter
+    with pytest.raises(PreventUpdate):  # no click yet
+        _in_context(explorer.apply_click, 0, None, None, None, None, None, [], triggered=ids.MAP_CLICK)
     bar = {"points": [{"customdata": "housing", "y": "Housing"}]}
     out = _in_context(explorer.apply_click, 0, None, bar, None, None, None, [], triggered=ids.CHART_SECTOR)
     assert out[0] == ["housing"]
@@ -316,12 +316,12 @@ def test_open_detail_for_project_and_camp(explorer):
     key = "dataset=documented"
     point, row = _drawn_point(snap, _first_nonempty_traces(snap, key, 1, 1)[0], 0, key)
     click = {"points": [point]}
-    is_open, title, body, patch = _in_context(explorer.open_detail, click, None, None, key, triggered=ids.MAP)
+    is_open, title, body, patch = _in_context(explorer.open_detail, click, None, None, key, triggered=ids.MAP_CLICK)
     assert is_open and title.startswith(str(snap.projects["title"].iloc[row]))
     text = json.dumps([b.to_plotly_json() for b in body], default=str)
     assert "Sources" in text and "href" in text
     camp = {"points": [{"curveNumber": figures.TRACE["camp_fill"], "customdata": "osterode"}]}
-    is_open, title, body, _ = _in_context(explorer.open_detail, camp, None, None, "all", triggered=ids.MAP)
+    is_open, title, body, _ = _in_context(explorer.open_detail, camp, None, None, "all", triggered=ids.MAP_CLICK)
     text = json.dumps([b.to_plotly_json() for b in body], default=str)
     assert title == "Osterode" and "km to the" in text and "EPSG:32634" in text
     row_click = {"rowId": "doc-2013-leposavic-closure"}
