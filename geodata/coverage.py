@@ -50,7 +50,7 @@ import shapely
 from geodata.designation import DESIGNATION
 from geodata.filters import FilterState, ProjectIndex, describe
 from geodata.kpis import SAMPLE_TAG
-from geodata.layers import METRIC_CRS, SECTORS, WGS84
+from geodata.layers import METRIC_CRS, OTHER_SECTOR, SECTORS, WGS84
 from geodata.municipality_registry import BY_CODE
 from geodata.privacy import RULE
 from geodata.privacy import suppress_value as suppress_small
@@ -520,6 +520,17 @@ def _plain(v: object) -> object:
 # ---------------------------------------------------------------------------------------------- analysis
 
 
+def reported_sectors(index: CoverageIndex, state: FilterState, allocation: str = DEFAULT_ALLOCATION) -> tuple[str, ...]:
+    """The sectors reported when none is chosen: every sector, except "other" (a catch-all for codes outside
+    our seven, never a need) when no project passing the filters other than sector and municipality has it,
+    so an empty catch-all is never shown as a gap ("6 of 6 sites have no other project")."""
+    k = SECTORS.index(OTHER_SECTOR)
+    portfolio = index.filters.mask(state.with_(sectors=(), municipalities=()))
+    if (index.weights[allocation][portfolio, k] > 0).any():
+        return SECTORS
+    return tuple(s for s in SECTORS if s != OTHER_SECTOR)
+
+
 def site_project_mask(index: CoverageIndex, state: FilterState) -> np.ndarray:
     """Per location: the projects that count for site coverage under ``state`` (``SITE_RULE``).
 
@@ -903,7 +914,7 @@ def coverage(
     if not axis_filters:
         state = state.with_(sectors=(), municipalities=())
     mask = index.filters.mask(state)
-    sectors = tuple(state.sectors) or SECTORS
+    sectors = tuple(state.sectors) or reported_sectors(index, state, allocation)
     if state.municipalities:
         sites = sites[sites["municipality"].isin(state.municipalities)]
     site_rows = site_coverage(index, sites, site_project_mask(index, state), radius_km, allocation, sectors)

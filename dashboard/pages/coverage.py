@@ -39,7 +39,6 @@ from geodata.designation import DESIGNATION
 from geodata.filters import FilterState, describe
 from geodata.formatting import usd
 from geodata.formula_escape import write_csv
-from geodata.layers import SECTORS
 from geodata.municipality_registry import BY_CODE
 from geodata.privacy import RULE
 
@@ -187,10 +186,11 @@ def heatmap_figure(full: cov.CoverageResult, state: FilterState, rows: list[str]
     if not rows:
         return figures.empty_figure("No municipality has a project, a site or a sourced RAE population.")
     m = full.matrix.set_index(["municipality", "sector"])
+    sectors = list(dict.fromkeys(full.matrix["sector"]))  # the reported ones ("other" only when used)
     z, text, custom = [], [], []
     for code in rows:
         zr, tr, cr = [], [], []
-        for sector in SECTORS:
+        for sector in sectors:
             c = m.loc[(code, sector)]
             value = float(c["projects"]) if metric == "projects" else float(np.nan_to_num(c["committed_usd"]))
             zr.append(value)
@@ -219,7 +219,7 @@ def heatmap_figure(full: cov.CoverageResult, state: FilterState, rows: list[str]
         text.append(tr)
         custom.append(cr)
     labels = [heatmap_row_label(c) for c in rows]
-    columns = [SECTOR_LABELS[s] for s in SECTORS]
+    columns = [SECTOR_LABELS[s] for s in sectors]
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -242,8 +242,13 @@ def heatmap_figure(full: cov.CoverageResult, state: FilterState, rows: list[str]
         )
     )
     shapes = []
-    if len(state.sectors) == 1 and len(state.municipalities) == 1 and state.municipalities[0] in rows:
-        i, j = rows.index(state.municipalities[0]), SECTORS.index(state.sectors[0])
+    if (
+        len(state.sectors) == 1
+        and len(state.municipalities) == 1
+        and state.municipalities[0] in rows
+        and state.sectors[0] in sectors
+    ):
+        i, j = rows.index(state.municipalities[0]), sectors.index(state.sectors[0])
         shapes.append(
             dict(
                 type="rect",

@@ -10,28 +10,41 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.app import create_app
-from geodata.layers import SECTORS
 
 pytestmark = pytest.mark.browser
 
-# Scroll the cell to mid-viewport, then return its centre in viewport pixels.
-_CELL_CENTRE = """
+# The cell's centre in viewport pixels from the heatmap's own category axes, found by name: x = the sector's
+# column label, y = the municipality's row label (scrolled to mid-viewport first). [-1, ...] when either is absent.
+_CELL_PIXEL = """
 const gd = document.querySelector('#coverage-heatmap .js-plotly-plot');
-const row = gd.data[0].y.findIndex(y => y.startsWith(arguments[0]));
+const xs = Array.from(gd._fullData[0].x), ys = Array.from(gd._fullData[0].y);
+const column = xs.indexOf(arguments[1]);
+const row = ys.findIndex(y => y.startsWith(arguments[0]));
+if (row < 0 || column < 0) return [row, column, 0, 0];
 const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-let drag = gd.querySelector('.nsewdrag').getBoundingClientRect();
-window.scrollTo({top: window.scrollY + drag.top + ya.l2p(row) - window.innerHeight / 2, behavior: 'instant'});
-drag = gd.querySelector('.nsewdrag').getBoundingClientRect();
-return [row, Math.round(drag.left + xa.l2p(arguments[1])), Math.round(drag.top + ya.l2p(row))];
+let box = gd.querySelector('.nsewdrag').getBoundingClientRect();
+window.scrollTo({top: window.scrollY + box.top + ya.d2p(ys[row]) - window.innerHeight / 2, behavior: 'instant'});
+box = gd.querySelector('.nsewdrag').getBoundingClientRect();
+return [row, column, box.left + xa.d2p(xs[column]), box.top + ya.d2p(ys[row])];
 """
+
+
+def _cell_pixel(dash_duo, municipality: str, sector: str) -> tuple[int, int, float, float]:
+    """(row, column, x, y) of the (sector, municipality) cell, found by the axes' category names."""
+    import sys
+
+    label = sys.modules["pages.coverage"].SECTOR_LABELS[sector]
+    row, column, x, y = dash_duo.driver.execute_script(_CELL_PIXEL, municipality, label)
+    assert row >= 0, f"no heatmap row for {municipality}"
+    assert column >= 0, f"no heatmap column for {sector}"
+    return row, column, x, y
 
 
 def _click_cell(dash_duo, municipality: str, sector: str) -> None:
     """A real pointer move and click on the heatmap cell (W3C actions at viewport coordinates)."""
-    row, x, y = dash_duo.driver.execute_script(_CELL_CENTRE, municipality, SECTORS.index(sector))
-    assert row >= 0, f"no heatmap row for {municipality}"
+    _, _, x, y = _cell_pixel(dash_duo, municipality, sector)
     actions = ActionBuilder(dash_duo.driver)
-    actions.pointer_action.move_to_location(x, y)
+    actions.pointer_action.move_to_location(round(x), round(y))
     actions.pointer_action.pause(0.4)
     actions.pointer_action.click()
     actions.perform()
@@ -52,23 +65,36 @@ def _wait_text(dash_duo, selector: str, text: str, timeout: float = 20) -> None:
 
 
 def test_coverage_view_renders_and_a_cell_click_filters(dash_duo, tmp_path):
+    import sys
+
+    from dashboard.data import snapshot
+    from geodata.filters import FilterState
+
     app = create_app()
+    page = sys.modules["pages.coverage"]
+    state = FilterState(dataset="all")
+    _, unfiltered = page.analyse(snapshot(), state, 5.0, "shares")
+    _, clicked = page.analyse(
+        snapshot(), state.with_(sectors=("health",), municipalities=("south-mitrovica",)), 5.0, "shares"
+    )
+    # the sentences are the analysis's, tagged as sample when sample rows went into them
+    for result in (unfiltered, clicked):
+        assert result.summary.endswith(" (sample data).") == result.has_sample
+        assert " other project" not in result.summary  # the unused catch-all sector is never a gap
+    assert "health project within 5 km" in clicked.summary
+
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/coverage?dataset=all", timeout=20)
     try:
         dash_duo.wait_for_element("#coverage-heatmap .hm", timeout=20)
-        dash_duo.wait_for_text_to_equal(
-            "#coverage-summary .coverage-headline",
-            "2 of 6 former camp and return sites have no education project within 5 km.",
-            timeout=20,
-        )
+        dash_duo.wait_for_text_to_equal("#coverage-summary .coverage-headline", unfiltered.summary, timeout=20)
         dash_duo.wait_for_element("#coverage-gap-map .maplibregl-canvas", timeout=20)
         assert "SAMPLE DATA" in dash_duo.find_element("#coverage-sample-banner").text
         assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "#coverage-gap-table .ag-row")) > 0
 
         _click_cell(dash_duo, "South Mitrovica", "health")
         _wait_text(dash_duo, "#coverage-sentence", "Health projects in South Mitrovica")
-        _wait_text(dash_duo, "#coverage-summary .coverage-headline", "health project within 5 km")
+        _wait_text(dash_duo, "#coverage-summary .coverage-headline", clicked.summary)
         url = dash_duo.driver.current_url
         assert "sector=health" in url and "municipality=south-mitrovica" in url
 
@@ -81,21 +107,6 @@ def test_coverage_view_renders_and_a_cell_click_filters(dash_duo, tmp_path):
     except Exception:
         dash_duo.driver.save_screenshot(str(tmp_path / "coverage-failure.png"))
         raise
-
-
-# The cell's centre in viewport pixels from the heatmap's own axes: the plot area's bounding rect plus
-# xaxis.d2p (category -> pixel) and yaxis.d2p; scrolled to mid-viewport first.
-_CELL_PIXEL = """
-const gd = document.querySelector('#coverage-heatmap .js-plotly-plot');
-const row = gd._fullData[0].y.findIndex(y => y.startsWith(arguments[0]));
-const column = gd._fullData[0].x[arguments[1]];
-const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-let box = gd.querySelector('.nsewdrag').getBoundingClientRect();
-window.scrollTo({top: window.scrollY + box.top + ya.d2p(gd._fullData[0].y[row]) - window.innerHeight / 2,
-                 behavior: 'instant'});
-box = gd.querySelector('.nsewdrag').getBoundingClientRect();
-return [row, box.left + xa.d2p(column), box.top + ya.d2p(gd._fullData[0].y[row])];
-"""
 
 
 def _cdp_click(driver, x: float, y: float) -> None:
@@ -135,8 +146,7 @@ def test_a_cell_click_selects_its_sites_outlines_the_cell_and_filters_the_table(
         dash_duo.wait_for_element("#coverage-heatmap .hm", timeout=20)
         dash_duo.wait_for_element("#coverage-gap-map .maplibregl-canvas", timeout=20)
         WebDriverWait(dash_duo.driver, 20).until(lambda d: len(set(table_sectors(d))) > 1)  # every sector's gaps
-        row, x, y = dash_duo.driver.execute_script(_CELL_PIXEL, "North Mitrovica", SECTORS.index("health"))
-        assert row >= 0, "no heatmap row for North Mitrovica"
+        row, column, x, y = _cell_pixel(dash_duo, "North Mitrovica", "health")
         _cdp_click(dash_duo.driver, x, y)
 
         _wait_text(dash_duo, "#coverage-sentence", "Health projects in North Mitrovica")
@@ -149,7 +159,7 @@ def test_a_cell_click_selects_its_sites_outlines_the_cell_and_filters_the_table(
             "return document.querySelector('#coverage-heatmap .js-plotly-plot').layout.shapes"
         )
         assert len(shapes) == 1
-        assert (shapes[0]["x0"], shapes[0]["x1"]) == (SECTORS.index("health") - 0.5, SECTORS.index("health") + 0.5)
+        assert (shapes[0]["x0"], shapes[0]["x1"]) == (column - 0.5, column + 0.5)
         assert (shapes[0]["y0"], shapes[0]["y1"]) == (row - 0.5, row + 0.5)
 
         # the gap map shows the cell's sites: their markers, one per expected site

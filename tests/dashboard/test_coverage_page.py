@@ -10,7 +10,7 @@ import pytest
 
 from dashboard import config
 from geodata.filters import FilterState
-from geodata.layers import SECTORS
+from geodata.layers import OTHER_SECTOR, SECTORS
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,9 @@ def test_update_coverage_outputs(page):
         "sector=health&municipality=south-mitrovica", 5, "equal", "committed_usd"
     )
     assert style == {"height": f"{heatmap.layout.height}px"}
-    assert heatmap.data[0].type == "heatmap" and len(heatmap.data[0].x) == len(SECTORS)  # every sector, always
+    # every sector, whatever the filter, except the catch-all "other" while no project has it
+    assert heatmap.data[0].type == "heatmap" and len(heatmap.data[0].x) == len(SECTORS) - 1
+    assert list(heatmap.data[0].x) == [page.SECTOR_LABELS[s] for s in SECTORS if s != OTHER_SECTOR]
     assert len(heatmap.layout.shapes) == 1  # the selected cell is outlined
     assert any(a.text == "SAMPLE DATA" for a in heatmap.layout.annotations)
     assert query == "sector=health&municipality=south-mitrovica"

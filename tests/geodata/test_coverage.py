@@ -32,7 +32,7 @@ import geodata
 from geodata import coverage as cov
 from geodata.cli import main as cli_main
 from geodata.filters import FilterState
-from geodata.layers import METRIC_CRS, SECTORS
+from geodata.layers import METRIC_CRS, OTHER_SECTOR, SECTORS
 
 Y = 4_705_000.0
 
@@ -340,7 +340,29 @@ def test_sector_and_municipality_filters_shape_the_result(index, sites, municipa
     assert set(north.sites["site_id"]) == {"B"}
     # the view's matrix ignores its own axes (axis_filters=False) and keeps every cell
     full = _run(index, sites, municipalities, state=FilterState(sectors=("health",)), axis_filters=False)
-    assert set(full.matrix["sector"]) == set(SECTORS)
+    assert set(full.matrix["sector"]) == set(cov.reported_sectors(index, FilterState()))
+
+
+def test_an_unused_other_sector_is_never_reported_as_a_gap(index, sites, municipalities):
+    """No project here is "other": it is left out of the sites, matrix, sentences and gaps, so the page never
+    says "2 of 2 sites have no other project"; once one project is "other", the column is back."""
+    assert OTHER_SECTOR not in cov.reported_sectors(index, FilterState())
+    r = _run(index, sites, municipalities)
+    for frame in (r.sites, r.matrix, r.gaps):
+        assert OTHER_SECTOR not in set(frame["sector"])
+    assert f"no {OTHER_SECTOR} project" not in r.summary + " ".join(r.details)
+    assert set(r.matrix["sector"]) == set(SECTORS) - {OTHER_SECTOR}
+    # asked for by name, it is reported (an empty cell the user chose to look at)
+    asked = _run(index, sites, municipalities, state=FilterState(sectors=(OTHER_SECTOR,)))
+    assert set(asked.sites["sector"]) == {OTHER_SECTOR}
+
+    projects = _projects()
+    projects.loc[projects["project_id"] == "p4", ["sector", "sectors"]] = OTHER_SECTOR
+    with_other = cov.CoverageIndex.build(projects, municipalities)
+    assert cov.reported_sectors(with_other, FilterState()) == SECTORS
+    assert OTHER_SECTOR in set(_run(with_other, sites, municipalities).matrix["sector"])
+    # only the projects passing the filters count: p4 is documented, so the sample alone has no "other"
+    assert OTHER_SECTOR not in cov.reported_sectors(with_other, FilterState(dataset="sample"))
 
 
 # ---------------------------------------------------------------------------------------------- words
@@ -452,7 +474,9 @@ def test_real_layers_totals_add_up(dataset, allocation):
     assert totals.at["all", "projects"] == len(projects) == r.n_projects
     assert totals.at["all", "committed_usd"] == pytest.approx(projects["committed_usd"].sum())
     assert r.matrix["committed_usd"].sum() == pytest.approx(projects["committed_usd"].sum())
-    assert len(r.sites) == 8 * len(SECTORS)
+    reported = r.sites["sector"].unique()
+    assert len(r.sites) == 8 * len(reported) and set(r.matrix["sector"]) == set(reported)
+    assert set(reported) >= set(SECTORS) - {OTHER_SECTOR}  # "other" only when a project has it
     assert (r.sites["covered"] == (r.sites["projects_within"] > 0)).all()
     assert r.n_municipality_conflicts == 0  # every point project lies in (or near) its own municipality
 
@@ -464,7 +488,9 @@ def test_cli_json(capsys):
     assert data["radius_km"] == 3.0 and data["dataset"] == "sample"
     assert data["sample_notice"].startswith("SAMPLE DATA")
     assert {"site_id", "sector", "nearest_km", "projects_within", "covered"} <= set(data["sites"][0])
-    assert len(data["matrix"]) == 38 * len(SECTORS)
+    # the sample has no "other" project, so that column is not reported (it would be a column of false gaps)
+    assert len(data["matrix"]) == 38 * (len(SECTORS) - 1)
+    assert OTHER_SECTOR not in {row["sector"] for row in data["matrix"]}
     assert data["summary"].endswith("within 3 km (sample data).")  # made from sample rows: says so
     assert all(line.endswith("(sample data).") for line in data["details"])
     assert "UNSCR 1244/1999" in data["designation"] and "<10" in data["disclosure"]
@@ -528,7 +554,12 @@ def test_bench_function_runs_small():
     from bench.coverage_bench import run
 
     result = run(n_projects=500, n_sites=20, seed=1, repeats=1)
-    assert result["n_projects"] == 500 and result["n_sites"] == 20 and result["site_sector_rows"] == 20 * len(SECTORS)
+    assert (
+        result["n_projects"] == 500
+        and result["n_sites"] == 20
+        and result["site_sector_rows"] == 20 * (len(SECTORS) - 1)
+    )
+    # (its synthetic projects have none of the catch-all "other" sector, which is then not reported)
     assert result["coverage_s"] > 0 and result["index_build_s"] > 0
 
 
