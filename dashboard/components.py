@@ -176,7 +176,9 @@ def map_legend(sector_colours: dict[str, str]) -> html.Div:
     def item(swatch_class: str, label: str, colour: str | None = None) -> html.Span:
         style = {"backgroundColor": colour} if colour else None
         return html.Span(
-            [html.Span(className=f"swatch {swatch_class}", style=style), label], className="legend-item", role="listitem"
+            [html.Span(className=f"swatch {swatch_class}", style=style), label],
+            className="legend-item",
+            role="listitem",
         )
 
     return html.Div(
