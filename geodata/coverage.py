@@ -16,10 +16,11 @@ Rules, stated once and named next to every total:
   ``municipality`` column. A point project counts where its point lies (point in polygon), with
   two safeguards (``assign_municipalities``): an installed boundary file may draw several
   municipalities with one merged polygon (``boundary_unit``; e.g. a file of the 30 municipalities of
-  2000), so in a shared polygon the project's own ``municipality`` decides; and a point lying just outside its own municipality's polygon (within
-  ``BOUNDARY_TOLERANCE_M`` plus its stated location uncertainty: coarse borders, approximate
-  points) keeps its own municipality. A point clearly in another municipality counts there (in a
-  shared polygon: the sharing municipality with the nearest seat). So no project is ever counted
+  2000), so in a shared polygon the project's own ``municipality`` decides; and a point lying
+  just outside its own municipality's polygon (within ``BOUNDARY_TOLERANCE_M`` plus its stated
+  location uncertainty: simplified borders, approximate points) keeps its own municipality. A
+  point clearly in another municipality counts there (in a shared polygon: the sharing
+  municipality with the nearest seat). So no project is ever counted
   in two municipalities, and each location's rule is kept (``CoverageIndex.municipality_rule``).
 * **Allocation** (``ALLOCATIONS``): a project listing several sectors is split across them,
   by its stated shares ("health:60;education:40") or equally, or counted whole in its primary
