@@ -159,9 +159,26 @@ def _zoom(dash_duo) -> float:
     return dash_duo.driver.execute_script(_GD + "return gd._fullLayout.map.zoom")
 
 
+_ON_TOP = """
+const b = arguments[0], r = b.getBoundingClientRect();
+const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+return [Math.round(r.top), Math.round(r.left), !!hit && (hit === b || b.contains(hit))];
+"""
+
+
 def _press(dash_duo, button_id: str) -> None:
+    """Click a button like a person: once the page has stopped moving and nothing lies over it."""
     button = dash_duo.find_element(f"#{button_id}")
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    last = None
+
+    def settled() -> bool:
+        nonlocal last
+        now = dash_duo.driver.execute_script(_ON_TOP, button)
+        steady, last = now == last, now
+        return steady and now[2]
+
+    _wait(settled, what=f"#{button_id} to stop moving and be on top")
     button.click()
 
 
