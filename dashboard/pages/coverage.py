@@ -745,8 +745,10 @@ def layout(radius: str | None = None, allocation: str | None = None, **query) ->
                 defaultColDef={"sortable": True, "filter": True, "resizable": True, "cellClass": "coverage-cell"},
                 dashGridOptions={
                     "tooltipShowDelay": 300,
-                    "overlayNoRowsTemplate": "No gaps: every shown site and municipality has a project in each "
-                    "shown sector.",
+                    # plain text (an HTML overlay template is blocked by AG Grid as code it would evaluate)
+                    "localeText": {
+                        "noRowsToShow": "No gaps: every shown site and municipality has a project in each shown sector."
+                    },
                 },
                 style={"height": "420px"},
                 className="ag-theme-alpine coverage-gap-grid",
