@@ -3,13 +3,8 @@ paths, and every part of the page current after a commit, a correction and a rol
 
 from __future__ import annotations
 
-import base64
-import sys
-
 import numpy as np
-import pytest
-from dash._callback_context import context_value
-from dash._utils import AttributeDict
+from data_page_support import text, trigger, upload
 
 from geodata import store
 from geodata.filters import FilterState
@@ -23,32 +18,11 @@ CSV = (
 )
 
 
-@pytest.fixture(scope="module")
-def page():
-    from dashboard.app import create_app
-
-    create_app()
-    return sys.modules["pages.data"]
-
-
 def _upload(text: str = CSV) -> str:
-    return "data:text/csv;base64," + base64.b64encode(text.encode()).decode()
+    return upload(text)
 
 
-def _trigger(prop_id: str) -> None:
-    """What Dash sets before calling a callback: which input fired (``ctx.triggered_id``)."""
-    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop_id, "value": 1}]))
-
-
-def _text(component) -> str:
-    """All the text in a component tree."""
-    if component is None:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return " ".join(_text(c) for c in component)
-    return _text(getattr(component, "children", None))
+_trigger, _text = trigger, text
 
 
 def test_values_are_plain(page):
