@@ -124,6 +124,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "groupe_cible",
         "communaute",
         "communautes",
+        "communaute_ciblee",
+        "communautes_ciblees",
+        "komuniteti_i_synuar",
         "komuniteti",
         "grupi_i_synuar",
         "zajednica",
@@ -872,7 +875,15 @@ def normalise_id(value: object) -> str | None:
     return _INVISIBLE.sub("", unicodedata.normalize("NFC", s)).strip() or None
 
 
-_COMMUNITY_ALIASES = {"roma": "Roma", "ashkali": "Ashkali", "egyptian": "Egyptian", "egyptians": "Egyptian"}
+#: Community names as 3W sheets write them in English, French, Albanian and Serbian (keys normalised).
+_COMMUNITY_ALIASES = {
+    **dict.fromkeys(("roma", "rom", "roms", "rome", "romet", "romi"), "Roma"),
+    **dict.fromkeys(("ashkali", "ashkalis", "ashkalinj", "ashkalite", "askali", "askalije"), "Ashkali"),
+    **dict.fromkeys(
+        ("egyptian", "egyptians", "egyptien", "egyptiens", "egjiptian", "egjiptiane", "egipcani", "egipcanin"),
+        "Egyptian",
+    ),
+}
 _ALL_RAE = {"rae", "rae communities", "roma ashkali and egyptian", "roma ashkali egyptian", "all"}
 
 

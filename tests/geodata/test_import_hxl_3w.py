@@ -10,7 +10,7 @@ import pytest
 
 from geodata.importers import preview_bytes
 from geodata.importers.hxl import map_tags
-from geodata.importers.mapping import ALIASES, header_key, map_header, normalise_sector
+from geodata.importers.mapping import ALIASES, header_key, map_header, normalise_communities, normalise_sector
 
 
 def sheet(*rows: list[str]) -> bytes:
@@ -137,6 +137,8 @@ def test_one_synonym_table_and_no_header_means_two_fields():
         ("Geografska širina", "lat"),
         ("Geografska dužina", "lon"),
         # multi-line and punctuation
+        ("Communauté ciblée", "target_communities"),
+        ("Komuniteti i synuar", "target_communities"),
         ("Implementing\nPartner Name", "implementing_org"),
         ("Start date (planned)", "start_date"),
     ],
@@ -215,3 +217,16 @@ def test_an_other_cluster_keeps_its_name():
     assert preview.ok, preview.problems
     row = preview.frame.iloc[0]
     assert row["sector"] == "other" and "sector as given: CCCM" in row["source_note"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Rom", "Roma"),
+        ("Roms, Égyptiens", "Roma;Egyptian"),
+        ("Romë dhe Ashkalinj", "Roma;Ashkali"),
+        ("Romi, Aškalije i Egipćani", "Roma;Ashkali;Egyptian"),
+    ],
+)
+def test_community_names_in_french_albanian_and_serbian(cell, expected):
+    assert normalise_communities(cell) == expected
