@@ -7,7 +7,7 @@ Usage from the bench entry point (or directly: ``python -m bench.coverage_bench`
 
 ``run`` returns a dict of medians in seconds (several runs each):
 
-* ``filter_index_build_s``: ``geodata.filters.ProjectIndex.build`` (owned by the filters module;
+* ``filter_index_build_s``: ``geodata.analysis.filters.ProjectIndex.build`` (owned by the filters module;
   the explorer builds the same index, and ``CoverageIndex.build`` accepts it ready-made).
 * ``index_build_s``: ``CoverageIndex.build`` given that filter index (projection to EPSG:32634,
   point-in-polygon for the municipality of every point project, sector weights for every
@@ -35,9 +35,9 @@ import shapely
 
 import geodata
 from bench.portfolio import synthetic_portfolio
-from geodata import coverage as cov
-from geodata.filters import FilterState, ProjectIndex
-from geodata.validate import KOSOVO_BBOX
+from geodata.analysis import coverage as cov
+from geodata.analysis.filters import FilterState, ProjectIndex
+from geodata.facts.validate import KOSOVO_BBOX
 
 
 def synthetic_sites(n_sites: int, seed: int = 0) -> gpd.GeoDataFrame:

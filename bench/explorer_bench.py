@@ -25,7 +25,7 @@ from bench.naive import SECTOR_ID, create_naive_app
 from bench.portfolio import synthetic_portfolio
 from dashboard import data, ids
 from dashboard.app import create_app
-from geodata.filters import FilterState
+from geodata.analysis.filters import FilterState
 
 CASES = {"one_sector": ("health",), "all_points": ()}
 

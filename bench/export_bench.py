@@ -23,7 +23,7 @@ def run(case: str, n: int | None = None, repeats: int = 3) -> dict:
     from dashboard import data
     from dashboard.export import export_bytes
     from dashboard.exports import images
-    from geodata.filters import FilterState
+    from geodata.analysis.filters import FilterState
 
     if n is not None:
         from bench.portfolio import synthetic_portfolio

@@ -58,7 +58,7 @@ def sheet(n: int, seed: int = 0) -> bytes:
 
 
 def run(n: int) -> dict:
-    from geodata.importers import preview_bytes
+    from geodata.io.importers import preview_bytes
 
     data = sheet(n)
     w0 = time.perf_counter()  # first use in a process: the layers, name tables and the ECB rates load once

@@ -7,8 +7,8 @@ import functools
 import geopandas as gpd
 
 import geodata
-from geodata.build import anchors_frame
-from geodata.sample import sample_portfolio
+from geodata.facts.build import anchors_frame
+from geodata.facts.sample import sample_portfolio
 
 
 @functools.cache

@@ -10,7 +10,7 @@ import os
 import sys
 
 from dashboard import config
-from geodata.validate import LayerError
+from geodata.facts.validate import LayerError
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 

@@ -1,9 +1,9 @@
 """Reusable pieces of the UI (Dash components; no callbacks here).
 
-* ``kpi_cards(values)``: the KPI row (values from ``geodata.kpis.kpis`` / ``KpiArrays.kpis``), each with a
+* ``kpi_cards(values)``: the KPI row (values from ``geodata.analysis.kpis.kpis`` / ``KpiArrays.kpis``), each with a
   tooltip that defines it.
-* ``trust_fund_card(status)``: target vs received, dated and sourced (``geodata.kpis.trust_fund_status``).
-* ``filter_sentence(text)``: the active filters in words (``geodata.filters.describe``).
+* ``trust_fund_card(status)``: target vs received, dated and sourced (``geodata.analysis.kpis.trust_fund_status``).
+* ``filter_sentence(text)``: the active filters in words (``geodata.analysis.filters.describe``).
 * ``sample_banner(count)``: the "SAMPLE DATA" banner, or nothing when ``count`` is 0.
 * ``project_detail(row)`` / ``camp_detail(history, timeline)``: the detail panel's contents.
 * ``source_links(urls)``: sources as links that open in a new tab.
@@ -19,9 +19,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Patch, dcc, html
 
-from geodata.formatting import usd
-from geodata.kpis import KPI_DEFINITIONS, kpi_lines, suppress
-from geodata.layers import PRECISION_CODES
+from geodata.analysis.formatting import usd
+from geodata.analysis.kpis import KPI_DEFINITIONS, kpi_lines, suppress
+from geodata.facts.layers import PRECISION_CODES
 
 
 def _date(text: str | None) -> str:
@@ -61,7 +61,7 @@ def kpi_id(key: str, part: str) -> str:
 
 
 def kpi_texts(k: dict) -> dict[str, tuple[str, str]]:
-    """Value and sub-line of each KPI card, for the values of ``geodata.kpis.kpis``: ``geodata.kpis.kpi_lines``,
+    """Value and sub-line of each KPI card, for the values of ``kpis.kpis``: ``kpis.kpi_lines``,
     the words the briefing and its deck use too ("not reported", never 0; how many projects each total covers;
     "(sample data)" on every line that includes sample rows)."""
     return kpi_lines(k)
@@ -104,7 +104,7 @@ def _card(key: str, value: str, sub: str) -> dbc.Col:
 
 
 def kpi_cards(k: dict) -> dbc.Row:
-    """The KPI row for the values of ``geodata.kpis.kpis``: cards with definitions as tooltips. Filters update
+    """The KPI row for the values of ``geodata.analysis.kpis.kpis``: cards with definitions as tooltips. Filters update
     only the ``kpi_id(key, "value" | "sub")`` strings (see ``kpi_texts``)."""
     texts = kpi_texts(k)
     return dbc.Row([_card(key, *texts[key]) for key in KPI_KEYS], className="g-2 kpi-row")

@@ -32,15 +32,15 @@ import shapely
 
 from dashboard import config
 from geodata import load
-from geodata.build import round_coords
-from geodata.designation import DESIGNATION
-from geodata.filters import OPEN_END_YEAR, FilterState, ProjectIndex, active_years, describe
-from geodata.formula_escape import write_csv
-from geodata.kpis import KpiArrays
-from geodata.layers import LAYERS, PRECISION_CODES, SECTORS
-from geodata.load import layer_version
-from geodata.municipality_registry import BY_CODE
-from geodata.privacy import RULE, suppress_frame
+from geodata.analysis.filters import OPEN_END_YEAR, FilterState, ProjectIndex, active_years, describe
+from geodata.analysis.kpis import KpiArrays
+from geodata.analysis.privacy import RULE, suppress_frame
+from geodata.facts.build import round_coords
+from geodata.facts.designation import DESIGNATION
+from geodata.facts.layers import LAYERS, PRECISION_CODES, SECTORS
+from geodata.facts.municipality_registry import BY_CODE
+from geodata.io.formula_escape import write_csv
+from geodata.io.load import layer_version
 
 #: Project traces: one per location level, each point coloured by its sector (``sector_code``). Level 0: a
 #: site-level point (IATI precision 1-2); level 1: a municipality-level project (precision 3 or coarser), drawn

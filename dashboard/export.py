@@ -28,9 +28,9 @@ from dashboard.exports import ExportError, images
 from dashboard.exports import content as C
 from dashboard.exports.deck import deck_bytes
 from dashboard.exports.pdf import pptx_to_pdf, write_atomic
-from geodata.filters import DATASET_CHOICES, FilterState
-from geodata.layers import COMMUNITIES, SECTORS
-from geodata.names import municipality_or_error
+from geodata.analysis.filters import DATASET_CHOICES, FilterState
+from geodata.facts.layers import COMMUNITIES, SECTORS
+from geodata.facts.names import municipality_or_error
 
 FORMATS = ("png", "svg", "pptx", "pdf")
 METRICS = ("committed_usd", "disbursed_usd", "projects", "beneficiaries_reached")

@@ -41,9 +41,8 @@ from dashboard.data import (
     build_snapshot,
     municipality_label,
 )
-from geodata.designation import DESIGNATION
-from geodata.filters import FilterState
-from geodata.kpis import (
+from geodata.analysis.filters import FilterState
+from geodata.analysis.kpis import (
     NOT_REPORTED,
     SUPPRESS_BELOW,
     SUPPRESSED_LABEL,
@@ -52,9 +51,10 @@ from geodata.kpis import (
     running_known,
     suppress,
 )
-from geodata.layers import COMMUNITIES, SECTORS
-from geodata.load import boundary_credit
-from geodata.municipality_registry import BY_CODE
+from geodata.facts.designation import DESIGNATION
+from geodata.facts.layers import COMMUNITIES, SECTORS
+from geodata.facts.municipality_registry import BY_CODE
+from geodata.io.load import boundary_credit
 
 WATERMARK = "SAMPLE DATA"
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from dashboard.data import N_PROJECT_TRACES, Snapshot
 from dashboard.figures import PROJECT_TRACE_START
-from geodata.filters import FilterState
+from geodata.analysis.filters import FilterState
 
 #: Degrees: a point's event coordinates and the row's may differ by float32 rounding, never by more.
 COORD_TOLERANCE_DEG = 1e-4

@@ -31,7 +31,7 @@ from flask_talisman import Talisman
 from werkzeug.exceptions import BadRequest
 
 from dashboard import auth
-from geodata.importers import MAX_UPLOAD_BYTES
+from geodata.io.importers import MAX_UPLOAD_BYTES
 
 #: Components only an editor's callbacks write to: every callback with one of these among its outputs refuses a
 #: request without an editor's session. The Data page's ids (see dashboard/pages/data.py); a test checks that

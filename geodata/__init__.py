@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import geopandas as gpd
 
-from geodata.layers import LAYERS, LayerSpec
-from geodata.load import load_layer
-from geodata.validate import LayerError, Problem
+from geodata.facts.layers import LAYERS, LayerSpec
+from geodata.facts.validate import LayerError, Problem
+from geodata.io.load import load_layer
 
 __all__ = ["LAYERS", "LayerError", "LayerSpec", "Problem", "layers", "load"]
 

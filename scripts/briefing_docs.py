@@ -35,7 +35,7 @@ from dashboard.app import create_app  # noqa: E402
 from dashboard.export import export_bytes  # noqa: E402
 from dashboard.exports import images  # noqa: E402
 from dashboard.exports.pdf import pptx_to_pdf, write_atomic  # noqa: E402
-from geodata.filters import FilterState  # noqa: E402
+from geodata.analysis.filters import FilterState  # noqa: E402
 
 PAGE_SHOTS = {"cover": "briefing-cover.png", "map": "briefing-map.png", "trust-fund": "briefing-trust-fund.png"}
 

@@ -19,11 +19,11 @@ from shapely.geometry import Point
 import geodata
 from dashboard import data, figures
 from dashboard.exports.content import build_briefing
-from geodata import coverage as cov
-from geodata.designation import DESIGNATION
-from geodata.export import EXPORT_FORMATS, export_bytes
-from geodata.filters import FilterState
-from geodata.privacy import RULE, SUPPRESSED_LABEL
+from geodata.analysis import coverage as cov
+from geodata.analysis.filters import FilterState
+from geodata.analysis.privacy import RULE, SUPPRESSED_LABEL
+from geodata.facts.designation import DESIGNATION
+from geodata.io.export import EXPORT_FORMATS, export_bytes
 
 SMALL = "small-group-6"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from geodata.cli import layer_table_markdown
-from geodata.layers import LAYERS
+from geodata.cli.layers import layer_table_markdown
+from geodata.facts.layers import LAYERS
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,5 +1,5 @@
 """Every CSV and XLSX the app writes — the explorer's "Download CSV", the coverage gap CSV and the data exports
-(CSV, HXL, XLSX) — makes formula-like cells inert the same way (geodata.formula_escape): a formula at the start,
+(CSV, HXL, XLSX) — makes formula-like cells inert the same way (geodata.io.formula_escape): a formula at the start,
 behind leading whitespace or after a ';' (where a spreadsheet whose list separator is ';' starts a new cell), in
 the rows and in the '#' provenance lines. Each file is read back as a spreadsheet would read it, split at ',' and
 at ';', and no cell may start like a formula."""
@@ -19,9 +19,9 @@ from openpyxl import load_workbook
 
 import geodata
 from dashboard import data
-from geodata import coverage as cov
-from geodata.export import export_bytes
-from geodata.filters import FilterState
+from geodata.analysis import coverage as cov
+from geodata.analysis.filters import FilterState
+from geodata.io.export import export_bytes
 
 HOSTILE = [
     '=HYPERLINK("http://example.invalid/x","open")',

@@ -23,12 +23,12 @@ import plotly.graph_objects as go
 from dashboard.exports import mapview
 from dashboard.exports.deck import ChartSeries, ChartSpec, DeckInput, KpiCard, Picture, SourceNote, TableSpec
 from geodata import config
-from geodata.filters import OPEN_END_YEAR, FilterState, active_years, describe
-from geodata.formatting import usd
-from geodata.kpis import KPI_CARDS, SUPPRESS_BELOW, kpi_lines, trust_fund_status
-from geodata.layers import LAYERS, PRECISION_CODES
-from geodata.load import boundary_credit, layer_path, layer_provenance, load_layer
-from geodata.municipality_registry import BY_CODE
+from geodata.analysis.filters import OPEN_END_YEAR, FilterState, active_years, describe
+from geodata.analysis.formatting import usd
+from geodata.analysis.kpis import KPI_CARDS, SUPPRESS_BELOW, kpi_lines, trust_fund_status
+from geodata.facts.layers import LAYERS, PRECISION_CODES
+from geodata.facts.municipality_registry import BY_CODE
+from geodata.io.load import boundary_credit, layer_path, layer_provenance, load_layer
 
 TITLE = "Assistance to Roma, Ashkali and Egyptian communities"
 #: The figures a briefing uses, in deck order, with their slide titles.
@@ -51,7 +51,7 @@ SAMPLE_WARNING = (
 )
 PROJECTS_SOURCE = (
     "Source: projects layer. Documented projects cite their reports per row; sample projects are generated "
-    "(geodata/sample.py) and are not real."
+    "(geodata/facts/sample.py) and are not real."
 )
 CAPTIONS: dict[str, str] = {
     "map": "Project points: IATI precision 2 (near a camp or site) or 3 (drawn at the municipality's anchor). "
@@ -154,7 +154,7 @@ def data_date(projects_path_mtime: float | None = None) -> str:
 
 
 def kpi_cards(figures: dict) -> tuple[KpiCard, ...]:
-    """The headline figures of ``geodata.kpis.kpis`` as cards, in the explorer's words (``kpi_lines``): a figure
+    """The headline figures of ``kpis.kpis`` as cards, in the explorer's words (``kpi_lines``): a figure
     no project gives is "not reported", each total says how many projects it covers, and every line that
     includes sample rows says "(sample data)"."""
     lines = kpi_lines(figures)

@@ -31,7 +31,7 @@ from dashboard import figures
 from dashboard.export import export_bytes
 from dashboard.exports import ExportError
 from dashboard.exports import content as C
-from geodata.filters import FilterState
+from geodata.analysis.filters import FilterState
 
 dash.register_page(__name__, path="/briefing", name="Briefing", order=90, title="Briefing · Trust Fund Atlas")
 

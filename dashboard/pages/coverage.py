@@ -6,7 +6,7 @@ address bar and the navbar links in step (so "Explorer" opens with the same filt
 
     coverage-state.data        the page's FilterState as a query string (starts from the URL)
     coverage-radius.value      site radius in km (also in the URL as ``radius=`` when not 5)
-    coverage-allocation.value  how multi-sector projects are split (geodata.coverage.ALLOCATIONS)
+    coverage-allocation.value  how multi-sector projects are split (geodata.analysis.coverage.ALLOCATIONS)
     coverage-metric.value      heatmap colour: distinct projects or committed USD
 
 ``update_coverage`` reads those and makes one call to ``geodata.coverage`` for the matrix (every sector and
@@ -34,13 +34,13 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components, config, figures, ids
 from dashboard.data import Snapshot, municipality_label, snapshot
-from geodata import coverage as cov
-from geodata.designation import DESIGNATION
-from geodata.filters import FilterState, describe
-from geodata.formatting import usd
-from geodata.formula_escape import write_csv
-from geodata.municipality_registry import BY_CODE
-from geodata.privacy import RULE
+from geodata.analysis import coverage as cov
+from geodata.analysis.filters import FilterState, describe
+from geodata.analysis.formatting import usd
+from geodata.analysis.privacy import RULE
+from geodata.facts.designation import DESIGNATION
+from geodata.facts.municipality_registry import BY_CODE
+from geodata.io.formula_escape import write_csv
 
 dash.register_page(__name__, path="/coverage", name="Coverage", order=1, title="Coverage · Trust Fund Atlas")
 

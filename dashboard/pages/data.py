@@ -34,14 +34,14 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import auth, components
 from dashboard.data import municipality_label
-from geodata import edit, export, store
-from geodata.filters import FilterState, describe
-from geodata.importers import FORMATS, MAX_UPLOAD_BYTES, ImportFileError, ImportPreview, money, preview_bytes
-from geodata.importers.base import file_error
-from geodata.importers.preview import ImportRejected
-from geodata.layers import SECTORS, STATUSES
-from geodata.municipality_registry import BY_CODE, MUNICIPALITIES
-from geodata.validate import Problem
+from geodata.analysis.filters import FilterState, describe
+from geodata.facts.layers import SECTORS, STATUSES
+from geodata.facts.municipality_registry import BY_CODE, MUNICIPALITIES
+from geodata.facts.validate import Problem
+from geodata.io import edit, export, store
+from geodata.io.importers import FORMATS, MAX_UPLOAD_BYTES, ImportFileError, ImportPreview, money, preview_bytes
+from geodata.io.importers.base import file_error
+from geodata.io.importers.preview import ImportRejected
 
 dash.register_page(__name__, path="/data", name="Data", order=3, title="Data · Trust Fund Atlas")
 

@@ -61,11 +61,11 @@ from dashboard.data import (
     table_rows,
 )
 from dashboard.map_points import event_rows
-from geodata.filters import DATASET_CHOICES, FilterState, describe
-from geodata.formatting import usd
-from geodata.kpis import site_history, trust_fund_status
-from geodata.layers import COMMUNITIES, SECTORS, STATUSES
-from geodata.municipality_registry import BY_CODE
+from geodata.analysis.filters import DATASET_CHOICES, FilterState, describe
+from geodata.analysis.formatting import usd
+from geodata.analysis.kpis import site_history, trust_fund_status
+from geodata.facts.layers import COMMUNITIES, SECTORS, STATUSES
+from geodata.facts.municipality_registry import BY_CODE
 
 dash.register_page(__name__, path="/", name="Explorer", order=0, title="Explorer · Trust Fund Atlas")
 

@@ -16,8 +16,8 @@ from dashboard.data import snapshot
 from dashboard.exports import content as C
 from dashboard.exports import deck as D
 from dashboard.exports import images, pdf
-from geodata.filters import FilterState
-from geodata.layers import COMMUNITIES, SECTORS
+from geodata.analysis.filters import FilterState
+from geodata.facts.layers import COMMUNITIES, SECTORS
 
 HEALTH_SAMPLE_NORTH_MITROVICA = FilterState(sectors=("health",), dataset="sample", municipalities=("north-mitrovica",))
 DOCUMENTED = FilterState(dataset="documented")

@@ -8,9 +8,9 @@ import pytest
 
 from dashboard import components
 from dashboard.exports.content import build_briefing, kpi_cards
-from geodata.filters import FilterState
-from geodata.kpis import KPI_CARDS, NOT_REPORTED, SAMPLE_TAG, kpis
-from geodata.store import embedded_projects
+from geodata.analysis.filters import FilterState
+from geodata.analysis.kpis import KPI_CARDS, NOT_REPORTED, SAMPLE_TAG, kpis
+from geodata.io.store import embedded_projects
 
 
 @pytest.fixture(scope="module")

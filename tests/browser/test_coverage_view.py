@@ -68,7 +68,7 @@ def test_coverage_view_renders_and_a_cell_click_filters(dash_duo, tmp_path):
     import sys
 
     from dashboard.data import snapshot
-    from geodata.filters import FilterState
+    from geodata.analysis.filters import FilterState
 
     app = create_app()
     page = sys.modules["pages.coverage"]
@@ -121,7 +121,7 @@ def test_a_cell_click_selects_its_sites_outlines_the_cell_and_filters_the_table(
     import sys
 
     from dashboard.data import snapshot
-    from geodata.filters import FilterState
+    from geodata.analysis.filters import FilterState
 
     app = create_app()
     page = sys.modules["pages.coverage"]

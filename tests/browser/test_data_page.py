@@ -15,7 +15,7 @@ from signin_support import sign_in
 
 import geodata
 from dashboard.app import create_app
-from geodata import store
+from geodata.io import store
 
 pytestmark = pytest.mark.browser
 

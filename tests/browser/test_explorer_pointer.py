@@ -21,8 +21,8 @@ from selenium.webdriver.common.keys import Keys
 from dashboard import data, ids
 from dashboard.app import create_app
 from dashboard.camp_key import camp_key
-from geodata.filters import FilterState
-from geodata.formatting import usd
+from geodata.analysis.filters import FilterState
+from geodata.analysis.formatting import usd
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ import pytest
 
 from dashboard import data, ids
 from dashboard.app import create_app
-from geodata.filters import FilterState
+from geodata.analysis.filters import FilterState
 
 pytestmark = pytest.mark.browser
 

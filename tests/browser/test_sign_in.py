@@ -13,7 +13,7 @@ from signin_support import PASSWORD, sign_in
 
 from dashboard import accounts
 from dashboard.app import create_app
-from geodata import store
+from geodata.io import store
 
 pytestmark = pytest.mark.browser
 

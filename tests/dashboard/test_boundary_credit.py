@@ -9,10 +9,11 @@ import pytest
 
 from dashboard import figures
 from dashboard.exports import content
-from geodata import boundaries, config
-from geodata.export import provenance
-from geodata.filters import FilterState
-from geodata.load import boundary_credit, load_layer
+from geodata import config
+from geodata.analysis.filters import FilterState
+from geodata.io import boundaries
+from geodata.io.export import provenance
+from geodata.io.load import boundary_credit, load_layer
 
 EMBEDDED = "Municipal boundaries: geoBoundaries (Runfola et al. 2020), from OpenStreetMap contributors, CC BY-SA 2.0"
 

@@ -9,8 +9,8 @@ import sys
 import pytest
 from auth_support import post_callback, signed_in_client
 
-from geodata import edit, store
-from geodata.importers import money
+from geodata.io import edit, store
+from geodata.io.importers import money
 
 PROJECT = "sample-000007"  # a USD sample project with a start date
 

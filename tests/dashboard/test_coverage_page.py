@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from dashboard import config
-from geodata.filters import FilterState
-from geodata.layers import OTHER_SECTOR, SECTORS
+from geodata.analysis.filters import FilterState
+from geodata.facts.layers import OTHER_SECTOR, SECTORS
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def test_a_municipality_cell_keeps_the_projects_across_its_border(page):
     """North Mitrovica's camps keep South Mitrovica's health projects a kilometre away: the sites of a
     selected cell are measured exactly as without the municipality filter."""
     from dashboard.data import snapshot
-    from geodata import coverage as cov
+    from geodata.analysis import coverage as cov
 
     snap = snapshot()
     cell = FilterState(sectors=("health",), municipalities=("north-mitrovica",))
@@ -137,7 +137,7 @@ def test_label_positions_push_names_away_from_neighbours(page):
     import geopandas as gpd
     import shapely
 
-    from geodata.layers import METRIC_CRS
+    from geodata.facts.layers import METRIC_CRS
 
     y = 4_750_000.0
     sites = gpd.GeoDataFrame(

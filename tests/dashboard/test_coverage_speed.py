@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from dashboard import data
-from geodata import coverage as cov
-from geodata.filters import FilterState
+from geodata.analysis import coverage as cov
+from geodata.analysis.filters import FilterState
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 from data_page_support import text, trigger, upload
 
-from geodata import store
-from geodata.filters import FilterState
-from geodata.validate import Problem
+from geodata.analysis.filters import FilterState
+from geodata.facts.validate import Problem
+from geodata.io import store
 
 CSV = (
     "project_id,title,sector,target_communities,municipality,status,start_date,committed,disbursed,currency,lat,lon\n"

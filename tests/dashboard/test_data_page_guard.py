@@ -7,7 +7,7 @@ from __future__ import annotations
 from data_page_support import text, trigger, upload
 
 import geodata
-from geodata import store
+from geodata.io import store
 
 CSV = (
     "project_id,title,sector,target_communities,municipality,status,start_date,committed,currency\n"

@@ -12,9 +12,9 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 from dashboard import ids, map_points
-from geodata import store
-from geodata.filters import FilterState
-from geodata.importers import preview_bytes
+from geodata.analysis.filters import FilterState
+from geodata.io import store
+from geodata.io.importers import preview_bytes
 
 HEADER = "project_id,title,sector,target_communities,municipality,status,start_date,committed,currency"
 

@@ -18,9 +18,9 @@ from dash.exceptions import PreventUpdate
 import geodata
 from dashboard import components, data, figures, ids, map_points
 from dashboard.app import create_app
-from geodata.build import anchors_frame
-from geodata.filters import FilterState
-from geodata.sample import sample_portfolio
+from geodata.analysis.filters import FilterState
+from geodata.facts.build import anchors_frame
+from geodata.facts.sample import sample_portfolio
 
 
 @pytest.fixture(scope="module")

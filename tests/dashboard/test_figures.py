@@ -11,8 +11,8 @@ import pytest
 
 import geodata
 from dashboard import config, data, figures
-from geodata.filters import FilterState
-from geodata.layers import SECTORS
+from geodata.analysis.filters import FilterState
+from geodata.facts.layers import SECTORS
 
 KEYS = {"map", "by_sector", "by_municipality", "over_time", "by_community"}
 
@@ -170,6 +170,6 @@ def test_municipality_label_gives_both_languages():
 
 
 def test_camp_timeline(snap):
-    history = geodata.kpis.site_history(snap.static.camps, snap.static.hazards, "cesmin-lug")
+    history = geodata.analysis.kpis.site_history(snap.static.camps, snap.static.hazards, "cesmin-lug")
     fig = figures.camp_timeline_figure(history).to_dict()
     assert len(fig["data"][0]["x"]) == len(history["population"])

@@ -9,7 +9,7 @@ import pytest
 
 from dashboard import components, ids
 from dashboard.app import create_app
-from geodata.filters import FilterState
+from geodata.analysis.filters import FilterState
 
 
 @pytest.fixture(scope="module")

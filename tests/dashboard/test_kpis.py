@@ -1,4 +1,4 @@
-"""geodata.kpis: headline figures, aggregations, suppression, Trust Fund card, site history."""
+"""geodata.analysis.kpis: headline figures, aggregations, suppression, Trust Fund card, site history."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from shapely.geometry import Point
 
 import geodata
-from geodata import kpis as K
-from geodata.layers import COMMUNITIES, SECTORS
+from geodata.analysis import kpis as K
+from geodata.facts.layers import COMMUNITIES, SECTORS
 
 
 def _projects(rows: list[dict]) -> gpd.GeoDataFrame:

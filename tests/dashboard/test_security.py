@@ -22,7 +22,7 @@ from auth_support import (
 )
 
 from dashboard import security
-from geodata import edit, store
+from geodata.io import edit, store
 
 CSV = (
     "project_id,title,sector,target_communities,municipality,status,start_date,committed,disbursed,currency,lat,lon\n"
@@ -109,7 +109,7 @@ def _requests(app) -> dict[str, tuple[str, dict, list[str]]]:
 
 def _seed_one_import():
     """A store with one import of s-1 (so a rollback and a correction have something to act on)."""
-    from geodata.importers import preview_bytes
+    from geodata.io.importers import preview_bytes
 
     preview_bytes(CSV.encode(), "seed.csv").commit(user="seeder")
 

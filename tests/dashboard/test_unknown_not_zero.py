@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import Point
 
 from dashboard import data, figures
-from geodata.layers import SECTORS
+from geodata.facts.layers import SECTORS
 
 
 def _projects(rows: list[dict]) -> gpd.GeoDataFrame:

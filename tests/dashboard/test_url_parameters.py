@@ -9,7 +9,7 @@ import pytest
 from auth_support import anonymous_client, callback_body, callback_key
 
 from dashboard.app import ERROR_MESSAGE
-from geodata.filters import FilterState
+from geodata.analysis.filters import FilterState
 
 BAD = [
     ("/", "?from=99999999999999999999"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geodata.names import match_municipality
+from geodata.facts.names import match_municipality
 
 
 @pytest.mark.parametrize(

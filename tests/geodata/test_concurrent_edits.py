@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from geodata import edit, store
+from geodata.io import edit, store
 
 
 def _project() -> str:

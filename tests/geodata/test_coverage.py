@@ -29,10 +29,10 @@ import pytest
 import shapely
 
 import geodata
-from geodata import coverage as cov
+from geodata.analysis import coverage as cov
+from geodata.analysis.filters import FilterState
 from geodata.cli import main as cli_main
-from geodata.filters import FilterState
-from geodata.layers import METRIC_CRS, OTHER_SECTOR, SECTORS
+from geodata.facts.layers import METRIC_CRS, OTHER_SECTOR, SECTORS
 
 Y = 4_705_000.0
 
@@ -458,7 +458,7 @@ def test_exposure_and_rings(sites):
 
 
 def _real(state: FilterState, allocation: str = "shares") -> cov.CoverageResult:
-    from geodata.coverage_cli import run
+    from geodata.cli.coverage import run
 
     return run(state, 5.0, allocation)
 
@@ -538,7 +538,7 @@ def test_rows_sharing_a_project_id_are_one_project(municipalities, sites):
 
 
 def test_a_shared_filter_index_gives_the_same_result(municipalities, sites):
-    from geodata.filters import ProjectIndex
+    from geodata.analysis.filters import ProjectIndex
 
     single = _projects()
     single = single[single["project_id"] != "p6"]

@@ -1,4 +1,4 @@
-"""Correcting one project (geodata.edit): checked like an import, written as a logged edit, undone by rollback;
+"""Correcting one project (geodata.io.edit): checked like an import, written as a logged edit, undone by rollback;
 a refused correction leaves the store byte-identical."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import geodata
-from geodata import edit, store
-from geodata.municipality_registry import BY_CODE
+from geodata.facts.municipality_registry import BY_CODE
+from geodata.io import edit, store
 
 SAMPLE = "sample-000007"  # USD, municipality level (precision 3) in Leposavić, committed 325500, from 2024-09-01
 EUR_DOC = "doc-2013-leposavic-closure"  # documented, EUR with a converted USD amount and an FX note
@@ -174,7 +174,7 @@ def test_unknown_project_is_refused():
 def test_a_corrected_amount_in_another_currency_is_converted_at_the_start_date(typed):
     """The form takes any ISO 4217 code; the amount is converted by the importers' code (ECB rate of the start
     date) and the FX note names that rate."""
-    from geodata.importers import money
+    from geodata.io.importers import money
 
     before = stored(SAMPLE)
     correction, _ = edit.save_correction(SAMPLE, {"currency": typed, "committed": "100000", "disbursed": "2500"})
@@ -189,7 +189,7 @@ def test_a_corrected_amount_in_another_currency_is_converted_at_the_start_date(t
 
 
 def test_changing_only_the_currency_converts_the_same_amount_and_back_to_usd_drops_the_note():
-    from geodata.importers import money
+    from geodata.io.importers import money
 
     before = stored(SAMPLE)
     edit.save_correction(SAMPLE, {"currency": "CHF"})

@@ -11,9 +11,10 @@ import openpyxl
 import pyogrio
 import pytest
 
-from geodata import cli, export, store
-from geodata.filters import FilterState
-from geodata.importers import preview_bytes
+from geodata import cli
+from geodata.analysis.filters import FilterState
+from geodata.io import export, store
+from geodata.io.importers import preview_bytes
 
 NAMES = {"csv": "p.csv", "hxl": "p.hxl.csv", "xlsx": "p.xlsx", "geojson": "p.geojson", "gpkg": "p.gpkg"}
 

@@ -10,9 +10,9 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 
 import geodata
-from geodata.build import anchors_frame
-from geodata.filters import FilterState, ProjectIndex, describe
-from geodata.sample import sample_portfolio
+from geodata.analysis.filters import FilterState, ProjectIndex, describe
+from geodata.facts.build import anchors_frame
+from geodata.facts.sample import sample_portfolio
 
 
 def _projects(**columns) -> gpd.GeoDataFrame:
@@ -124,9 +124,9 @@ def test_sample_split_by_community_adds_up():
 def test_sample_at_scale_is_valid_and_inside_kosovo():
     m = geodata.load("municipalities")
     big = sample_portfolio(anchors_frame(m), geodata.load("camps"), n=5000, seed=1)
-    from geodata.layers import PROJECTS
-    from geodata.load import kosovo_outline
-    from geodata.validate import validate
+    from geodata.facts.layers import PROJECTS
+    from geodata.facts.validate import validate
+    from geodata.io.load import kosovo_outline
 
     assert len(validate(big, PROJECTS, outline=kosovo_outline())) == 5000
     assert pd.Index(big["project_id"]).is_unique

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from geodata.formatting import usd
+from geodata.analysis.formatting import usd
 
 
 @pytest.mark.parametrize(

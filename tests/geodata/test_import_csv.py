@@ -7,9 +7,10 @@ import pytest
 import shapely
 
 import geodata
-from geodata import cli, store
-from geodata.importers import MAX_UPLOAD_BYTES, ImportFileError, preview_bytes
-from geodata.load import load_layer
+from geodata import cli
+from geodata.io import store
+from geodata.io.importers import MAX_UPLOAD_BYTES, ImportFileError, preview_bytes
+from geodata.io.load import load_layer
 
 HEADER = (
     "project_id,title,sector,target_communities,municipality,status,start_date,end_date,committed,disbursed,currency"

@@ -17,9 +17,9 @@ import pyogrio
 import pytest
 import shapely
 
-from geodata import store
-from geodata.importers import ImportFileError, detect_format, preview_bytes
-from geodata.load import load_layer
+from geodata.io import store
+from geodata.io.importers import ImportFileError, detect_format, preview_bytes
+from geodata.io.load import load_layer
 
 ZVECAN = (20.84, 42.91)  # lon, lat inside Zvečan
 NORTH_MITROVICA = (20.86, 42.896)  # lon, lat inside North Mitrovica, north of the Ibar

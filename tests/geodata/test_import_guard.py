@@ -10,9 +10,10 @@ import pyogrio
 import pytest
 
 import geodata
-from geodata import cli, store
-from geodata.importers import preview_bytes
-from geodata.importers.preview import ImportRejected
+from geodata import cli
+from geodata.io import store
+from geodata.io.importers import preview_bytes
+from geodata.io.importers.preview import ImportRejected
 
 HEADER = "project_id,title,sector,target_communities,municipality,status,start_date,committed,currency,sources\n"
 LEPOSAVIC = "doc-2013-leposavic-closure"

@@ -8,9 +8,9 @@ from collections import defaultdict
 
 import pytest
 
-from geodata.importers import preview_bytes
-from geodata.importers.hxl import map_tags
-from geodata.importers.mapping import ALIASES, header_key, map_header, normalise_communities, normalise_sector
+from geodata.io.importers import preview_bytes
+from geodata.io.importers.hxl import map_tags
+from geodata.io.importers.mapping import ALIASES, header_key, map_header, normalise_communities, normalise_sector
 
 
 def sheet(*rows: list[str]) -> bytes:

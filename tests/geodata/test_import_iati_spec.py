@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geodata.importers import preview_bytes
-from geodata.importers.money import usd_rate
-from geodata.load import load_layer
+from geodata.io.importers import preview_bytes
+from geodata.io.importers.money import usd_rate
+from geodata.io.load import load_layer
 
 
 def activities(*bodies: str, version: str = "2.03") -> bytes:

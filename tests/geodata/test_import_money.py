@@ -19,10 +19,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geodata.importers import preview_bytes
-from geodata.importers.mapping import is_blank
-from geodata.importers.money import RateUnavailable, usd_rate
-from geodata.importers.number_formats import COMMA, DOT, babel_value, read_number_column, strict_value
+from geodata.io.importers import preview_bytes
+from geodata.io.importers.mapping import is_blank
+from geodata.io.importers.money import RateUnavailable, usd_rate
+from geodata.io.importers.number_formats import COMMA, DOT, babel_value, read_number_column, strict_value
 
 HEADER = "project_id,title,sector,target_communities,municipality,status,start_date,committed,disbursed,currency"
 

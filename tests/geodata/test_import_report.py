@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from geodata.importers import preview_bytes
-from geodata.importers.mapping import is_formula_like, normalise_id
+from geodata.io.importers import preview_bytes
+from geodata.io.importers.mapping import is_formula_like, normalise_id
 
 HEADER = "project_id,title,description,sector,target_communities,municipality,status,start_date,committed,currency"
 

@@ -12,10 +12,10 @@ import zipfile
 import openpyxl
 import pytest
 
-from geodata import edit, store
 from geodata.cli import main as cli_main
-from geodata.importers import ImportFileError, base, preview_bytes
-from geodata.importers.mapping import unsafe_link
+from geodata.io import edit, store
+from geodata.io.importers import ImportFileError, base, preview_bytes
+from geodata.io.importers.mapping import unsafe_link
 
 HEADER = "project_id,title,sector,municipality,status,start_date,committed,currency,sources\n"
 SAFE = "https://www.osce.org/files/report.pdf"

@@ -10,10 +10,11 @@ import pytest
 import shapely
 
 import geodata
-from geodata import build, config
-from geodata.layers import LAYERS, METRIC_CRS, SECTORS
-from geodata.municipality_registry import KOSOVO_AREA_KM2, MUNICIPALITIES
-from geodata.validate import validate
+from geodata import config
+from geodata.facts import build
+from geodata.facts.layers import LAYERS, METRIC_CRS, SECTORS
+from geodata.facts.municipality_registry import KOSOVO_AREA_KM2, MUNICIPALITIES
+from geodata.facts.validate import validate
 
 
 @pytest.mark.parametrize("name", list(LAYERS))
@@ -79,7 +80,7 @@ def test_outline_is_the_union_of_the_municipalities():
 
 
 def test_boundary_licence_and_attribution_travel_with_the_layer():
-    from geodata.cli import layer_info
+    from geodata.cli.layers import layer_info
 
     info = {row["name"]: row for row in layer_info()}
     assert "CC BY-SA 2.0" in info["municipalities"]["license"]

@@ -14,10 +14,11 @@ import geopandas as gpd
 import pytest
 
 import geodata
-from geodata import boundaries, config
-from geodata.cli import layer_info
-from geodata.load import layer_provenance
-from geodata.municipality_registry import BY_CODE, GEOBOUNDARIES_NAMES
+from geodata import config
+from geodata.cli.layers import layer_info
+from geodata.facts.municipality_registry import BY_CODE, GEOBOUNDARIES_NAMES
+from geodata.io import boundaries
+from geodata.io.load import layer_provenance
 
 REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "boundaries"
 GB_FILE = "geoBoundaries-XKX-ADM2_simplified.geojson"

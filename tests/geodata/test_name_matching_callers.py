@@ -7,9 +7,9 @@ import pytest
 
 import geodata
 from dashboard import export as E
+from geodata.analysis.filters import FilterState
 from geodata.cli import main as cli_main
-from geodata.filters import FilterState
-from geodata.importers import preview_bytes
+from geodata.io.importers import preview_bytes
 
 HEADER = "project_id,title,sector,target_communities,municipality,status,start_date,committed,currency,lat,lon,site_id"
 

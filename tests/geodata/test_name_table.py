@@ -12,10 +12,11 @@ import pytest
 import shapely
 
 import geodata
-from geodata import config, names
-from geodata.municipality_registry import BY_CODE as REGISTRY
-from geodata.name_table import AMBIGUOUS, NAME_TABLE
-from geodata.names import candidate_codes, match_municipality, resolve_municipality
+from geodata import config
+from geodata.facts import names
+from geodata.facts.municipality_registry import BY_CODE as REGISTRY
+from geodata.facts.name_table import AMBIGUOUS, NAME_TABLE
+from geodata.facts.names import candidate_codes, match_municipality, resolve_municipality
 
 MITROVICA = ("north-mitrovica", "south-mitrovica")
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from geodata.privacy import SUPPRESS_BELOW, suppress, suppress_value
+from geodata.analysis.privacy import SUPPRESS_BELOW, suppress, suppress_value
 
 
 @pytest.mark.parametrize(

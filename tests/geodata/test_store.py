@@ -10,10 +10,11 @@ import pyogrio
 import pytest
 
 import geodata
-from geodata import config, store
-from geodata.importers import preview_bytes
-from geodata.importers.preview import ImportRejected
-from geodata.load import layer_version
+from geodata import config
+from geodata.io import store
+from geodata.io.importers import preview_bytes
+from geodata.io.importers.preview import ImportRejected
+from geodata.io.load import layer_version
 
 HEADER = "project_id,title,sector,target_communities,municipality,status,start_date,committed,currency\n"
 

@@ -11,9 +11,9 @@ import pytest
 import shapely
 
 import geodata
-from geodata.layers import CAMPS, PROJECTS
-from geodata.load import kosovo_outline
-from geodata.validate import LayerError, Problem, parse_dates, validate
+from geodata.facts.layers import CAMPS, PROJECTS
+from geodata.facts.validate import LayerError, Problem, parse_dates, validate
+from geodata.io.load import kosovo_outline
 
 
 @pytest.fixture

@@ -1,0 +1,39 @@
+"""Trust Fund Atlas layers and project portfolio: inspect, build, validate, import, export.
+
+``python -m geodata`` is the one command-line entry; each module here adds its subcommands:
+
+- ``layers``: info, validate, build, use-boundaries
+- ``coverage``: coverage matrices and gap reports
+- ``data``: import, history, rollback, export of the project portfolio
+
+Bad data never gives a traceback: every ``LayerError`` is printed as a list of
+problems (file, row, field, value, why) and the command exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from geodata.cli import coverage, data, layers
+from geodata.facts.validate import LayerError
+
+__all__ = ["main", "parser"]
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m geodata", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    for module in (layers, coverage, data):
+        module.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except LayerError as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        return 1
