@@ -16,7 +16,8 @@ from geodata.facts import build
 from geodata.facts.layers import LAYERS
 from geodata.facts.validate import LayerError, validate
 from geodata.io import boundaries
-from geodata.io.load import layer_path, layer_provenance, load_layer, read_file
+from geodata.io.files import read_file
+from geodata.io.load import layer_path, layer_provenance, load_layer
 
 
 def layer_info() -> list[dict]:
@@ -74,7 +75,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     spec = LAYERS[args.layer]
     try:
         gdf = read_file(args.path)
-        from geodata.io.load import kosovo_outline
+        from geodata.io.files import kosovo_outline
 
         polygons = load_layer("municipalities") if "location_uncertainty_m" in spec.columns else None
         validate(gdf, spec, file=str(args.path), outline=kosovo_outline(), municipalities=polygons)

@@ -27,7 +27,8 @@ from geodata.facts.municipality_registry import BY_CODE
 from geodata.facts.names import candidate_codes
 from geodata.facts.validate import LayerError, Problem, validate
 from geodata.io.atomic import write_bytes_atomic
-from geodata.io.load import _load_cached, kosovo_outline, read_file
+from geodata.io.files import kosovo_outline, read_file
+from geodata.io.load import _load_cached
 
 #: A municipality belongs to the feature covering at least this share of its embedded polygon.
 MIN_COVER = 0.5

@@ -1,6 +1,7 @@
-"""The only module that reads layer files from disk.
+"""Layers as the app uses them: the one way to get a layer, the project portfolio included.
 
-``load_layer`` reads a layer, validates it against its spec and caches the
+``load_layer`` reads a layer (through ``geodata.io.files``; the portfolio comes from ``geodata.io.store``),
+validates it against its spec and caches the
 result; callers get a copy, so the shared cache cannot be changed by accident.
 """
 
@@ -12,20 +13,20 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
-import shapely
 
 from geodata import config
 from geodata.facts.layers import LAYERS, OUTLINE, LayerSpec
-from geodata.facts.validate import LayerError, Problem, validate
+from geodata.facts.validate import validate
+from geodata.io import store
+from geodata.io.files import outline_shape, read_file
 
 
 def layer_path(spec: LayerSpec) -> Path:
     """The file a layer is read from: an installed user file where one exists, else the embedded one."""
     if spec.name == "municipalities" and config.installed_boundaries_path().exists():
         return config.installed_boundaries_path()
-    if spec.name == "projects" and _project_store().exists():
-        return _project_store().store_path()
+    if spec.name == "projects" and store.exists():
+        return store.store_path()
     return config.DATA_DIR / spec.path
 
 
@@ -67,38 +68,13 @@ def boundary_credit() -> str:
     return credit + (f" ({prov['attribution']})" if prov["attribution"] else "")
 
 
-def read_file(path: Path | str, layer: str | None = None) -> gpd.GeoDataFrame:
-    """Read any vector file GDAL reads (GeoJSON, GeoPackage, zipped Shapefile), keeping its declared CRS.
-
-    Raises ``LayerError`` (never a GDAL traceback) when the file cannot be read.
-    """
-    path = Path(path)
-    name = str(path)
-    if not path.exists():
-        raise LayerError([Problem(name, None, None, None, "file not found")])
-    target = f"zip://{path}" if path.suffix.lower() == ".zip" else str(path)
-    try:
-        gdf = gpd.read_file(target, layer=layer)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError, OSError) as exc:
-        raise LayerError([Problem(name, None, None, None, f"cannot be read as a vector file: {exc}")]) from None
-    if gdf.crs is None and path.suffix.lower() in {".geojson", ".json"}:
-        gdf = gdf.set_crs("EPSG:4326")  # RFC 7946: GeoJSON without a crs member is WGS 84
-    return gdf
-
-
-@functools.cache
-def _outline_shape() -> shapely.Geometry:
-    gdf = read_file(config.DATA_DIR / OUTLINE.path)
-    return shapely.union_all(gdf.geometry.values)
-
-
 @functools.cache
 def _load_cached(name: str, path: str, mtime_ns: int) -> gpd.GeoDataFrame:
     spec = LAYERS[name]
     gdf = read_file(path)
     if not spec.geometry_types:
         gdf = gpd.GeoDataFrame(pd.DataFrame(gdf.drop(columns="geometry")), geometry=[None] * len(gdf), crs=spec.crs)
-    outline = None if name == OUTLINE.name else _outline_shape()
+    outline = None if name == OUTLINE.name else outline_shape()
     return validate(gdf, spec, file=path, outline=outline)
 
 
@@ -106,8 +82,8 @@ def load_layer(name: str) -> gpd.GeoDataFrame:
     """A validated layer in EPSG:4326 (cached; a copy is returned)."""
     if name not in LAYERS:
         raise KeyError(f"unknown layer {name!r}; known layers: {', '.join(LAYERS)}")
-    if name == "projects" and _project_store().exists():
-        return _project_store().current_projects()  # the imported portfolio (validated, cached per version)
+    if name == "projects" and store.exists():
+        return store.current_projects()  # the imported portfolio (validated, cached per version)
     path = layer_path(LAYERS[name])
     mtime = path.stat().st_mtime_ns if path.exists() else 0
     return _load_cached(name, str(path), mtime).copy()
@@ -115,19 +91,7 @@ def load_layer(name: str) -> gpd.GeoDataFrame:
 
 def layer_version(name: str) -> str:
     """A token that changes whenever the layer's content may have changed (for caches over a layer)."""
-    if name == "projects" and (token := _project_store().version()) is not None:
+    if name == "projects" and (token := store.version()) is not None:
         return token
     path = layer_path(LAYERS[name])
     return f"{path}:{path.stat().st_mtime_ns if path.exists() else 0}"
-
-
-def _project_store():
-    """geodata.io.store (imported late: it reads files through this module)."""
-    from geodata.io import store
-
-    return store
-
-
-def kosovo_outline() -> shapely.Geometry:
-    """The Kosovo outline (for inside-Kosovo checks)."""
-    return _outline_shape()

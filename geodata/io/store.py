@@ -50,6 +50,7 @@ import pyogrio
 from geodata import config
 from geodata.facts.layers import PROJECTS
 from geodata.facts.validate import LayerError, Problem, cast_columns, validate
+from geodata.io.files import kosovo_outline, read_file
 
 STORE_FILE = "portfolio.gpkg"
 LOCK_FILE = "portfolio.lock"
@@ -352,8 +353,6 @@ def _empty_imports() -> pd.DataFrame:
 
 def embedded_projects() -> gpd.GeoDataFrame:
     """The shipped projects layer (documented rows and the sample portfolio), validated."""
-    from geodata.io.load import kosovo_outline, read_file
-
     path = config.DATA_DIR / PROJECTS.path
     gdf = validate(read_file(path), PROJECTS, file=str(path), outline=kosovo_outline())
     gdf["import_id"] = pd.Series(pd.NA, index=gdf.index, dtype="Int64")
@@ -365,8 +364,6 @@ def _seed_state() -> StoreState:
 
 
 def _read_projects(path: Path) -> gpd.GeoDataFrame:
-    from geodata.io.load import kosovo_outline
-
     gdf = pyogrio.read_dataframe(path, layer=PROJECTS_LAYER)
     import_ids = pd.to_numeric(gdf.get("import_id"), errors="coerce") if "import_id" in gdf else None
     gdf = validate(gdf, PROJECTS, file=f"{path} (layer {PROJECTS_LAYER})", outline=kosovo_outline())
@@ -521,8 +518,6 @@ def source_files(import_ids: set[int] | list[int]) -> list[dict]:
 
 
 def _validated(projects: gpd.GeoDataFrame, what: str) -> gpd.GeoDataFrame:
-    from geodata.io.load import kosovo_outline
-
     import_ids = projects["import_id"].astype("Int64")
     try:
         out = validate(projects.reset_index(drop=True), PROJECTS, file=what, outline=kosovo_outline())
@@ -661,8 +656,6 @@ def edit_project(project_id: str, changes: dict, user: str | None = None, expect
     row = match.copy()
     for name, value in changes.items():
         row[name] = value
-    from geodata.io.load import kosovo_outline
-
     label = f"edit of {project_id}"
     try:
         row = validate(row.drop(columns="import_id"), PROJECTS, file=label, outline=kosovo_outline())

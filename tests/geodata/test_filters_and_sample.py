@@ -126,7 +126,7 @@ def test_sample_at_scale_is_valid_and_inside_kosovo():
     big = sample_portfolio(anchors_frame(m), geodata.load("camps"), n=5000, seed=1)
     from geodata.facts.layers import PROJECTS
     from geodata.facts.validate import validate
-    from geodata.io.load import kosovo_outline
+    from geodata.io.files import kosovo_outline
 
     assert len(validate(big, PROJECTS, outline=kosovo_outline())) == 5000
     assert pd.Index(big["project_id"]).is_unique

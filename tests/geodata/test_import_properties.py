@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from geodata.facts.layers import PROJECTS
 from geodata.facts.validate import validate
 from geodata.io import store
+from geodata.io.files import kosovo_outline
 from geodata.io.importers import ImportFileError, ImportRejected, preview_bytes
-from geodata.io.load import kosovo_outline
 
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 WRITES = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -13,7 +13,7 @@ import shapely
 import geodata
 from geodata.facts.layers import CAMPS, PROJECTS
 from geodata.facts.validate import LayerError, Problem, parse_dates, validate
-from geodata.io.load import kosovo_outline
+from geodata.io.files import kosovo_outline
 
 
 @pytest.fixture

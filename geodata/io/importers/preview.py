@@ -31,6 +31,7 @@ from geodata.facts.municipality_registry import BY_CODE
 from geodata.facts.names import normalise, resolve_municipality
 from geodata.facts.validate import LayerError, Problem, cast_columns, validate
 from geodata.io import store
+from geodata.io.files import kosovo_outline
 from geodata.io.formula_escape import escape_formula
 from geodata.io.importers.base import RawTable
 from geodata.io.importers.mapping import (
@@ -54,7 +55,7 @@ from geodata.io.importers.mapping import (
 )
 from geodata.io.importers.money import RateUnavailable, usd_rate
 from geodata.io.importers.number_formats import DOT, read_number_column
-from geodata.io.load import kosovo_outline, load_layer
+from geodata.io.load import load_layer
 
 TEXT_FIELDS = (
     "project_id",

@@ -16,9 +16,9 @@ import pandas as pd
 import pyogrio
 
 from geodata.facts.validate import LayerError, Problem
+from geodata.io.files import read_file
 from geodata.io.importers.base import MAX_ROWS, RawTable, check_zip, file_error
 from geodata.io.importers.mapping import looks_personal, map_columns
-from geodata.io.load import read_file
 
 SUFFIX = {"geojson": ".geojson", "gpkg": ".gpkg", "shapefile": ".zip"}
 
