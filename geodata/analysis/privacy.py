@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 #: Counts below this (and above zero) are never shown.
@@ -74,3 +75,10 @@ def suppress_frame(frame: pd.DataFrame) -> pd.DataFrame:
             [suppress_pairs(v) for v in out[COMMUNITY_COLUMN]], index=out.index, dtype=object
         )
     return out
+
+
+def suppressed_mask(counts: object) -> np.ndarray:
+    """Per count (array-like), whether ``suppress`` shows it as '<10' (from 1 to 9; unknown and 0 are not)."""
+    values = np.asarray(counts, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return (values > 0) & (values < SUPPRESS_BELOW)
