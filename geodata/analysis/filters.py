@@ -1,33 +1,42 @@
-"""The explorer's filters: one state object, its URL form, its sentence, and a
+"""The explorer's filters: one state object, its URL and command-line forms, its sentence, and a
 fast vectorised mask over the projects layer.
 
-``FilterState`` is what every view shares (explorer, coverage, briefing,
-exports). A URL without ``dataset=`` shows ``url_default_dataset()``: both
-datasets, or only documented data once a real portfolio has been imported (the
-sample is then opt-in, ``dataset=all`` or ``dataset=sample``).
+One module of about 450 lines: the state, its URL and command-line forms and the mask that applies it change
+together, and parts of it would import each other.
 
-``ProjectIndex`` is built once per projects frame and answers
-``mask(state)`` with numpy operations only, so a filter over 100,000 projects
-takes milliseconds.
+``FilterState`` is what every view shares (explorer, coverage, briefing, exports).
+``FilterState.from_pairs`` is its one constructor from outside values, with one year range (``YEARS``):
+lenient for a URL (``from_query``: what cannot be used is dropped and said in ``notes``, so any link
+opens), strict for the command line (``add_filter_arguments`` adds the flags, ``state_from_args`` reads
+them: a bad value stops with a message naming the flag and the value, exit 2). A URL without
+``dataset=`` shows ``url_default_dataset()``: both datasets, or only documented data once a real
+portfolio has been imported (the sample is then opt-in, ``dataset=all`` or ``dataset=sample``); the
+command line without ``--dataset`` does the same.
+
+``ProjectIndex`` is built once per projects frame and answers ``mask(state)`` with numpy operations
+only, so a filter over 100,000 projects takes milliseconds.
 """
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geodata.facts.layers import COMMUNITIES, SECTORS
+from geodata.facts.layers import COMMUNITIES, SECTORS, STATUSES
 from geodata.facts.municipality_registry import BY_CODE
-from geodata.facts.names import resolve_municipality
+from geodata.facts.names import municipality_or_error, resolve_municipality
 from geodata.facts.validate import parse_dates
 
 DATASET_CHOICES = ("documented", "sample", "all")
-#: Years a URL may filter by ("from", "to"); others are ignored with a note.
-URL_YEARS = (1900, 2100)
+#: The years a filter may name ("from", "to"), on the command line and in a URL (where others are dropped with a note).
+YEARS = (1900, 2100)
+URL_YEARS = YEARS
 
 
 def url_default_dataset() -> str:
@@ -89,76 +98,213 @@ class FilterState:
         return urlencode(pairs)
 
     @classmethod
-    def from_query(cls, query: str | dict, default_dataset: str | None = None) -> FilterState:
-        """Parse a query string (or a dict of lists/strings, as Dash pages pass). Unknown keys are ignored;
-        invalid values are dropped rather than raising, so any URL opens. Without a valid ``dataset``, the
-        dataset is ``default_dataset`` (by default ``url_default_dataset()``)."""
+    def from_query(cls, query: str | dict, default_dataset: str | None = None, strict: bool = False) -> FilterState:
+        """Parse a query string, a whole URL or a dict of lists/strings (as Dash pages pass). Unknown keys are
+        ignored. Lenient (the URL): a value that cannot be used is dropped and said in ``notes``, so any URL opens.
+        ``strict`` (the command line): raises ``FilterError`` naming each such value. Without a valid ``dataset``,
+        the dataset is ``default_dataset`` (by default ``url_default_dataset()``)."""
         if isinstance(query, str):
-            params = parse_qs(query.lstrip("?"), keep_blank_values=False)
+            pairs = query_pairs(query)
         else:
-            params = {k: v if isinstance(v, list) else [v] for k, v in query.items() if v is not None}
+            pairs = [
+                (k, str(x)) for k, v in query.items() if v is not None for x in (v if isinstance(v, list) else [v])
+            ]
+        return cls.from_pairs(pairs, default_dataset=default_dataset, strict=strict)
 
-        def many(key: str) -> tuple[str, ...]:
-            values: list[str] = []
-            for v in params.get(key, []):
-                values += [x for x in str(v).split(",") if x]
-            return tuple(dict.fromkeys(values))
-
-        bad: list[str] = []
-
-        def year(key: str) -> int | None:
-            raw = params.get(key, [None])[0]
-            if raw is None or str(raw).strip() == "":
-                return None
-            shown = str(raw)[:24] + ("…" if len(str(raw)) > 24 else "")
-            try:
-                value = int(str(raw).strip())
-            except ValueError:
-                bad.append(f"{key}={shown!r} ignored: not a year")
-                return None
-            if not URL_YEARS[0] <= value <= URL_YEARS[1]:
-                bad.append(f"{key}={shown} ignored: not a year from {URL_YEARS[0]} to {URL_YEARS[1]}")
-                return None
-            return value
-
-        dataset = str(params.get("dataset", [""])[0])
-        if dataset not in DATASET_CHOICES:
-            dataset = url_default_dataset() if default_dataset is None else default_dataset
-        municipalities, notes = _municipalities(many("municipality"))
+    @classmethod
+    def from_pairs(
+        cls, pairs: Iterable[tuple[str, str]], default_dataset: str | None = None, strict: bool = False
+    ) -> FilterState:
+        """The one constructor from outside values: URL-style (key, value) pairs, in the explorer's keys
+        (``sector``, ``community``, ``municipality``, ``status``, ``funder``, ``org``, ``id``, ``from``, ``to``,
+        ``q``, ``dataset``). List values may be separated by commas; for the other keys the first value counts.
+        Vocabulary is matched whatever the case; municipalities by code or name in any language."""
+        lists: dict[str, list[str]] = {key: [] for key in _LIST_ATTRS}
+        scalars: dict[str, str] = {}
+        problems: list[_Problem] = []
+        for key, raw in pairs:
+            if key not in _LIST_ATTRS and key not in _SCALAR_KEYS:
+                continue
+            values = str(raw).split(",") if key in _LIST_ATTRS else [str(raw)]
+            for value in (v.strip() for v in values):
+                if not value or (key in scalars):
+                    continue
+                used, problem = _check(key, value)
+                if problem is not None:
+                    problems.append(problem)
+                elif key in _LIST_ATTRS:
+                    lists[key].append(used)
+                else:
+                    scalars[key] = used
+        year_from = int(scalars["from"]) if "from" in scalars else None
+        year_to = int(scalars["to"]) if "to" in scalars else None
+        if strict:
+            errors = [p.error for p in problems]
+            if year_from is not None and year_to is not None and year_from > year_to:
+                errors.append(f"--from {year_from} is after --to {year_to}")
+            if errors:
+                raise FilterError(errors)
+        dataset = scalars.get("dataset") or (url_default_dataset() if default_dataset is None else default_dataset)
         return cls(
-            sectors=tuple(s for s in many("sector") if s in SECTORS),
-            communities=tuple(c for c in many("community") if c in COMMUNITIES),
-            municipalities=municipalities,
-            statuses=many("status"),
-            funders=many("funder"),
-            orgs=many("org"),
-            year_from=year("from"),
-            year_to=year("to"),
-            text=str(params.get("q", [""])[0]).strip(),
+            **{attr: tuple(dict.fromkeys(lists[key])) for key, attr in _LIST_ATTRS.items()},
+            year_from=year_from,
+            year_to=year_to,
+            text=scalars.get("q", ""),
             dataset=dataset,
-            ids=many("id"),
-            notes=notes + tuple(bad),
+            notes=tuple(p.note for p in problems),
         )
 
     def with_(self, **changes) -> FilterState:
         return replace(self, **{k: tuple(v) if isinstance(v, list) else v for k, v in changes.items()})
 
 
-def _municipalities(values: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Codes for the URL's municipality values (codes or names in any language), and a note for each value
-    left out because it is ambiguous or unknown."""
-    codes: list[str] = []
-    notes: list[str] = []
-    for value in values:
-        found = resolve_municipality(value)
-        if found.code is not None:
-            codes.append(found.code)
-        elif found.status == "ambiguous":
-            options = " or ".join(BY_CODE[c].name_en for c in found.candidates)
-            notes.append(f"municipality {value!r} ignored: it may be {options}")
-        else:
-            notes.append(f"municipality {value!r} ignored: not a Kosovo municipality")
-    return tuple(dict.fromkeys(codes)), tuple(notes)
+#: URL key -> FilterState attribute, for the keys that take several values.
+_LIST_ATTRS = {value: attr for attr, value in FilterState._LIST_KEYS.items()}
+_SCALAR_KEYS = ("from", "to", "q", "dataset")
+_VOCABULARIES = {"sector": SECTORS, "community": COMMUNITIES, "status": STATUSES, "dataset": DATASET_CHOICES}
+_UNKNOWN_MUNICIPALITY = "unknown municipality {name!r}: give its name (Albanian, Serbian or English) or its code"
+
+
+class FilterError(ValueError):
+    """Filter values the command line cannot use; ``problems`` holds one message per value, naming it."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = tuple(problems)
+
+
+@dataclass(frozen=True)
+class _Problem:
+    error: str  # the command line's message: names the argument and the value
+    note: str  # the URL's: what was ignored, and why
+
+
+def _check(key: str, value: str) -> tuple[str, _Problem | None]:
+    """One (key, value): the value in its canonical form (a municipality's code, a sector as spelled in
+    ``SECTORS``...), or the problem with it."""
+    shown = value[:24] + ("…" if len(value) > 24 else "")
+    if key in _VOCABULARIES:
+        words = _VOCABULARIES[key]
+        for word in words:
+            if value.lower() == word.lower():
+                return word, None
+        return value, _Problem(
+            f"unknown {key} {value!r}; choose from: {', '.join(words)}",
+            f"{key} {shown!r} ignored: choose from {', '.join(words)}",
+        )
+    if key == "municipality":
+        try:
+            return municipality_or_error(value, _UNKNOWN_MUNICIPALITY), None
+        except ValueError as exc:
+            found = resolve_municipality(value)
+            if found.status == "ambiguous":
+                note = f"it may be {' or '.join(BY_CODE[c].name_en for c in found.candidates)}"
+                return value, _Problem(f"--municipality {exc}", f"municipality {value!r} ignored: {note}")
+            return value, _Problem(str(exc), f"municipality {value!r} ignored: not a Kosovo municipality")
+    if key in ("from", "to"):
+        error = f"--{key} must be a year from {YEARS[0]} to {YEARS[1]}, such as 2018, not {value!r}"
+        try:
+            year = int(value)
+        except ValueError:
+            return value, _Problem(error, f"{key}={shown!r} ignored: not a year")
+        if not YEARS[0] <= year <= YEARS[1]:
+            return value, _Problem(error, f"{key}={shown} ignored: not a year from {YEARS[0]} to {YEARS[1]}")
+        return str(year), None
+    return value, None  # funder, org, id, q: free text
+
+
+def query_pairs(url: str | None) -> list[tuple[str, str]]:
+    """(key, value) pairs of a query string or a whole URL ('https://…/briefing?sector=health')."""
+    if not url:
+        return []
+    query = urlsplit(url).query if "://" in url or url.startswith("/") else url.lstrip("?")
+    return parse_qsl(query, keep_blank_values=False)
+
+
+# ---------------------------------------------------------------------------------------------- command line
+
+
+_FLAG_HELP = {
+    "sector": ", ".join(SECTORS),
+    "community": ", ".join(COMMUNITIES),
+    "municipality": "code or name (Albanian, Serbian or English); Mitrovica alone is ambiguous",
+    "status": ", ".join(STATUSES),
+    "funder": "funder, as written in the data",
+    "org": "implementing organisation",
+    "id": "project id (a map selection)",
+}
+
+
+def _flag(key: str) -> Callable[[str], tuple[str, ...] | str]:
+    """The argparse ``type`` of one filter flag: its values checked strictly, in canonical form (a tuple for
+    the flags that take several values, comma-separated or repeated)."""
+
+    def parse(text: str) -> tuple[str, ...] | str:
+        values = [v.strip() for v in text.split(",") if v.strip()] if key in _LIST_ATTRS else [text.strip()]
+        used = []
+        for value in values:
+            canonical, problem = _check(key, value)
+            if problem is not None:
+                raise argparse.ArgumentTypeError(problem.error.removeprefix(f"--{key} "))
+            used.append(canonical)
+        return tuple(used) if key in _LIST_ATTRS else used[0]
+
+    return parse
+
+
+def _url(text: str) -> list[tuple[str, str]]:
+    """The argparse ``type`` of ``--url``: the explorer's query string (or a whole URL), every value checked."""
+    pairs = query_pairs(text)
+    try:
+        FilterState.from_pairs(pairs, default_dataset="all", strict=True)
+    except FilterError as exc:
+        raise argparse.ArgumentTypeError("; ".join(exc.problems)) from None
+    return pairs
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The explorer's filters as command-line flags, in a group of their own. A bad value stops argparse
+    (exit 2) with a message naming the flag and the value. Read them back with ``state_from_args``."""
+    g = parser.add_argument_group("filters (as in the explorer's URL; repeat a flag or separate values by commas)")
+    g.add_argument(
+        "--url",
+        "--query",
+        dest="url",
+        type=_url,
+        default=[],
+        help="the explorer's query string or a whole URL, e.g. 'sector=health&dataset=documented'; "
+        "the flags below add to it",
+    )
+    for attr, key in FilterState._LIST_KEYS.items():  # --sector → args.sectors (a list of tuples)
+        g.add_argument(
+            f"--{key}",
+            action="append",
+            default=[],
+            type=_flag(key),
+            help=_FLAG_HELP[key],
+            dest=attr,
+            metavar=key.upper(),
+        )
+    g.add_argument("--from", dest="year_from", type=_flag("from"), metavar="YEAR", help="active in or after this year")
+    g.add_argument("--to", dest="year_to", type=_flag("to"), metavar="YEAR", help="active in or before this year")
+    g.add_argument("--text", "--q", "-q", dest="text", metavar="WORDS", help="words in the project title")
+    g.add_argument(
+        "--dataset", type=_flag("dataset"), help=f"{', '.join(DATASET_CHOICES)} (default: as a URL without it)"
+    )
+
+
+def state_from_args(args: argparse.Namespace, default_dataset: str | None = None) -> FilterState:
+    """The ``FilterState`` of the flags ``add_filter_arguments`` added: ``--url`` first, then each list flag
+    adds to it and each single-value flag replaces it; built by ``FilterState.from_pairs``, strictly. Raises
+    ``FilterError`` for what no single flag shows (``--from`` after ``--to``)."""
+    pairs = list(args.url or [])
+    for attr, key in FilterState._LIST_KEYS.items():
+        pairs += [(key, value) for values in getattr(args, attr) for value in values]
+    for key, attr in (("from", "year_from"), ("to", "year_to"), ("q", "text"), ("dataset", "dataset")):
+        value = getattr(args, attr)
+        if value is not None and str(value).strip():
+            pairs = [(k, v) for k, v in pairs if k != key] + [(key, str(value))]
+    return FilterState.from_pairs(pairs, default_dataset=default_dataset, strict=True)
 
 
 def _join(words: list[str]) -> str:

@@ -1,6 +1,7 @@
 """``python -m geodata coverage``: site and municipality coverage, the gaps and the summary sentence.
 
-Takes the explorer's filters (the same ``FilterState``), a radius and an allocation rule. Prints
+Takes the explorer's filters (``geodata.analysis.filters.add_filter_arguments``: the same flags and
+checks as ``python -m geodata export``), a radius and an allocation rule. Prints
 readable tables, or with ``--json`` one object (radius_km, dataset, sites, matrix, gaps, summary,
 and the rules that produced them). Bad arguments get a one-line message and exit code 2.
 """
@@ -15,10 +16,9 @@ import sys
 import pandas as pd
 
 from geodata.analysis import coverage as cov
-from geodata.analysis.filters import DATASET_CHOICES, FilterState
+from geodata.analysis.filters import FilterError, FilterState, add_filter_arguments, state_from_args
 from geodata.analysis.formatting import usd
-from geodata.facts.layers import COMMUNITIES, SECTORS, STATUSES
-from geodata.facts.names import municipality_or_error
+from geodata.facts.layers import SECTORS
 from geodata.io.load import load_layer
 
 SHORT = {
@@ -43,31 +43,6 @@ def _radius(text: str) -> float:
     return value
 
 
-def _year(text: str) -> int:
-    if not text.isdigit() or not 1990 <= int(text) <= 2100:
-        raise argparse.ArgumentTypeError(f"year {text!r} must be a year such as 2018")
-    return int(text)
-
-
-def _municipality(text: str) -> str:
-    try:
-        return municipality_or_error(
-            text, "no municipality called {name!r} (use a code such as north-mitrovica, or the name in any language)"
-        )
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _choice(vocabulary: tuple[str, ...], what: str):
-    def parse(text: str) -> str:
-        for word in vocabulary:
-            if text.strip().lower() == word.lower():
-                return word
-        raise argparse.ArgumentTypeError(f"unknown {what} {text!r}; choose from: {', '.join(vocabulary)}")
-
-    return parse
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "coverage",
@@ -75,7 +50,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=__doc__.splitlines()[0],
     )
     p.add_argument("--radius-km", type=_radius, default=cov.DEFAULT_RADIUS_KM, help="site radius (default 5)")
-    p.add_argument("--dataset", choices=DATASET_CHOICES, default="all")
     p.add_argument(
         "--allocation",
         choices=tuple(cov.ALLOCATIONS),
@@ -83,32 +57,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="how multi-sector projects are split: " + "; ".join(f"{k}: {v}" for k, v in cov.ALLOCATIONS.items()),
     )
     p.add_argument("--json", action="store_true", help="one JSON object instead of tables")
-    f = p.add_argument_group("filters (the explorer's; repeat an option for several values)")
-    f.add_argument("--sector", action="append", default=[], type=_choice(SECTORS, "sector"))
-    f.add_argument("--community", action="append", default=[], type=_choice(COMMUNITIES, "community"))
-    f.add_argument("--municipality", action="append", default=[], type=_municipality)
-    f.add_argument("--status", action="append", default=[], type=_choice(STATUSES, "status"))
-    f.add_argument("--funder", action="append", default=[])
-    f.add_argument("--org", action="append", default=[])
-    f.add_argument("--from", dest="year_from", type=_year)
-    f.add_argument("--to", dest="year_to", type=_year)
-    f.add_argument("--text", "-q", default="")
+    add_filter_arguments(p)
     p.set_defaults(func=cmd_coverage)
-
-
-def state_from_args(args: argparse.Namespace) -> FilterState:
-    return FilterState(
-        sectors=tuple(dict.fromkeys(args.sector)),
-        communities=tuple(dict.fromkeys(args.community)),
-        municipalities=tuple(dict.fromkeys(args.municipality)),
-        statuses=tuple(dict.fromkeys(args.status)),
-        funders=tuple(dict.fromkeys(args.funder)),
-        orgs=tuple(dict.fromkeys(args.org)),
-        year_from=args.year_from,
-        year_to=args.year_to,
-        text=args.text.strip(),
-        dataset=args.dataset,
-    )
 
 
 def run(state: FilterState, radius_km: float, allocation: str) -> cov.CoverageResult:
@@ -120,10 +70,12 @@ def run(state: FilterState, radius_km: float, allocation: str) -> cov.CoverageRe
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    if args.year_from is not None and args.year_to is not None and args.year_from > args.year_to:
-        print(f"--from {args.year_from} is after --to {args.year_to}", file=sys.stderr)
+    try:
+        state = state_from_args(args)
+    except FilterError as exc:
+        print("\n".join(exc.problems), file=sys.stderr)
         return 2
-    result = run(state_from_args(args), args.radius_km, args.allocation)
+    result = run(state, args.radius_km, args.allocation)
     if args.json:
         print(json.dumps(result.to_json_dict(), ensure_ascii=False, indent=2))
     else:

@@ -16,9 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from geodata.analysis.filters import DATASET_CHOICES, FilterState
-from geodata.facts.layers import SECTORS, STATUSES
-from geodata.facts.names import municipality_or_error
+from geodata.analysis.filters import FilterError, add_filter_arguments, state_from_args
 from geodata.io import export, store
 from geodata.io.importers import FORMATS, ImportFileError, ImportRejected, preview_file
 
@@ -111,40 +109,11 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def filter_state(args: argparse.Namespace) -> FilterState:
-    """The export filters from the CLI flags (a --query string first, then each flag adds to it)."""
-    base = FilterState.from_query(args.query or "")
-    if base.notes:  # the URL is lenient; the command line says what it cannot use
-        raise ValueError("; ".join(base.notes))
-    municipalities = list(base.municipalities)
-    for name in args.municipality or []:
-        municipalities.append(municipality_or_error(name))
-    changes = {
-        "sectors": list(base.sectors) + (args.sector or []),
-        "communities": list(base.communities) + (args.community or []),
-        "municipalities": municipalities,
-        "statuses": list(base.statuses) + (args.status or []),
-        "funders": list(base.funders) + (args.funder or []),
-        "orgs": list(base.orgs) + (args.org or []),
-        "ids": list(base.ids) + (args.id or []),
-    }
-    changes = {k: list(dict.fromkeys(v)) for k, v in changes.items()}
-    if args.year_from is not None:
-        changes["year_from"] = args.year_from
-    if args.year_to is not None:
-        changes["year_to"] = args.year_to
-    if args.q:
-        changes["text"] = args.q
-    if args.dataset:
-        changes["dataset"] = args.dataset
-    return base.with_(**changes)
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     try:
-        state = filter_state(args)
-    except ValueError as exc:
-        print(str(exc), file=sys.stderr)
+        state = state_from_args(args)
+    except FilterError as exc:
+        print("\n".join(exc.problems), file=sys.stderr)
         return EXIT_UNREADABLE
     data = export.export_portfolio(args.format, state, out=args.out)
     rows = len(export.filtered_portfolio(state))
@@ -189,20 +158,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     exp = subparsers.add_parser("export", help="export the (filtered) portfolio with provenance")
     exp.add_argument("--format", required=True, choices=export.EXPORT_FORMATS)
     exp.add_argument("--out", required=True, type=Path)
-    exp.add_argument("--sector", action="append", choices=SECTORS)
-    exp.add_argument("--community", action="append", choices=("Roma", "Ashkali", "Egyptian"))
-    exp.add_argument(
-        "--municipality",
-        action="append",
-        help="code or name (Albanian, Serbian or English); Mitrovica alone is ambiguous",
-    )
-    exp.add_argument("--status", action="append", choices=STATUSES)
-    exp.add_argument("--funder", action="append")
-    exp.add_argument("--org", action="append", help="implementing organisation")
-    exp.add_argument("--id", action="append", help="project id")
-    exp.add_argument("--from", dest="year_from", type=int, help="active in or after this year")
-    exp.add_argument("--to", dest="year_to", type=int, help="active in or before this year")
-    exp.add_argument("--q", help="text in the title")
-    exp.add_argument("--dataset", choices=DATASET_CHOICES)
-    exp.add_argument("--query", help="a dashboard URL query string, e.g. 'sector=health&dataset=documented'")
+    add_filter_arguments(exp)
     exp.set_defaults(func=cmd_export)

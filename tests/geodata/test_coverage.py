@@ -507,10 +507,10 @@ def test_cli_table_and_filters(capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--municipality", "Atlantis"], "no municipality called 'Atlantis'"),
+        (["--municipality", "Atlantis"], "argument --municipality: unknown municipality 'Atlantis'"),
         (["--radius-km", "-2"], "radius '-2' must be more than 0"),
-        (["--sector", "space"], "unknown sector 'space'"),
-        (["--from", "20x"], "year '20x' must be a year"),
+        (["--sector", "space"], "argument --sector: unknown sector 'space'"),
+        (["--from", "20x"], "argument --from: must be a year from 1900 to 2100, such as 2018, not '20x'"),
     ],
 )
 def test_cli_bad_arguments(capsys, argv, message):
