@@ -28,31 +28,29 @@ Conventions (they are what the dashboard's tooltips say):
 * Beneficiary counts by community between 1 and 9 are suppressed ("<10"), so no
   small group can be singled out.
 
-``kpi_lines(kpis(...))`` words the headline figures for people, the same in every
-channel (the explorer's cards, the briefing page and its deck): "not reported" for
-a figure no project gives, how many projects each total covers, and "(sample data)"
-on every line that includes sample rows.
+``kpi_lines(kpis(...))`` (``geodata.analysis.kpi_words``) words the headline figures for
+people. ``trust_fund_status`` (``geodata.analysis.trust_fund``) and ``site_history``
+(``geodata.analysis.site_history``) live in modules of their own; the names are
+importable from here too.
 
-Also here: ``trust_fund_status`` (the Trust Fund card) and ``site_history``
-(a camp's timeline, lead findings and distance to the smelter, measured in
-``METRIC_CRS``).
+One module of about 480 lines: ``KpiArrays`` and the frame functions are one
+implementation (each frame function builds the arrays and calls the method).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from geodata.analysis.filters import active_years
-from geodata.analysis.formatting import usd
+from geodata.analysis.kpi_words import KPI_CARDS, KPI_DEFINITIONS, NOT_REPORTED, SAMPLE_TAG, kpi_lines  # noqa: F401
 from geodata.analysis.privacy import SUPPRESS_BELOW, SUPPRESSED_LABEL, suppress  # noqa: F401  (used by the dashboard)
-from geodata.facts.layers import COMMUNITIES, METRIC_CRS, SECTORS
-from geodata.facts.municipality_registry import MUNICIPALITIES
+from geodata.analysis.site_history import distance_km, population_observations, site_history  # noqa: F401
+from geodata.analysis.trust_fund import trust_fund_status  # noqa: F401
+from geodata.facts.layers import COMMUNITIES, SECTORS
 
 KPI_KEYS = (
     "projects",
@@ -71,25 +69,6 @@ KPI_KEYS = (
     "reached_reported",
     "targeted_reported",
 )
-
-#: What a figure that no source gives is called, wherever it is shown (never 0).
-NOT_REPORTED = "not reported"
-#: Appended to every generated sentence and figure that includes sample rows.
-SAMPLE_TAG = "(sample data)"
-
-#: One-line definitions, used as the KPI tooltips.
-KPI_DEFINITIONS: dict[str, str] = {
-    "projects": "Projects that pass every active filter (documented and/or sample, as chosen).",
-    "committed_usd": "Sum of committed amounts in US dollars (converted where the source gave euros: see fx_note). "
-    "Projects whose amount no source gives are not counted as zero: the card says how many projects the total "
-    "covers, and 'not reported' when none gives an amount.",
-    "disbursed_usd": "Sum of disbursed amounts in US dollars. The percentage is disbursed ÷ committed over the "
-    "projects where both amounts are known.",
-    "beneficiaries": "People reached, as reported, over people targeted (projects that report them; "
-    "'not reported' when none does). Counts below 10 are shown as <10.",
-    "municipalities_covered": "Current municipalities (of 38) with at least one matching project.",
-}
-
 
 _SHARE = re.compile(r"^\s*([^:]+?)\s*(?::\s*(\d+(?:\.\d+)?))?\s*$")
 
@@ -515,165 +494,3 @@ def cumulative_by_year(projects: pd.DataFrame) -> pd.DataFrame:
 def beneficiaries_by_community(projects: pd.DataFrame) -> pd.DataFrame:
     """People reached per community, counts of 1-9 suppressed."""
     return KpiArrays.build(projects).by_community()
-
-
-# ---------------------------------------------------------------- Trust Fund card
-
-
-#: The headline cards, in order, with their titles (``kpi_lines`` gives each one's value and line).
-KPI_CARDS: dict[str, str] = {
-    "projects": "Projects",
-    "committed": "Committed",
-    "disbursed": "Disbursed",
-    "beneficiaries": "People reached",
-    "municipalities": "Municipalities",
-}
-
-
-def kpi_lines(k: dict) -> dict[str, tuple[str, str]]:
-    """Value and sub-line of each headline card (keys: ``KPI_CARDS``) for the figures of ``kpis``. A figure no
-    project gives reads "not reported" (never 0), each total says how many projects it covers, counts of people
-    below 10 read "<10", and every line that includes sample rows ends with "(sample data)"."""
-    n, n_sample = k["projects"], k["sample_projects"]
-    total = len(MUNICIPALITIES)
-    if not n:
-        return {
-            "projects": ("0", "no projects match"),
-            "committed": ("—", "no projects match"),
-            "disbursed": ("—", "no projects match"),
-            "beneficiaries": ("—", "no projects match"),
-            "municipalities": ("0", f"of {total} covered"),
-        }
-    tag = f" {SAMPLE_TAG}" if n_sample else ""
-
-    def covers(key: str, what: str) -> str:
-        return f"from {k[key]:,} of {n:,} projects {what}".rstrip()
-
-    pct = k.get("disbursed_pct")
-    reached, targeted = k["beneficiaries_reached"], k["beneficiaries_targeted"]
-    if n_sample == n:
-        projects_sub = f"all sample{tag}"
-    elif n_sample:
-        projects_sub = f"{n_sample:,} sample, {n - n_sample:,} documented{tag}"
-    else:
-        projects_sub = "documented only"
-    people_sub = covers("reached_reported", "")
-    if targeted is not None:
-        people_sub = f"of {suppress(targeted)} targeted; " + people_sub
-    return {
-        "projects": (f"{n:,}", projects_sub),
-        "committed": (
-            usd(k["committed_usd"], unknown=NOT_REPORTED),
-            covers("committed_reported", "with a sourced amount") + tag,
-        ),
-        "disbursed": (
-            usd(k["disbursed_usd"], unknown=NOT_REPORTED),
-            covers("disbursed_reported", "with an amount")
-            + (f"; {pct:.0f}% of committed" if pct is not None else "")
-            + tag,
-        ),
-        "beneficiaries": (NOT_REPORTED if reached is None else suppress(reached), people_sub + tag),
-        "municipalities": (f"{k['municipalities_covered']}", f"of {total} covered{tag}"),
-    }
-
-
-def trust_fund_status(trust_fund: pd.DataFrame) -> dict:
-    """What the Trust Fund card says, from the dated observations of the ``trust_fund`` layer.
-
-    Returns target_usd, announced (date), received_usd and received_as_of (the latest observation that gives
-    a received amount), gap_usd, latest (the latest observation: date, status, quote, sources) and
-    observations (all, oldest first). Nothing is inferred: a date without a received figure does not count
-    as a received figure.
-    """
-    tf = trust_fund.assign(_order=trust_fund["date"].astype(str)).sort_values("_order", kind="stable")
-    target = pd.to_numeric(tf["target_usd"], errors="coerce").dropna()
-    received = tf[pd.to_numeric(tf["received_usd"], errors="coerce").notna()]
-    announced = tf[tf["status"] == "announced"]
-    latest = tf.iloc[-1]
-    target_usd = float(target.iloc[-1]) if len(target) else None
-    received_usd = float(received["received_usd"].iloc[-1]) if len(received) else None
-
-    def obs(row: pd.Series) -> dict:
-        return {
-            "date": str(row["date"]),
-            "event": str(row["event"]),
-            "status": str(row["status"]),
-            "quote": "" if pd.isna(row.get("quote")) else str(row.get("quote")),
-            "sources": str(row["sources"]).split(),
-        }
-
-    return {
-        "target_usd": target_usd,
-        "announced": str(announced["date"].iloc[0]) if len(announced) else None,
-        "received_usd": received_usd,
-        "received_as_of": str(received["date"].iloc[-1]) if len(received) else None,
-        "received_sources": str(received["sources"].iloc[-1]).split() if len(received) else [],
-        "gap_usd": (target_usd - received_usd) if target_usd is not None and received_usd is not None else None,
-        "latest": obs(latest),
-        "observations": [obs(r) for _, r in tf.iterrows()],
-    }
-
-
-# ---------------------------------------------------------------- site history
-
-
-def population_observations(value: object) -> list[dict]:
-    """The JSON ``population_observations`` of a site as a list of {date, figure, unit, source}, oldest first.
-    Bad or empty JSON gives an empty list."""
-    if not isinstance(value, str) or not value.strip():
-        return []
-    try:
-        rows = json.loads(value)
-    except json.JSONDecodeError:
-        return []
-    rows = [r for r in rows if isinstance(r, dict) and "date" in r]
-    return sorted(rows, key=lambda r: str(r["date"]))
-
-
-def distance_km(a: gpd.GeoSeries, b: gpd.GeoSeries) -> np.ndarray:
-    """Distances in km between aligned points, measured in ``METRIC_CRS`` (UTM 34N)."""
-    return a.to_crs(METRIC_CRS).distance(b.to_crs(METRIC_CRS), align=False).to_numpy() / 1000.0
-
-
-def site_history(camps: gpd.GeoDataFrame, hazards: gpd.GeoDataFrame, site_id: str) -> dict:
-    """Everything the camp panel shows for one site: names, type, dates, population observations, lead
-    findings, sources, location precision, and the distance to the smelter (km, in ``METRIC_CRS``; the
-    location uncertainties of both points are returned with it)."""
-    rows = camps[camps["site_id"] == site_id]
-    if rows.empty:
-        raise KeyError(f"unknown site {site_id!r}")
-    row = rows.iloc[0]
-    smelters = hazards[hazards["hazard_type"] == "smelter"]
-    distance = uncertainty = smelter_name = None
-    if len(smelters):
-        smelter = smelters.iloc[[0]]
-        distance = float(distance_km(rows.geometry.iloc[[0]], smelter.geometry)[0])
-        uncertainty = int(row["location_uncertainty_m"]) + int(smelter["location_uncertainty_m"].iloc[0])
-        smelter_name = str(smelter["name_en"].iloc[0])
-
-    def text(col: str) -> str:
-        v = row.get(col)
-        return "" if v is None or pd.isna(v) else str(v)
-
-    return {
-        "site_id": site_id,
-        "name_en": text("name_en"),
-        "name_sq": text("name_sq"),
-        "name_sr": text("name_sr"),
-        "site_type": text("site_type"),
-        "municipality": text("municipality"),
-        "opened": text("opened"),
-        "opened_alternatives": text("opened_alternatives"),
-        "closed": text("closed"),
-        "closed_alternatives": text("closed_alternatives"),
-        "operator": text("operator"),
-        "population": population_observations(row.get("population_observations")),
-        "lead_findings": text("lead_findings"),
-        "location_description": text("location_description"),
-        "location_derivation": text("location_derivation"),
-        "location_uncertainty_m": int(row["location_uncertainty_m"]),
-        "sources": text("sources").split(),
-        "smelter": smelter_name,
-        "distance_to_smelter_km": distance,
-        "distance_uncertainty_m": uncertainty,
-    }

@@ -6,6 +6,8 @@
 - ``coverage``: coverage matrices and gap reports
 - ``data``: import, history, rollback, export of the project portfolio
 
+The explorer's filters are the same flags everywhere (``geodata.analysis.filters.add_filter_arguments``).
+
 Bad data never gives a traceback: every ``LayerError`` is printed as a list of
 problems (file, row, field, value, why) and the command exits 1.
 """
@@ -18,7 +20,7 @@ import sys
 from geodata.cli import coverage, data, layers
 from geodata.facts.validate import LayerError
 
-__all__ = ["main", "parser"]
+__all__ = ["coverage", "data", "layers", "main", "parser"]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -16,7 +16,7 @@ from geodata.analysis.coverage.matrix import _sourced_population, municipality_m
 from geodata.analysis.coverage.rules import ALLOCATIONS, DEFAULT_ALLOCATION, DEFAULT_RADIUS_KM, LOCATION_RULE
 from geodata.analysis.coverage.sites import site_coverage, site_project_mask
 from geodata.analysis.filters import FilterState, describe
-from geodata.analysis.kpis import SAMPLE_TAG
+from geodata.analysis.kpi_words import SAMPLE_TAG
 from geodata.analysis.privacy import RULE
 from geodata.analysis.privacy import suppress_value as suppress_small
 from geodata.facts.designation import DESIGNATION
