@@ -10,6 +10,8 @@ import pytest
 
 from geodata.io import edit, store
 
+pytestmark = pytest.mark.usefixtures("store_backend")  # on the GeoPackage (flock) and PostGIS (a row lock)
+
 
 def _project() -> str:
     store.ensure_store()

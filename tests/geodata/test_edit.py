@@ -3,8 +3,6 @@ a refused correction leaves the store byte-identical."""
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 import pytest
 
@@ -15,11 +13,12 @@ from geodata.io import edit, store
 SAMPLE = "sample-000007"  # USD, municipality level (precision 3) in Leposavić, committed 325500, from 2024-09-01
 EUR_DOC = "doc-2013-leposavic-closure"  # documented, EUR with a converted USD amount and an FX note
 
+pytestmark = pytest.mark.usefixtures("store_backend")  # every test on the GeoPackage and on PostGIS
+
 
 def store_digest() -> str:
-    """SHA-256 of the store file's bytes ('' when there is none)."""
-    path = store.store_path()
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+    """SHA-256 of everything stored: the store file's bytes, or the database's rows ('' when there is none)."""
+    return store.digest()
 
 
 def stored(project_id: str):

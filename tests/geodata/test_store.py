@@ -1,12 +1,12 @@
 """The project store: seeding, atomic commits, the import log, rollback, and
-what readers (``geodata.load``) see while and after it changes."""
+what readers (``geodata.load``) see while and after it changes. Every test runs on both backends (GeoPackage and
+PostGIS: the ``store_backend`` fixture)."""
 
 from __future__ import annotations
 
 import hashlib
 import threading
 
-import pyogrio
 import pytest
 
 import geodata
@@ -15,6 +15,8 @@ from geodata.io import store
 from geodata.io.importers import preview_bytes
 from geodata.io.importers.preview import ImportRejected
 from geodata.io.load import layer_version
+
+pytestmark = pytest.mark.usefixtures("store_backend")
 
 HEADER = "project_id,title,sector,target_communities,municipality,status,start_date,committed,currency\n"
 
@@ -32,9 +34,8 @@ def new_rows(n: int, prefix: str = "t") -> bytes:
 
 
 def store_digest() -> str:
-    """SHA-256 of the store file's bytes ('' when there is none)."""
-    path = store.store_path()
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+    """SHA-256 of everything stored: the store file's bytes, or the database's rows ('' when there is none)."""
+    return store.digest()
 
 
 def test_reading_uses_the_embedded_layer_and_creates_no_store():
@@ -44,9 +45,12 @@ def test_reading_uses_the_embedded_layer_and_creates_no_store():
     assert layer_version("projects").startswith(str(config.DATA_DIR))
 
 
-def test_ensure_store_seeds_the_shipped_portfolio():
+def test_ensure_store_seeds_the_shipped_portfolio(store_backend):
     path = store.ensure_store()
-    assert path.parent == config.user_data_dir()
+    if store_backend.name == "gpkg":
+        assert path.parent == config.user_data_dir()
+    else:
+        assert path == store.location() == store_backend.url
     seeded = geodata.load("projects")
     assert store.fingerprint(seeded) == store.fingerprint(store.embedded_projects())
     assert seeded["import_id"].isna().all()
@@ -94,23 +98,16 @@ def test_rejected_import_without_a_store_creates_none():
     assert not store.exists()
 
 
-def test_a_failure_while_writing_leaves_the_store_byte_identical(monkeypatch):
+def test_a_failure_while_writing_leaves_the_store_byte_identical(store_backend, monkeypatch):
     preview_bytes(new_rows(2), "first.csv").commit()
     digest, fingerprint = store_digest(), store.fingerprint(geodata.load("projects"), with_import_ids=True)
-    real = pyogrio.write_dataframe
-
-    def fail_on_history(df, path, layer=None, **kwargs):
-        if layer == store.HISTORY_LAYER:
-            raise OSError("disk full (simulated)")
-        return real(df, path, layer=layer, **kwargs)
-
-    with monkeypatch.context() as patch, pytest.raises(OSError, match="simulated"):
-        patch.setattr(pyogrio, "write_dataframe", fail_on_history)
+    with store_backend.history_write_fails(monkeypatch), pytest.raises(OSError, match="simulated"):
         preview_bytes(new_rows(2, prefix="u"), "second.csv").commit()
     assert store_digest() == digest
     assert store.fingerprint(geodata.load("projects"), with_import_ids=True) == fingerprint
-    leftovers = [p.name for p in store.store_path().parent.iterdir() if p.name.startswith(".portfolio-")]
-    assert leftovers == []
+    if store_backend.name == "gpkg":
+        leftovers = [p.name for p in store.store_path().parent.iterdir() if p.name.startswith(".portfolio-")]
+        assert leftovers == []
     assert [r.file_name for r in store.history()] == ["first.csv"]
 
 
