@@ -1,5 +1,5 @@
-"""Exports timed through the code the app uses (``dashboard.export.export_bytes``, as the briefing page's
-buttons and ``python -m dashboard.export`` call it).
+"""Exports timed through the code the app uses (``dashboard.exports.service.briefing``, as the briefing page's
+buttons and ``python -m dashboard export`` call it).
 
 Run as ``python -m bench.export_bench FORMAT [N]``: one fresh process per format, so the first export pays
 what a freshly started app pays (kaleido's Chromium, LibreOffice) and is reported apart (``cold_s``) from
@@ -21,8 +21,7 @@ CASES = {"pptx": ("pptx", None), "pdf": ("pdf", None), "png_map": ("png", ["map"
 def run(case: str, n: int | None = None, repeats: int = 3) -> dict:
     t0 = time.perf_counter()
     from dashboard import data
-    from dashboard.export import export_bytes
-    from dashboard.exports import images
+    from dashboard.exports import images, service
     from geodata.analysis.filters import FilterState
 
     if n is not None:
@@ -37,7 +36,7 @@ def run(case: str, n: int | None = None, repeats: int = 3) -> dict:
     try:
         for _ in range(1 + repeats):
             t = time.perf_counter()
-            _, blob = export_bytes(FilterState(), fmt, names=names)
+            blob = service.briefing(fmt, FilterState(), names=names).data
             times.append(time.perf_counter() - t)
             size = len(blob)
     finally:

@@ -1,6 +1,8 @@
 """``python -m dashboard [--host HOST] [--port PORT] [--debug]``: serve the explorer (default 127.0.0.1:8050).
 
 ``python -m dashboard users ...`` manages the sign-in accounts (see ``dashboard/users_cli.py``).
+``python -m dashboard export ...`` writes any export the app offers: the briefing as PNG/SVG/PPTX/PDF, the portfolio
+as CSV/XLSX/GeoJSON/GeoPackage/HXL (see ``dashboard/exports/cli.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
         from dashboard import users_cli
 
         return users_cli.main(argv[1:])
+    if argv[:1] == ["export"]:
+        from dashboard.exports import cli
+
+        return cli.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=config.HOST)
     parser.add_argument("--port", type=int, default=config.PORT)

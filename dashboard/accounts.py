@@ -19,7 +19,6 @@ import json
 import os
 import re
 import secrets
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -29,6 +28,7 @@ from pathlib import Path
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from geodata import config
+from geodata.io.atomic import write_bytes_atomic
 
 ACCOUNTS_FILE = "accounts.json"
 SECRET_KEY_FILE = "secret_key"
@@ -150,17 +150,7 @@ def _write(accounts: dict[str, Account], path: Path) -> None:
         "version": 1,
         "accounts": {a.name: {k: v for k, v in asdict(a).items() if k != "name"} for a in accounts.values()},
     }
-    fd, tmp = tempfile.mkstemp(prefix=".accounts-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(body, fh, indent=1, sort_keys=True)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomic(path, json.dumps(body, indent=1, sort_keys=True).encode("utf-8"), mode=0o600)
 
 
 @contextlib.contextmanager

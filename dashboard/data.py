@@ -20,7 +20,6 @@ projects frame given to ``use_projects`` (the benchmark's synthetic portfolio, t
 from __future__ import annotations
 
 import functools
-import io
 import json
 import threading
 from dataclasses import dataclass, field
@@ -32,14 +31,12 @@ import shapely
 
 from dashboard import config
 from geodata import load
-from geodata.analysis.filters import OPEN_END_YEAR, FilterState, ProjectIndex, active_years, describe
+from geodata.analysis.filters import OPEN_END_YEAR, FilterState, ProjectIndex, active_years
 from geodata.analysis.kpis import KpiArrays
-from geodata.analysis.privacy import RULE, suppress_frame
+from geodata.analysis.privacy import suppress_frame
 from geodata.facts.build import round_coords
-from geodata.facts.designation import DESIGNATION
-from geodata.facts.layers import LAYERS, PRECISION_CODES, SECTORS
+from geodata.facts.layers import LAYERS, SECTORS
 from geodata.facts.municipality_registry import BY_CODE
-from geodata.io.formula_escape import write_csv
 from geodata.io.load import layer_version
 
 #: Project traces: one per location level, each point coloured by its sector (``sector_code``). Level 0: a
@@ -340,8 +337,9 @@ def snapshot() -> Snapshot:
 # ---------------------------------------------------------------- table and CSV
 
 
-def table_frame(snap: Snapshot, rows: np.ndarray) -> pd.DataFrame:
-    """The table's columns for the given row positions (no geometry)."""
+def table_frame(snap: Snapshot, rows: np.ndarray, suppress: bool = True) -> pd.DataFrame:
+    """The table's columns for the given row positions (no geometry); counts of people suppressed unless
+    ``suppress=False`` (the export service's CSV writer applies the rule itself)."""
     frame = snap.projects.iloc[rows]
     out = pd.DataFrame(
         {col: frame[col] for col in TABLE_COLUMNS if col in frame and col != "municipality_name"}, index=frame.index
@@ -351,7 +349,8 @@ def table_frame(snap: Snapshot, rows: np.ndarray) -> pd.DataFrame:
         shares = frame["sectors"].fillna("").astype(str)
         readable = shares.str.replace(r":(\d+(?:\.\d+)?)", r" \1%", regex=True).str.replace(";", ", ")
         out["sector"] = readable.where(shares != "", frame["sector"])
-    return suppress_frame(out[list(TABLE_COLUMNS)])  # counts of people 1-9 as "<10", in the grid and the CSV
+    out = out[list(TABLE_COLUMNS)]
+    return suppress_frame(out) if suppress else out  # counts of people 1-9 as "<10", in the grid and the CSV
 
 
 def table_rows(snap: Snapshot, mask: np.ndarray, limit: int) -> tuple[list[dict], int]:
@@ -409,36 +408,3 @@ def table_page(
     end = min(max(int(end or 0), start), len(order))
     frame = table_frame(snap, order[start:end])
     return json.loads(frame.to_json(orient="records", force_ascii=False)), len(order)
-
-
-def provenance_lines(state: FilterState, count: int, has_sample: bool) -> list[str]:
-    """What the CSV's first lines say: the filters, the count, the sources and the sample warning."""
-    spec = LAYERS["projects"]
-    lines = [
-        f"Trust Fund Atlas export: {describe(state)}. {count} projects.",
-        f"Source: {spec.source}. Licence: {spec.license}. Each row's own sources are in the 'sources' column.",
-        "Amounts in USD; an empty amount means no source gives it (it is not zero).",
-        RULE,
-        DESIGNATION,
-    ]
-    if has_sample:
-        lines.append("SAMPLE DATA: rows with dataset=sample are illustrative, generated, and not real projects.")
-    return lines
-
-
-def csv_text(snap: Snapshot, state: FilterState) -> tuple[str, int]:
-    """The CSV download: provenance lines (starting with '#'), then every matching project with the table's
-    columns plus location precision and sources. Returns (text, rows)."""
-    mask = snap.mask(state)
-    rows = np.flatnonzero(mask)
-    frame = table_frame(snap, rows)
-    extra = snap.projects.iloc[rows]
-    frame["location_precision"] = extra["location_precision"].map(
-        lambda p: PRECISION_CODES.get(int(p), "") if pd.notna(p) else ""
-    )
-    frame["sources"] = extra["sources"]
-    has_sample = bool(snap.kpi.is_sample[rows].any())
-    buffer = io.StringIO()
-    columns = {**TABLE_COLUMNS, "location_precision": "Location precision", "sources": "Sources"}
-    write_csv(buffer, frame.rename(columns=columns), provenance_lines(state, len(rows), has_sample))
-    return buffer.getvalue(), len(rows)

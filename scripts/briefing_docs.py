@@ -32,10 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dashboard.app import create_app  # noqa: E402
-from dashboard.export import export_bytes  # noqa: E402
-from dashboard.exports import images  # noqa: E402
-from dashboard.exports.pdf import pptx_to_pdf, write_atomic  # noqa: E402
+from dashboard.exports import images, service  # noqa: E402
+from dashboard.exports.pdf import pptx_to_pdf  # noqa: E402
 from geodata.analysis.filters import FilterState  # noqa: E402
+from geodata.io.atomic import write_bytes_atomic  # noqa: E402
 
 PAGE_SHOTS = {"cover": "briefing-cover.png", "map": "briefing-map.png", "trust-fund": "briefing-trust-fund.png"}
 
@@ -82,10 +82,10 @@ def page_shots(out: Path, query: str) -> list[Path]:
 def slide_shots(out: Path, query: str) -> list[Path]:
     if shutil.which("pdftoppm") is None:
         raise SystemExit("pdftoppm not found: apt-get install -y poppler-utils")
-    _, deck = export_bytes(FilterState.from_query(query), "pptx")
+    deck = service.briefing("pptx", FilterState.from_query(query)).data
     images.stop()
     pdf = pptx_to_pdf(deck)
-    write_atomic(out / "briefing-deck.pdf", pdf)
+    write_bytes_atomic(out / "briefing-deck.pdf", pdf, mode=0o666)
     for old in out.glob("briefing-slide-*.png"):
         old.unlink()
     with tempfile.TemporaryDirectory() as tmp:

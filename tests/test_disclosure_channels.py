@@ -18,12 +18,13 @@ from shapely.geometry import Point
 
 import geodata
 from dashboard import data, figures
+from dashboard.exports import service
 from dashboard.exports.content import build_briefing
 from geodata.analysis import coverage as cov
 from geodata.analysis.filters import FilterState
 from geodata.analysis.privacy import RULE, SUPPRESSED_LABEL
 from geodata.facts.designation import DESIGNATION
-from geodata.io.export import EXPORT_FORMATS, export_bytes
+from geodata.io.tables import EXACT_NOTE, EXPORT_FORMATS, export_bytes
 
 SMALL = "small-group-6"
 
@@ -54,16 +55,23 @@ def test_explorer_table_rows_and_csv(small):
     snap = data.build_snapshot(small)
     rows, _ = data.table_rows(snap, np.ones(1, dtype=bool), 10)
     assert rows[0]["beneficiaries_reached"] == SUPPRESSED_LABEL
-    text, _ = data.csv_text(snap, FilterState())
+    text = service.explorer_csv(FilterState(), snap=snap).text()
     body = [line for line in text.splitlines() if not line.startswith("#")]
     record = next(csv.DictReader(body))
     assert record["People reached"] == SUPPRESSED_LABEL
     assert f"# {RULE}" in text and f"# {DESIGNATION}" in text
+    exact = service.explorer_csv(FilterState(), snap=snap, exact=True).text()  # an editor's file, said so on top
+    assert (
+        next(csv.DictReader(line for line in exact.splitlines() if not line.startswith("#")))["People reached"] == "6"
+    )
+    assert f"# {EXACT_NOTE}" in exact and RULE not in exact and f"# {DESIGNATION}" in exact
 
 
+@pytest.mark.parametrize("exact", [False, True], ids=["public", "exact"])
 @pytest.mark.parametrize("fmt", EXPORT_FORMATS)
-def test_geodata_export_every_format(small, fmt, tmp_path):
-    blob = export_bytes(small, fmt)
+def test_geodata_export_every_format(small, fmt, exact, tmp_path):
+    """Every format suppresses the counts and says so; an editor's exact file keeps them and says that instead."""
+    blob = export_bytes(small, fmt, exact=exact)
     if fmt in ("csv", "hxl"):
         text = blob.decode("utf-8-sig")
         lines = [line for line in text.splitlines() if not line.lstrip('"').startswith("# ")]
@@ -86,9 +94,14 @@ def test_geodata_export_every_format(small, fmt, tmp_path):
         path.write_bytes(blob)
         record = pyogrio.read_dataframe(path, layer="projects").iloc[0].to_dict()
         meta = json.dumps(pyogrio.read_dataframe(path, layer="provenance").to_dict("records"), ensure_ascii=False)
+    if exact:
+        assert [str(v) for v in _people_values(record)] == ["6", "8", "2"], fmt
+        assert record["beneficiaries_by_community"] == "Roma=6"
+        assert EXACT_NOTE in meta and RULE not in meta and DESIGNATION in meta
+        return
     assert _people_values(record) == [SUPPRESSED_LABEL] * 3, fmt
     assert record["beneficiaries_by_community"] == f"Roma={SUPPRESSED_LABEL}"
-    assert RULE in meta and DESIGNATION in meta
+    assert RULE in meta and DESIGNATION in meta and EXACT_NOTE not in meta
 
 
 def test_map_hover_and_shading(small):
@@ -119,7 +132,7 @@ def test_coverage_json_and_gap_csv(small, coverage_page):
     lepo = next(r for r in doc["totals"] if r["municipality"] == "leposavic")
     assert lepo["beneficiaries_reached"] == SUPPRESSED_LABEL and lepo["beneficiaries_targeted"] == SUPPRESSED_LABEL
     assert doc["designation"] == DESIGNATION and doc["disclosure"] == RULE
-    gap = coverage_page.gap_csv(result)
+    gap = service.gap_csv(result).text()
     assert f"# {DESIGNATION}" in gap and f"# {RULE}" in gap
 
 

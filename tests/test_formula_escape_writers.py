@@ -19,9 +19,10 @@ from openpyxl import load_workbook
 
 import geodata
 from dashboard import data
+from dashboard.exports import service
 from geodata.analysis import coverage as cov
 from geodata.analysis.filters import FilterState
-from geodata.io.export import export_bytes
+from geodata.io.tables import export_bytes
 
 HOSTILE = [
     '=HYPERLINK("http://example.invalid/x","open")',
@@ -61,10 +62,10 @@ def hostile() -> gpd.GeoDataFrame:
 
 
 def _explorer_csv(projects) -> str:
-    text, count = data.csv_text(data.build_snapshot(projects), FilterState(text=""))
-    searched, found = data.csv_text(data.build_snapshot(projects), FilterState(text=SEARCH))
-    assert count == len(projects) and found >= 1
-    return text + searched
+    snap = data.build_snapshot(projects)
+    everything, searched = FilterState(text=""), FilterState(text=SEARCH)
+    assert int(snap.mask(everything).sum()) == len(projects) and int(snap.mask(searched).sum()) >= 1
+    return service.explorer_csv(everything, snap=snap).text() + service.explorer_csv(searched, snap=snap).text()
 
 
 def _gap_csv(projects) -> str:
@@ -78,7 +79,7 @@ def _gap_csv(projects) -> str:
     gaps = result.gaps.copy()
     assert len(gaps) >= len(HOSTILE)
     gaps.loc[gaps.index[: len(HOSTILE)], "name"] = HOSTILE  # names as a boundary file could give them
-    return page.gap_csv(dataclasses.replace(result, gaps=gaps))
+    return service.gap_csv(dataclasses.replace(result, gaps=gaps)).text()
 
 
 def _export(fmt: str):

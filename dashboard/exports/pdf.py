@@ -2,8 +2,8 @@
 
 Each conversion gets its own throw-away LibreOffice profile, so two exports at
 once (two users, or the CLI while the app runs) never fight over the profile
-lock, and a crash leaves nothing behind. The PDF is written next to the target
-under a temporary name and moved into place only when complete.
+lock, and a crash leaves nothing behind. Files are written to disk by
+``geodata.io.atomic.write_bytes_atomic`` (never a partial file).
 """
 
 from __future__ import annotations
@@ -66,20 +66,3 @@ def pptx_to_pdf(pptx: bytes, timeout: float = DEFAULT_TIMEOUT_S) -> bytes:
             why = detail[-1] if detail else f"exit code {done.returncode}"
             raise ExportError(f"LibreOffice could not convert the deck to PDF: {why}")
         return out.read_bytes()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader sees either the old file or the whole new one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; an export is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

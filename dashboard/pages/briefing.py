@@ -28,8 +28,7 @@ import plotly.graph_objects as go
 from dash import DiskcacheManager, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import figures
-from dashboard.export import export_bytes
-from dashboard.exports import ExportError
+from dashboard.exports import ExportError, service
 from dashboard.exports import content as C
 from geodata.analysis.filters import FilterState
 
@@ -275,9 +274,9 @@ def export_briefing(set_progress, _pptx, _pdf, _png, _svg, query: str | None):
     state = FilterState.from_query(query or "")
     set_progress((2, "Starting"))
     try:
-        name, data = export_bytes(
-            state, fmt, progress=lambda done, total, what: set_progress((round(100 * done / total), what))
+        file = service.briefing(
+            fmt, state, progress=lambda done, total, what: set_progress((round(100 * done / total), what))
         )
     except ExportError as exc:
         return no_update, f"Export failed: {exc}"
-    return dcc.send_bytes(data, name), f"Ready: {name}"
+    return dcc.send_bytes(file.data, file.name, type=file.media_type), f"Ready: {file.name}"

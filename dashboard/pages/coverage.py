@@ -18,7 +18,6 @@ municipality filters (``click_cell``); clicking it again clears them.
 from __future__ import annotations
 
 import html as html_lib
-import io
 import math
 import threading
 from urllib.parse import parse_qs, urlencode
@@ -34,13 +33,12 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components, config, figures, ids
 from dashboard.data import Snapshot, municipality_label, snapshot
+from dashboard.exports import service
+from dashboard.exports.service import GAP_COLUMNS, gap_frame
 from geodata.analysis import coverage as cov
 from geodata.analysis.filters import FilterState, describe
 from geodata.analysis.formatting import usd
-from geodata.analysis.privacy import RULE
-from geodata.facts.designation import DESIGNATION
 from geodata.facts.municipality_registry import BY_CODE
-from geodata.io.formula_escape import write_csv
 
 dash.register_page(__name__, path="/coverage", name="Coverage", order=1, title="Coverage · Trust Fund Atlas")
 
@@ -536,41 +534,6 @@ def gap_map_figure(
     return fig
 
 
-GAP_COLUMNS = {
-    "level": "Level",
-    "name": "Site or municipality",
-    "kind": "Kind",
-    "municipality_name": "Municipality",
-    "sector": "Sector",
-    "missing": "What is missing",
-    "nearest_km": "Nearest point project (km)",
-}
-
-
-def gap_frame(result: cov.CoverageResult) -> pd.DataFrame:
-    g = result.gaps.copy()
-    g["municipality_name"] = g["municipality"].map(lambda c: municipality_label(str(c)))
-    g["nearest_km"] = g["nearest_km"].round(2)
-    return g[list(GAP_COLUMNS)]
-
-
-def gap_csv(result: cov.CoverageResult) -> str:
-    """The gap table as CSV, after '#' lines with the filters, radius, rules and sample warning."""
-    buffer = io.StringIO()
-    lines = [
-        f"Trust Fund Atlas coverage gaps: {result.filters}; radius {result.radius_km:g} km.",
-        f"Summary: {result.summary}",
-        f"Allocation: {result.allocation_label}; {cov.LOCATION_RULE}.",
-        "Site gaps count point projects (IATI location precision 1, 2 or 5) within the radius; "
-        "municipality gaps count every project assigned to the municipality.",
-    ]
-    if result.has_sample:
-        lines.append(f"SAMPLE DATA: {result.n_sample} of the {result.n_projects} projects are illustrative, not real.")
-    lines += [RULE, DESIGNATION]
-    write_csv(buffer, gap_frame(result).rename(columns=GAP_COLUMNS), lines)
-    return buffer.getvalue()
-
-
 def summary_block(result: cov.CoverageResult) -> list:
     return [
         html.P(html.Strong(result.summary), className="coverage-headline mb-1"),
@@ -870,7 +833,8 @@ def download_gaps(_n, query, radius, allocation):
     state = FilterState.from_query(query or "")
     allocation = allocation if allocation in cov.ALLOCATIONS else cov.DEFAULT_ALLOCATION
     _, result = analyse(snapshot(), state, parse_radius(radius), allocation)
-    return dcc.send_string(gap_csv(result), "coverage-gaps.csv")
+    file = service.gap_csv(result)
+    return dcc.send_bytes(file.data, file.name, type=file.media_type)
 
 
 def query_params(query: str) -> dict:

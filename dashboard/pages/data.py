@@ -34,11 +34,12 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import auth, components
 from dashboard.data import municipality_label
+from dashboard.exports import service
 from geodata.analysis.filters import FilterState, describe
 from geodata.facts.layers import SECTORS, STATUSES
 from geodata.facts.municipality_registry import BY_CODE, MUNICIPALITIES
 from geodata.facts.validate import Problem
-from geodata.io import edit, export, store
+from geodata.io import edit, store, tables
 from geodata.io.importers import FORMATS, MAX_UPLOAD_BYTES, ImportFileError, ImportPreview, money, preview_bytes
 from geodata.io.importers.base import file_error
 from geodata.io.importers.preview import ImportRejected
@@ -66,6 +67,7 @@ EXPORT_FORMAT = "data-export-format"
 EXPORT_BUTTON = "data-export-button"
 EXPORT_DOWNLOAD = "data-export-download"
 EXPORT_SENTENCE = "data-export-sentence"
+EXPORT_EXACT = "data-export-exact"
 EDIT_PROJECT = "data-edit-project"
 EDIT_FORM = "data-edit-form"
 EDIT_SAMPLE_NOTE = "data-edit-sample-note"
@@ -400,7 +402,7 @@ def history_table(records: list[store.ImportRecord]) -> html.Div:
 
 
 def export_sentence(state: FilterState) -> list:
-    projects = export.filtered_portfolio(state)
+    projects = tables.filtered_portfolio(state)
     n_sample = int(projects["is_sample"].sum())
     text = f"{describe(state)}: {len(projects)} project(s)."
     out: list = [text]
@@ -710,13 +712,22 @@ def layout(**query) -> html.Div:
                         dbc.Col(
                             dcc.Dropdown(
                                 id=EXPORT_FORMAT,
-                                options=[{"label": FORMAT_LABELS.get(f, f), "value": f} for f in export.EXPORT_FORMATS],
+                                options=[{"label": FORMAT_LABELS.get(f, f), "value": f} for f in tables.EXPORT_FORMATS],
                                 value="csv",
                                 clearable=False,
                             ),
                             md=4,
                         ),
                         dbc.Col(dbc.Button("Export", id=EXPORT_BUTTON, color="primary"), md="auto"),
+                        dbc.Col(
+                            dbc.Checkbox(
+                                id=EXPORT_EXACT,
+                                label="Exact figures (editors): counts of people from 1 to 9 as they are, not <10; "
+                                "the file says so. Not for publication.",
+                                value=False,
+                            ),
+                            md=12,
+                        ),
                     ],
                     className="g-2",
                 ),
@@ -872,12 +883,14 @@ def download_report(_n, contents, filename, fmt):
     Input(EXPORT_BUTTON, "n_clicks"),
     State(EXPORT_FORMAT, "value"),
     State(FILTER, "data"),
+    State(EXPORT_EXACT, "value"),
     prevent_initial_call=True,
 )
-def export_view(_n, fmt, query):
-    """The portfolio filtered as in the URL, in the chosen format, with provenance."""
-    state = FilterState.from_query(query or "")
-    return dcc.send_bytes(export.export_portfolio(fmt, state), export.file_name(fmt))
+def export_view(_n, fmt, query, exact=False):
+    """The portfolio filtered as in the URL, in the chosen format, with provenance; exact counts of people when
+    the editor ticks it (the server refuses this callback to anyone but an editor: ``security.EDITOR_OUTPUTS``)."""
+    file = service.portfolio(fmt, FilterState.from_query(query or ""), exact=bool(exact))
+    return dcc.send_bytes(file.data, file.name, type=file.media_type)
 
 
 _FIELD_VALUES = [State(cid, "value") for cid in EDIT_FIELDS.values()]

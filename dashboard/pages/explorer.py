@@ -45,7 +45,6 @@ import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import numpy as np
-import pandas as pd
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
@@ -54,12 +53,12 @@ from dashboard.camp_key import camp_key, cluster_view, site_view
 from dashboard.data import (
     TABLE_COLUMNS,
     Snapshot,
-    csv_text,
     municipality_label,
     snapshot,
     table_page,
     table_rows,
 )
+from dashboard.exports import service
 from dashboard.map_points import event_rows
 from geodata.analysis.filters import DATASET_CHOICES, FilterState, describe
 from geodata.analysis.formatting import usd
@@ -1083,6 +1082,5 @@ def download_csv(_n, sectors, communities, municipalities, statuses, funders, or
     state = state_from_controls(
         snap, sectors, communities, municipalities, statuses, funders, orgs, years, text, dataset, selection
     )
-    content, _ = csv_text(snap, state)
-    stamp = pd.Timestamp.now().strftime("%Y%m%d-%H%M")
-    return {"content": content, "filename": f"trust-fund-atlas-projects-{stamp}.csv", "type": "text/csv"}
+    file = service.explorer_csv(state, snap=snap)
+    return dcc.send_bytes(file.data, file.name, type=file.media_type)

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from geodata.analysis.filters import FilterError, add_filter_arguments, state_from_args
-from geodata.io import export, store
+from geodata.io import store, tables
 from geodata.io.importers import FORMATS, ImportFileError, ImportRejected, preview_file
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
@@ -115,8 +115,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     except FilterError as exc:
         print("\n".join(exc.problems), file=sys.stderr)
         return EXIT_UNREADABLE
-    data = export.export_portfolio(args.format, state, out=args.out)
-    rows = len(export.filtered_portfolio(state))
+    data = tables.export_portfolio(args.format, state, out=args.out)
+    rows = len(tables.filtered_portfolio(state))
     print(
         f"wrote {args.out}: {rows} project(s), {len(data)} bytes, {args.format}; filters: {state.to_query() or 'none'}"
     )
@@ -156,7 +156,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rb.set_defaults(func=cmd_rollback)
 
     exp = subparsers.add_parser("export", help="export the (filtered) portfolio with provenance")
-    exp.add_argument("--format", required=True, choices=export.EXPORT_FORMATS)
+    exp.add_argument("--format", required=True, choices=tables.EXPORT_FORMATS)
     exp.add_argument("--out", required=True, type=Path)
     add_filter_arguments(exp)
     exp.set_defaults(func=cmd_export)

@@ -1,10 +1,13 @@
-"""Portfolio exports: CSV, Excel, GeoJSON, GeoPackage and HXL, each carrying its provenance.
+"""The tables the app writes: the portfolio as CSV, Excel, GeoJSON, GeoPackage and HXL, each carrying its
+provenance, and ``csv_bytes``, the one CSV writer behind every CSV the app writes (portfolio, HXL, the explorer's
+download and the coverage gap table; ``dashboard.exports.service`` is the entry for each).
 
 Provenance says when the file was made, with which filters (the sentence and
 the URL query), how many rows are SAMPLE DATA, and where the rows came from:
 the shipped layer and every import (file name, SHA-256, import id). It also carries
 the designation footnote (UNSCR 1244 / ICJ) and the disclosure rule: counts of people
-from 1 to 9 are written as "<10" in every format (``geodata.privacy``).
+from 1 to 9 are written as "<10" in every format (``geodata.analysis.privacy``), unless an
+editor asks for exact figures (``exact=True``; the file then says so in its provenance).
 
 * CSV and HXL: '# ' comment lines above the header (the importer skips them);
 * Excel: a "projects" sheet (sample rows shaded) and a "provenance" sheet;
@@ -20,8 +23,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import tempfile
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,6 +38,7 @@ from geodata.analysis.privacy import PEOPLE_COLUMNS, RULE, suppress_frame
 from geodata.facts.designation import DESIGNATION
 from geodata.facts.layers import PROJECTS
 from geodata.io import store
+from geodata.io.atomic import write_bytes_atomic
 from geodata.io.formula_escape import comment_line, escape_formula
 from geodata.io.importers.hxl import EXPORT_TAGS
 from geodata.io.load import boundary_credit
@@ -50,10 +54,74 @@ MEDIA_TYPES = {
 SUFFIXES = {"csv": ".csv", "hxl": ".hxl.csv", "xlsx": ".xlsx", "geojson": ".geojson", "gpkg": ".gpkg"}
 #: Columns of an export, in order: the projects schema, then the point.
 COLUMNS: tuple[str, ...] = (*PROJECTS.columns, "lon", "lat")
+#: What an exact-figures file says instead of the disclosure rule (editors only; the server refuses it to viewers).
+EXACT_NOTE = (
+    "EXACT FIGURES (program managers only): counts of people or households from 1 to 9 are NOT suppressed in this "
+    "file. Do not publish or forward it; public exports show them as <10."
+)
 
 
-def provenance(projects: pd.DataFrame, state: FilterState, exported_at: str | None = None) -> dict:
-    """Where the exported rows come from and how they were chosen."""
+def disclose(frame: pd.DataFrame, exact: bool = False) -> pd.DataFrame:
+    """``frame`` with the disclosure rule applied to its people columns (``suppress_frame``), or as it is for an
+    editor's exact export."""
+    return frame.copy() if exact else suppress_frame(frame)
+
+
+def disclosure_note(exact: bool = False) -> str:
+    return EXACT_NOTE if exact else RULE
+
+
+def _cell(value: object) -> object:
+    v = _plain(value)
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v)
+    return escape_formula(v)
+
+
+def csv_bytes(
+    frame: pd.DataFrame,
+    comments: Iterable[str],
+    *,
+    headers: Mapping[str, str] | None = None,
+    tags: Sequence[str] | None = None,
+    exact: bool = False,
+    bom: bool = True,
+) -> bytes:
+    """The one CSV writer: '# ' provenance lines (``comments``, then the disclosure rule and the designation
+    footnote unless a line already carries them), the header (``headers`` renames columns), an optional HXL tag
+    row, then the rows. People columns are suppressed unless ``exact``; every text cell and comment line is
+    formula-escaped (``geodata.io.formula_escape``). A comment line is written as it is (a spreadsheet shows it
+    across cells), or quoted when it holds a quote or a line break, so no CSV reader can run it into the header.
+    UTF-8 with a byte-order mark (Excel then reads the diacritics) unless ``bom=False``; CRLF line ends."""
+    frame = disclose(frame, exact)
+    lines = [str(c) for c in comments]
+    note = disclosure_note(exact)
+    if not any(note in line for line in lines):
+        lines.append(note)
+    if not any(DESIGNATION in line for line in lines):
+        lines.append(DESIGNATION)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for line in lines:
+        text = comment_line(line)
+        if any(ch in text for ch in '"\r\n'):
+            writer.writerow([text])
+        else:
+            buffer.write(text + "\r\n")
+    writer.writerow([(headers or {}).get(c, c) for c in frame.columns])
+    if tags is not None:
+        writer.writerow(list(tags))
+    for record in frame.itertuples(index=False):
+        writer.writerow([_cell(v) for v in record])
+    return buffer.getvalue().encode("utf-8-sig" if bom else "utf-8")
+
+
+def provenance(projects: pd.DataFrame, state: FilterState, exported_at: str | None = None, exact: bool = False) -> dict:
+    """Where the exported rows come from and how they were chosen (and whether small counts are suppressed)."""
     import_ids = sorted({int(i) for i in projects["import_id"].dropna()}) if "import_id" in projects.columns else []
     shipped = int(projects["import_id"].isna().sum()) if "import_id" in projects.columns else len(projects)
     n_sample = int(projects["is_sample"].astype(bool).sum()) if len(projects) else 0
@@ -93,7 +161,7 @@ def provenance(projects: pd.DataFrame, state: FilterState, exported_at: str | No
         "sources": sources,
         "row_sources": "each row's 'sources' column cites its own evidence",
         "municipal_boundaries": boundary_credit(),
-        "disclosure": RULE,
+        "disclosure": disclosure_note(exact),
         "designation": DESIGNATION,
     }
 
@@ -122,9 +190,9 @@ def _provenance_lines(prov: dict) -> list[tuple[str, str]]:
     return lines
 
 
-def table(projects: gpd.GeoDataFrame) -> pd.DataFrame:
+def table(projects: gpd.GeoDataFrame, exact: bool = False) -> pd.DataFrame:
     """The exported columns: the projects schema plus lon/lat of the point (no store bookkeeping). Counts of
-    people are suppressed (``geodata.analysis.privacy.suppress_frame``): whole numbers, "<10" or empty."""
+    people are suppressed (``disclose``): whole numbers, "<10" or empty; as they are with ``exact``."""
     out = pd.DataFrame({c: projects[c] for c in PROJECTS.columns if c in projects.columns})
     for c in PROJECTS.columns:
         if c not in out.columns:
@@ -132,7 +200,7 @@ def table(projects: gpd.GeoDataFrame) -> pd.DataFrame:
     geoms = projects.geometry
     out["lon"] = [g.x if g is not None and not g.is_empty else np.nan for g in geoms]
     out["lat"] = [g.y if g is not None and not g.is_empty else np.nan for g in geoms]
-    return suppress_frame(out[list(COLUMNS)].reset_index(drop=True))
+    return disclose(out[list(COLUMNS)].reset_index(drop=True), exact)
 
 
 def _plain(value: object) -> object:
@@ -141,26 +209,6 @@ def _plain(value: object) -> object:
     if isinstance(value, np.generic):
         return value.item()
     return value
-
-
-def _csv_bytes(frame: pd.DataFrame, prov: dict, tags: bool) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for key, value in _provenance_lines(prov):
-        writer.writerow([comment_line(f"{key}: {value}")])
-    writer.writerow(list(frame.columns))
-    if tags:
-        writer.writerow([EXPORT_TAGS[c] for c in frame.columns])
-    for record in frame.itertuples(index=False):
-        cells = []
-        for v in map(_plain, record):
-            if isinstance(v, bool):
-                v = "true" if v else "false"
-            elif isinstance(v, float):
-                v = repr(v)
-            cells.append("" if v is None else escape_formula(v))
-        writer.writerow(cells)
-    return buffer.getvalue().encode("utf-8-sig" if not tags else "utf-8")
 
 
 def _xlsx_bytes(frame: pd.DataFrame, prov: dict) -> bytes:
@@ -225,16 +273,25 @@ def _gpkg_bytes(projects: gpd.GeoDataFrame, frame: pd.DataFrame, prov: dict) -> 
 
 
 def export_bytes(
-    projects: gpd.GeoDataFrame, fmt: str, state: FilterState | None = None, exported_at: str | None = None
+    projects: gpd.GeoDataFrame,
+    fmt: str,
+    state: FilterState | None = None,
+    exported_at: str | None = None,
+    *,
+    exact: bool = False,
 ) -> bytes:
-    """``projects`` (already filtered by ``state``) as a file of format ``fmt``, with provenance."""
+    """``projects`` (already filtered by ``state``) as a file of format ``fmt``, with provenance; counts of people
+    suppressed unless ``exact`` (an editor's export: see ``dashboard.security``)."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
     state = state or FilterState()
-    prov = provenance(projects, state, exported_at)
-    frame = table(projects)
-    if fmt in ("csv", "hxl"):
-        return _csv_bytes(frame, prov, tags=fmt == "hxl")
+    prov = provenance(projects, state, exported_at, exact=exact)
+    if fmt in ("csv", "hxl"):  # the CSV writer applies the disclosure rule itself
+        raw = table(projects, exact=True)
+        comments = [f"{key}: {value}" for key, value in _provenance_lines(prov)]
+        tags = [EXPORT_TAGS[c] for c in raw.columns] if fmt == "hxl" else None
+        return csv_bytes(raw, comments, tags=tags, exact=exact, bom=fmt == "csv")
+    frame = table(projects, exact=exact)
     if fmt == "xlsx":
         return _xlsx_bytes(frame, prov)
     if fmt == "geojson":
@@ -252,28 +309,24 @@ def file_name(fmt: str, when: datetime | None = None) -> str:
     return f"trust-fund-atlas-projects-{stamp}{SUFFIXES[fmt]}"
 
 
-def export_portfolio(fmt: str, state: FilterState | None = None, out: Path | str | None = None) -> bytes:
+def export_portfolio(
+    fmt: str, state: FilterState | None = None, out: Path | str | None = None, *, exact: bool = False
+) -> bytes:
     """Export the filtered portfolio; with ``out``, also write it there atomically (never a partial file)."""
     state = state or FilterState()
-    data = export_bytes(filtered_portfolio(state), fmt, state)
+    data = export_bytes(filtered_portfolio(state), fmt, state, exact=exact)
     if out is not None:
-        out = Path(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}-", dir=out.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, out)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_bytes_atomic(Path(out), data, mode=0o666)
     return data
 
 
 __all__ = [
     "COLUMNS",
+    "EXACT_NOTE",
     "EXPORT_FORMATS",
     "MEDIA_TYPES",
+    "csv_bytes",
+    "disclose",
     "export_bytes",
     "export_portfolio",
     "file_name",

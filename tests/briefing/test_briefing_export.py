@@ -1,4 +1,5 @@
-"""End to end: ``python -m dashboard.export`` for a given filter, over the real layers and Chromium."""
+"""End to end: ``python -m dashboard export`` (``dashboard.exports.cli``) and the service's ``briefing`` entry for a
+given filter, over the real layers and Chromium."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
 
-from dashboard import export as E
 from dashboard.data import snapshot
+from dashboard.exports import cli as E
 from dashboard.exports import content as C
 from dashboard.exports import deck as D
-from dashboard.exports import images, pdf
+from dashboard.exports import images, pdf, service
 from geodata.analysis.filters import FilterState
 from geodata.facts.layers import COMMUNITIES, SECTORS
 
@@ -33,7 +34,7 @@ def warm_server():
 @pytest.fixture(scope="module")
 def documented_deck() -> tuple[C.Briefing, Presentation]:
     """The deck for the documented projects only (4 real projects, no sample)."""
-    _, data = E.export_bytes(DOCUMENTED, "pptx")
+    data = service.briefing("pptx", DOCUMENTED).data
     return C.build_briefing(DOCUMENTED, with_figures=False), Presentation(io.BytesIO(data))
 
 
@@ -122,7 +123,7 @@ def test_community_chart_keeps_small_counts_suppressed():
 
 
 def test_sample_deck_is_watermarked_everywhere():
-    _, data = E.export_bytes(HEALTH_SAMPLE_NORTH_MITROVICA, "pptx", names=["by_sector"])
+    data = service.briefing("pptx", HEALTH_SAMPLE_NORTH_MITROVICA, names=["by_sector"]).data
     prs = Presentation(io.BytesIO(data))
     assert len(prs.slides) == 5  # title, KPIs, one chart, table, sources
     for slide in prs.slides:
@@ -154,8 +155,9 @@ def test_cli_single_svg(tmp_path):
 
 
 def test_png_zip_for_the_ui():
-    name, data = E.export_bytes(DOCUMENTED, "png", names=["by_sector", "over_time"])
-    assert name.endswith("-png.zip")
+    file = service.briefing("png", DOCUMENTED, names=["by_sector", "over_time"])
+    name, data = file.name, file.data
+    assert name.endswith("-png.zip") and file.media_type == "application/zip"
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert sorted(zf.namelist()) == ["README.txt", "by_sector.png", "over_time.png"]
         assert "documented data" in zf.read("README.txt").decode()

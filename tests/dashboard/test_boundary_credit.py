@@ -12,8 +12,8 @@ from dashboard.exports import content
 from geodata import config
 from geodata.analysis.filters import FilterState
 from geodata.io import boundaries
-from geodata.io.export import provenance
 from geodata.io.load import boundary_credit, load_layer
+from geodata.io.tables import provenance
 
 EMBEDDED = "Municipal boundaries: geoBoundaries (Runfola et al. 2020), from OpenStreetMap contributors, CC BY-SA 2.0"
 

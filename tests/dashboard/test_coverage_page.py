@@ -59,9 +59,10 @@ def test_update_coverage_outputs(page):
 
 def test_gap_csv_has_provenance_and_rows(page):
     from dashboard.data import snapshot
+    from dashboard.exports import service
 
     _, result = page.analyse(snapshot(), FilterState(dataset="documented"), 5.0, "shares")
-    text = page.gap_csv(result)
+    text = service.gap_csv(result).text()
     lines = text.splitlines()
     assert lines[0].startswith("# Trust Fund Atlas coverage gaps: All projects, documented data; radius 5 km")
     assert not any("SAMPLE DATA" in line for line in lines)

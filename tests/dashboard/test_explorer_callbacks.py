@@ -334,7 +334,8 @@ def test_open_detail_for_project_and_camp(explorer):
 def test_download_csv(explorer):
     snap = data.snapshot()
     out = explorer.download_csv(1, *_controls(snap, dataset="documented"), None)
-    assert out["filename"].endswith(".csv") and out["content"].startswith("# Trust Fund Atlas export")
+    text = base64.b64decode(out["content"]).decode("utf-8-sig")
+    assert out["filename"].endswith(".csv") and text.startswith("# Trust Fund Atlas export")
 
 
 # ---------------------------------------------------------------- through the endpoint

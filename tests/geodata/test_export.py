@@ -13,7 +13,8 @@ import pytest
 
 from geodata import cli
 from geodata.analysis.filters import FilterState
-from geodata.io import export, store
+from geodata.io import store
+from geodata.io import tables as export
 from geodata.io.importers import preview_bytes
 
 NAMES = {"csv": "p.csv", "hxl": "p.hxl.csv", "xlsx": "p.xlsx", "geojson": "p.geojson", "gpkg": "p.gpkg"}

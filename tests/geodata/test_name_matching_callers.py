@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import geodata
-from dashboard import export as E
+from dashboard.exports import cli as E
 from geodata.analysis.filters import FilterState
 from geodata.cli import main as cli_main
 from geodata.io.importers import preview_bytes
