@@ -1,8 +1,8 @@
 """The explorer's filters: one state object, its URL and command-line forms, its sentence, and a
 fast vectorised mask over the projects layer.
 
-One module of about 450 lines: the state, its URL and command-line forms and the mask that applies it change
-together, and parts of it would import each other.
+Why one module: the state, its URL and command-line forms and the mask that applies it change together, and
+parts of it would import each other (about 460 lines).
 
 ``FilterState`` is what every view shares (explorer, coverage, briefing, exports).
 ``FilterState.from_pairs`` is its one constructor from outside values, with one year range (``YEARS``):

@@ -33,8 +33,8 @@ people. ``trust_fund_status`` (``geodata.analysis.trust_fund``) and ``site_histo
 (``geodata.analysis.site_history``) live in modules of their own; the names are
 importable from here too.
 
-One module of about 480 lines: ``KpiArrays`` and the frame functions are one
-implementation (each frame function builds the arrays and calls the method).
+Why one module: ``KpiArrays`` and the frame functions are one implementation (each frame
+function builds the arrays and calls the method), about 500 lines.
 """
 
 from __future__ import annotations

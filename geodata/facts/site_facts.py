@@ -5,8 +5,8 @@ No source gives a point location for any camp. Each point below is placed from
 the best sourced description; ``location_derivation`` says how, and
 ``location_uncertainty_m`` says how far off it may be.
 
-One module of about 490 lines of records rather than code: every sourced fact sits beside its source, in one
-file a reviewer reads from top to bottom.
+Why one module: about 490 lines of records rather than code; every sourced fact sits beside its source, in
+one file a reviewer reads from top to bottom.
 """
 
 from __future__ import annotations
