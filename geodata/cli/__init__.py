@@ -5,6 +5,7 @@
 - ``layers``: info, validate, build, use-boundaries
 - ``coverage``: coverage matrices and gap reports
 - ``data``: import, history, rollback, export of the project portfolio
+- ``db``: the shared PostgreSQL + PostGIS store (schema upgrade, copy between backends)
 
 The explorer's filters are the same flags everywhere (``geodata.analysis.filters.add_filter_arguments``).
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from geodata.cli import coverage, data, layers
+from geodata.cli import coverage, data, db, layers
 from geodata.facts.validate import LayerError
 
 __all__ = ["coverage", "data", "layers", "main", "parser"]
@@ -26,7 +27,7 @@ __all__ = ["coverage", "data", "layers", "main", "parser"]
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m geodata", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
-    for module in (layers, coverage, data):
+    for module in (layers, coverage, data, db):
         module.register(sub)
     return p
 

@@ -153,7 +153,7 @@ def table_from_rows(file: str, rows: list[list[object]], numbers: list[int], fmt
     width = len(headers)
     body, body_numbers = [], []
     for cells, number in zip(rows[body_start:], numbers[body_start:], strict=True):
-        if all(is_blank(c) for c in cells):
+        if all(map(is_blank, cells)):
             continue
         if len(cells) > width and any(not is_blank(c) for c in cells[width:]):
             problems.append(

@@ -17,7 +17,7 @@ import re
 
 from geodata.facts.validate import Problem
 from geodata.io.importers.base import RawTable, file_error, table_from_rows
-from geodata.io.importers.mapping import has_bad_encoding
+from geodata.io.importers.mapping import has_bad_encoding, per_value
 
 DELIMITERS = ",;\t|"
 #: Letters that only a right guess produces: Serbian Latin in cp1250, and what the same bytes become in cp1252.
@@ -128,17 +128,19 @@ def read_csv(data: bytes, file: str, fmt: str = "csv") -> RawTable:
         raise file_error(file, "has no rows")
     table = table_from_rows(file, rows, numbers, fmt, "line")
     table.warnings = warnings + table.warnings
-    columns = list(table.data.columns)
-    for number, values in zip(table.rows, table.data.itertuples(index=False, name=None), strict=True):
-        for column, value in zip(columns, values, strict=True):
-            if has_bad_encoding(value):
-                table.problems.append(
-                    Problem(
-                        file,
-                        number,
-                        table.mapping.get(column, column),
-                        value,
-                        f"bad encoding: undecodable bytes or control characters (file read as {encoding})",
-                    )
-                )
+    found = []  # (row position, column position): one pass per distinct cell, reported row by row
+    for j in range(table.data.shape[1]):
+        cells = list(table.data.iloc[:, j])
+        found += [(i, j) for i, bad in enumerate(per_value(cells, has_bad_encoding)) if bad]
+    for i, j in sorted(found):
+        column = table.data.columns[j]
+        table.problems.append(
+            Problem(
+                file,
+                table.rows[i],
+                table.mapping.get(column, column),
+                table.data.iat[i, j],
+                f"bad encoding: undecodable bytes or control characters (file read as {encoding})",
+            )
+        )
     return table

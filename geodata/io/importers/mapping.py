@@ -16,7 +16,9 @@ import functools
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from typing import TypeVar
 
 import cyrtranslit
 import numpy as np
@@ -25,6 +27,8 @@ import pandas as pd
 from geodata.facts.layers import COMMUNITIES, OTHER_SECTOR, SECTORS
 from geodata.facts.names import match_municipality, normalise
 from geodata.io.formula_escape import escape_formula  # noqa: F401 - one rule for every file the app writes
+
+T = TypeVar("T")
 
 #: Canonical fields an importer can fill: the PROJECTS columns plus coordinates and their CRS.
 COORDINATE_FIELDS = ("lat", "lon", "crs")
@@ -456,10 +460,14 @@ def looks_personal(header: object) -> bool:
 
 #: Cells that say "nothing here": read as empty, never as errors.
 PLACEHOLDERS = frozenset({"-", "--", "---", "–", "—", "―", "n/a", "n.a.", "n.a", "na", "nan", "null", "..", "...", "…"})
+_LONGEST_PLACEHOLDER = max(map(len, PLACEHOLDERS))
 
 
 def is_blank(value: object) -> bool:
     """Empty, NaN, or a placeholder ("-", "n/a", "N/A", "—")."""
+    if type(value) is str:  # most cells: no placeholder is longer than four characters
+        s = value.strip()
+        return not s or (len(s) <= _LONGEST_PLACEHOLDER and s.lower() in PLACEHOLDERS)
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     if isinstance(value, float | np.floating) and math.isnan(value):
@@ -467,8 +475,49 @@ def is_blank(value: object) -> bool:
     return isinstance(value, str) and (value.strip() == "" or value.strip().lower() in PLACEHOLDERS)
 
 
+def per_value(values: Iterable[object], fn: Callable[[object], T]) -> list[T]:
+    """``[fn(v) for v in values]``, with ``fn`` called once per distinct value: a column of 50,000 cells holds
+    a few hundred distinct ones. Values are told apart by type and value (1, 1.0 and True stay apart);
+    unhashable values (a list in a GeoJSON property) are computed each time. ``fn`` must be pure."""
+    if isinstance(values, pd.Series):
+        cells = values.to_numpy(dtype=object)
+    else:
+        values = values if isinstance(values, list | np.ndarray) else list(values)
+        cells = np.fromiter(values, dtype=object, count=len(values))  # tuples and lists stay single cells
+    if len(cells) > 64 and pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty"):
+        # text and blanks only (a CSV column): the distinct texts are found in C, blanks go the slow way
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+        results = np.empty(len(uniques) + 1, dtype=object)
+        results[:-1] = [fn(u) for u in uniques]
+        out = results[codes].tolist()  # code -1 (a blank) takes the last slot, filled below
+        blank = np.flatnonzero(codes < 0)
+        for i, r in zip(blank, _per_value(cells[blank], fn), strict=True):
+            out[i] = r
+        return out
+    return _per_value(cells, fn)
+
+
+def _per_value(values: Iterable[object], fn: Callable[[object], T]) -> list[T]:
+    cache: dict[tuple[type, object], T] = {}
+    out: list[T] = []
+    append = out.append
+    for v in values:
+        key = (type(v), v)
+        try:
+            r = cache[key]
+        except KeyError:
+            r = cache[key] = fn(v)
+        except TypeError:
+            r = fn(v)
+        append(r)
+    return out
+
+
 def text(value: object) -> str | None:
     """A cell as stripped text, or None when blank."""
+    if type(value) is str:
+        s = value.strip()
+        return None if not s or (len(s) <= _LONGEST_PLACEHOLDER and s.lower() in PLACEHOLDERS) else s
     if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():

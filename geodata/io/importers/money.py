@@ -41,6 +41,7 @@ class UsdRate:
 
     latest: bool = False  # the date is after the last published rate: the last one is used
 
+    @functools.cache  # noqa: B019 - a frozen value; usd_rate hands out the same few objects
     def note(self) -> str:
         """One line for ``fx_note``: the rate, its date, the date it was wanted for, the source."""
         if self.currency == "USD":

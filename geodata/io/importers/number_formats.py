@@ -29,7 +29,7 @@ from decimal import Decimal
 import numpy as np
 from babel.numbers import NumberFormatError, parse_decimal
 
-from geodata.io.importers.mapping import is_blank
+from geodata.io.importers.mapping import is_blank, per_value
 
 DOT, COMMA = "decimal point", "decimal comma"
 _LOCALES = {DOT: "en", COMMA: "de"}
@@ -41,6 +41,14 @@ _SPACE_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:[\s\u00a0\u202f\u2009'’]\d{3})+(
 _NUMBERISH = re.compile(r"^[+-]?[\d.,]*\d[\d.,]*$")
 
 
+_CONVENTIONS = {
+    (True, True): frozenset({DOT, COMMA}),
+    (True, False): frozenset({DOT}),
+    (False, True): frozenset({COMMA}),
+    (False, False): frozenset(),
+}
+
+
 @dataclass(frozen=True)
 class CellReading:
     """How one text cell reads under each convention (``None``: it cannot be read so)."""
@@ -50,7 +58,7 @@ class CellReading:
 
     @property
     def conventions(self) -> frozenset[str]:
-        return frozenset(c for c, v in ((DOT, self.dot), (COMMA, self.comma)) if v is not None)
+        return _CONVENTIONS[self.dot is not None, self.comma is not None]
 
     @property
     def ambiguous(self) -> bool:
@@ -84,12 +92,15 @@ _STRICT = {
 }
 
 
+_GROUP = {DOT: ",", COMMA: "."}
+
+
 def strict_value(s: str, convention: str) -> float | None:
     """The number ``s`` stands for under ``convention`` (group marks only between threes), or None."""
     m = _STRICT[convention].match(s)
     if m is None or not (m.group(2) or m.group(3)):
         return None
-    whole = re.sub(r"\D", "", m.group(2)) or "0"
+    whole = m.group(2).replace(_GROUP[convention], "") or "0"
     f = float(f"{m.group(1)}{whole}.{m.group(3) or '0'}")
     return f if math.isfinite(f) else None
 
@@ -120,23 +131,13 @@ def read_number_column(cells: list[object], default: str | None = None) -> Colum
     values: list[float | None] = [None] * n
     readings: dict[int, CellReading] = {}
     problems: dict[int, str] = {}
-    for i, cell in enumerate(cells):
-        if is_blank(cell):
-            continue
-        if isinstance(cell, bool | np.bool_):
+    for i, (kind, read) in enumerate(per_value(cells, _classify)):
+        if kind == "value":
+            values[i] = read  # type: ignore[assignment]
+        elif kind == "reading":
+            readings[i] = read  # type: ignore[assignment]
+        elif kind == "bad":
             problems[i] = "is not a number"
-        elif isinstance(cell, int | float | np.integer | np.floating):
-            f = float(cell)
-            if math.isfinite(f):
-                values[i] = f
-            else:
-                problems[i] = "is not a number"
-        else:
-            reading = read_cell(str(cell))
-            if not reading.conventions:
-                problems[i] = "is not a number"
-            else:
-                readings[i] = reading
     votes = {DOT: 0, COMMA: 0}
     for r in readings.values():
         if len(r.conventions) == 1:
@@ -165,6 +166,20 @@ def read_number_column(cells: list[object], default: str | None = None) -> Colum
             else:
                 values[i] = value
     return ColumnReading(values, convention, problems)
+
+
+def _classify(cell: object) -> tuple[str, float | CellReading | None]:
+    """One cell before the column's convention is known: ``blank``, ``bad`` (not a number), ``value`` (a
+    number cell) or ``reading`` (a text cell's two readings)."""
+    if is_blank(cell):
+        return "blank", None
+    if isinstance(cell, bool | np.bool_):
+        return "bad", None
+    if isinstance(cell, int | float | np.integer | np.floating):
+        f = float(cell)
+        return ("value", f) if math.isfinite(f) else ("bad", None)
+    reading = read_cell(str(cell))
+    return ("reading", reading) if reading.conventions else ("bad", None)
 
 
 def _plain(value: float | None) -> str:

@@ -14,6 +14,7 @@ the caller chooses ``commit(replace_documented=True)``; the log records it.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ from geodata.io.importers.mapping import (
     parse_date,
     parse_int,
     parse_number,
+    per_value,
     sector_as_given,
     sector_problems,
     text,
@@ -119,8 +121,7 @@ class ImportPreview:
     def valid_mask(self) -> np.ndarray:
         if self.file_problems:
             return np.zeros(len(self.rows), dtype=bool)
-        bad = self.invalid_rows
-        return np.array([r not in bad for r in self.rows], dtype=bool)
+        return ~np.isin(np.asarray(self.rows, dtype=np.int64), list(self.invalid_rows))
 
     @property
     def n_valid(self) -> int:
@@ -148,12 +149,12 @@ class ImportPreview:
         """Valid rows by what committing them would do: ``add``, ``update`` or ``unchanged``."""
         if self._diff is None:
             current = store.portfolio()
-            keys = set(current["project_id"].astype(str))
+            keys = set(current["project_id"].astype(str).tolist())
             out: dict[str, list[str]] = {"add": [], "update": [], "unchanged": []}
             rows = current.set_index(current["project_id"].astype(str), drop=False)
             mask = self.valid_mask
             valid = self.frame[mask]
-            pids = list(valid["project_id"].astype(str))
+            pids = valid["project_id"].astype(str).tolist()
             for k, (pid, default) in enumerate(zip(pids, self.default_sources[mask], strict=True)):
                 if pid not in keys:
                     out["add"].append(pid)
@@ -174,19 +175,21 @@ class ImportPreview:
         written unless ``commit(replace_documented=True)``. One entry per row (field project_id)."""
         self.diff()
         held = self._held or {}
+        if not held:
+            return []
         mask = self.valid_mask
         return [
             Problem(self.file_name, number, "project_id", pid, held[pid])
-            for number, pid, ok in zip(self.rows, self.frame["project_id"].astype(str), mask, strict=True)
+            for number, pid, ok in zip(self.rows, self.frame["project_id"].astype(str).tolist(), mask, strict=True)
             if ok and pid in held
         ]
 
     def writable_mask(self, replace_documented: bool = False) -> np.ndarray:
         """The rows a commit writes: the valid ones, less those held back unless ``replace_documented``."""
         mask = self.valid_mask.copy()
-        if not replace_documented:
-            held = {p.row for p in self.held_back}
-            mask &= np.array([r not in held for r in self.rows], dtype=bool)
+        held = [] if replace_documented else [p.row for p in self.held_back]
+        if held:
+            mask &= ~np.isin(np.asarray(self.rows, dtype=np.int64), held)
         return mask
 
     # ---- a table for people
@@ -434,6 +437,69 @@ def _restore_pairs(text: str, stored: object) -> str | None:
     return ";".join(parts) or None
 
 
+def _unsafe_cell(name: str, value: object) -> str | None:
+    """Why a cell of field ``name`` is not imported as written (a formula, a link a browser runs, an e-mail
+    address), or None."""
+    if is_formula_like(value):
+        return (
+            "looks like a spreadsheet formula (=, @, or + or - before a function, cell reference or "
+            "sum); remove the leading character or put a space after it"
+        )
+    if name == "sources" and (scheme := unsafe_link(value)):
+        return (
+            f"contains a {scheme}: link, which a browser would run or open as a document; "
+            "give the source as a web address (https://…)"
+        )
+    if name in TEXT_FIELDS and name != "sources" and has_email(value):
+        return "contains an e-mail address; personal data is not imported"
+    return None
+
+
+def _is_suppressed(value: object) -> bool:
+    return str(value).strip() == SUPPRESSED_LABEL
+
+
+def _status(value: object) -> tuple[str | None, str | None]:
+    """Our status for a cell, and the note that keeps what the file said when our vocabulary loses it."""
+    given = text(value)
+    note = f"status as given: {given}" if given and normalise(given) in ("suspended", "6") else None
+    return normalise_status(value), note
+
+
+def _sector(cells: tuple[object, object]) -> tuple[str | None, str | None, str | None, list[str]]:
+    """``(sector, sectors, note, problems)`` from a row's sector and sectors cells."""
+    sector_cell, sectors_cell = cells
+    sectors, main = normalise_sectors(sectors_cell)
+    sector = normalise_sector(sector_cell) or main
+    given = sector_as_given(sector_cell, sector)
+    note = f"sector as given: {given}" if given and sector in SECTORS else None
+    return sector, sectors or sector, note, sector_problems(sectors)
+
+
+def _sample_flag(cells: tuple[object, object]) -> tuple[bool, bool]:
+    """``(is_sample, ok)`` from a row's is_sample and dataset cells: imported rows are real unless the file says
+    otherwise."""
+    flag, ok = parse_bool(cells[0])
+    if flag is None:
+        flag = text(cells[1]) == "sample"
+    return bool(flag), ok
+
+
+def _municipality(value: object):  # noqa: ANN202 - names.Resolution or None
+    s = text(value)
+    return None if s is None else resolve_municipality(s)
+
+
+def _site(value: object) -> str | None | bool:
+    """The site id a cell names, None for an unknown site, False for a blank cell."""
+    return False if text(value) is None else match_site(value)
+
+
+def _mapped(table: RawTable, name: str) -> bool:
+    """Some column of the file maps to ``name`` (else every row's value is None)."""
+    return any(f == name and raw in table.data.columns for raw, f in table.mapping.items())
+
+
 def _column(table: RawTable, name: str) -> pd.Series:
     for raw, f in table.mapping.items():
         if f == name and raw in table.data.columns:
@@ -461,9 +527,13 @@ def _sites() -> dict[str, tuple[shapely.Point, str, object, str]]:
 def _municipalities_at(points: list[shapely.Point]) -> list[list[str]]:
     """For each point, the municipality codes whose drawn polygon covers it (several share a polygon)."""
     m = load_layer("municipalities")
-    geoms = m.geometry.values
-    shapely.prepare(geoms)
-    return [list(m["code"][shapely.covers(geoms, p)]) for p in points]
+    codes = list(m["code"])
+    tree = shapely.STRtree(np.asarray(m.geometry.values, dtype=object))
+    point_idx, polygon_idx = tree.query(np.asarray(points, dtype=object), predicate="covered_by")
+    out: list[list[str]] = [[] for _ in points]
+    for k in np.lexsort((polygon_idx, point_idx)):  # per point, in the layer's order
+        out[point_idx[k]].append(codes[polygon_idx[k]])
+    return out
 
 
 def build_preview(
@@ -484,34 +554,20 @@ def build_preview(
     def add(i: int, name: str, value: object, why: str) -> None:
         problems.append(Problem(file_name, rows[i], name, value, why))
 
-    # Cells that could run as formulas or hold personal data, in every imported column.
+    # Cells that could run as formulas or hold personal data, in every imported column (once per distinct cell).
     for raw, name in table.mapping.items():
         if raw not in table.data.columns:
             continue
-        for i, value in enumerate(table.data[raw]):
-            if is_formula_like(value):
-                add(
-                    i,
-                    name,
-                    value,
-                    "looks like a spreadsheet formula (=, @, or + or - before a function, cell reference or "
-                    "sum); remove the leading character or put a space after it",
-                )
-            elif name == "sources" and (scheme := unsafe_link(value)):
-                add(
-                    i,
-                    name,
-                    value,
-                    f"contains a {scheme}: link, which a browser would run or open as a document; "
-                    "give the source as a web address (https://…)",
-                )
-            elif name in TEXT_FIELDS and name != "sources" and has_email(value):
-                add(i, name, value, "contains an e-mail address; personal data is not imported")
+        cells = list(table.data[raw])
+        for i, why in enumerate(per_value(cells, functools.partial(_unsafe_cell, name))):
+            if why is not None:
+                add(i, name, cells[i], why)
 
     out: dict[str, list] = {c: [None] * n for c in PROJECTS.columns}
     for name in TEXT_FIELDS:
-        out[name] = [text(v) for v in _column(table, name)]
-    out["project_id"] = [normalise_id(v) for v in out["project_id"]]
+        if _mapped(table, name):
+            out[name] = per_value(_column(table, name), text)
+    out["project_id"] = per_value(out["project_id"], normalise_id)
     for name in FLOAT_FIELDS:  # one decimal convention per column ("250.000" is 250,000 beside "2.000.000")
         cells = list(_column(table, name))
         reading = read_number_column(cells, default=DOT if table.format == "edit" else None)
@@ -524,14 +580,17 @@ def build_preview(
     )
     stored = _stored_people(out["project_id"]) if suppressed_in_file else {}
     for name in INT_FIELDS:
-        for i, v in enumerate(_column(table, name)):
-            if name in PEOPLE_COLUMNS and str(v).strip() == SUPPRESSED_LABEL:
+        if not _mapped(table, name):
+            continue
+        cells = list(_column(table, name))
+        suppressed = per_value(cells, _is_suppressed) if name in PEOPLE_COLUMNS else [False] * n
+        for i, (value, ok) in enumerate(per_value(cells, parse_int)):
+            if suppressed[i]:
                 # a count our own exports suppressed: keep the stored small count, else it is unknown
                 out[name][i] = _restore_small(stored.get(out["project_id"][i], {}).get(name))
                 continue
-            value, ok = parse_int(v)
             if not ok:
-                add(i, name, v, "is not a whole number")
+                add(i, name, cells[i], "is not a whole number")
             out[name][i] = value
     for i, v in enumerate(out["beneficiaries_by_community"]):
         if v and SUPPRESSED_LABEL in str(v):
@@ -539,39 +598,32 @@ def build_preview(
                 str(v), stored.get(out["project_id"][i], {}).get("beneficiaries_by_community")
             )
     for name in ("start_date", "end_date"):
-        for i, v in enumerate(_column(table, name)):
-            value, _ = parse_date(v)  # unparseable text is kept: validate() reports it
-            out[name][i] = value
+        if _mapped(table, name):  # unparseable text is kept: validate() reports it
+            out[name] = [value for value, _ in per_value(_column(table, name), parse_date)]
     notes: list[list[str]] = [[] for _ in range(n)]  # what the file said that our vocabularies do not keep
-    for i, v in enumerate(_column(table, "status")):
-        out["status"][i] = normalise_status(v)
-        if text(v) and normalise(text(v)) in ("suspended", "6"):
-            notes[i].append(f"status as given: {text(v)}")
-    for i, v in enumerate(_column(table, "target_communities")):
-        out["target_communities"][i] = normalise_communities(v)
+    if _mapped(table, "status"):
+        for i, (status, note) in enumerate(per_value(_column(table, "status"), _status)):
+            out["status"][i] = status
+            if note:
+                notes[i].append(note)
+    if _mapped(table, "target_communities"):
+        out["target_communities"] = per_value(_column(table, "target_communities"), normalise_communities)
     sector_col, sectors_col = list(_column(table, "sector")), list(_column(table, "sectors"))
-    for i in range(n):
-        sectors, main = normalise_sectors(sectors_col[i])
-        sector = normalise_sector(sector_col[i]) or main
-        out["sector"][i] = sector
-        given = sector_as_given(sector_col[i], sector)
-        if given and sector in SECTORS:
-            notes[i].append(f"sector as given: {given}")
-        out["sectors"][i] = sectors or sector
-        for why in sector_problems(sectors):
+    for i, (sector, sectors, note, whys) in enumerate(per_value(zip(sector_col, sectors_col, strict=True), _sector)):
+        out["sector"][i], out["sectors"][i] = sector, sectors
+        if note:
+            notes[i].append(note)
+        for why in whys:
             add(i, "sectors", sectors_col[i], why)
 
     _convert_amounts(table, out, rows, file_name, currency, add, warnings)
 
     # Sample flag and dataset: imported rows are real unless the file says otherwise.
     is_sample_col, dataset_col = list(_column(table, "is_sample")), list(_column(table, "dataset"))
-    for i in range(n):
-        flag, ok = parse_bool(is_sample_col[i])
+    for i, (flag, ok) in enumerate(per_value(zip(is_sample_col, dataset_col, strict=True), _sample_flag)):
         if not ok:
             add(i, "is_sample", is_sample_col[i], "is not true or false")
-        if flag is None:
-            flag = text(dataset_col[i]) == "sample"
-        out["is_sample"][i] = bool(flag)
+        out["is_sample"][i] = flag
         out["dataset"][i] = "sample" if flag else "documented"
 
     for i, kept in enumerate(notes):
@@ -586,10 +638,11 @@ def build_preview(
     # Municipality and site.
     sites = _sites()
     ambiguous: dict[int, object] = {}  # rows whose name fits several municipalities: settled by the row's point
-    for i, v in enumerate(_column(table, "municipality")):
-        if text(v) is None:
+    municipality_col = list(_column(table, "municipality"))
+    for i, found in enumerate(per_value(municipality_col, _municipality)):
+        if found is None:
             continue
-        found = resolve_municipality(text(v))
+        v = municipality_col[i]
         if found.status == "ambiguous":
             ambiguous[i] = v
         elif found.status == "unknown":
@@ -597,10 +650,11 @@ def build_preview(
             out["municipality"][i] = text(v)
         else:
             out["municipality"][i] = found.code
-    for i, v in enumerate(_column(table, "site_id")):
-        if text(v) is None:
+    site_col = list(_column(table, "site_id"))
+    for i, site in enumerate(per_value(site_col, _site)):
+        v = site_col[i]
+        if site is False:
             continue
-        site = match_site(v)
         if site is None:
             add(i, "site_id", v, f"unknown site (known: {', '.join(sites)})")
             out["site_id"][i] = text(v)
@@ -634,8 +688,9 @@ def build_preview(
         frame = cast_columns(frame, PROJECTS)
     except (TypeError, ValueError):
         pass  # keep the uncast values for display; the problems already say what is wrong
-    frame["lat"] = [g.y if g is not None and not g.is_empty else np.nan for g in frame.geometry]
-    frame["lon"] = [g.x if g is not None and not g.is_empty else np.nan for g in frame.geometry]
+    points = np.asarray(frame.geometry.values, dtype=object)
+    frame["lat"] = shapely.get_y(points)  # NaN where a row has no point
+    frame["lon"] = shapely.get_x(points)
     problems = [_plain_problem(p) for p in _dedupe(_drop_derived(problems, set(table.mapping.values())))]
     misplaced = {p.row for p in problems if p.field == "geometry"}
     problems = [  # a row that cannot be placed cannot name its municipality from the map either: say it once
@@ -788,7 +843,10 @@ def _place(
 
     from_file = [False] * n
     file_geometry = list(table.geometry) if table.geometry is not None else None
+    lat_read, lon_read = per_value(lat_col, parse_number), per_value(lon_col, parse_number)
     for i in range(n):
+        if file_geometry is None and lat_col[i] is None and lon_col[i] is None:
+            continue  # no coordinates (most 3W rows): placed below
         if file_geometry is not None:
             g = file_geometry[i]
             if g is not None and not g.is_empty and not np.isfinite(shapely.get_coordinates(g)).all():
@@ -806,8 +864,7 @@ def _place(
                 from_file[i] = True
                 continue
         lat_raw, lon_raw = lat_col[i], lon_col[i]
-        lat, lat_ok = parse_number(lat_raw)
-        lon, lon_ok = parse_number(lon_raw)
+        (lat, lat_ok), (lon, lon_ok) = lat_read[i], lon_read[i]
         if not lat_ok:
             problems.append(Problem(file_name, rows[i], "lat", lat_raw, "is not a number"))
         if not lon_ok:
@@ -869,6 +926,7 @@ def _place(
                 )
 
     anchors = _anchors()
+    at_anchor: list[int] = []  # rows placed at their municipality's anchor: their points are made at once
     misplaced = {p.row for p in problems if p.field in ("lat", "lon", "crs", "geometry")}
     for i in range(n):
         if from_file[i]:
@@ -893,7 +951,7 @@ def _place(
             continue
         code = out["municipality"][i]
         if code in anchors:
-            geometry[i] = shapely.Point(*anchors[code])
+            at_anchor.append(i)
             out["location_precision"][i] = 3
             out["location_note"][i] = out["location_note"][i] or (
                 f"placed at the {BY_CODE[code].name_en} municipality anchor: the file gives no coordinates"
@@ -908,6 +966,10 @@ def _place(
                     "no coordinates, and no known site or municipality to place the project at",
                 )
             )
+    if at_anchor:
+        coords = np.array([anchors[out["municipality"][i]] for i in at_anchor], dtype=float)
+        for i, point in zip(at_anchor, shapely.points(coords), strict=True):
+            geometry[i] = point
     return geometry
 
 
