@@ -83,8 +83,10 @@ def preview_bytes(
     format: str | None = None,
     crs: str | None = None,
     currency: str | None = None,
+    status: str | None = None,
 ) -> ImportPreview:
-    """Read and check a file's bytes (an upload). Raises ``ImportFileError`` when it cannot be read."""
+    """Read and check a file's bytes (an upload). Raises ``ImportFileError`` when it cannot be read. ``crs``,
+    ``currency`` and ``status`` are what the person importing declares for rows that do not say."""
     check_size(file_name, len(data))
     fmt = format or detect_format(file_name, data)
     try:
@@ -94,15 +96,19 @@ def preview_bytes(
     except Exception as exc:  # noqa: BLE001 - an untrusted file may break a parser in any way; say so, no traceback
         raise file_error(file_name, f"cannot be read as {fmt}: {type(exc).__name__}: {exc}") from None
     sha = hashlib.sha256(data).hexdigest()
-    return build_preview(table, file_name, sha, len(data), crs=crs, currency=currency)
+    return build_preview(table, file_name, sha, len(data), crs=crs, currency=currency, status=status)
 
 
 def preview_file(
-    path: str | Path, format: str | None = None, crs: str | None = None, currency: str | None = None
+    path: str | Path,
+    format: str | None = None,
+    crs: str | None = None,
+    currency: str | None = None,
+    status: str | None = None,
 ) -> ImportPreview:
     """Read and check a file on disk (the size limit is checked before reading it)."""
     path = Path(path)
     if not path.is_file():
         raise file_error(str(path), "file not found")
     check_size(path.name, path.stat().st_size)
-    return preview_bytes(path.read_bytes(), path.name, format=format, crs=crs, currency=currency)
+    return preview_bytes(path.read_bytes(), path.name, format=format, crs=crs, currency=currency, status=status)

@@ -15,6 +15,7 @@ the caller chooses ``commit(replace_documented=True)``; the log records it.
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from geodata.analysis.privacy import PEOPLE_COLUMNS, SUPPRESS_BELOW, SUPPRESSED_LABEL
-from geodata.facts.layers import PRECISION_CODES, PROJECTS, SECTORS, WGS84
+from geodata.facts.layers import PRECISION_CODES, PROJECTS, SECTORS, STATUSES, WGS84
 from geodata.facts.municipality_registry import BY_CODE
 from geodata.facts.names import normalise, resolve_municipality
 from geodata.facts.validate import LayerError, Problem, cast_columns, validate
@@ -543,9 +544,14 @@ def build_preview(
     size_bytes: int,
     crs: str | None = None,
     currency: str | None = None,
+    status: str | None = None,
 ) -> ImportPreview:
     """Normalise, place and check every row of ``table``. ``crs`` declares the CRS of coordinate columns when
-    the file does not; ``currency`` the currency of amounts when the file does not."""
+    the file does not; ``currency`` the currency of amounts when the file does not; ``status`` the status of
+    rows that give none (a person's statement, noted on each row: a status is never guessed).
+
+    A file with no project id column (many 3W sheets) gets generated ids (``generated_id``: ``gen-`` and a hash
+    of organisation, title, municipality and start date), the same for the same row in every import."""
     n = len(table.data)
     rows = list(table.rows)
     problems = list(table.problems)
@@ -602,10 +608,18 @@ def build_preview(
             out[name] = [value for value, _ in per_value(_column(table, name), parse_date)]
     notes: list[list[str]] = [[] for _ in range(n)]  # what the file said that our vocabularies do not keep
     if _mapped(table, "status"):
-        for i, (status, note) in enumerate(per_value(_column(table, "status"), _status)):
-            out["status"][i] = status
+        for i, (value, note) in enumerate(per_value(_column(table, "status"), _status)):
+            out["status"][i] = value
             if note:
                 notes[i].append(note)
+    declared = normalise_status(status) if status else None
+    if declared is not None:
+        if declared not in STATUSES:
+            raise ValueError(f"status {status!r} is not one of {', '.join(STATUSES)}")
+        for i in range(n):
+            if out["status"][i] is None:
+                out["status"][i] = declared
+                notes[i].append(f"status not given in the file; declared '{declared}' for such rows at import")
     if _mapped(table, "target_communities"):
         out["target_communities"] = per_value(_column(table, "target_communities"), normalise_communities)
     sector_col, sectors_col = list(_column(table, "sector")), list(_column(table, "sectors"))
@@ -682,8 +696,21 @@ def build_preview(
                 f"is not an IATI precision code ({min(PRECISION_CODES)}-{max(PRECISION_CODES)})",
             )
 
+    generated = not _mapped(table, "project_id") and n > 0
+    if generated:
+        _generate_ids(out, rows, add)
+    no_status = not _mapped(table, "status") and declared is None
+    if no_status:
+        for i in range(n):
+            add(i, "status", None, NO_STATUS)
+
     frame = gpd.GeoDataFrame(pd.DataFrame(out), geometry=geometry, crs=WGS84)
-    problems += _validate_rows(frame, rows, file_name, problems)
+    problems += [  # what the generated ids and the missing status column already say
+        p
+        for p in _validate_rows(frame, rows, file_name, problems)
+        if not (generated and p.field == "project_id" and p.why == "duplicate id")
+        and not (no_status and p.field == "status" and "required" in p.why)
+    ]
     try:
         frame = cast_columns(frame, PROJECTS)
     except (TypeError, ValueError):
@@ -698,7 +725,12 @@ def build_preview(
     ]
     for name in PROJECTS.required - {"is_sample", "dataset", "sources", "location_precision"}:
         if name not in table.mapping.values() and n and not (name == "municipality" and table.geometry is not None):
-            warnings.append(Problem(file_name, None, name, None, "no column for this required field"))
+            why = "no column for this required field"
+            if name == "project_id":
+                why = GENERATED_IDS
+            elif name == "status" and declared is not None:
+                why = f"no column for this required field; rows without one are '{declared}', as declared at import"
+            warnings.append(Problem(file_name, None, name, None, why))
     return ImportPreview(
         file_name=file_name,
         sha256=sha256,
@@ -772,6 +804,47 @@ def _convert_amounts(
                 "currency to show them in USD",
             )
         )
+
+
+#: Generated ids start with this, so a person sees at once that the file gave none.
+GENERATED_ID_PREFIX = "gen-"
+GENERATED_FROM = ("implementing_org", "title", "municipality", "start_date")
+GENERATED_IDS = (
+    "no project id column: each row's id is generated (gen-…, a hash of organisation, title, municipality and "
+    "start date), and the same row gets the same id in every import. Add a project id column to choose them"
+)
+NO_STATUS = (
+    "is required (pipeline, ongoing, completed or cancelled) and the file has no status column; a status is "
+    "never guessed. Add a status column, or declare the status of the file's rows at import"
+)
+
+
+def generated_id(implementing_org: object, title: object, municipality: object, start_date: object) -> str:
+    """A stable id for a row of a file with no id column: ``gen-`` and 12 hex digits of the SHA-256 of the
+    organisation, title, municipality (its code once resolved) and start date (ISO), case and spacing folded."""
+    parts = ["" if v is None else " ".join(str(v).split()).casefold() for v in
+             (implementing_org, title, municipality, start_date)]  # fmt: skip
+    return GENERATED_ID_PREFIX + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:12]
+
+
+def _generate_ids(out: dict[str, list], rows: list[int], add) -> None:  # noqa: ANN001 - build_preview's reporter
+    """Ids for a file with no id column; rows that give the same organisation, title, municipality and start
+    date get the same id, and the second is reported (they are one project twice, or need ids)."""
+    first: dict[str, int] = {}
+    note = "project id generated from organisation, title, municipality and start date (no id column in the file)"
+    for i in range(len(rows)):
+        pid = generated_id(*(out[name][i] for name in GENERATED_FROM))
+        out["project_id"][i] = pid
+        out["source_note"][i] = f"{out['source_note'][i]}; {note}" if out["source_note"][i] else note
+        if pid in first:
+            add(
+                i,
+                "project_id",
+                pid,
+                f"is generated from the same organisation, title, municipality and start date as row "
+                f"{rows[first[pid]]}: the same project twice, or give the rows project ids",
+            )
+        first.setdefault(pid, i)
 
 
 def _duplicate_ids(ids: list[str | None], rows: list[int], add) -> None:  # noqa: ANN001
