@@ -4,9 +4,11 @@
   tooltip that defines it.
 * ``trust_fund_card(status)``: target vs received, dated and sourced (``geodata.analysis.kpis.trust_fund_status``).
 * ``filter_sentence(text)``: the active filters in words (``geodata.analysis.filters.describe``).
+* ``user_error(message)``: the one look of an expected error (``filter_notes``, the explorer's base-map notice).
 * ``sample_banner(count)``: the "SAMPLE DATA" banner, or nothing when ``count`` is 0.
 * ``project_detail(row)`` / ``camp_detail(history, timeline)``: the detail panel's contents.
 * ``source_links(urls)``: sources as links that open in a new tab.
+* ``coverage_summary(result)`` / ``coverage_rules(result)``: the coverage page's headline and its counting rules.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Patch, dcc, html
 
+from geodata.analysis.coverage import LOCATION_RULE, SITE_RULE, CoverageResult
 from geodata.analysis.formatting import usd
 from geodata.analysis.kpis import KPI_DEFINITIONS, kpi_lines, suppress
 from geodata.facts.layers import PRECISION_CODES
@@ -241,17 +244,23 @@ def filter_sentence(text: str) -> html.P:
     )
 
 
+def user_error(message, *, title: str | None = None, color: str = "warning", className: str = "") -> dbc.Alert:
+    """An expected error: something the user asked for that could not be done, or the world did not allow (a
+    link's unknown municipality, OpenStreetMap out of reach); never a bug (those go through ``app.on_error``).
+    One look everywhere: a dismissable alert, ``title`` in bold before the ``message``, in the page's own slot."""
+    children = [html.Strong(title), message] if title else message
+    return dbc.Alert(children, color=color, dismissable=True, className=" ".join(("user-error", className)).strip())
+
+
 def filter_notes(notes: tuple[str, ...] | list[str]) -> dbc.Alert | None:
     """What the URL asked for that the filters left out (``FilterState.notes``: an ambiguous or unknown
     municipality name, a year out of range), shown beside the filter sentence; None when there is nothing."""
     if not notes:
         return None
-    return dbc.Alert(
-        [html.Strong("Not applied from the link: "), "; ".join(notes) + "."],
-        color="warning",
-        dismissable=True,
-        className="filter-notes py-1 px-2 mb-1 small",
-    )
+    return user_error("; ".join(notes) + ".", title="Not applied from the link: ", className=FILTER_NOTES_CLASS)
+
+
+FILTER_NOTES_CLASS = "filter-notes py-1 px-2 mb-1 small"
 
 
 def sample_banner(count: int) -> html.Div | None:
@@ -392,6 +401,32 @@ def camp_detail(history: dict, timeline) -> list:
         source_links(history["sources"]),
     ]
     return [i for i in items if i is not None]
+
+
+def coverage_summary(result: CoverageResult) -> list:
+    """The coverage headline and its details."""
+    return [
+        html.P(html.Strong(result.summary), className="coverage-headline mb-1"),
+        html.Ul([html.Li(d) for d in result.details], className="coverage-details small mb-0"),
+    ]
+
+
+def coverage_rules(result: CoverageResult) -> html.P:
+    """How the coverage page counts: radius, projection, site rule, allocation, distinct projects."""
+    return html.P(
+        [
+            f"Site coverage: point projects (IATI location precision 1, 2 or 5) within {result.radius_km:g} km "
+            f"of the site, distances in UTM 34N (EPSG:32634); {SITE_RULE}, so choosing a municipality picks "
+            "its sites without dropping projects across its border. Municipality-level projects are counted in "
+            "the matrix. "
+            f"USD: {result.allocation_label}; {LOCATION_RULE}. ",
+            "A cell counts distinct projects; a multi-sector project appears in each of its sectors, so "
+            "counts are not added across cells. Point projects count in the municipality their point lies in "
+            "(where several municipalities share one polygon, the project's own municipality decides). ",
+            f"{result.n_without_amount} project(s) have no sourced amount." if result.n_without_amount else "",
+        ],
+        className="small text-muted mb-2",
+    )
 
 
 def plain(value):

@@ -31,6 +31,7 @@ import shapely
 
 from dashboard import config
 from geodata import load
+from geodata.analysis.coverage_view import CoverageInputs, CoverageView, VersionCache, coverage_view
 from geodata.analysis.filters import OPEN_END_YEAR, FilterState, ProjectIndex, active_years
 from geodata.analysis.kpis import KpiArrays
 from geodata.analysis.privacy import suppress_frame
@@ -332,6 +333,33 @@ def snapshot() -> Snapshot:
         return _override
     static = static_layers()
     return _snapshot_for(layer_version("projects") + "|" + str(id(static)))
+
+
+# ---------------------------------------------------------------- coverage per snapshot
+
+#: Coverage views (the page's drawn outputs) kept per data version: the default one and the last few settings.
+COVERAGE_VIEWS_KEPT = 16
+_coverage_inputs = VersionCache(1)
+#: The coverage page's drawn views, per data version (``VersionCache.get(snap, settings, draw)``).
+coverage_views = VersionCache(COVERAGE_VIEWS_KEPT)
+
+
+def coverage_inputs(snap: Snapshot) -> CoverageInputs:
+    """The coverage index, sites and hazard rings of a snapshot; built once per snapshot."""
+    static = snap.static
+
+    def build() -> CoverageInputs:
+        return CoverageInputs.build(
+            snap.projects, static.municipalities, snap.index, static.camps, static.settlements, static.hazards
+        )
+
+    return _coverage_inputs.get(snap, "inputs", build)
+
+
+def coverage_analysis(snap: Snapshot, state: FilterState, radius_km: float, allocation: str) -> CoverageView:
+    """The coverage page's analysis for these settings (``geodata.analysis.coverage_view``); one analysis when
+    no sector or municipality is chosen (``TFA_FAST=0``: two, as before)."""
+    return coverage_view(coverage_inputs(snap), state, radius_km, allocation, one_pass=config.FAST)
 
 
 # ---------------------------------------------------------------- table and CSV

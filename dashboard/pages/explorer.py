@@ -1052,7 +1052,7 @@ def base_map_notice(status: dict | None):
     """The notice for what the browser found: None unless OpenStreetMap was asked for and could not be reached."""
     if not status or status.get("reachable") is not False:
         return None
-    return dbc.Alert(OSM_UNREACHABLE, color="info", dismissable=True, className="base-map-notice py-2 mb-2")
+    return components.user_error(OSM_UNREACHABLE, color="info", className="base-map-notice py-2 mb-2")
 
 
 @callback(

@@ -2,13 +2,15 @@
 
 ``filters`` (the one ``FilterState``: URL and command-line forms, the fast mask), ``kpis`` (headline figures
 and aggregations), ``kpi_words`` (those figures in words), ``coverage`` (sites and municipalities by sector,
-the gaps, exposure to hazards), ``ranking`` (which municipalities a funding chart lists, in what order),
+the gaps, exposure to hazards), ``coverage_view`` (the coverage page's analysis in one call, kept per data
+version), ``ranking`` (which municipalities a funding chart lists, in what order),
 ``privacy`` (counts of people below 10 shown as "<10"), ``formatting`` (amounts of money written for people),
 ``trust_fund`` (the Trust Fund card) and ``site_history`` (a camp's history and its distance to the smelter).
 """
 
 __all__ = [
     "coverage",
+    "coverage_view",
     "filters",
     "formatting",
     "kpi_words",

@@ -62,19 +62,19 @@ def test_a_view_drawn_before_is_not_analysed_again(page, monkeypatch):
 
 def test_views_are_bounded_and_follow_the_data_version(page, monkeypatch):
     snap = data.snapshot()
-    for radius in range(1, page.VIEWS_KEPT + 5):
+    for radius in range(1, data.COVERAGE_VIEWS_KEPT + 5):
         page.coverage_view(snap, "", float(radius), cov.DEFAULT_ALLOCATION, "projects")
-    assert len(page._views) <= page.VIEWS_KEPT
+    assert len(data.coverage_views) <= data.COVERAGE_VIEWS_KEPT
     kept = page.coverage_view(snap, "", 1.5, cov.DEFAULT_ALLOCATION, "projects")
     other_version = data.build_snapshot(snap.projects.iloc[:20].copy(), snap.static)
     fresh = page.coverage_view(other_version, "", 1.5, cov.DEFAULT_ALLOCATION, "projects")
-    assert fresh is not kept and len(page._views) == 1  # the old version's views are dropped
+    assert fresh is not kept and len(data.coverage_views) == 1  # the old version's views are dropped
 
 
 def test_warm_up_draws_the_default_view_before_the_first_visit(page, monkeypatch):
     from dashboard import warmup
 
-    page._views.clear()
+    data.coverage_views.clear()
     warmup.warm_in_background(None).join(timeout=120)
     calls = _count_calls(monkeypatch)
     page.update_coverage(FilterState.from_query("").to_query(), cov.DEFAULT_RADIUS_KM, None, "projects")

@@ -49,7 +49,7 @@ def test_an_ambiguous_municipality_in_the_link_is_named_beside_the_sentence(page
     expected = FilterState.from_query("municipality=Mitrovica").notes
     assert expected and all(note in notes for note in expected)
     assert "North Mitrovica or South Mitrovica" in notes
-    assert "Mitrovica" not in _text(_find(layout, pages[page].SENTENCE if page else ids.SENTENCE))
+    assert "Mitrovica" not in _text(_find(layout, ids.COVERAGE_SENTENCE if page else ids.SENTENCE))
 
 
 @pytest.mark.parametrize("page", [0, 1], ids=["explorer", "coverage"])
