@@ -174,6 +174,27 @@ class StoreBackend:
                 yield
 
 
+@contextlib.contextmanager
+def new_database(server: str, template: str | None = TEMPLATE) -> Iterator[str]:
+    """A database of its own on the server (a copy of the migrated template, or empty); dropped afterwards."""
+    name = f"tfa_test_{uuid.uuid4().hex[:12]}"
+    _admin(server, f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    try:
+        yield _database_url(server, name)
+    finally:
+        from geodata.io.store import postgis
+
+        postgis.dispose_all()
+        _admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def postgis_url(postgis_server) -> Iterator[str]:
+    """The URL of a migrated, empty store database of the test's own (not selected: TFA_DATABASE_URL is unset)."""
+    with new_database(postgis_server) as url:
+        yield url
+
+
 @pytest.fixture(params=["gpkg", pytest.param("postgis", marks=pytest.mark.postgis)])
 def store_backend(request, monkeypatch) -> Iterator[StoreBackend]:
     """The test's store: the GeoPackage in its own data directory, or its own PostGIS database."""
@@ -181,15 +202,6 @@ def store_backend(request, monkeypatch) -> Iterator[StoreBackend]:
         monkeypatch.delenv("TFA_DATABASE_URL", raising=False)
         yield StoreBackend("gpkg")
         return
-    server = request.getfixturevalue("postgis_server")
-    name = f"tfa_test_{uuid.uuid4().hex[:12]}"
-    _admin(server, f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
-    url = _database_url(server, name)
-    monkeypatch.setenv("TFA_DATABASE_URL", url)
-    try:
+    with new_database(request.getfixturevalue("postgis_server")) as url:
+        monkeypatch.setenv("TFA_DATABASE_URL", url)
         yield StoreBackend("postgis", url)
-    finally:
-        from geodata.io.store import postgis
-
-        postgis.dispose_all()
-        _admin(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
