@@ -21,7 +21,7 @@ import sys
 from geodata.cli import coverage, data, db, layers
 from geodata.facts.validate import LayerError
 
-__all__ = ["coverage", "data", "layers", "main", "parser"]
+__all__ = ["coverage", "data", "db", "layers", "main", "parser"]
 
 
 def parser() -> argparse.ArgumentParser:
