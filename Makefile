@@ -16,11 +16,15 @@ AXE_VERSION := 4.10.3
 venv: $(BIN)/python
 
 # Debian packages the tests need: Chromium and its driver (browser tests, image export),
-# LibreOffice Impress (PPTX -> PDF), npm (to fetch axe-core).
+# LibreOffice Impress (PPTX -> PDF), npm (to fetch axe-core), PostgreSQL 15 with PostGIS (the store's second
+# backend: the tests start a private cluster themselves) and Redis (the job queue).
 system-deps:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v soffice >/dev/null || \
 	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium chromium-driver libreoffice-impress)
 	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm)
+	@test -x /usr/lib/postgresql/15/bin/initdb && test -f /usr/share/postgresql/15/extension/postgis.control && \
+	  command -v redis-server >/dev/null || \
+	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql postgresql-15-postgis-3 redis-server)
 
 axe: system-deps
 	@grep -qs '"version": "$(AXE_VERSION)"' .cache/axe/node_modules/axe-core/package.json || \
@@ -30,7 +34,7 @@ serve: venv
 	$(BIN)/python -m dashboard
 
 test: venv system-deps axe
-	$(BIN)/python -m pytest
+	TFA_REQUIRE_POSTGIS=1 $(BIN)/python -m pytest
 
 lint: venv
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
