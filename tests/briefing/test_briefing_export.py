@@ -182,7 +182,8 @@ def test_cli_pdf_page_count_from_url(tmp_path, capsys):
         (["--municipality", "Atlantis"], "unknown municipality 'Atlantis'"),
         (["--from", "2020", "--to", "2018"], "--from 2020 is after --to 2018"),
         (["--url", "sector=health&dataset=everything"], "unknown dataset 'everything'"),
-        (["--from", "twenty"], "--from must be a year"),
+        (["--from", "twenty"], "argument --from: must be a year"),
+        (["--url", "metric=colour"], "unknown metric 'colour'"),
     ],
 )
 def test_cli_bad_filters_exit_2_with_message_and_write_nothing(tmp_path, capsys, argv, message):
@@ -192,9 +193,14 @@ def test_cli_bad_filters_exit_2_with_message_and_write_nothing(tmp_path, capsys,
     assert not out.exists()
 
 
-def test_cli_municipality_names_in_either_language():
-    state, _ = E.state_from_args([("municipality", "Mitrovicë e Veriut"), ("municipality", "Leposavic")])
-    assert state.municipalities == ("north-mitrovica", "leposavic")
+def test_cli_municipality_names_in_either_language(tmp_path):
+    args = E.parser().parse_args(
+        ["--format", "pptx", "--out", str(tmp_path / "x.pptx"), "--municipality", "Mitrovicë e Veriut,Leposavic"]
+    )
+    assert E.state_from_args(args).municipalities == ("north-mitrovica", "leposavic")
+    assert (
+        E.metric_of(E.parser().parse_args(["--format", "png", "--out", "x", "--url", "metric=projects"])) == "projects"
+    )
 
 
 def test_failed_export_leaves_existing_file_untouched(tmp_path, monkeypatch, capsys):
