@@ -210,7 +210,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeats", type=int, default=3, help="warm exports after the cold one")
     p.add_argument("--import", dest="import_case", action="store_true", help="preview and commit of a 3W sheet")
     p.add_argument("--import-sizes", default="10000,50000", help="rows of the import case")
+    p.add_argument("--store", action="store_true", help="import of 1,000 rows and rollback on each store backend")
     args = p.parse_args(argv)
+    if args.store:
+        from bench import store_bench
+
+        return store_bench.main(["--json"] if args.json else [])
     if args.browser or args.startup or args.export or args.import_case:
         return special(args)
     sizes = [int(s) for s in args.sizes.split(",") if s]
