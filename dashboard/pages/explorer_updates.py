@@ -1,0 +1,250 @@
+"""What the explorer's callbacks compute, apart from Dash's wiring: the filter state from the controls and back,
+the main callback's outputs (only what changed, as ``dash.Patch`` JSON), the table note, a point's tooltip and
+the detail panel's contents, and the map patches that ring a project or move the view.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from urllib.parse import urlencode
+
+import dash
+import numpy as np
+from dash import html, no_update
+
+from dashboard import components, config, figures
+from dashboard.data import Snapshot, municipality_label
+from dashboard.map_points import event_rows
+from geodata.analysis.filters import DATASET_CHOICES, FilterState, describe
+from geodata.analysis.formatting import usd
+from geodata.analysis.kpis import site_history
+from geodata.facts.layers import COMMUNITIES, SECTORS
+from geodata.facts.municipality_registry import BY_CODE
+
+
+def state_from_controls(
+    snap: Snapshot, sectors, communities, municipalities, statuses, funders, orgs, years, text, dataset, selection=None
+) -> FilterState:
+    """The FilterState the controls describe. The year slider at its full extent means no year filter."""
+    year_from = year_to = None
+    if years and len(years) == 2:
+        year_from = int(years[0]) if int(years[0]) > snap.year_min else None
+        year_to = int(years[1]) if int(years[1]) < snap.year_max else None
+    return FilterState(
+        sectors=tuple(v for v in (sectors or []) if v in SECTORS),
+        communities=tuple(v for v in (communities or []) if v in COMMUNITIES),
+        municipalities=tuple(v for v in (municipalities or []) if v in BY_CODE),
+        statuses=tuple(statuses or ()),
+        funders=tuple(funders or ()),
+        orgs=tuple(orgs or ()),
+        year_from=year_from,
+        year_to=year_to,
+        text=(text or "").strip(),
+        dataset=dataset if dataset in DATASET_CHOICES else "all",
+        ids=tuple(selection or ()),
+    )
+
+
+#: The filter controls in the order of ``FILTER_INPUTS`` (and of ``state_from_controls``'s arguments).
+CONTROL_KEYS = ("sectors", "communities", "municipalities", "statuses", "funders", "orgs", "years", "text", "dataset")
+
+
+def controls_from_state(snap: Snapshot, state: FilterState) -> dict:
+    """Control values for a state (the inverse of ``state_from_controls``)."""
+    return {
+        "sectors": list(state.sectors),
+        "communities": list(state.communities),
+        "municipalities": list(state.municipalities),
+        "statuses": list(state.statuses),
+        "funders": list(state.funders),
+        "orgs": list(state.orgs),
+        "years": [
+            state.year_from if state.year_from is not None else snap.year_min,
+            state.year_to if state.year_to is not None else snap.year_max,
+        ],
+        "text": state.text,
+        "dataset": state.dataset,
+        "selection": list(state.ids) or None,
+    }
+
+
+def page_query(state: FilterState, metric: str) -> str:
+    """The URL query of the explorer: the shared FilterState query, plus the metric when not the default."""
+    query = state.to_query()
+    if metric != figures.DEFAULT_METRIC:
+        query = "&".join(q for q in (query, urlencode({"metric": metric})) if q)
+    return query
+
+
+def toggle_municipalities(current: list[str] | None, clicked: list[str]) -> list[str]:
+    """Clicking a polygon filters to its municipalities; clicking it again (same selection) clears."""
+    return [] if sorted(current or []) == sorted(clicked) else list(clicked)
+
+
+def unit_municipalities(snap: Snapshot, unit: str) -> list[str]:
+    m = snap.static.municipalities
+    return sorted(m.loc[m["boundary_unit"] == unit, "code"].astype(str))
+
+
+# ---------------------------------------------------------------- the main filter callback
+
+
+def chart_patch(update: dict) -> dash.Patch:
+    patch = dash.Patch()
+    for i, values in enumerate(update["data"]):
+        for key, value in values.items():
+            patch["data"][i][key] = value
+    patch["layout"]["annotations"] = update["annotations"]
+    return patch
+
+
+#: ``no_update`` as the JSON Dash reads it (the main callback returns plain JSON: see ``components.plain``).
+NOT_SENT = no_update.to_plotly_json()
+
+
+def digest(value) -> str:
+    """A short fingerprint of what a figure part holds (numpy arrays by their bytes, the rest as JSON)."""
+    if isinstance(value, np.ndarray):
+        raw = value.tobytes()
+    else:
+        raw = json.dumps(value, sort_keys=True, default=str, separators=(",", ":")).encode()
+    return hashlib.blake2b(raw, digest_size=8).hexdigest()
+
+
+def map_parts(snap: Snapshot, mask: np.ndarray, metric: str, has_sample: bool) -> dict:
+    """The parts of the map a filter or metric change can alter, apart from the project points: the shading
+    (``z``), the metric's hover and colour-bar title, the hover's second line, and the annotations."""
+    z = figures.choropleth_z(snap, mask, metric)
+    return {
+        "z": z,
+        "metric": [figures.metric_hovertemplate(metric), figures.colorbar_title(metric)],
+        "customdata": figures.choropleth_customdata(snap, z, metric),
+        "annotations": figures.map_annotations(has_sample, not mask.any()),
+    }
+
+
+def map_patch(snap: Snapshot, parts: dict, changed: set[str], mask: np.ndarray, points: bool):
+    """A patch of the map holding only the ``changed`` parts (and the project points when ``points``), or
+    ``no_update`` when nothing changed: then the browser does not redraw the map at all."""
+    changed = changed & set(parts)
+    if not changed and not points:
+        return NOT_SENT
+    patch = dash.Patch()
+    choropleth = patch["data"][figures.TRACE["choropleth"]]
+    if "z" in changed:
+        choropleth["z"] = figures.typed(parts["z"])
+    if "metric" in changed:
+        choropleth["hovertemplate"], choropleth["colorbar"]["title"]["text"] = parts["metric"]
+    if "customdata" in changed:
+        choropleth["customdata"] = parts["customdata"]
+    if points:
+        for i, specs in enumerate(figures.project_trace_specs(snap, mask)):
+            trace = patch["data"][figures.PROJECT_TRACE_START + i]
+            trace["lat"] = specs["lat"]
+            trace["lon"] = specs["lon"]
+            trace["marker"]["size"] = specs["size"]
+            trace["customdata"] = specs["customdata"]
+            if "color" in specs:  # one trace per level: each point's sector code
+                trace["marker"]["color"] = specs["color"]
+    if "annotations" in changed:
+        patch["layout"]["annotations"] = parts["annotations"]
+    return patch
+
+
+def explorer_outputs(snap: Snapshot, state: FilterState, metric: str, drawn_key=None, drawn=None) -> tuple:
+    """The main callback's outputs, as plain JSON. Filter once, then send only what changed: the map's project
+    points when the map's filter changed, each other map part and each chart only when its digest differs from
+    what the browser holds (``drawn``); an unchanged figure is ``no_update`` and is not redrawn. ``config.FAST``
+    off sends everything every time."""
+    metric = metric if metric in figures.METRICS else figures.DEFAULT_METRIC
+    map_mask = snap.mask(state.with_(ids=()))  # the map keeps every filtered point; a selection narrows the rest
+    mask = map_mask & snap.index.ids.isin(state.ids) if state.ids else map_mask
+    count_sample = int(np.count_nonzero(snap.kpi.is_sample & mask))
+    agg = snap.kpi.aggregate(mask)
+    updates = figures.chart_updates(snap, mask, agg)
+    parts = map_parts(snap, map_mask, metric, bool(np.count_nonzero(snap.kpi.is_sample & map_mask)))
+    digests = {**{k: digest(v) for k, v in parts.items()}, **{k: digest(v) for k, v in updates.items()}}
+    before = (drawn or {}) if config.FAST else {}
+    changed = {key for key, value in digests.items() if before.get(key) != value}
+    charts = {key: chart_patch(update) if key in changed else NOT_SENT for key, update in updates.items()}
+    kpi = components.kpi_texts(snap.kpi.kpis(agg=agg))
+    points_key = state.with_(ids=()).to_query() or "all"
+    points = points_key != drawn_key  # resend points only when the map's filter changed
+    # plain JSON (no component or Patch objects): Dash's encoder then serialises it in one orjson call
+    return components.plain(
+        (
+            map_patch(snap, parts, changed, map_mask, points),
+            charts["by_sector"],
+            charts["by_municipality"],
+            charts["over_time"],
+            charts["by_community"],
+            *[text for key in components.KPI_KEYS for text in kpi[key]],
+            components.filter_sentence(describe(state)),
+            components.sample_banner(count_sample),
+            components.empty_state(int(np.count_nonzero(mask))),
+            page_query(state, metric),
+            points_key,
+            digests,
+        )
+    )
+
+
+def table_note(total: int, shown: int | None = None) -> str:
+    if shown is None or total <= shown:
+        return f"{total:,} matching"
+    return f"showing the {shown:,} largest of {total:,} matching; the CSV has all"
+
+
+def selected_ids(snap: Snapshot, points_key: str | None, selected: dict | None) -> list[str] | None:
+    """Project ids in a box/lasso selection (points of the project traces only, mapped to rows through the
+    filter the points were drawn for: see dashboard.map_points); None when nothing is selected."""
+    rows = event_rows(snap, points_key, selected)
+    return [str(x) for x in snap.projects["project_id"].iloc[rows]] or None
+
+
+def project_tooltip(snap: Snapshot, row: int) -> list:
+    """What hovering a project shows: its title, committed amount, sector and place, and SAMPLE DATA if so."""
+    record = snap.projects.iloc[row]
+    sample = bool(record.get("is_sample"))
+    level = "near a site" if snap.group[row] % 2 == 0 else "municipality level, drawn at the municipal seat"
+    return [
+        html.Strong("SAMPLE DATA", className="tooltip-sample d-block") if sample else None,
+        html.Strong(str(record["title"]), className="d-block"),
+        html.Span(f"Committed: {usd(record.get('committed_usd'), unknown='not given')}", className="d-block"),
+        html.Span(
+            f"{str(record['sector']).capitalize()} · {municipality_label(str(record['municipality']))} · {level}",
+            className="d-block tooltip-meta",
+        ),
+        html.Span("Click for details", className="d-block tooltip-meta"),
+    ]
+
+
+# ---------------------------------------------------------------- detail panel and map view
+
+
+def project_panel(snap: Snapshot, row: int) -> tuple[str, list]:
+    record = snap.projects.drop(columns="geometry").iloc[row].to_dict()
+    title = str(record["title"]) + (" (SAMPLE)" if record.get("is_sample") else "")
+    return title, components.project_detail(record, municipality_label(str(record["municipality"])))
+
+
+def camp_panel(snap: Snapshot, site_id: str) -> tuple[str, list]:
+    history = site_history(snap.static.camps, snap.static.hazards, site_id)
+    return history["name_en"], components.camp_detail(history, figures.camp_timeline_figure(history))
+
+
+def highlight(snap: Snapshot, row: int | None) -> dash.Patch:
+    patch = dash.Patch()
+    trace = patch["data"][figures.TRACE["highlight"]]
+    trace["lat"] = [] if row is None else [float(snap.lat[row])]
+    trace["lon"] = [] if row is None else [float(snap.lon[row])]
+    return patch
+
+
+def set_view(patch: dash.Patch, view: dict, revision: str) -> dash.Patch:
+    """Set the map's view; a new ``map.uirevision`` makes it win over where the user had panned."""
+    patch["layout"]["map"]["center"] = view["center"]
+    patch["layout"]["map"]["zoom"] = view["zoom"]
+    patch["layout"]["map"]["uirevision"] = revision
+    return patch
