@@ -2,12 +2,17 @@
 
 ``install(server)`` sets up the session cookie (HttpOnly, SameSite=Lax, Secure unless ``TFA_COOKIE_SECURE=0``),
 the key that signs it (``TFA_SECRET_KEY`` or a key generated once into the data directory), Flask-Login, and two
-routes: ``POST /login`` (the form of the ``/login`` page: fields ``username`` and ``password``) and ``/logout``.
-Failed sign-ins are rate-limited per client address with Flask-Limiter (``LOGIN_LIMIT``); a client over the limit
-gets 429 and no password check at all.
+routes: ``POST /login`` (the form of the ``/login`` page: fields ``username`` and ``password``) and ``POST /logout``
+(the navbar's "Sign out" button; a GET changes nothing, so a link or image on another site cannot sign anyone out,
+and the request guard refuses a cross-site POST). Failed sign-ins are rate-limited per client address with
+Flask-Limiter (``LOGIN_LIMIT``); a client over the limit gets 429 and no password check at all. The counts live in
+Redis when ``TFA_REDIS_URL`` is set, so the limit holds across every gunicorn worker; without it they live in each
+worker's memory, and the limit is per worker (with 4 workers a client may try up to 4 times as often).
 
 Pages and callbacks ask ``current_account()`` / ``can_edit()`` / ``account_name()``; outside a request (a page
-function called from a test) there is no account.
+function called from a test) there is no account. A background callback (``dashboard.jobs``) runs outside the
+request: the account that started it reaches the job through Dash's ``custom_data`` (``account_for_jobs``), and
+``can_edit()`` / ``account_name()`` answer from it there.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ import os
 from datetime import timedelta
 from urllib.parse import urlencode
 
+import dash
 import flask
+from dash._callback_context import context_value
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
@@ -26,6 +33,10 @@ from dashboard import accounts
 #: Failed sign-ins allowed per client address (successful ones are not counted).
 LOGIN_LIMIT = "5 per minute;30 per hour"
 COOKIE_SECURE_ENV = "TFA_COOKIE_SECURE"
+#: A Redis URL (``redis://host:6379/0``): the shared store of the sign-in limit (and of a future job queue).
+REDIS_URL_ENV = "TFA_REDIS_URL"
+#: The ``custom_data`` namespace that carries the signed-in account into background callbacks.
+JOB_ACCOUNT = "tfa_account"
 SESSION_HOURS = 12
 #: Where a signed-in editor goes when the form names no page.
 DEFAULT_NEXT = "/data"
@@ -61,15 +72,42 @@ def current_account() -> accounts.Account | None:
     return user.account if getattr(user, "is_authenticated", False) else None
 
 
+def _job_account() -> dict:
+    """In a background callback: the account that started it (``{"name", "can_edit"}``), else ``{}``."""
+    try:
+        context = context_value.get()
+    except LookupError:
+        return {}
+    return dict((context.get("custom_data") or {}).get(JOB_ACCOUNT) or {})
+
+
 def can_edit() -> bool:
+    if not flask.has_request_context():
+        return bool(_job_account().get("can_edit"))
     account = current_account()
     return account is not None and account.can_edit
 
 
 def account_name() -> str | None:
     """The signed-in account's name (what the import log records), or None."""
+    if not flask.has_request_context():
+        return _job_account().get("name")
     account = current_account()
     return account.name if account else None
+
+
+@dash.hooks.custom_data(JOB_ACCOUNT)
+def account_for_jobs(callback_context) -> dict | None:
+    """Runs in the request of every callback: for a background one, the account that starts the job."""
+    if not callback_context.get("background_callback_manager"):
+        return None  # an ordinary callback reads the session itself
+    account = current_account()
+    return {"name": account.name, "can_edit": account.can_edit} if account else None
+
+
+def limiter_storage_uri() -> str:
+    """Redis (``TFA_REDIS_URL``: shared by every worker) or each worker's memory."""
+    return os.environ.get(REDIS_URL_ENV, "").strip() or "memory://"
 
 
 def _failed() -> bool:
@@ -98,7 +136,7 @@ def install(server: flask.Flask) -> Limiter:
         account = accounts.from_session_id(session_id)
         return User(account) if account else None
 
-    limiter = Limiter(get_remote_address, app=server, storage_uri="memory://", default_limits=[])
+    limiter = Limiter(get_remote_address, app=server, storage_uri=limiter_storage_uri(), default_limits=[])
 
     @limiter.limit(LOGIN_LIMIT, deduct_when=lambda response: _failed(), methods=["POST"])
     def login():
@@ -115,6 +153,8 @@ def install(server: flask.Flask) -> Limiter:
         return flask.redirect(next_page, code=303)
 
     def logout():
+        if flask.request.method != "POST":  # a GET (a link, an image, a prefetch) signs nobody out
+            return flask.redirect("/", code=303)
         logout_user()
         flask.session.clear()
         return flask.redirect("/", code=303)

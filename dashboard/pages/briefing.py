@@ -17,17 +17,13 @@ under the system temp dir), so it works the same under several gunicorn workers.
 from __future__ import annotations
 
 import copy
-import os
-import tempfile
-from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
-import diskcache
 import plotly.graph_objects as go
-from dash import DiskcacheManager, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard import figures
+from dashboard import figures, jobs
 from dashboard.exports import ExportError, service
 from dashboard.exports import content as C
 from geodata.analysis.filters import FilterState
@@ -52,14 +48,8 @@ EXPORT_BUTTONS = {EXPORT_PPTX: "pptx", EXPORT_PDF: "pdf", EXPORT_PNG: "png", EXP
 PANEL_CLASS = "briefing-panel"
 
 
-def _jobs_dir() -> Path:
-    path = Path(os.environ.get("TFA_JOBS_DIR") or Path(tempfile.gettempdir()) / "trust-fund-atlas-jobs")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-#: Background export jobs: results expire after an hour.
-JOBS = DiskcacheManager(diskcache.Cache(str(_jobs_dir())), cache_by=None, expire=3600)
+#: Background export jobs: the app's one manager (``dashboard.jobs``); results expire after an hour.
+JOBS = jobs.MANAGER
 
 
 def _graph(fig: go.Figure, name: str, designation: str) -> dcc.Graph:

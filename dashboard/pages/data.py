@@ -8,6 +8,12 @@ view" writes the portfolio filtered by the URL's filters (the explorer's) with p
 The upload stays in the browser (``dcc.Upload.contents``) and each action re-reads it, so any server worker
 can answer. Every callback makes one call into ``geodata`` (importers, store, edit, export).
 
+The preview and the commit are background callbacks (``dashboard.jobs``): a large file is read and checked, or
+written, in a job process while the page shows what it is doing ("Checking the file…", "Writing the import…") and
+holds the upload and the buttons, and the web worker goes on serving other visitors. The request guard refuses
+them without an editor's session before a job starts, and again on every poll; the job records the editor who
+started it. A full disk (or any failed write) is said in one sentence naming the file, and nothing is written.
+
 Every write (a commit, a saved correction, a rollback) sets ``data-version`` to a token of the store's new state;
 ``refresh_page`` then rebuilds everything that shows stored data (the project picker, the history, the store line
 and the export counts), so the page is current without a reload. The page shows file names and counts, never a
@@ -32,7 +38,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import auth, components
+from dashboard import auth, components, jobs
 from dashboard.data import municipality_label
 from dashboard.exports import service
 from geodata.analysis.filters import FilterState, describe
@@ -40,6 +46,7 @@ from geodata.facts.layers import SECTORS, STATUSES
 from geodata.facts.municipality_registry import BY_CODE, MUNICIPALITIES
 from geodata.facts.validate import Problem
 from geodata.io import edit, store, tables
+from geodata.io.diskfull import write_failure
 from geodata.io.importers import FORMATS, MAX_UPLOAD_BYTES, ImportFileError, ImportPreview, money, preview_bytes
 from geodata.io.importers.base import file_error
 from geodata.io.importers.preview import ImportRejected
@@ -59,6 +66,7 @@ REPLACE_DOCUMENTED = "data-replace-documented"  # the explicit choice to replace
 REPORT_BUTTON = "data-report-button"
 REPORT_DOWNLOAD = "data-report-download"
 RESULT = "data-result"
+BUSY = "data-busy"  # what a running preview or commit is doing (set while its job runs)
 HISTORY = "data-history"
 STORE_INFO = "data-store-info"
 ROLLBACK = "data-rollback"  # pattern: {"type": ROLLBACK, "index": import_id}
@@ -245,6 +253,11 @@ def message_text(exc: Exception) -> str:
         text = text.replace(place, "the project store")
     text = _NUMPY_REPR.sub(lambda m: plain(float(m.group(1))), text)
     return _NUMPY_STR.sub(lambda m: m.group(1), text)
+
+
+def write_failure_block(exc: OSError) -> dbc.Alert:
+    """A write that failed (a full disk): the sentence the command line prints, without the server path."""
+    return dbc.Alert(message_text(write_failure(exc, store.store_path())), color="danger", id="data-write-failed")
 
 
 def data_version() -> str:
@@ -641,6 +654,7 @@ def layout(**query) -> html.Div:
                     id=ACTIONS,
                     className="mb-2",
                 ),
+                html.Div(id=BUSY, className="small text-muted mb-2", **{"aria-live": "polite"}),
                 html.Div(id=RESULT, **{"aria-live": "polite"}),
                 dag.AgGrid(
                     id=GRID,
@@ -768,6 +782,13 @@ def layout(**query) -> html.Div:
     Input(FORMAT, "value"),
     State(UPLOAD, "filename"),
     Input(REPLACE_DOCUMENTED, "value"),  # Dash passes arguments in this order
+    background=True,
+    manager=jobs.MANAGER,
+    running=[
+        (Output(BUSY, "children"), [dbc.Spinner(size="sm"), " Checking the file…"], None),
+        (Output(UPLOAD, "disabled"), True, False),
+        (Output(ACTIONS, "style"), {"pointerEvents": "none", "opacity": 0.6}, None),
+    ],
     prevent_initial_call=True,
 )
 def show_preview(contents, fmt, filename, replace_documented=False):
@@ -801,6 +822,13 @@ def show_preview(contents, fmt, filename, replace_documented=False):
     State(UPLOAD, "filename"),
     State(FORMAT, "value"),
     State(REPLACE_DOCUMENTED, "value"),
+    background=True,
+    manager=jobs.MANAGER,
+    running=[
+        (Output(BUSY, "children"), [dbc.Spinner(size="sm"), " Writing the import…"], None),
+        (Output(UPLOAD, "disabled"), True, False),
+        (Output(ACTIONS, "style"), {"pointerEvents": "none", "opacity": 0.6}, None),
+    ],
     prevent_initial_call=True,
 )
 def commit_or_cancel(_valid, _all, _cancel, contents, filename, fmt, replace_documented=False):
@@ -822,6 +850,8 @@ def commit_or_cancel(_valid, _all, _cancel, contents, filename, fmt, replace_doc
         return file_error_block(filename, exc), no_update, no_update
     except (ImportRejected, store.StoreError) as exc:
         return dbc.Alert(message_text(exc), color="warning", id="data-commit-message"), no_update, no_update
+    except OSError as exc:
+        return write_failure_block(exc), no_update, no_update
     return commit_message(result, held), None, data_version()
 
 
@@ -839,6 +869,8 @@ def roll_back(clicks):
         record = store.rollback(int(ctx.triggered_id["index"]), user=auth.account_name())
     except store.StoreError as exc:
         return dbc.Alert(message_text(exc), color="warning"), no_update
+    except OSError as exc:
+        return write_failure_block(exc), no_update
     message = dbc.Alert(
         f"Rolled back import {record.import_id} ({record.file_name}): {record.rows_added} added row(s) removed, "
         f"{record.rows_updated} replaced row(s) restored.",
@@ -954,5 +986,7 @@ def save_correction(_n, project_id, token, *values):
         )
     except store.StoreError as exc:
         return refused_block(exc), no_update, no_update
+    except OSError as exc:
+        return write_failure_block(exc), no_update, no_update
     new_token = edit.row_token(edit.find(project_id))
     return saved_block(correction, result), new_token, data_version()

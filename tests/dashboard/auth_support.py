@@ -68,3 +68,24 @@ def callback_body(app, key: str, values: dict, changed: list[str]) -> dict:
 def post_callback(client, app, key: str, values: dict, changed: list[str], origin: str | None = ORIGIN):
     headers = {"Origin": origin} if origin else {}
     return client.post("/_dash-update-component", json=callback_body(app, key, values, changed), headers=headers)
+
+
+def run_callback(client, app, key: str, values: dict, changed: list[str], timeout: float = 60.0):
+    """Post a callback as the browser does and, for a background callback, poll its job as the browser does
+    (the same request with the signed ``cacheKey`` and ``job`` handles) until the answer comes; return that
+    response (the first one when the callback was refused or is not a background one)."""
+    import time
+
+    first = post_callback(client, app, key, values, changed)
+    handles = first.get_json(silent=True) if first.status_code == 200 else None
+    if not isinstance(handles, dict) or "cacheKey" not in handles:
+        return first
+    body = callback_body(app, key, values, changed)
+    query = {"cacheKey": handles["cacheKey"], "job": handles["job"]}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = client.post("/_dash-update-component", query_string=query, json=body, headers={"Origin": ORIGIN})
+        if response.status_code != 200 or "response" in (response.get_json(silent=True) or {}):
+            return response
+        time.sleep(0.1)
+    raise AssertionError(f"the background callback {key} did not finish in {timeout} s")

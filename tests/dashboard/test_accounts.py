@@ -166,3 +166,92 @@ def test_an_app_without_accounts_starts_and_serves_viewers(app):
     assert accounts.load() == {}
     client = anonymous_client(app)
     assert client.get("/").status_code == 200 and _navbar_shows(client, "Sign in")
+
+
+def test_a_get_or_a_cross_site_post_to_logout_signs_nobody_out(app):
+    client = signed_in_client(app, "bora", "editor")
+    assert client.get("/logout").status_code == 303  # a link or an image on another site
+    assert _navbar_shows(client, "bora (editor)")
+    assert client.post("/logout", headers={"Origin": "https://evil.example"}).status_code == 403
+    assert client.post("/logout").status_code == 403  # no Origin, no Referer
+    assert _navbar_shows(client, "bora (editor)")
+    assert client.post("/logout", headers={"Origin": ORIGIN}).status_code == 303  # the navbar's button
+    assert _navbar_shows(client, "Sign in")
+
+
+def _worker():
+    """One more gunicorn worker, as far as the sign-in limit goes: a server with its own Flask-Limiter."""
+    import flask
+
+    server = flask.Flask("another-worker")
+    auth.install(server)
+    return server.test_client()
+
+
+def _failures(workers: list, address: str) -> list[int]:
+    return [
+        worker.post(
+            "/login", data={"username": "amira", "password": f"guess {i}"}, environ_overrides={"REMOTE_ADDR": address}
+        ).status_code
+        for i, worker in enumerate(workers)
+    ]
+
+
+def test_without_redis_each_worker_counts_failed_sign_ins_on_its_own(monkeypatch):
+    monkeypatch.delenv(auth.REDIS_URL_ENV, raising=False)
+    make_account("amira")
+    assert auth.limiter_storage_uri() == "memory://"
+    one, two = _worker(), _worker()
+    assert _failures([one, two] * 4, "192.0.2.91") == [303] * 8  # 4 each: under the limit of 5 in both
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    import shutil
+    import socket
+    import time
+
+    pytest.importorskip("redis")
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    import redis
+
+    client = redis.Redis(port=port)
+    for _ in range(50):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_with_redis_the_limit_holds_across_workers(redis_url, monkeypatch):
+    monkeypatch.setenv(auth.REDIS_URL_ENV, redis_url)
+    make_account("amira")
+    assert auth.limiter_storage_uri() == redis_url
+    one, two = _worker(), _worker()
+    codes = _failures([one, two] * 4, "192.0.2.92")
+    assert codes[:5] == [303] * 5 and codes[5:] == [429] * 3  # 5 failures in all, whichever worker saw them

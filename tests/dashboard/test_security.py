@@ -18,6 +18,7 @@ from auth_support import (
     callback_body,
     callback_key,
     post_callback,
+    run_callback,
     signed_in_client,
 )
 
@@ -132,8 +133,8 @@ def test_the_same_requests_from_an_editor_work_and_are_logged_with_the_name(app)
     client = signed_in_client(app, "amira", "editor")
     requests = _requests(app)
     for what in ("preview", "export", "error report"):
-        key, values, changed = requests[what]
-        assert post_callback(client, app, *requests[what]).status_code == 200, what
+        assert run_callback(client, app, *requests[what]).status_code == 200, what
+    assert "Nothing is written yet" in run_callback(client, app, *requests["preview"]).get_data(as_text=True)
     response = post_callback(client, app, *requests["correction"])
     assert response.status_code == 200, response.data[:300]
     assert "Saved as import 2" in response.get_data(as_text=True)
@@ -150,9 +151,36 @@ def test_the_same_requests_from_an_editor_work_and_are_logged_with_the_name(app)
 
 def test_an_editor_commit_is_logged_with_the_account_name(app):
     client = signed_in_client(app, "pm.north", "admin")
-    response = post_callback(client, app, *_requests(app)["commit"])
+    response = run_callback(client, app, *_requests(app)["commit"])  # a background job: polled until it answers
     assert response.status_code == 200, response.data[:300]
+    assert "Imported." in response.get_data(as_text=True)
     assert [(r.file_name, r.user) for r in store.history()] == [("p.csv", "pm.north")]
+
+
+@pytest.mark.parametrize("what", ["preview", "commit"])
+def test_the_background_preview_and_commit_refuse_anonymous_requests_and_their_polls(app, what):
+    """Both run as background jobs: the start is refused before a job exists, and so is every poll for a job
+    (an anonymous client that learnt an editor's job handles gets nothing)."""
+    _seed_one_import()
+    key, values, changed = _requests(app)[what]
+    assert app.callback_map[key].get("background"), f"the {what} callback is not a background callback"
+    before = _store_bytes()
+    refused = post_callback(anonymous_client(app), app, key, values, changed)
+    assert refused.status_code == 403 and b"editor" in refused.data
+    editor = signed_in_client(app, "amira", "editor")
+    handles = post_callback(editor, app, key, values, changed).get_json()
+    assert set(handles) >= {"cacheKey", "job"}
+    poll = anonymous_client(app).post(
+        "/_dash-update-component",
+        query_string={"cacheKey": handles["cacheKey"], "job": handles["job"]},
+        json=callback_body(app, key, values, changed),
+        headers={"Origin": ORIGIN},
+    )
+    assert poll.status_code == 403
+    answer = run_callback(editor, app, key, values, changed)
+    assert answer.status_code == 200
+    if what == "preview":
+        assert _store_bytes() == before
 
 
 def test_every_data_page_callback_and_every_store_writer_needs_an_editor(app):
