@@ -17,6 +17,7 @@ from dash import ALL, Dash, Input, Output, State, dcc, html, set_props
 
 from dashboard import auth, config, data, ids, security
 from geodata import LAYERS, load
+from geodata.io.leftovers import clean_leftovers
 
 log = logging.getLogger("dashboard")
 
@@ -145,6 +146,7 @@ function(query, linkIds) {
 
 def create_app(projects: gpd.GeoDataFrame | None = None) -> Dash:
     """The Dash app over the embedded layers, or over ``projects`` instead of the projects layer."""
+    clean_leftovers()  # temporary store files a crashed write left behind
     check_layers()
     data.use_projects(projects)
     data.snapshot()  # build the arrays and polygons now, not on the first request

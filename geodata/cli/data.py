@@ -18,6 +18,7 @@ from pathlib import Path
 
 from geodata.analysis.filters import FilterError, add_filter_arguments, state_from_args
 from geodata.io import store, tables
+from geodata.io.diskfull import write_failure
 from geodata.io.importers import FORMATS, ImportFileError, ImportRejected, preview_file
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
@@ -68,7 +69,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"nothing was written: {exc}", file=sys.stderr)
         return EXIT_REJECTED
     except OSError as exc:
-        print(f"nothing was written: the store at {store.store_path()} could not be written ({exc})", file=sys.stderr)
+        print(write_failure(exc, store.store_path()), file=sys.stderr)
         return EXIT_UNREADABLE
     print(result.summary())
     if result.record is not None:
