@@ -7,6 +7,9 @@ Fund status from ``geodata.kpis`` and the map and charts from
 ``dashboard.figures.snapshot_figures`` (the explorer's own figures, so a briefing
 never disagrees with the explorer). Everything else
 here is formatting: numbers as words a room can read, each with its source.
+
+Why one module: the ``Briefing`` and its translations (to the page, to chart specs,
+to the deck's input) are one vocabulary; each part would import the others' helpers.
 """
 
 from __future__ import annotations

@@ -15,6 +15,10 @@ Table columns are wide enough for their longest word (``textfit``).
 
 Slides, in order: title, key figures (KPIs and Trust Fund status), map, one
 slide per chart, largest projects (a native table), sources and methods.
+
+Why one module: every slide builder uses the same frame (title row, context line,
+footnote, sample mark), text helpers and layout constants, and the input types are
+the deck's contract with ``content``; split, each part would import all of it back.
 """
 
 from __future__ import annotations
