@@ -40,6 +40,12 @@ test: venv system-deps axe
 
 lint: venv
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+# The fast path while developing: the unit and callback tiers (no Chromium, kaleido or LibreOffice).
+# `make test` (the README's command, and CI's) runs every tier.
+.PHONY: test-fast
+test-fast: venv
+	$(BIN)/python -m pytest -m "unit or callback"
+
 
 bench: venv
 	$(BIN)/python -m bench

@@ -1,11 +1,22 @@
 """Shared test setup: every test gets its own empty user data directory, so
-nothing installed on the machine (boundaries, an imported portfolio) leaks in."""
+nothing installed on the machine (boundaries, an imported portfolio) leaks in; and every test gets its tier
+marker (unit, callback, render, browser; see tiers.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from tiers import TIERS, tier
 
 pytest_plugins = ["conftest_postgis"]  # the store_backend fixture (GeoPackage and PostGIS) and its database server
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test with its tier unless it names one itself (``make test-fast``: ``-m "unit or callback"``)."""
+    for item in items:
+        if not any(item.get_closest_marker(name) for name in TIERS):
+            item.add_marker(tier(Path(str(item.path)), getattr(item, "fixturenames", ())))
 
 
 @pytest.fixture(autouse=True)
