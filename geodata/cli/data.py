@@ -73,7 +73,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     print(result.summary())
     if result.record is not None:
-        print(f"store: {store.store_path()}  (undo with: python -m geodata rollback {result.record.import_id})")
+        print(f"store: {store.location()}  (undo with: python -m geodata rollback {result.record.import_id})")
     return code
 
 
@@ -83,7 +83,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         print(json.dumps([r.as_dict() for r in records], ensure_ascii=False, indent=2))
         return EXIT_OK
     if not records:
-        where = store.store_path() if store.exists() else "no store yet: the shipped portfolio is in use"
+        where = store.location() if store.exists() else "no store yet: the shipped portfolio is in use"
         print(f"no imports ({where})")
         return EXIT_OK
     for r in records:
