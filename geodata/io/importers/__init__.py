@@ -7,9 +7,15 @@ its valid rows, or ``commit(valid_only=False)`` all rows or none. A file that
 cannot be read raises ``ImportFileError`` (a ``LayerError``: file, why).
 
 One module per reader: ``delimited`` (CSV and HXL), ``xlsx``, ``vector``
-(GeoJSON, GeoPackage, zipped Shapefile through GDAL), ``iati``; ``mapping``
-holds column names and value vocabularies, ``hxl`` the hashtags, ``preview``
-the checks and the commit.
+(GeoJSON, GeoPackage, zipped Shapefile through GDAL), ``iati``. Columns:
+``synonyms`` (the one header table), ``mapping`` (folding headers onto it, and
+the one import point for the helpers below), ``hxl`` (the hashtags). Values:
+``cells`` (blanks, numbers, dates, unsafe cells; ``per_value`` runs a check
+once per distinct cell), ``number_formats`` (one decimal convention per
+column), ``vocabularies`` (sectors, statuses, communities, currencies, sites),
+``money`` (ECB rates). The preview: ``preview`` assembles it from ``checks``
+(the row checks, generated ids, validation) and ``placing`` (points); the
+result and its commit are ``result``.
 """
 
 from __future__ import annotations

@@ -35,6 +35,10 @@ report names it by that number and its ``iati-identifier``. The rules:
   municipality (without a point, the municipality's anchor places it);
 * document-link urls -> sources; target communities: the RAE groups the title
   or description names.
+
+Why one module: one activity element is read into one row by rules that share
+its helpers (narratives, org roles, percentages, value dates); split, each part
+would need the others to make sense of an activity.
 """
 
 from __future__ import annotations
