@@ -33,8 +33,10 @@ axe: system-deps
 serve: venv
 	$(BIN)/python -m dashboard
 
-# The PostGIS store tests must run here (a cluster that cannot start fails them; a developer's run skips them).
+# The PostGIS store tests and the Celery job tests must run here (a PostgreSQL cluster or redis-server that cannot
+# start fails them; a developer's run skips them).
 test: export TFA_REQUIRE_POSTGIS = 1
+test: export TFA_REQUIRE_REDIS = 1
 test: venv system-deps axe
 	$(BIN)/python -m pytest
 

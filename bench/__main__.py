@@ -11,6 +11,9 @@ input, coverage and briefing first draw, start-up and worker memory); ``--startu
 memory (one first load, at the shipped data and each size); ``--export`` the exports (``bench.export_bench``:
 PPTX, PDF and a PNG of the map, cold then warm); ``--import`` the import case (``bench.import_bench``: a 3W
 sheet of each of ``--import-sizes`` rows previewed, then committed into a fresh store). They combine.
+``--cluster`` runs, alone, the several-machines case (``bench.cluster_bench``: two gunicorn instances and their
+Celery workers over one PostGIS and one Redis, a mixed load at concurrency 32 for ``--cluster-seconds``, then a
+worker killed during an import and during a rollback).
 The machine's load average is printed with every run: the timings are only comparable between runs on a
 quiet machine.
 """
@@ -211,7 +214,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--import", dest="import_case", action="store_true", help="preview and commit of a 3W sheet")
     p.add_argument("--import-sizes", default="10000,50000", help="rows of the import case")
     p.add_argument("--store", action="store_true", help="import of 1,000 rows and rollback on each store backend")
+    p.add_argument("--cluster", action="store_true", help="two instances over PostGIS and Redis: load and faults")
+    p.add_argument("--cluster-seconds", type=float, default=60.0, help="length of the cluster case's load")
     args = p.parse_args(argv)
+    if args.cluster:
+        from bench import cluster_bench
+
+        return cluster_bench.main(args.cluster_seconds, as_json=args.json)
     if args.store:
         from bench import store_bench
 

@@ -15,7 +15,7 @@ import dash_bootstrap_components as dbc
 import geopandas as gpd
 from dash import ALL, Dash, Input, Output, State, dcc, html, set_props
 
-from dashboard import auth, config, data, ids, security
+from dashboard import auth, config, data, ids, jobs, security
 from geodata import LAYERS, load
 from geodata.io.leftovers import clean_leftovers
 
@@ -52,7 +52,7 @@ def check_layers() -> None:
 def on_error(err: Exception) -> None:
     """One handler for unexpected callback failures: log the traceback, tell the user plainly."""
     log.error("callback failed", exc_info=err)
-    set_props(ids.ERROR_ALERT, {"children": ERROR_MESSAGE, "is_open": True})
+    set_props(ids.ERROR_ALERT, {"children": jobs.job_failure_message(err) or ERROR_MESSAGE, "is_open": True})
 
 
 def account_nav_item() -> dbc.NavItem:

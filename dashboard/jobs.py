@@ -1,14 +1,22 @@
 """Where long callbacks run: the one background-callback manager of the app.
 
 Briefing exports and the Data page's import preview and commit are Dash background callbacks
-(``background=True, manager=jobs.MANAGER``): each job runs in its own process and the web worker's thread is free
-again at once, so one large upload or export never holds up other visitors' requests. The browser polls for the
-result; every poll is a callback request like the first, so the request guard (``dashboard.security``) checks the
-editor's session on each of them.
+(``background=True, manager=jobs.MANAGER``): each job runs outside the web worker's thread, so one large upload or
+export never holds up other visitors' requests. The browser polls for the result; every poll is a callback request
+like the first, so the request guard (``dashboard.security``) checks the editor's session on each of them.
 
-The manager is chosen here and only here. ``DiskcacheManager`` keeps the queue and the results on local disk
-(``$TFA_JOBS_DIR``, else a directory under the system temp dir), so it works the same under several gunicorn
-workers on one machine. A Celery manager for several machines would be selected here too (by ``TFA_REDIS_URL``).
+The manager is chosen here and only here:
+
+* ``TFA_REDIS_URL`` set (``redis://host:6379/0``): Dash's ``CeleryManager`` over the Celery app of this module.
+  Jobs go to a Redis queue and run in a Celery worker (``celery -A dashboard.jobs worker``, any machine), and their
+  progress and results live in Redis, so any app instance can start a job and any instance can answer its polls.
+* otherwise ``DiskcacheManager``: each job is a process of the web worker, the queue and results on local disk
+  (``$TFA_JOBS_DIR``, else a directory under the system temp dir), shared by the gunicorn workers of one machine.
+
+A job whose worker dies (``kill -9``, a lost machine) never leaves a spinner turning: the job writes a heartbeat
+while it runs, and the poll that finds no result, no heartbeat and no process ends the job with ``LOST_MESSAGE``
+(``job_failure_message`` gives the app's error handler that text). A job no worker has taken within
+``TFA_JOB_QUEUE_TIMEOUT`` seconds ends the same way.
 
 A job runs outside the request, so the signed-in account is handed to it through Dash's ``custom_data`` (see
 ``dashboard.auth``): ``auth.account_name()`` inside a job names the editor who started it.
@@ -16,17 +24,67 @@ A job runs outside the request, so the signed-in account is handed to it through
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import tempfile
+import threading
+import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import diskcache
-from dash import DiskcacheManager
+from dash import CeleryManager, DiskcacheManager
+from dash._callback_context import context_value
 
 JOBS_DIR_ENV = "TFA_JOBS_DIR"
+REDIS_URL_ENV = "TFA_REDIS_URL"
+#: Seconds without a heartbeat after which a started job counts as lost (the job beats four times as often).
+LOST_AFTER_ENV = "TFA_JOB_LOST_AFTER"
+LOST_AFTER_SECONDS = 20.0
+#: Seconds a job may wait in the queue for a worker before it counts as lost.
+QUEUE_TIMEOUT_ENV = "TFA_JOB_QUEUE_TIMEOUT"
+QUEUE_TIMEOUT_SECONDS = 600.0
 #: Results not fetched within an hour are dropped.
 EXPIRE_SECONDS = 3600
+#: The context entry that tells a Celery job its cache key (the name of its heartbeat).
+JOB_KEY = "tfa_job_key"
+
+LOST_MESSAGE = (
+    "The job stopped before it finished: the worker running it was lost. Nothing is running any more; "
+    "check the import history (for an import or a rollback) and try again."
+)
+QUEUE_MESSAGE = "No job worker took the job: it was not started. Try again later, or ask an administrator."
+_LOST_MARK = "[tfa-job-lost] "
+
+
+def _seconds(env: str, default: float) -> float:
+    try:
+        return float(os.environ.get(env) or default)
+    except ValueError:
+        return default
+
+
+def lost_after() -> float:
+    return _seconds(LOST_AFTER_ENV, LOST_AFTER_SECONDS)
+
+
+def queue_timeout() -> float:
+    return _seconds(QUEUE_TIMEOUT_ENV, QUEUE_TIMEOUT_SECONDS)
+
+
+def _lost(message: str) -> dict:
+    """A job result Dash treats as the job's error (it reaches the app's ``on_error``)."""
+    return {"background_callback_error": {"msg": _LOST_MARK + message, "tb": ""}}
+
+
+def job_failure_message(err: BaseException) -> str | None:
+    """The message for the user when ``err`` is a lost job (else None: an ordinary callback error)."""
+    text = str(err)
+    if _LOST_MARK not in text:
+        return None
+    return text.split(_LOST_MARK, 1)[1].splitlines()[0]
 
 
 def jobs_dir() -> Path:
@@ -35,8 +93,8 @@ def jobs_dir() -> Path:
     return path
 
 
-class JobManager(DiskcacheManager):
-    """Dash's disk-backed manager, with a key of its own for every job.
+class _OwnKeys:
+    """Every job gets a key of its own.
 
     Dash keys a job by the callback's source and arguments. Two identical requests (two editors committing the
     same file with one click each, or the same editor after a reload) would share a key, and a result nobody
@@ -47,9 +105,128 @@ class JobManager(DiskcacheManager):
         return super().build_cache_key(fn, args, cache_args_to_ignore, triggered)[:32] + uuid.uuid4().hex
 
 
-def make_manager() -> JobManager:
+class JobManager(_OwnKeys, DiskcacheManager):
+    """Dash's disk-backed manager: a job is a process of the web worker; a job whose process died ends with
+    ``LOST_MESSAGE`` (Dash would end it silently, with no output and no word)."""
+
+    def get_result(self, key, job):
+        result = super().get_result(key, job)
+        if result is not self.UNDEFINED or not job or self.job_running(job):
+            return result
+        result = super().get_result(key, job)  # the job may have written its result just before it ended
+        return _lost(LOST_MESSAGE) if result is self.UNDEFINED else result
+
+
+class CeleryJobManager(_OwnKeys, CeleryManager):
+    """Dash's Celery manager, with a heartbeat: a job that stops beating (or a task Celery marks failed because
+    its worker process died) ends with ``LOST_MESSAGE`` at the next poll, on whichever instance the poll reaches.
+
+    Keys beside Dash's result key in the result store: ``KEY-queued`` (when the job was sent), ``KEY-started``
+    (the job began) and ``KEY-alive`` (refreshed by the running job, expiring after ``lost_after()`` seconds)."""
+
+    def _redis(self):
+        return self.handle.backend.client
+
+    def call_job_fn(self, key, job_fn, args, context):
+        self._redis().set(f"{key}-queued", time.time(), ex=EXPIRE_SECONDS)
+        return super().call_job_fn(key, job_fn, args, {**context, JOB_KEY: key})
+
+    def make_job_fn(self, fn, progress, key=None):
+        redis = self._redis
+
+        @functools.wraps(fn)
+        def beating(*args, **kwargs):
+            with heartbeat(redis(), context_value.get().get(JOB_KEY)):
+                return fn(*args, **kwargs)
+
+        return super().make_job_fn(beating, progress, key)
+
+    def lost_reason(self, key, job) -> str | None:
+        """Why the job ``job`` (result key ``key``) will never answer, or None while it may still."""
+        if job and self.handle.AsyncResult(job).state in ("FAILURE", "REVOKED"):
+            return LOST_MESSAGE  # Dash's task stores every error of the callback itself: this is a lost worker
+        redis = self._redis()
+        started, alive, queued = redis.mget(f"{key}-started", f"{key}-alive", f"{key}-queued")
+        if started is not None:
+            return None if alive is not None else LOST_MESSAGE
+        if queued is not None and time.time() - float(queued) > queue_timeout():
+            return QUEUE_MESSAGE
+        return None
+
+    def get_result(self, key, job):
+        result = super().get_result(key, job)
+        if result is self.UNDEFINED and (reason := self.lost_reason(key, job)) is not None:
+            result = super().get_result(key, job)  # the job may have written its result just before its beat lapsed
+            if result is self.UNDEFINED:
+                result = _lost(reason)
+        if result is not self.UNDEFINED:
+            self._redis().delete(f"{key}-started", f"{key}-alive", f"{key}-queued", self._make_progress_key(key))
+        return result
+
+
+@contextlib.contextmanager
+def heartbeat(redis, key: str | None) -> Iterator[None]:
+    """While the body runs: ``KEY-alive`` refreshed every quarter of ``lost_after()`` (a thread of the job)."""
+    if not key:
+        yield
+        return
+    ttl = lost_after()
+    beat = max(ttl / 4, 0.05)
+    stop = threading.Event()
+
+    def alive() -> None:
+        redis.set(f"{key}-alive", os.getpid(), px=int(ttl * 1000))
+
+    alive()
+    redis.set(f"{key}-started", time.time(), ex=EXPIRE_SECONDS)
+
+    def run() -> None:
+        while not stop.wait(beat):
+            with contextlib.suppress(Exception):  # a missed beat is retried; too many and the job counts as lost
+                alive()
+
+    thread = threading.Thread(target=run, name="tfa-job-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def redis_url() -> str:
+    return os.environ.get(REDIS_URL_ENV, "").strip()
+
+
+def make_celery(url: str):
+    """The Celery app over Redis at ``url`` (broker and result store): JSON only, one job at a time per worker
+    process, and a job's message acknowledged when it starts (a job whose worker dies is reported lost, never
+    run a second time behind the user's back)."""
+    from celery import Celery
+
+    app = Celery("dashboard.jobs", broker=url, backend=url)
+    app.conf.update(
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        task_acks_late=False,
+        worker_prefetch_multiplier=1,
+        result_expires=EXPIRE_SECONDS,
+        broker_connection_retry_on_startup=True,
+        task_track_started=True,
+        worker_hijack_root_logger=False,
+        imports=("dashboard.worker",),  # a worker builds the app: its pages register the callbacks as tasks
+    )
+    return app
+
+
+def make_manager() -> JobManager | CeleryJobManager:
     """The background-callback manager (results are not cached: every click runs its own job)."""
+    if celery is not None:
+        return CeleryJobManager(celery, cache_by=None, expire=EXPIRE_SECONDS)
     return JobManager(diskcache.Cache(str(jobs_dir())), cache_by=None, expire=EXPIRE_SECONDS)
 
 
+#: The Celery app (``celery -A dashboard.jobs worker`` finds it under this name), or None without ``TFA_REDIS_URL``.
+celery = make_celery(redis_url()) if redis_url() else None
 MANAGER = make_manager()

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from tiers import TIERS, tier
 
-pytest_plugins = ["conftest_postgis"]  # the store_backend fixture (GeoPackage and PostGIS) and its database server
+# the store_backend fixture (GeoPackage and PostGIS) and its database server; the redis_url fixture (the job queue)
+pytest_plugins = ["conftest_postgis", "conftest_redis"]
 
 
 def pytest_collection_modifyitems(config, items):
