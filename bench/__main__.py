@@ -11,6 +11,8 @@ input, coverage and briefing first draw, start-up and worker memory); ``--startu
 memory (one first load, at the shipped data and each size); ``--export`` the exports (``bench.export_bench``:
 PPTX, PDF and a PNG of the map, cold then warm); ``--import`` the import case (``bench.import_bench``: a 3W
 sheet of each of ``--import-sizes`` rows previewed, then committed into a fresh store). They combine.
+``--load`` runs, alone, the load case (``bench.load_bench``: gunicorn with gunicorn.conf.py, the explorer's
+filter click at concurrency 1, 8 and 32, alone and while an editor's 10,000-row import and a PPTX export run).
 ``--cluster`` runs, alone, the several-machines case (``bench.cluster_bench``: two gunicorn instances and their
 Celery workers over one PostGIS and one Redis, a mixed load at concurrency 32 for ``--cluster-seconds``, then a
 worker killed during an import and during a rollback).
@@ -214,9 +216,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--import", dest="import_case", action="store_true", help="preview and commit of a 3W sheet")
     p.add_argument("--import-sizes", default="10000,50000", help="rows of the import case")
     p.add_argument("--store", action="store_true", help="import of 1,000 rows and rollback on each store backend")
+    p.add_argument("--load", action="store_true", help="filter clicks under gunicorn, alone and beside jobs")
+    p.add_argument("--load-seconds", default="10", help="measured seconds per concurrency level of the load case")
     p.add_argument("--cluster", action="store_true", help="two instances over PostGIS and Redis: load and faults")
     p.add_argument("--cluster-seconds", type=float, default=60.0, help="length of the cluster case's load")
     args = p.parse_args(argv)
+    if args.load:
+        from bench import load_bench
+
+        return load_bench.main(["--seconds", args.load_seconds] + (["--json"] if args.json else []))
     if args.cluster:
         from bench import cluster_bench
 

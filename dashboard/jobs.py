@@ -10,8 +10,9 @@ The manager is chosen here and only here:
 * ``TFA_REDIS_URL`` set (``redis://host:6379/0``): Dash's ``CeleryManager`` over the Celery app of this module.
   Jobs go to a Redis queue and run in a Celery worker (``celery -A dashboard.jobs worker``, any machine), and their
   progress and results live in Redis, so any app instance can start a job and any instance can answer its polls.
-* otherwise ``DiskcacheManager``: each job is a process of the web worker, the queue and results on local disk
-  (``$TFA_JOBS_DIR``, else a directory under the system temp dir), shared by the gunicorn workers of one machine.
+* otherwise ``DiskcacheManager``: each job is a process of the web worker at a lower CPU priority
+  (``TFA_JOB_NICENESS``), the queue and results on local disk (``$TFA_JOBS_DIR``, else a directory under the system
+  temp dir), shared by the gunicorn workers of one machine.
 
 A job whose worker dies (``kill -9``, a lost machine) never leaves a spinner turning: the job writes a heartbeat
 while it runs, and the poll that finds no result, no heartbeat and no process ends the job with ``LOST_MESSAGE``
@@ -48,6 +49,10 @@ QUEUE_TIMEOUT_ENV = "TFA_JOB_QUEUE_TIMEOUT"
 QUEUE_TIMEOUT_SECONDS = 600.0
 #: Results not fetched within an hour are dropped.
 EXPIRE_SECONDS = 3600
+#: How much lower a disk-queue job runs than the web worker that started it (``os.nice``): an import, an export
+#: and its Chromium take the CPU the visitors' requests leave, so other users' answers stay quick meanwhile.
+JOB_NICENESS_ENV = "TFA_JOB_NICENESS"
+JOB_NICENESS = 10
 #: The context entry that tells a Celery job its cache key (the name of its heartbeat).
 JOB_KEY = "tfa_job_key"
 
@@ -105,9 +110,19 @@ class _OwnKeys:
         return super().build_cache_key(fn, args, cache_args_to_ignore, triggered)[:32] + uuid.uuid4().hex
 
 
+def _at_low_priority(job_fn, *args):
+    """A job process's first step: lower its CPU priority by ``TFA_JOB_NICENESS`` (10), then run the job."""
+    with contextlib.suppress(OSError, ValueError):
+        os.nice(int(os.environ.get(JOB_NICENESS_ENV) or JOB_NICENESS))
+    return job_fn(*args)
+
+
 class JobManager(_OwnKeys, DiskcacheManager):
-    """Dash's disk-backed manager: a job is a process of the web worker; a job whose process died ends with
-    ``LOST_MESSAGE`` (Dash would end it silently, with no output and no word)."""
+    """Dash's disk-backed manager: a job is a process of the web worker, at a lower CPU priority; a job whose
+    process died ends with ``LOST_MESSAGE`` (Dash would end it silently, with no output and no word)."""
+
+    def call_job_fn(self, key, job_fn, args, context):
+        return super().call_job_fn(key, functools.partial(_at_low_priority, job_fn), args, context)
 
     def get_result(self, key, job):
         result = super().get_result(key, job)
