@@ -1,5 +1,6 @@
 """Cells a spreadsheet would run as formulas, made inert in every CSV and XLSX the app writes (OWASP "CSV
-injection"): the explorer's CSV download, the coverage gap CSV and the data exports all go through here.
+injection"): the one CSV writer (``geodata.io.tables.csv_bytes``: the explorer's CSV download, the coverage gap
+CSV, the portfolio CSV and HXL), the Excel export and the import error report all go through here.
 
 A cell is escaped with a leading apostrophe, which spreadsheets read as "this is text". A cell needs it when it
 starts with ``=``, ``+``, ``-`` or ``@`` (a signed plain number such as "-1500" or "+383 44 123 456" is left
@@ -13,11 +14,8 @@ row of its own); free-text lines written outside CSV quoting (the ``#`` provenan
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
-from collections.abc import Iterable
 
 import pandas as pd
 
@@ -67,11 +65,4 @@ def comment_line(text: str) -> str:
     return "# " + str(escape_formula(text, separators="," + CELL_BREAKS))
 
 
-def write_csv(buffer: io.StringIO, frame: pd.DataFrame, comments: Iterable[str] = ()) -> None:
-    """``#`` provenance lines, then ``frame`` (header and rows) with every text cell escaped."""
-    for line in comments:
-        buffer.write(comment_line(line) + "\n")
-    escape_frame(frame).to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
-
-
-__all__ = ["comment_line", "escape_formula", "escape_frame", "write_csv"]
+__all__ = ["comment_line", "escape_formula", "escape_frame"]
