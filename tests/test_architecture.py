@@ -37,9 +37,7 @@ ALLOWED_LONG: dict[str, str] = {
 
 #: Parts whose ``__all__`` does not yet list every module the dashboard imports from them (strict xfail: the
 #: test fails as soon as it passes, so the entry must then go).
-UNLISTED: dict[str, str] = {
-    "io": "dashboard imports geodata.io.leftovers and geodata.io.diskfull, not yet in geodata.io.__all__ (issue #15)",
-}
+UNLISTED: dict[str, str] = {}
 
 
 # ------------------------------------------------------------------ reading imports
