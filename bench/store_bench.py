@@ -3,9 +3,10 @@
 ``python -m bench.store_bench [N] [--repeats R]`` (or ``python -m bench --store``) prints one JSON line per backend:
 ``import_s`` (``ImportPreview.commit`` of n new projects into a seeded store: the whole portfolio validated, then
 written: a new GeoPackage swapped in, or one transaction under the version row's lock) and ``rollback_s`` (the
-rollback of that import), each the median of ``repeats`` import+rollback pairs, with every sample. The preview is
-made once and not counted. PostGIS: ``TFA_DATABASE_URL`` when set (the schema is upgraded first), else a private
-cluster started for the run (``tests/conftest_postgis.start_cluster``) and stopped after it.
+rollback of that import), each the median of ``repeats`` import+rollback pairs, with every sample; and
+``version_ms``, the mean time of ``store.version()`` (what every request reads to see another instance's change).
+The preview is made once and not counted. PostGIS: ``TFA_DATABASE_URL`` when set (the schema is upgraded first),
+else a private cluster started for the run (``tests/conftest_postgis.start_cluster``) and stopped after it.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ def measure(backend: str, n: int, repeats: int) -> dict:
         t = time.perf_counter()
         store.rollback(result.record.import_id)
         rollbacks.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    for _ in range(200):
+        store.version()  # what every request does to see another instance's change
+    version_ms = (time.perf_counter() - t) / 200 * 1000
     return {
         "case": "store",
         "backend": backend,
@@ -55,6 +60,7 @@ def measure(backend: str, n: int, repeats: int) -> dict:
         "portfolio": len(store.current_projects()) + n,
         "import_s": round(statistics.median(imports), 3),
         "rollback_s": round(statistics.median(rollbacks), 3),
+        "version_ms": round(version_ms, 3),
         "import_samples": [round(s, 3) for s in imports],
         "rollback_samples": [round(s, 3) for s in rollbacks],
         "loadavg": round(os.getloadavg()[0], 1),
@@ -99,10 +105,11 @@ def main(argv: list[str] | None = None) -> int:
         for r in rows:
             print(json.dumps(r))
         return 0
-    print(f"{'backend':<8} {'rows':>6} {'portfolio':>9} {'import s':>9} {'rollback s':>10}  samples")
+    print(f"{'backend':<8} {'rows':>6} {'portfolio':>9} {'import s':>9} {'rollback s':>10} {'version ms':>10}  samples")
     for r in rows:
         print(
-            f"{r['backend']:<8} {r['n']:>6} {r['portfolio']:>9} {r['import_s']:>9.2f} {r['rollback_s']:>10.2f}  "
+            f"{r['backend']:<8} {r['n']:>6} {r['portfolio']:>9} {r['import_s']:>9.2f} {r['rollback_s']:>10.2f} "
+            f"{r['version_ms']:>10.3f}  "
             f"{r['import_samples']} / {r['rollback_samples']}  (load {r['loadavg']})"
         )
     return 0

@@ -113,3 +113,36 @@ def test_another_instance_sees_an_import_within_a_second(store_backend, tmp_path
     after = dashboard_data.snapshot()
     assert after is not before and dashboard_data.snapshot() is after  # rebuilt once
     assert store.history()[0].user == "other-instance"
+
+
+@pytest.mark.postgis
+def test_a_forked_worker_opens_its_own_database_connections(postgis_url, monkeypatch):
+    """gunicorn forks workers from a parent that has already read the store: a child must never talk over the
+    parent's pooled connection (the same socket used by two processes at once)."""
+    import sqlalchemy as sa
+
+    from geodata.io.store import postgis
+
+    monkeypatch.setenv("TFA_DATABASE_URL", postgis_url)
+    store.ensure_store()
+    engine = postgis.backend_for(postgis_url).engine
+    with engine.connect() as conn:
+        parent_pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        try:
+            os.close(read)
+            with postgis.backend_for(postgis_url).engine.connect() as conn:
+                pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+            seen = len(store.current_projects())
+            os.write(write, f"{pid} {seen}".encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    os.waitpid(child, 0)
+    child_pid, seen = map(int, os.read(read, 100).decode().split())
+    os.close(read)
+    assert child_pid != parent_pid and seen == len(store.current_projects())
+    with engine.connect() as conn:  # the parent's pool still works
+        assert conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one() == parent_pid

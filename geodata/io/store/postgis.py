@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,6 +76,16 @@ def dispose_all() -> None:
         for b in _ENGINES.values():
             b.engine.dispose()
         _ENGINES.clear()
+
+
+def _after_fork() -> None:
+    """A forked worker (gunicorn with a preloaded app) must not use the parent's pooled connections: forget them
+    without closing them (the parent still uses its own); the child opens new ones on first use."""
+    for b in _ENGINES.values():
+        b.engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def _select(table: str, columns: list[str], order: str) -> sa.TextClause:
