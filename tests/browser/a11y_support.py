@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
+from waits import callbacks_done, steady
 
 ROOT = Path(__file__).resolve().parents[2]
 #: axe-core from npm, pinned; ``make test`` installs it here (``.cache/`` is ignored by git).
@@ -81,16 +81,16 @@ return true;
 """
 
 
-def settle(driver, timeout: float = 60.0, steady: int = 4) -> None:
+def settle(driver, timeout: float = 60.0, polls: int = 4) -> None:
     """Wait until the page has its heading, no callback is pending, every chart and map has drawn and every
-    table has rows (or says it has none), and it stays so for ``steady`` checks in a row."""
-    end, count = time.time() + timeout, 0
-    while time.time() < end:
-        count = count + 1 if driver.execute_script(_SETTLED) else 0
-        if count >= steady:
-            return
-        time.sleep(0.4)
-    raise AssertionError(f"{driver.current_url} did not settle within {timeout:.0f} s")
+    table has rows (or says it has none), and it stays so for ``polls`` checks in a row."""
+    steady(
+        driver,
+        lambda: (driver.execute_script(_SETTLED) and callbacks_done(driver)) or None,
+        f"{driver.current_url} to settle",
+        times=polls,
+        timeout=timeout,
+    )
 
 
 def emulate(driver, size: tuple[int, int]) -> None:

@@ -4,13 +4,12 @@ for every chart), and a keyboard-only walk from the skip link to a camp history 
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from a11y_support import DESKTOP, PAGES, PHONE, emulate, has_page, rect, run_axe, screenshot, serious, settle
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from waits import until
 
 from dashboard import ids
 from dashboard.app import create_app
@@ -46,7 +45,7 @@ def test_axe_on_the_phone_explorer_with_its_filters_open(dash_duo):
     driver = _open(dash_duo, "/", PHONE)
     assert serious(run_axe(driver)) == []
     driver.find_element(By.ID, ids.FILTERS_TOGGLE).click()
-    _wait(lambda: rect(driver, f"#{ids.FILTERS_PANEL}")["left"] >= -1, "the filters to slide in")
+    until(driver, lambda: rect(driver, f"#{ids.FILTERS_PANEL}")["left"] >= -1, "the filters to slide in")
     found = serious(run_axe(driver))
     assert found == [], found
 
@@ -136,16 +135,6 @@ def test_chart_text_alternative_lists_what_the_chart_draws(dash_duo):
 # ---------------------------------------------------------------- keyboard only
 
 
-def _wait(condition, what: str, timeout: float = 20.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def _active(driver) -> dict:
     return driver.execute_script(
         "const e = document.activeElement; return {id: e.id, tag: e.tagName, cls: String(e.className), "
@@ -164,7 +153,7 @@ def test_keyboard_only_from_the_skip_link_to_a_camp_history_and_back(dash_duo):
     assert rect(driver, ".skip-link")["visible"], "the focused skip link is visible"
 
     keys.send_keys(Keys.ENTER).perform()
-    _wait(lambda: _active(driver)["id"] == "main", "the skip link to move focus to the main content")
+    until(driver, lambda: _active(driver)["id"] == "main", "the skip link to move focus to the main content")
 
     stops = []
     for _ in range(120):  # Tab through the page until a camp of the key has focus
@@ -178,19 +167,22 @@ def test_keyboard_only_from_the_skip_link_to_a_camp_history_and_back(dash_duo):
     camp = active["text"]
 
     ActionChains(driver).send_keys(Keys.ENTER).perform()
-    _wait(lambda: rect(driver, f"#{ids.DETAIL}") and rect(driver, f"#{ids.DETAIL}")["visible"], "the camp history")
-    title = _wait(lambda: driver.find_element(By.ID, ids.DETAIL_TITLE).text, "the panel title")
+    until(
+        driver, lambda: rect(driver, f"#{ids.DETAIL}") and rect(driver, f"#{ids.DETAIL}")["visible"], "the camp history"
+    )
+    title = until(driver, lambda: driver.find_element(By.ID, ids.DETAIL_TITLE).text, "the panel title")
     assert title and title.split(" ")[0] in camp, (title, camp)
     body = driver.find_element(By.ID, ids.DETAIL_BODY).text
     assert "Lead findings" in body and "Sources" in body
-    _wait(
+    until(
+        driver,
         lambda: driver.execute_script("return !!document.activeElement.closest('#' + arguments[0])", ids.DETAIL),
         "focus in the panel",
     )
 
     ActionChains(driver).send_keys(Keys.ESCAPE).perform()
-    _wait(lambda: not driver.find_elements(By.CSS_SELECTOR, f"#{ids.DETAIL}.show"), "the panel to close")
-    back = _wait(lambda: _active(driver)["inKey"] and _active(driver), "focus to return to the camp key")
+    until(driver, lambda: not driver.find_elements(By.CSS_SELECTOR, f"#{ids.DETAIL}.show"), "the panel to close")
+    back = until(driver, lambda: _active(driver)["inKey"] and _active(driver), "focus to return to the camp key")
     assert back["text"] == camp, f"focus returned to {back}, not to {camp!r}"
 
 

@@ -10,13 +10,12 @@ drawn where), never from constants.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import shapely
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from waits import callbacks_done, next_frame, steady, until
 
 from dashboard import data, ids
 from dashboard.app import create_app
@@ -51,16 +50,6 @@ return {markers: out, box: {left: box.left, top: box.top, right: box.right, bott
 )
 
 
-def _wait(condition, timeout: float = 25.0, what: str = "condition"):
-    end = time.time() + timeout
-    while time.time() < end:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def _text(dash_duo, selector: str) -> str:
     return dash_duo.driver.execute_script(
         "const e = document.querySelector(arguments[0]); return e ? e.textContent : ''", selector
@@ -76,16 +65,37 @@ def _project_count(dash_duo) -> int:
 
 def _start(dash_duo) -> None:
     dash_duo.start_server(create_app())
-    _wait(lambda: _project_count(dash_duo) > 0, timeout=60, what="project points on the map")
-    _wait(
+    until(dash_duo.driver, lambda: _project_count(dash_duo) > 0, timeout=60, what="project points on the map")
+    until(
+        dash_duo.driver,
         lambda: dash_duo.driver.execute_script(
             _GD + "return !!(gd && gd._ev && gd._ev.listeners('plotly_click').length "
             "&& gd._ev.listeners('plotly_selected').length);"
         ),
         what="the map to listen for clicks and selections",
     )
+    _scroll_to_map(dash_duo)
+
+
+_MAP_AT_REST = (
+    _GD
+    + """
+const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+if (!sub || !sub.map.loaded() || sub.map.isMoving()) return null;
+const r = gd.getBoundingClientRect(), c = sub.map.getCenter();
+return [Math.round(r.top), Math.round(r.left), sub.map.getZoom(), c.lng, c.lat, window.scrollY];
+"""
+)
+
+
+def _map_at_rest(dash_duo, what: str) -> None:
+    """Wait until the map has loaded, is not easing, and neither it nor the page has moved for a few polls."""
+    steady(dash_duo.driver, lambda: dash_duo.driver.execute_script(_MAP_AT_REST), what)
+
+
+def _scroll_to_map(dash_duo) -> None:
     dash_duo.driver.execute_script("document.querySelector('#explorer-map').scrollIntoView({block: 'center'})")
-    time.sleep(0.5)
+    _map_at_rest(dash_duo, "the page to stop scrolling to the map")
 
 
 def _mouse(dash_duo, kind: str, x: float, y: float, buttons: int = 0) -> None:
@@ -101,9 +111,15 @@ def _mouse(dash_duo, kind: str, x: float, y: float, buttons: int = 0) -> None:
 def _click(dash_duo, x: float, y: float) -> None:
     width, height = dash_duo.driver.execute_script("return [window.innerWidth, window.innerHeight]")
     assert 0 <= x < width and 0 <= y < height, f"({x:.0f}, {y:.0f}) is outside the {width}x{height} window"
+    dash_duo.driver.execute_script(_GD + "gd._hoverdata = undefined;")
     _mouse(dash_duo, "mouseMoved", x - 3, y - 3)
     _mouse(dash_duo, "mouseMoved", x, y)
-    time.sleep(0.2)
+    # a click on the map reports what the pointer hovers: wait until Plotly has found it
+    until(
+        dash_duo.driver,
+        lambda: dash_duo.driver.execute_script(_GD + "return !!(gd._hoverdata && gd._hoverdata.length);"),
+        f"the map to report what lies under the pointer at ({x:.0f}, {y:.0f})",
+    )
     _mouse(dash_duo, "mousePressed", x, y)
     _mouse(dash_duo, "mouseReleased", x, y)
 
@@ -115,7 +131,7 @@ def _drag(dash_duo, path: list[tuple[float, float]]) -> None:
     _mouse(dash_duo, "mousePressed", x0, y0)
     for x, y in path[1:]:
         _mouse(dash_duo, "mouseMoved", x, y, buttons=1)
-        time.sleep(0.03)
+        next_frame(dash_duo.driver)  # the move is handled and drawn before the next one
     _mouse(dash_duo, "mouseReleased", *path[-1])
 
 
@@ -143,10 +159,18 @@ def _isolated_project(markers: list[dict], box: dict, clearance: float = 24) -> 
 def _modebar(dash_duo, title: str) -> None:
     """Choose a drag mode in the map's modebar with the pointer (the modebar shows on hover)."""
     graph = dash_duo.find_element(f"#{ids.MAP}")
-    ActionChains(dash_duo.driver).move_to_element(graph).pause(0.3).perform()
+    ActionChains(dash_duo.driver).move_to_element(graph).perform()
     button = dash_duo.find_element(f"#{ids.MAP} .modebar-btn[data-title='{title}']")
-    ActionChains(dash_duo.driver).move_to_element(button).pause(0.2).click().perform()
-    _wait(
+    until(  # its buttons fade in
+        dash_duo.driver,
+        lambda: dash_duo.driver.execute_script(
+            "return getComputedStyle(arguments[0].closest('.modebar-group')).opacity === '1'", button
+        ),
+        "the modebar to show",
+    )
+    ActionChains(dash_duo.driver).move_to_element(button).click().perform()
+    until(
+        dash_duo.driver,
         lambda: (
             dash_duo.driver.execute_script(_GD + "return gd._fullLayout.dragmode")
             == {"Box Select": "select", "Lasso Select": "lasso"}[title]
@@ -170,25 +194,21 @@ def _press(dash_duo, button_id: str) -> None:
     """Click a button like a person: once the page has stopped moving and nothing lies over it."""
     button = dash_duo.find_element(f"#{button_id}")
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
-    last = None
-
-    def settled() -> bool:
-        nonlocal last
-        now = dash_duo.driver.execute_script(_ON_TOP, button)
-        steady, last = now == last, now
-        return steady and now[2]
-
-    _wait(settled, what=f"#{button_id} to stop moving and be on top")
+    steady(
+        dash_duo.driver,
+        lambda: (place := dash_duo.driver.execute_script(_ON_TOP, button))[2] and place or None,
+        f"#{button_id} to stop moving and be on top",
+        times=2,
+    )
     button.click()
 
 
 def _zoom_to_camps(dash_duo) -> None:
     _press(dash_duo, ids.CAMPS_ZOOM)
-    _wait(lambda: _zoom(dash_duo) > 11, what="the zoom to the Mitrovica camps")
-    time.sleep(1.0)  # the map eases to the new view
+    until(dash_duo.driver, lambda: _zoom(dash_duo) > 11, what="the zoom to the Mitrovica camps")
+    _map_at_rest(dash_duo, "the map to finish easing to the camps")
     # the button is under the map: scrolled to it, the map can be partly above the window; scroll back up to it
-    dash_duo.driver.execute_script("document.querySelector('#explorer-map').scrollIntoView({block: 'center'})")
-    time.sleep(0.5)
+    _scroll_to_map(dash_duo)
 
 
 def test_hovering_and_clicking_a_project_shows_its_tooltip_and_opens_its_details(dash_duo):
@@ -199,14 +219,14 @@ def test_hovering_and_clicking_a_project_shows_its_tooltip_and_opens_its_details
     target, stacked = _isolated_project(markers, box)
     _mouse(dash_duo, "mouseMoved", target["x"] - 4, target["y"] - 4)
     _mouse(dash_duo, "mouseMoved", target["x"], target["y"])
-    tooltip = _wait(lambda: _text(dash_duo, f"#{ids.MAP_TOOLTIP}"), what="the project tooltip")
+    tooltip = until(dash_duo.driver, lambda: _text(dash_duo, f"#{ids.MAP_TOOLTIP}"), what="the project tooltip")
     rows = snap.projects.iloc[sorted(stacked)]
     row = next((r for _, r in rows.iterrows() if str(r["title"]) in tooltip), None)
     assert row is not None, f"tooltip {tooltip!r} names none of {list(rows['title'])}"
     assert usd(row["committed_usd"], unknown="not given") in tooltip
     assert ("SAMPLE DATA" in tooltip) == bool(row["is_sample"])
     _click(dash_duo, target["x"], target["y"])
-    title = _wait(lambda: _text(dash_duo, f"#{ids.DETAIL_TITLE}"), what="the detail panel")
+    title = until(dash_duo.driver, lambda: _text(dash_duo, f"#{ids.DETAIL_TITLE}"), what="the detail panel")
     assert title.startswith(str(row["title"]))  # the project the pointer is on, as the tooltip named it
     assert dash_duo.find_element(f"#{ids.DETAIL}").is_displayed()
     assert _text(dash_duo, "#kpi-projects-value") == str(snap.n)  # a click opens details; it does not filter
@@ -215,7 +235,11 @@ def test_hovering_and_clicking_a_project_shows_its_tooltip_and_opens_its_details
 
 def test_box_and_lasso_selection_narrow_the_kpis_and_table(dash_duo):
     _start(dash_duo)
-    _wait(lambda: f"{_project_count(dash_duo)} matching" in _text(dash_duo, f"#{ids.TABLE_NOTE}"), what="the table")
+    until(
+        dash_duo.driver,
+        lambda: f"{_project_count(dash_duo)} matching" in _text(dash_duo, f"#{ids.TABLE_NOTE}"),
+        what="the table",
+    )
     markers, box = _markers(dash_duo)
     projects = [m for m in markers if m["kind"] == "project" and _inside(box, m["x"], m["y"], 80)]
     # a box around the first well-placed project, 70 px wide: the rows drawn inside it are the expected selection
@@ -224,8 +248,16 @@ def test_box_and_lasso_selection_narrow_the_kpis_and_table(dash_duo):
     expected = {int(m["id"]) for m in projects if x0 <= m["x"] <= x1 and y0 <= m["y"] <= y1}
     _modebar(dash_duo, "Box Select")
     _drag(dash_duo, [(x0 + (x1 - x0) * k / 8, y0 + (y1 - y0) * k / 8) for k in range(9)])
-    _wait(lambda: _text(dash_duo, "#kpi-projects-value") == str(len(expected)), what="KPIs to narrow to the box")
-    _wait(lambda: f"{len(expected)} matching" in _text(dash_duo, f"#{ids.TABLE_NOTE}"), what="the table to narrow")
+    until(
+        dash_duo.driver,
+        lambda: _text(dash_duo, "#kpi-projects-value") == str(len(expected)),
+        what="KPIs to narrow to the box",
+    )
+    until(
+        dash_duo.driver,
+        lambda: f"{len(expected)} matching" in _text(dash_duo, f"#{ids.TABLE_NOTE}"),
+        what="the table to narrow",
+    )
     assert "selected on the map" in _text(dash_duo, f"#{ids.SENTENCE}")
     snap = data.snapshot()
     table_ids = set(
@@ -248,7 +280,11 @@ def test_box_and_lasso_selection_narrow_the_kpis_and_table(dash_duo):
     for (ax, ay), (bx, by) in zip(corners, corners[1:], strict=False):
         path += [(ax + (bx - ax) * k / 4, ay + (by - ay) * k / 4) for k in range(4)]
     _drag(dash_duo, path + [corners[-1]])
-    _wait(lambda: _text(dash_duo, "#kpi-projects-value") == str(len(expected)), what="KPIs to narrow to the lasso")
+    until(
+        dash_duo.driver,
+        lambda: _text(dash_duo, "#kpi-projects-value") == str(len(expected)),
+        what="KPIs to narrow to the lasso",
+    )
     assert dash_duo.get_logs() == []
 
 
@@ -256,7 +292,8 @@ def test_the_map_starts_in_the_first_screen_and_a_second_click_on_a_municipality
     _start(dash_duo)
     # the map first: at 1280x900, unscrolled, the map's top is on screen with at least 400 px of it showing
     dash_duo.driver.execute_script("window.scrollTo(0, 0)")
-    time.sleep(0.5)
+    until(dash_duo.driver, lambda: dash_duo.driver.execute_script("return window.scrollY === 0"), "the page top")
+    _map_at_rest(dash_duo, "the page to stop scrolling to its top")
     top, height = dash_duo.driver.execute_script(
         f"const r = document.getElementById('{ids.MAP}').getBoundingClientRect(); return [r.top, window.innerHeight];"
     )
@@ -285,18 +322,26 @@ def test_the_map_starts_in_the_first_screen_and_a_second_click_on_a_municipality
         if _inside(box, px, py, 40) and all(abs(m["x"] - px) > 30 or abs(m["y"] - py) > 30 for m in markers)
     )
     _click(dash_duo, x, y)
-    _wait(lambda: "Zubin Potok" in _text(dash_duo, f"#{ids.SENTENCE}"), what="the municipality filter")
+    until(dash_duo.driver, lambda: "Zubin Potok" in _text(dash_duo, f"#{ids.SENTENCE}"), what="the municipality filter")
     assert "municipality=zubin-potok" in dash_duo.driver.current_url
     members = tuple(municipalities.loc[municipalities["boundary_unit"] == unit, "code"])
     count = int(snap.mask(FilterState(municipalities=members)).sum())
-    _wait(lambda: _text(dash_duo, "#kpi-projects-value") == str(count), what="the KPIs of the municipality")
-    _wait(lambda: _project_count(dash_duo) == count, what="the map to show only those projects")
-    # the same place clicked again (the map has not moved: what the filter changes sits beside it) clears it
-    time.sleep(0.5)
+    until(
+        dash_duo.driver,
+        lambda: _text(dash_duo, "#kpi-projects-value") == str(count),
+        what="the KPIs of the municipality",
+    )
+    until(dash_duo.driver, lambda: _project_count(dash_duo) == count, what="the map to show only those projects")
+    # the same place clicked again (the map has not moved: what the filter changes sits beside it) clears it,
+    # once the app has finished answering the first click and the map has redrawn
+    until(dash_duo.driver, lambda: callbacks_done(dash_duo.driver), "the first click's callbacks to finish")
+    _map_at_rest(dash_duo, "the map to redraw")
     _click(dash_duo, x, y)
-    _wait(lambda: "Zubin Potok" not in _text(dash_duo, f"#{ids.SENTENCE}"), what="the filter to clear")
+    until(dash_duo.driver, lambda: "Zubin Potok" not in _text(dash_duo, f"#{ids.SENTENCE}"), what="the filter to clear")
     assert "municipality=" not in dash_duo.driver.current_url
-    _wait(lambda: _text(dash_duo, "#kpi-projects-value") == str(snap.n), what="the KPIs of every project")
+    until(
+        dash_duo.driver, lambda: _text(dash_duo, "#kpi-projects-value") == str(snap.n), what="the KPIs of every project"
+    )
     assert dash_duo.get_logs() == []
 
 
@@ -315,13 +360,17 @@ def test_camps_are_numbered_listed_reachable_by_keyboard_and_zoomable(dash_duo):
         f"document.querySelectorAll('#{ids.CAMP_KEY} button.camp-key-button')[arguments[0]].focus()", len(key) - 1
     )
     ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
-    _wait(lambda: _text(dash_duo, f"#{ids.DETAIL_TITLE}") == last["name_en"], what="the site's history")
-    _wait(
+    until(
+        dash_duo.driver, lambda: _text(dash_duo, f"#{ids.DETAIL_TITLE}") == last["name_en"], what="the site's history"
+    )
+    until(
+        dash_duo.driver,
         lambda: _zoom(dash_duo) >= 13,
         what="the map to centre on the site",
     )
     ActionChains(dash_duo.driver).send_keys(Keys.ESCAPE).perform()
-    _wait(
+    until(
+        dash_duo.driver,
         lambda: dash_duo.driver.execute_script(
             "const e = document.getElementById(arguments[0]); return !e || e.offsetParent === null", ids.DETAIL
         ),
@@ -330,7 +379,7 @@ def test_camps_are_numbered_listed_reachable_by_keyboard_and_zoomable(dash_duo):
 
     # the whole map, then zoom to the Mitrovica cluster: its sites are then far apart on screen
     _press(dash_duo, ids.MAP_VIEW_RESET)
-    _wait(lambda: _zoom(dash_duo) < 10, what="the whole map")
+    until(dash_duo.driver, lambda: _zoom(dash_duo) < 10, what="the whole map")
     _zoom_to_camps(dash_duo)
     markers, box = _markers(dash_duo)
     cluster = [
@@ -349,7 +398,7 @@ def test_camps_are_numbered_listed_reachable_by_keyboard_and_zoomable(dash_duo):
     target = cluster[0]
     _click(dash_duo, target["x"], target["y"])
     name = next(k["name_en"] for k in key if k["site_id"] == target["id"])
-    _wait(lambda: _text(dash_duo, f"#{ids.DETAIL_TITLE}") == name, what="the camp's history")
+    until(dash_duo.driver, lambda: _text(dash_duo, f"#{ids.DETAIL_TITLE}") == name, what="the camp's history")
     assert dash_duo.get_logs() == []
 
 
@@ -360,7 +409,9 @@ def test_openstreetmap_unreachable_shows_a_notice_and_keeps_the_offline_map(dash
     label = dash_duo.driver.find_element(By.CSS_SELECTOR, f"label[for='{ids.BASE_MAP}']")
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", label)
     label.click()
-    _wait(lambda: "could not be reached" in _text(dash_duo, f"#{ids.BASE_MAP_NOTICE}"), what="the notice")
+    until(
+        dash_duo.driver, lambda: "could not be reached" in _text(dash_duo, f"#{ids.BASE_MAP_NOTICE}"), what="the notice"
+    )
     assert not dash_duo.find_element(f"#{ids.BASE_MAP}").is_selected()
     style = dash_duo.driver.execute_script(_GD + "return gd._fullLayout.map.style")
     assert isinstance(style, dict)  # still the offline style

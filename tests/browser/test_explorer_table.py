@@ -3,26 +3,15 @@ person scrolls to it (mouse wheel), and sorts every match on the server when a h
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
+from waits import until
 
 from dashboard import data, ids
 from dashboard.app import create_app
 from geodata.analysis.filters import FilterState
 
 pytestmark = pytest.mark.browser
-
-
-def _wait(condition, timeout: float = 40.0, what: str = "condition"):
-    end = time.time() + timeout
-    while time.time() < end:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _rows(dash_duo) -> dict[int, str]:
@@ -57,11 +46,13 @@ def test_table_pages_on_scroll_and_sorts_on_the_server(dash_duo):
     total = len(order)
     assert total > 100  # more than one block of rows (the shipped data)
     note = f"document.querySelector('#{ids.TABLE_NOTE}')"
-    _wait(
+    until(
+        dash_duo.driver,
         lambda: f"{total} matching" in (dash_duo.driver.execute_script(f"return {note} ? {note}.textContent : ''")),
         what="the table note",
+        timeout=40,
     )
-    first = _wait(lambda: _rows(dash_duo), what="the first rows")
+    first = until(dash_duo.driver, lambda: _rows(dash_duo), what="the first rows", timeout=40)
     assert first[0] == str(snap.projects["project_id"].iloc[order[0]])
     # a real mouse wheel over the grid, down to its last row: the grid asks for the second block
     x, y = _centre(dash_duo, f"#{ids.TABLE} .ag-body-viewport")
@@ -72,7 +63,7 @@ def test_table_pages_on_scroll_and_sorts_on_the_server(dash_duo):
         _mouse(dash_duo, "mouseWheel", x, y, deltaX=0, deltaY=1500)
         return _rows(dash_duo).get(total - 1) == last_id
 
-    _wait(reached_the_end, what="the last row after scrolling")
+    until(dash_duo.driver, reached_the_end, what="the last row after scrolling", timeout=40)
     # a real click on the Title header sorts every match on the server (not only the rows already loaded)
     hx, hy = _centre(dash_duo, f"#{ids.TABLE} .ag-header-cell[col-id=title] .ag-header-cell-label")
     for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
@@ -81,5 +72,5 @@ def test_table_pages_on_scroll_and_sorts_on_the_server(dash_duo):
     expected = (
         snap.projects["project_id"].astype(str).to_numpy()[np.argsort([t.casefold() for t in titles], kind="stable")]
     )
-    _wait(lambda: _rows(dash_duo).get(0) == expected[0], what="the table sorted by title")
+    until(dash_duo.driver, lambda: _rows(dash_duo).get(0) == expected[0], what="the table sorted by title", timeout=40)
     assert dash_duo.get_logs() == []

@@ -4,12 +4,11 @@ Screenshots of every page at phone and desktop size go to build/screenshots/."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from a11y_support import DESKTOP, PHONE, emulate, overflow, overlapping_marks, rect, screenshot, settle
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
+from waits import until
 
 from dashboard import ids
 from dashboard.app import create_app
@@ -17,16 +16,6 @@ from dashboard.app import create_app
 pytestmark = pytest.mark.browser
 
 PAGES = ("/", "/coverage", "/data", "/briefing")
-
-
-def _wait(condition, what: str, timeout: float = 15.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _load(dash_duo, path: str, size) -> object:
@@ -60,7 +49,7 @@ def test_explorer_on_a_phone_shows_the_map_first_and_filters_off_canvas(dash_duo
 
     # a real tap on "Filters" slides the panel in as a dialog, with focus inside it
     driver.find_element("id", ids.FILTERS_TOGGLE).click()
-    _wait(lambda: rect(driver, f"#{ids.FILTERS_PANEL}")["left"] >= -1, "the filters to slide in")
+    until(driver, lambda: rect(driver, f"#{ids.FILTERS_PANEL}")["left"] >= -1, "the filters to slide in")
     panel = rect(driver, f"#{ids.FILTERS_PANEL}")
     assert panel["visible"] and panel["right"] <= width
     assert rect(driver, f"#{ids.SECTOR}")["visible"]
@@ -78,7 +67,8 @@ def test_explorer_on_a_phone_shows_the_map_first_and_filters_off_canvas(dash_duo
 
     # Escape closes it and gives focus back to the toggle
     ActionChains(driver).send_keys(Keys.ESCAPE).perform()
-    _wait(
+    until(
+        driver,
         lambda: (
             rect(driver, f"#{ids.FILTERS_PANEL}")["right"] <= 0 or not rect(driver, f"#{ids.FILTERS_PANEL}")["visible"]
         ),

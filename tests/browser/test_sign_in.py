@@ -3,13 +3,13 @@ no page (explorer, coverage, briefing, the Data page with its grid, sign-in) rep
 
 from __future__ import annotations
 
-import time
-
 import pytest
+from a11y_support import settle
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from signin_support import PASSWORD, sign_in
+from waits import callbacks_done, until
 
 from dashboard import accounts
 from dashboard.app import create_app
@@ -66,7 +66,8 @@ def test_sign_in_and_out_with_the_keyboard_and_the_mouse(dash_duo):
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/data", timeout=20)
     dash_duo.wait_for_element("#data-sign-in-prompt", timeout=20)
     assert _violations(dash_duo) == []
-    time.sleep(1)  # let the page's last callbacks finish before the server stops
+    # the page's last callbacks finish before the server stops
+    until(dash_duo.driver, lambda: callbacks_done(dash_duo.driver), "the page's last callbacks")
 
 
 def test_no_page_reports_a_content_security_policy_violation(dash_duo, tmp_path):
@@ -75,8 +76,8 @@ def test_no_page_reports_a_content_security_policy_violation(dash_duo, tmp_path)
     for path, ready in (("/", "#explorer-map .maplibregl-canvas"), ("/coverage", ".js-plotly-plot"),
                         ("/briefing", ".js-plotly-plot"), ("/login", "#login-username")):  # fmt: skip
         dash_duo.wait_for_page(url=f"{dash_duo.server_url}{path}", timeout=30)
-        dash_duo.wait_for_element(ready, timeout=30)
-        time.sleep(2)  # let the page's callbacks, map tiles and workers run
+        dash_duo.wait_for_element(ready, timeout=60)  # the first page is the first draw after the server starts
+        settle(dash_duo.driver)  # the page's callbacks have run, its maps have loaded their tiles and styles
         assert dash_duo.driver.execute_script("return Array.isArray(window.__cspViolations)"), path
         assert _violations(dash_duo) == [], path
 
@@ -98,6 +99,5 @@ def test_no_page_reports_a_content_security_policy_violation(dash_duo, tmp_path)
     dash_duo.driver.execute_script(
         "var s = document.createElement('script'); s.textContent = 'window.__ran = 1'; document.body.appendChild(s);"
     )
-    time.sleep(0.5)
+    until(dash_duo.driver, lambda: any("script-src" in v for v in _violations(dash_duo)), "the blocked script's report")
     assert dash_duo.driver.execute_script("return window.__ran") is None
-    assert any("script-src" in v for v in _violations(dash_duo))
