@@ -1,10 +1,13 @@
 """gunicorn settings for the dashboard: ``gunicorn -c gunicorn.conf.py dashboard.wsgi:server``.
 
 Threads, not more processes: every worker holds the layers and the explorer's arrays in memory, and most requests
-are short numpy work, so a few processes with several threads each serve many visitors while a slow request (an
-import preview, an export started in the background) occupies only one thread. The app is loaded once before the
-workers fork (``preload_app``), so they share the loaded data and the generated signing key. Serve it behind a
-TLS-terminating reverse proxy on the same machine; environment variables override the defaults below.
+are short numpy work, so a few processes with several threads each serve many visitors. The long work (an import's
+preview and commit, the briefing exports) runs as background jobs outside the workers (``dashboard/jobs.py``: a
+niced process each, or a Celery worker with ``TFA_REDIS_URL``), so a worker thread only starts a job and answers
+its polls. The app is loaded once before the workers fork (``preload_app``), so they share the loaded data and the
+generated signing key. Serve it behind a TLS-terminating reverse proxy on the same machine; environment variables
+override the defaults below. ``python -m bench --load`` measures other visitors' filter clicks under this
+configuration, alone and while an import and an export run (README, Performance).
 """
 
 import multiprocessing

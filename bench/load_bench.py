@@ -12,7 +12,10 @@
    connection failure or timeout);
 4. the same again while background work runs, started the way the page starts it, as a signed-in editor: the
    Data page's preview of a 3W sheet of ``--rows`` rows then its commit (the background callbacks, polled as the
-   browser polls them), and the briefing's PPTX export, each repeated until the levels are done.
+   browser polls them), and the briefing's PPTX export, each repeated until the levels are done;
+5. once the background work has finished, the levels alone again. The machine is shared: its load drifts between
+   phases, so each level's ratio compares the run with background work to the mean of the alone runs before and
+   after it.
 
 No load generator (wrk, hey) is installed here, so the clients are Python threads with ``requests``; they share
 the machine with the server (2 cores), which the figures include. The target (issue 11): other users' p95 with
@@ -53,6 +56,7 @@ class Level:
     concurrency: int
     background: bool
     seconds: float
+    phase: str = "alone"
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
 
@@ -62,6 +66,7 @@ class Level:
             "case": "load",
             "concurrency": self.concurrency,
             "background": self.background,
+            "phase": self.phase,
             "requests": len(lat),
             "rps": round(len(lat) / self.seconds, 1),
             "p50_ms": round(statistics.median(lat), 1) if lat else None,
@@ -304,23 +309,30 @@ def run(seconds: float, levels: list[int], rows: int) -> dict:
             t.join(600)
         out["background_done"] = done
         out["load_after"] = load_average()
-    alone = {r["concurrency"]: r for r in out["rows"] if not r["background"]}
+        again = [measure(url, jobs["explorer"], c, seconds, background=False) for c in levels]
+        for level in again:
+            level.phase = "alone, after"
+        out["rows"] += [level.row() for level in again]
+        out["load_end"] = load_average()
     for r in out["rows"]:
-        if r["background"] and alone[r["concurrency"]]["p95_ms"]:
-            r["p95_ratio"] = round(r["p95_ms"] / alone[r["concurrency"]]["p95_ms"], 2)
+        if r["background"]:
+            alone = [a["p95_ms"] for a in out["rows"] if not a["background"] and a["concurrency"] == r["concurrency"]]
+            if all(alone):
+                r["p95_ratio"] = round(r["p95_ms"] / statistics.mean(alone), 2)
     return out
 
 
 def table(result: dict) -> str:
     lines = [
         f"machine: {result['machine']}; load average before {result['load_before']}, during background "
-        f"{result['load_during']}, after {result['load_after']}",
-        f"{'concurrency':>11} {'background':>10} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p95 x':>6} {'errors':>6}",
+        f"{result['load_during']}, after {result['load_after']}, at the end {result['load_end']}",
+        f"{'concurrency':>11} {'phase':>14} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p95 x':>6} {'errors':>6}",
     ]
-    for r in result["rows"]:
+    for r in sorted(result["rows"], key=lambda r: r["concurrency"]):
         ratio = f"{r['p95_ratio']:.2f}" if "p95_ratio" in r else ""
+        phase = "background" if r["background"] else r["phase"]
         lines.append(
-            f"{r['concurrency']:>11} {'yes' if r['background'] else 'no':>10} {r['rps']:>7.1f} {r['p50_ms']:>8.1f} "
+            f"{r['concurrency']:>11} {phase:>14} {r['rps']:>7.1f} {r['p50_ms']:>8.1f} "
             f"{r['p95_ms']:>8.1f} {ratio:>6} {r['errors']:>6}"
         )
     done = result["background_done"]

@@ -29,6 +29,7 @@ from dashboard.exports import ExportError, images, service
 from dashboard.exports import content as C
 from dashboard.exports.briefing import FORMATS as BRIEFING_FORMATS
 from geodata.analysis.filters import FilterError, add_filter_arguments, state_from_args
+from geodata.io.diskfull import write_failure
 from geodata.io.tables import EXPORT_FORMATS as PORTFOLIO_FORMATS
 
 FORMATS = (*BRIEFING_FORMATS, *PORTFOLIO_FORMATS)
@@ -101,6 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ExportError as exc:
         print(f"error: {exc} (nothing was written)", file=sys.stderr)
         return 1
+    except OSError as exc:  # a full disk: one sentence naming the file, never a traceback
+        print(f"error: {write_failure(exc, args.out)}", file=sys.stderr)
+        return 2
     finally:
         images.stop()
     for path in paths:
