@@ -193,10 +193,17 @@ class DashClient:
 
     def body(self, *outputs: str, values: dict | None = None, changed: list[str] | None = None) -> dict:
         values = values or {}
-        matches = [
-            d for d in self.deps() if all(o in d["output"] for o in outputs) and not d.get("clientside_function")
-        ]
-        if len(matches) != 1:
+        for attempt in range(5):
+            matches = [
+                d for d in self.deps() if all(o in d["output"] for o in outputs) and not d.get("clientside_function")
+            ]
+            if len(matches) == 1:
+                break
+            # a gunicorn worker's very first requests, served while Dash sets itself up on another thread, may list
+            # the callbacks only in part: ask again
+            self._deps = None
+            time.sleep(0.5 * (attempt + 1))
+        else:
             raise KeyError(f"{outputs}: {len(matches)} callbacks")
         d = matches[0]
 
@@ -376,6 +383,11 @@ def deployed(names: tuple[str, ...] = ("a", "b")) -> Iterator[Cluster]:
         for item in reversed(stack):
             with contextlib.suppress(Exception):
                 item.stop()
+        kept = Path(tempfile.gettempdir()) / f"tfa-cluster-logs-{time.strftime('%Y%m%d-%H%M%S')}"
+        kept.mkdir(exist_ok=True)
+        for log in directory.glob("*.log"):
+            shutil.copy(log, kept / log.name)
+        print(f"(logs of every process: {kept})", file=sys.stderr)
         shutil.rmtree(directory, ignore_errors=True)
 
 
@@ -434,8 +446,8 @@ def visitor(base: str, tally: Tally, stop: float, seed: int) -> None:
                 f"{ids.DATASET}.value": "all",
                 f"{ids.METRIC}.value": "committed_usd",
             }
-            body = client.body(f"{ids.CHART_SECTOR}.figure", values=values, changed=[f"{ids.SECTOR}.value"])
             with tally.timed("filter callback"):
+                body = client.body(f"{ids.CHART_SECTOR}.figure", values=values, changed=[f"{ids.SECTOR}.value"])
                 _ok(client.post(body))
         else:
             with tally.timed("coverage page"):
@@ -453,7 +465,8 @@ def exporter(start_on: str, poll_on: str, tally: Tally, stop: float) -> None:
                 changed=["briefing-export-png.n_clicks"],
             )
             answer = b.poll(body, a.start_job(body), timeout=600)
-            if "png.zip" not in json.dumps(answer)[:2000]:
+            download = (answer.get("response") or {}).get("briefing-download", {}).get("data") or {}
+            if not str(download.get("filename", "")).endswith("png.zip"):
                 raise RuntimeError(json.dumps(answer)[:300])
 
 
