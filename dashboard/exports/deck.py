@@ -44,6 +44,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from dashboard.exports import textfit
+from dashboard.figures.annotations import WATERMARK
 
 SLIDE_WIDTH = Inches(13.333)
 SLIDE_HEIGHT = Inches(7.5)
@@ -56,7 +57,7 @@ WATERMARK_NAME = "SAMPLE DATA mark"
 PICTURE_NAME = "Figure"
 CHART_NAME = "Chart"
 TABLE_NAME = "Largest projects table"
-SAMPLE_TEXT = "SAMPLE DATA"
+SAMPLE_TEXT = WATERMARK  # the same words as the figures' watermark
 
 INK = RGBColor(0x11, 0x18, 0x27)
 MUTED = RGBColor(0x44, 0x4C, 0x5A)

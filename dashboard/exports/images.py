@@ -25,11 +25,12 @@ import kaleido
 import plotly.graph_objects as go
 
 from dashboard.exports import ExportError
+from dashboard.figures.annotations import WATERMARK, watermark
 
 FORMATS: tuple[str, ...] = ("png", "svg")
 #: Layout size in CSS pixels, and the scale that gives presentation resolution.
 LAYOUT_WIDTH, LAYOUT_HEIGHT, SCALE = 1280, 720, 1.5
-SAMPLE_TEXT = "SAMPLE DATA"
+SAMPLE_TEXT = WATERMARK
 #: Extra bottom margin (layout px) that holds the context line and the designation footnote.
 FOOTER_PX = 64
 
@@ -137,16 +138,7 @@ def for_export(fig: go.Figure, ctx: Context, footer: bool = True) -> go.Figure:
             a for a in out.layout.annotations if a.text != ctx.designation and SAMPLE_TEXT not in str(a.text or "")
         ]
     elif ctx.includes_sample and not has_watermark(out):
-        out.add_annotation(
-            text=SAMPLE_TEXT,
-            xref="paper",
-            yref="paper",
-            x=0.5,
-            y=0.5,
-            showarrow=False,
-            textangle=-25,
-            font={"size": 96, "color": "rgba(180, 35, 24, 0.28)"},
-        )
+        out.add_annotation(watermark(size=96))  # the explorer's watermark, larger for a standalone image
     if footer:
         kept = [a for a in out.layout.annotations if a.text != ctx.designation]
         out.layout.annotations = kept
