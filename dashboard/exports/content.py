@@ -31,7 +31,8 @@ from geodata.analysis.formatting import usd
 from geodata.analysis.kpis import KPI_CARDS, SUPPRESS_BELOW, kpi_lines, trust_fund_status
 from geodata.facts.layers import LAYERS, PRECISION_CODES
 from geodata.facts.municipality_registry import BY_CODE
-from geodata.io.load import boundary_credit, layer_path, layer_provenance, load_layer
+from geodata.io import store
+from geodata.io.load import boundary_credit, layer_provenance, load_layer
 
 TITLE = "Assistance to Roma, Ashkali and Egyptian communities"
 #: The figures a briefing uses, in deck order, with their slide titles.
@@ -143,16 +144,15 @@ def place_name(code: str) -> str:
 # ------------------------------------------------------------------------------------------------ parts
 
 
-def data_date(projects_path_mtime: float | None = None) -> str:
-    """When the project data last changed: the last write to the user's store, or, for the embedded layers,
-    the date they were compiled (``geodata.config.EMBEDDED_DATA_DATE``; a checkout's file times mean nothing)."""
-    if projects_path_mtime is None:
-        path = layer_path(LAYERS["projects"])
-        if path.resolve().is_relative_to(config.DATA_DIR.resolve()) or not path.exists():
-            day = config.EMBEDDED_DATA_DATE
-            return f"{day.day} {day:%B %Y}"
-        projects_path_mtime = path.stat().st_mtime
-    day = dt.datetime.fromtimestamp(projects_path_mtime).date()
+def data_date(when: float | None = None) -> str:
+    """When the project data last changed (``when``, a POSIX time, if given): the newest entry of the store's
+    log (an import, a correction or a rollback, on either store backend), or, without a store, the date the
+    embedded layers were compiled (``geodata.config.EMBEDDED_DATA_DATE``; a checkout's file times mean nothing)."""
+    if when is not None:
+        day = dt.datetime.fromtimestamp(when).date()
+    else:
+        logged = [r.imported_at for r in store.history()] if store.exists() else []
+        day = dt.datetime.fromisoformat(max(logged)).date() if logged else config.EMBEDDED_DATA_DATE
     return f"{day.day} {day:%B %Y}"
 
 

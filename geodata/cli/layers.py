@@ -15,7 +15,7 @@ from geodata import config
 from geodata.facts import build
 from geodata.facts.layers import LAYERS
 from geodata.facts.validate import LayerError, validate
-from geodata.io import boundaries
+from geodata.io import boundaries, store
 from geodata.io.files import read_file
 from geodata.io.load import layer_path, layer_provenance, load_layer
 
@@ -39,7 +39,7 @@ def layer_info() -> list[dict]:
                 "attribution": prov["attribution"],
                 "vintage": prov["vintage"],
                 "precision": prov["precision"],
-                "path": str(layer_path(spec)),
+                "path": store.location() if spec.name == "projects" and store.exists() else str(layer_path(spec)),
             }
         )
     return out

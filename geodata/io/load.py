@@ -22,11 +22,10 @@ from geodata.io.files import outline_shape, read_file
 
 
 def layer_path(spec: LayerSpec) -> Path:
-    """The file a layer is read from: an installed user file where one exists, else the embedded one."""
+    """The file a layer is read from: an installed user file where one exists, else the embedded one.
+    (The portfolio, once a store exists, is read from the store: ``store.location()`` says where.)"""
     if spec.name == "municipalities" and config.installed_boundaries_path().exists():
         return config.installed_boundaries_path()
-    if spec.name == "projects" and store.exists():
-        return store.store_path()
     return config.DATA_DIR / spec.path
 
 
