@@ -40,14 +40,14 @@ test: export TFA_REQUIRE_REDIS = 1
 test: venv system-deps axe
 	$(BIN)/python -m pytest
 
-lint: venv
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 # The fast path while developing: the unit and callback tiers (no Chromium, kaleido or LibreOffice).
 # `make test` (the README's command, and CI's) runs every tier.
 .PHONY: test-fast
 test-fast: venv
 	$(BIN)/python -m pytest -m "unit or callback"
 
+lint: venv
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 bench: venv
 	$(BIN)/python -m bench
