@@ -395,3 +395,12 @@ def test_the_layout_reader_follows_the_indent():
         "tests/     t\n           and the rest\n```\n"
     )
     assert layout_entries(readme) == ["geodata/", "geodata/facts/", "geodata/facts/a.py", "geodata/io/", "tests/"]
+
+
+def test_test_module_names_are_unique():
+    """pytest imports test modules by their base name (rootdir import mode): two files of one name in different
+    folders stop the whole run at collection."""
+    names: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        names.setdefault(path.name, []).append(str(path.relative_to(ROOT)))
+    assert not {n: p for n, p in names.items() if len(p) > 1}
