@@ -9,6 +9,9 @@
 * ``project_detail(row)`` / ``camp_detail(history, timeline)``: the detail panel's contents.
 * ``source_links(urls)``: sources as links that open in a new tab.
 * ``coverage_summary(result)`` / ``coverage_rules(result)``: the coverage page's headline and its counting rules.
+
+Why one module: a catalogue of short, independent component functions (listed above) that every page
+draws from; splitting it would scatter the catalogue without separating concerns.
 """
 
 from __future__ import annotations

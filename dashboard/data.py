@@ -15,6 +15,9 @@ A ``Snapshot`` holds everything the explorer needs per version of the data:
 
 ``snapshot()`` returns the current one: the layers on disk (rebuilt when ``layer_version`` changes), or the
 projects frame given to ``use_projects`` (the benchmark's synthetic portfolio, tests).
+
+Why one module: the snapshot's arrays and the caches keyed by the data version are built and dropped
+together; apart, a cache would be separated from what invalidates it.
 """
 
 from __future__ import annotations

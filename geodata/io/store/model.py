@@ -3,6 +3,9 @@ data, and the state transitions of an import and a rollback, computed in memory 
 
 A backend (``gpkg``, ``postgis``) only reads a state, holds the write lock, and writes the new state; everything
 that decides *what* changes lives here, so the two behave the same by construction.
+
+Why one module: it is the single place that decides what an import, a correction and a rollback do on
+both backends; the records, the guard and the transitions it computes change together.
 """
 
 from __future__ import annotations
