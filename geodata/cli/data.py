@@ -17,9 +17,11 @@ import sys
 from pathlib import Path
 
 from geodata.analysis.filters import FilterError, add_filter_arguments, state_from_args
+from geodata.facts.layers import STATUSES
 from geodata.io import store, tables
 from geodata.io.diskfull import write_failure
 from geodata.io.importers import FORMATS, ImportFileError, ImportRejected, preview_file
+from geodata.io.importers.money import iso_currencies
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNREADABLE = 0, 1, 2
 
@@ -29,9 +31,17 @@ def _print_problems(exc: ImportFileError) -> None:
         print(f"  {p}", file=sys.stderr)
 
 
+def _currency(text: str) -> str:
+    """An ISO 4217 code, as --currency takes it (any case)."""
+    code = text.strip().upper()
+    if code not in iso_currencies():
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 4217 currency code (e.g. EUR, GBP, CHF)")
+    return code
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     try:
-        preview = preview_file(args.file, format=args.format, crs=args.crs, currency=args.currency)
+        preview = preview_file(args.file, format=args.format, crs=args.crs, currency=args.currency, status=args.status)
     except ImportFileError as exc:
         print(f"{args.file}: could not be read; nothing was written", file=sys.stderr)
         _print_problems(exc)
@@ -136,7 +146,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     choice.add_argument("--commit-valid", action="store_true", help="import the valid rows, list the others")
     choice.add_argument("--reject-all", action="store_true", help="import nothing if any row has a problem (default)")
     imp.add_argument("--crs", help="CRS of coordinate columns when the file does not declare one, e.g. EPSG:32634")
-    imp.add_argument("--currency", choices=("USD", "EUR"), help="currency of amounts when the file has no column")
+    imp.add_argument(
+        "--currency",
+        type=_currency,
+        help="ISO 4217 currency of amounts when the file has no currency column (converted at the ECB rate)",
+    )
+    imp.add_argument(
+        "--status",
+        choices=STATUSES,
+        help="status of rows that give none (a 3W sheet without a status column); noted on each such row",
+    )
     imp.add_argument(
         "--replace-documented",
         action="store_true",

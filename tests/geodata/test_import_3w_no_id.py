@@ -102,3 +102,19 @@ def test_a_file_with_an_id_column_keeps_its_ids_and_blank_ids_stay_errors():
     assert ids(preview)[0] == "P-1"
     assert [(p.row, p.field) for p in preview.problems] == [(3, "project_id")]
     assert not any(w.field == "project_id" for w in preview.warnings)
+
+
+def test_the_command_line_declares_the_status_and_takes_any_iso_currency(tmp_path, capsys):
+    from geodata.cli import main
+
+    path = tmp_path / "3w-template.csv"
+    path.write_bytes(sheet(ROWS))
+    assert main(["import", str(path), "--dry-run"]) != 0  # no status column: every row rejected
+    capsys.readouterr()
+    assert main(["import", str(path), "--dry-run", "--status", "ongoing", "--currency", "gbp"]) == 0
+    out = capsys.readouterr().out
+    assert "3 valid" in out or "3 of 3" in out, out
+    with pytest.raises(SystemExit) as exc:
+        main(["import", str(path), "--dry-run", "--currency", "XYZ"])
+    assert exc.value.code == 2
+    assert "'XYZ' is not an ISO 4217 currency code" in capsys.readouterr().err
