@@ -45,6 +45,8 @@ from pathlib import Path
 
 import requests
 
+from dashboard import ids
+
 ROOT = Path(__file__).resolve().parents[1]
 EDITOR, PASSWORD = "bench-editor", "a long benchmark password"
 START_TIMEOUT_S = 300.0
@@ -136,7 +138,6 @@ def bodies(rows: int) -> dict:
     from bench.explorer_bench import _defaults, _main_callback_key
     from bench.import_bench import sheet
     from bench.measure import callback_body
-    from dashboard import ids
     from dashboard.app import create_app
 
     app = create_app()
@@ -147,25 +148,24 @@ def bodies(rows: int) -> dict:
     values[(ids.MAP_POINTS_KEY, "data")] = None
     explorer = callback_body(app, _main_callback_key(app), values, [f"{ids.SECTOR}.value"])
 
-    data_page = sys.modules["pages.data"]
     briefing = sys.modules["pages.briefing"]
     upload = "data:text/csv;base64," + b64encode(sheet(rows)).decode()
     files = {
-        (data_page.UPLOAD, "contents"): upload,
-        (data_page.UPLOAD, "filename"): f"bench-3w-{rows}.csv",
-        (data_page.FORMAT, "value"): "auto",
-        (data_page.REPLACE_DOCUMENTED, "value"): False,
+        (ids.DATA_UPLOAD, "contents"): upload,
+        (ids.DATA_UPLOAD, "filename"): f"bench-3w-{rows}.csv",
+        (ids.DATA_FORMAT, "value"): "auto",
+        (ids.DATA_REPLACE_DOCUMENTED, "value"): False,
     }
 
     def key_of(*outputs: str) -> str:
         return next(k for k in app.callback_map if all(o in k for o in outputs))
 
-    preview = callback_body(app, key_of(f"{data_page.REPORT}.children"), files, [f"{data_page.UPLOAD}.contents"])
+    preview = callback_body(app, key_of(f"{ids.DATA_REPORT}.children"), files, [f"{ids.DATA_UPLOAD}.contents"])
     commit = callback_body(
         app,
-        key_of(f"{data_page.RESULT}.children", f"{data_page.UPLOAD}.contents"),
-        {**files, (data_page.COMMIT_VALID, "n_clicks"): 1},
-        [f"{data_page.COMMIT_VALID}.n_clicks"],
+        key_of(f"{ids.DATA_RESULT}.children", f"{ids.DATA_UPLOAD}.contents"),
+        {**files, (ids.DATA_COMMIT_VALID, "n_clicks"): 1},
+        [f"{ids.DATA_COMMIT_VALID}.n_clicks"],
     )
     export = callback_body(
         app,

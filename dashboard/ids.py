@@ -1,5 +1,7 @@
 """Every component id, as a constant (one place to find them; the benchmark reads them too)."""
 
+from geodata.io import edit
+
 # Outer layout (app.py)
 NAVBAR = "navbar"
 URL = "url"
@@ -78,3 +80,40 @@ COVERAGE_DOWNLOAD_BUTTON = "coverage-download-button"
 COVERAGE_DOWNLOAD = "coverage-download"
 COVERAGE_CLEAR = "coverage-clear-cell"
 COVERAGE_EXPLORER_LINK = "coverage-explorer-link"
+
+# Data page (path "/data"): every id is prefixed "data-"; dashboard.security.EDITOR_OUTPUTS names
+# the ones only an editor's callbacks write to.
+DATA_UPLOAD = "data-upload"
+DATA_FORMAT = "data-format"
+DATA_REPORT = "data-report"
+DATA_GRID = "data-preview-grid"
+DATA_ACTIONS = "data-actions"
+DATA_COMMIT_VALID = "data-commit-valid"
+DATA_COMMIT_ALL = "data-commit-all"
+DATA_CANCEL = "data-cancel"
+DATA_REPLACE_DOCUMENTED = "data-replace-documented"  # the explicit choice to replace documented projects (logged)
+DATA_REPORT_BUTTON = "data-report-button"
+DATA_REPORT_DOWNLOAD = "data-report-download"
+DATA_RESULT = "data-result"
+DATA_BUSY = "data-busy"  # what a running preview or commit is doing (set while its job runs)
+DATA_HISTORY = "data-history"
+DATA_STORE_INFO = "data-store-info"
+DATA_ROLLBACK = "data-rollback"  # pattern: {"type": ROLLBACK, "index": import_id}
+DATA_FILTER = "data-filter-query"
+DATA_EXPORT_FORMAT = "data-export-format"
+DATA_EXPORT_BUTTON = "data-export-button"
+DATA_EXPORT_DOWNLOAD = "data-export-download"
+DATA_EXPORT_SENTENCE = "data-export-sentence"
+DATA_EXPORT_EXACT = "data-export-exact"
+DATA_EDIT_PROJECT = "data-edit-project"
+DATA_EDIT_FORM = "data-edit-form"
+DATA_EDIT_SAMPLE_NOTE = "data-edit-sample-note"
+DATA_EDIT_CHECK = "data-edit-check"
+DATA_EDIT_SAVE = "data-edit-save"
+DATA_EDIT_RESULT = "data-edit-result"
+DATA_EDIT_TOKEN = "data-edit-token"  # the stored row the form was filled from (edit.row_token)
+DATA_EDIT_CURRENCIES = "data-edit-currencies"  # the currency field's suggestions: the codes the ECB quotes
+DATA_VERSION = "data-version"  # a token of the store's state, set by every write (data_version)
+DATA_SIGN_IN_PROMPT = "data-sign-in-prompt"  # what a viewer sees instead of the editor's controls
+#: One input per editable field: "data-edit-title", "data-edit-committed", ...
+DATA_EDIT_FIELDS = {name: f"data-edit-{name.replace('_', '-')}" for name in edit.EDITABLE}

@@ -34,7 +34,7 @@ from dashboard import auth
 from geodata.io.importers import MAX_UPLOAD_BYTES
 
 #: Components only an editor's callbacks write to: every callback with one of these among its outputs refuses a
-#: request without an editor's session. The Data page's ids (see dashboard/pages/data.py); a test checks that
+#: request without an editor's session. The Data page's ids (DATA_* in dashboard/ids.py); a test checks that
 #: every callback of that page, and every callback that writes to the store, has one of them.
 EDITOR_OUTPUTS = frozenset(
     {

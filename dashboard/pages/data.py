@@ -23,8 +23,9 @@ server path, and values as people write them (``22000``, not ``np.float64(22000.
 and the layer validation, through ``geodata.edit``), "Save correction" writes only a correction without problems,
 as a logged edit that the history can roll back like an import.
 
-The page's parts live beside it: ``data_ids`` (every id), ``data_logic`` (the upload, the preview rows, messages;
-no Dash), ``data_blocks`` (the report, messages and history as components) and ``data_layout`` (the layout in
+Its ids are the DATA_* constants of ``dashboard.ids``. The page's parts live beside it: ``data_logic``
+(the upload, the preview rows, messages; no Dash),
+ ``data_blocks`` (the report, messages and history as components) and ``data_layout`` (the layout in
 named parts). This module keeps the page's registration, ``layout`` and the callbacks, and re-exports the names
 the tests and the bench read from it.
 """
@@ -38,7 +39,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import auth, jobs
+from dashboard import auth, ids, jobs
 from dashboard.exports import service
 from dashboard.pages.data_blocks import (  # noqa: F401 (re-exported)
     commit_message,
@@ -52,42 +53,6 @@ from dashboard.pages.data_blocks import (  # noqa: F401 (re-exported)
     saved_block,
     store_info,
     write_failure_block,
-)
-from dashboard.pages.data_ids import (  # noqa: F401 (every id, re-exported: tests and the bench read them here)
-    ACTIONS,
-    BUSY,
-    CANCEL,
-    COMMIT_ALL,
-    COMMIT_VALID,
-    EDIT_CHECK,
-    EDIT_CHOICES,
-    EDIT_CURRENCIES,
-    EDIT_FIELDS,
-    EDIT_FORM,
-    EDIT_PROJECT,
-    EDIT_RESULT,
-    EDIT_SAMPLE_NOTE,
-    EDIT_SAVE,
-    EDIT_TOKEN,
-    EXPORT_BUTTON,
-    EXPORT_DOWNLOAD,
-    EXPORT_EXACT,
-    EXPORT_FORMAT,
-    EXPORT_SENTENCE,
-    FILTER,
-    FORMAT,
-    GRID,
-    HISTORY,
-    REPLACE_DOCUMENTED,
-    REPORT,
-    REPORT_BUTTON,
-    REPORT_DOWNLOAD,
-    RESULT,
-    ROLLBACK,
-    SIGN_IN_PROMPT,
-    STORE_INFO,
-    UPLOAD,
-    VERSION,
 )
 from dashboard.pages.data_layout import (  # noqa: F401 (re-exported)
     currency_suggestions,
@@ -136,23 +101,23 @@ def layout(**query) -> html.Div:
 
 
 @callback(
-    Output(REPORT, "children"),
-    Output(GRID, "rowData"),
-    Output(COMMIT_VALID, "disabled"),
-    Output(COMMIT_ALL, "disabled"),
-    Output(CANCEL, "disabled"),
-    Output(REPORT_BUTTON, "disabled"),
-    Output(COMMIT_VALID, "children"),
-    Input(UPLOAD, "contents"),
-    Input(FORMAT, "value"),
-    State(UPLOAD, "filename"),
-    Input(REPLACE_DOCUMENTED, "value"),  # Dash passes arguments in this order
+    Output(ids.DATA_REPORT, "children"),
+    Output(ids.DATA_GRID, "rowData"),
+    Output(ids.DATA_COMMIT_VALID, "disabled"),
+    Output(ids.DATA_COMMIT_ALL, "disabled"),
+    Output(ids.DATA_CANCEL, "disabled"),
+    Output(ids.DATA_REPORT_BUTTON, "disabled"),
+    Output(ids.DATA_COMMIT_VALID, "children"),
+    Input(ids.DATA_UPLOAD, "contents"),
+    Input(ids.DATA_FORMAT, "value"),
+    State(ids.DATA_UPLOAD, "filename"),
+    Input(ids.DATA_REPLACE_DOCUMENTED, "value"),  # Dash passes arguments in this order
     background=True,
     manager=jobs.MANAGER,
     running=[
-        (Output(BUSY, "children"), [dbc.Spinner(size="sm"), " Checking the file…"], None),
-        (Output(UPLOAD, "disabled"), True, False),
-        (Output(ACTIONS, "style"), {"pointerEvents": "none", "opacity": 0.6}, None),
+        (Output(ids.DATA_BUSY, "children"), [dbc.Spinner(size="sm"), " Checking the file…"], None),
+        (Output(ids.DATA_UPLOAD, "disabled"), True, False),
+        (Output(ids.DATA_ACTIONS, "style"), {"pointerEvents": "none", "opacity": 0.6}, None),
     ],
     prevent_initial_call=True,
 )
@@ -177,29 +142,29 @@ def show_preview(contents, fmt, filename, replace_documented=False):
 
 
 @callback(
-    Output(RESULT, "children"),
-    Output(UPLOAD, "contents"),
-    Output(VERSION, "data"),
-    Input(COMMIT_VALID, "n_clicks"),
-    Input(COMMIT_ALL, "n_clicks"),
-    Input(CANCEL, "n_clicks"),
-    State(UPLOAD, "contents"),
-    State(UPLOAD, "filename"),
-    State(FORMAT, "value"),
-    State(REPLACE_DOCUMENTED, "value"),
+    Output(ids.DATA_RESULT, "children"),
+    Output(ids.DATA_UPLOAD, "contents"),
+    Output(ids.DATA_VERSION, "data"),
+    Input(ids.DATA_COMMIT_VALID, "n_clicks"),
+    Input(ids.DATA_COMMIT_ALL, "n_clicks"),
+    Input(ids.DATA_CANCEL, "n_clicks"),
+    State(ids.DATA_UPLOAD, "contents"),
+    State(ids.DATA_UPLOAD, "filename"),
+    State(ids.DATA_FORMAT, "value"),
+    State(ids.DATA_REPLACE_DOCUMENTED, "value"),
     background=True,
     manager=jobs.MANAGER,
     running=[
-        (Output(BUSY, "children"), [dbc.Spinner(size="sm"), " Writing the import…"], None),
-        (Output(UPLOAD, "disabled"), True, False),
-        (Output(ACTIONS, "style"), {"pointerEvents": "none", "opacity": 0.6}, None),
+        (Output(ids.DATA_BUSY, "children"), [dbc.Spinner(size="sm"), " Writing the import…"], None),
+        (Output(ids.DATA_UPLOAD, "disabled"), True, False),
+        (Output(ids.DATA_ACTIONS, "style"), {"pointerEvents": "none", "opacity": 0.6}, None),
     ],
     prevent_initial_call=True,
 )
 def commit_or_cancel(_valid, _all, _cancel, contents, filename, fmt, replace_documented=False):
     """Commit the valid rows, or all rows or none, or drop the upload. Rows that would replace documented data
     are written only when "Replace documented projects" is ticked."""
-    if ctx.triggered_id == CANCEL:
+    if ctx.triggered_id == ids.DATA_CANCEL:
         return dbc.Alert("Cancelled: nothing was written.", color="secondary"), None, no_update
     if not contents:
         raise PreventUpdate
@@ -207,7 +172,7 @@ def commit_or_cancel(_valid, _all, _cancel, contents, filename, fmt, replace_doc
         preview = read_upload(contents, filename, fmt)
         held = [] if replace_documented else preview.held_back
         result = preview.commit(
-            valid_only=ctx.triggered_id == COMMIT_VALID,
+            valid_only=ctx.triggered_id == ids.DATA_COMMIT_VALID,
             user=auth.account_name(),
             replace_documented=bool(replace_documented),
         )
@@ -221,9 +186,9 @@ def commit_or_cancel(_valid, _all, _cancel, contents, filename, fmt, replace_doc
 
 
 @callback(
-    Output(RESULT, "children", allow_duplicate=True),
-    Output(VERSION, "data", allow_duplicate=True),
-    Input({"type": ROLLBACK, "index": ALL}, "submit_n_clicks"),
+    Output(ids.DATA_RESULT, "children", allow_duplicate=True),
+    Output(ids.DATA_VERSION, "data", allow_duplicate=True),
+    Input({"type": ids.DATA_ROLLBACK, "index": ALL}, "submit_n_clicks"),
     prevent_initial_call=True,
 )
 def roll_back(clicks):
@@ -246,12 +211,12 @@ def roll_back(clicks):
 
 
 @callback(
-    Output(EDIT_PROJECT, "options"),
-    Output(HISTORY, "children"),
-    Output(STORE_INFO, "children"),
-    Output(EXPORT_SENTENCE, "children"),
-    Input(VERSION, "data"),
-    State(FILTER, "data"),
+    Output(ids.DATA_EDIT_PROJECT, "options"),
+    Output(ids.DATA_HISTORY, "children"),
+    Output(ids.DATA_STORE_INFO, "children"),
+    Output(ids.DATA_EXPORT_SENTENCE, "children"),
+    Input(ids.DATA_VERSION, "data"),
+    State(ids.DATA_FILTER, "data"),
     prevent_initial_call=True,
 )
 def refresh_page(_version, query):
@@ -261,11 +226,11 @@ def refresh_page(_version, query):
 
 
 @callback(
-    Output(REPORT_DOWNLOAD, "data"),
-    Input(REPORT_BUTTON, "n_clicks"),
-    State(UPLOAD, "contents"),
-    State(UPLOAD, "filename"),
-    State(FORMAT, "value"),
+    Output(ids.DATA_REPORT_DOWNLOAD, "data"),
+    Input(ids.DATA_REPORT_BUTTON, "n_clicks"),
+    State(ids.DATA_UPLOAD, "contents"),
+    State(ids.DATA_UPLOAD, "filename"),
+    State(ids.DATA_FORMAT, "value"),
     prevent_initial_call=True,
 )
 def download_report(_n, contents, filename, fmt):
@@ -276,11 +241,11 @@ def download_report(_n, contents, filename, fmt):
 
 
 @callback(
-    Output(EXPORT_DOWNLOAD, "data"),
-    Input(EXPORT_BUTTON, "n_clicks"),
-    State(EXPORT_FORMAT, "value"),
-    State(FILTER, "data"),
-    State(EXPORT_EXACT, "value"),
+    Output(ids.DATA_EXPORT_DOWNLOAD, "data"),
+    Input(ids.DATA_EXPORT_BUTTON, "n_clicks"),
+    State(ids.DATA_EXPORT_FORMAT, "value"),
+    State(ids.DATA_FILTER, "data"),
+    State(ids.DATA_EXPORT_EXACT, "value"),
     prevent_initial_call=True,
 )
 def export_view(_n, fmt, query, exact=False):
@@ -290,37 +255,37 @@ def export_view(_n, fmt, query, exact=False):
     return dcc.send_bytes(file.data, file.name, type=file.media_type)
 
 
-_FIELD_VALUES = [State(cid, "value") for cid in EDIT_FIELDS.values()]
+_FIELD_VALUES = [State(cid, "value") for cid in ids.DATA_EDIT_FIELDS.values()]
 
 
 def _typed_values(values: tuple) -> dict:
-    return dict(zip(EDIT_FIELDS, values, strict=True))
+    return dict(zip(ids.DATA_EDIT_FIELDS, values, strict=True))
 
 
 @callback(
-    *[Output(cid, "value") for cid in EDIT_FIELDS.values()],
-    Output(EDIT_TOKEN, "data"),
-    Output(EDIT_SAMPLE_NOTE, "children"),
-    Output(EDIT_RESULT, "children"),
-    Output(EDIT_CHECK, "disabled"),
-    Output(EDIT_SAVE, "disabled"),
-    Input(EDIT_PROJECT, "value"),
+    *[Output(cid, "value") for cid in ids.DATA_EDIT_FIELDS.values()],
+    Output(ids.DATA_EDIT_TOKEN, "data"),
+    Output(ids.DATA_EDIT_SAMPLE_NOTE, "children"),
+    Output(ids.DATA_EDIT_RESULT, "children"),
+    Output(ids.DATA_EDIT_CHECK, "disabled"),
+    Output(ids.DATA_EDIT_SAVE, "disabled"),
+    Input(ids.DATA_EDIT_PROJECT, "value"),
     prevent_initial_call=True,
 )
 def fill_correction_form(project_id):
     """Show the chosen project's stored values."""
     if not project_id:
-        return *[None] * len(EDIT_FIELDS), None, None, None, True, True
+        return *[None] * len(ids.DATA_EDIT_FIELDS), None, None, None, True, True
     row = edit.find(project_id)
     values = edit.form_values(row)
     note = "SAMPLE DATA: an illustrative row; it stays marked as sample." if row["is_sample"] else None
-    return *[values[name] for name in EDIT_FIELDS], edit.row_token(row), note, None, False, False
+    return *[values[name] for name in ids.DATA_EDIT_FIELDS], edit.row_token(row), note, None, False, False
 
 
 @callback(
-    Output(EDIT_RESULT, "children", allow_duplicate=True),
-    Input(EDIT_CHECK, "n_clicks"),
-    State(EDIT_PROJECT, "value"),
+    Output(ids.DATA_EDIT_RESULT, "children", allow_duplicate=True),
+    Input(ids.DATA_EDIT_CHECK, "n_clicks"),
+    State(ids.DATA_EDIT_PROJECT, "value"),
     *_FIELD_VALUES,
     prevent_initial_call=True,
 )
@@ -332,12 +297,12 @@ def check_correction(_n, project_id, *values):
 
 
 @callback(
-    Output(EDIT_RESULT, "children", allow_duplicate=True),
-    Output(EDIT_TOKEN, "data", allow_duplicate=True),
-    Output(VERSION, "data", allow_duplicate=True),
-    Input(EDIT_SAVE, "n_clicks"),
-    State(EDIT_PROJECT, "value"),
-    State(EDIT_TOKEN, "data"),
+    Output(ids.DATA_EDIT_RESULT, "children", allow_duplicate=True),
+    Output(ids.DATA_EDIT_TOKEN, "data", allow_duplicate=True),
+    Output(ids.DATA_VERSION, "data", allow_duplicate=True),
+    Input(ids.DATA_EDIT_SAVE, "n_clicks"),
+    State(ids.DATA_EDIT_PROJECT, "value"),
+    State(ids.DATA_EDIT_TOKEN, "data"),
     *_FIELD_VALUES,
     prevent_initial_call=True,
 )

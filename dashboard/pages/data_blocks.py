@@ -8,7 +8,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.pages.data_ids import ROLLBACK
+from dashboard import ids
 from dashboard.pages.data_logic import FORMAT_LABELS, message_text, plain, problem_text
 from geodata.analysis.filters import FilterState, describe
 from geodata.facts.validate import Problem
@@ -135,7 +135,7 @@ def history_table(records: list[store.ImportRecord]) -> html.Div:
         if r.status == store.ACTIVE:
             action = dcc.ConfirmDialogProvider(
                 dbc.Button("Roll back", color="outline-danger", size="sm"),
-                id={"type": ROLLBACK, "index": r.import_id},
+                id={"type": ids.DATA_ROLLBACK, "index": r.import_id},
                 message=(
                     f"Roll back import {r.import_id} ({r.file_name})? Its {r.rows_added} added row(s) are removed "
                     f"and its {r.rows_updated} replaced row(s) restored."

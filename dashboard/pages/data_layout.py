@@ -3,7 +3,8 @@
 * ``sign_in_prompt()``: what a viewer sees instead of the editor's controls.
 * ``editor_page(state)``: the editor's page, from ``import_card()`` (with ``upload_area()``), ``edit_card()`` (with
   ``edit_form()``), ``history_card()`` and ``export_card(state)``.
-Every id is a constant in ``data_ids``; the messages and tables that callbacks refresh are in ``data_blocks``.
+Every id is a constant in ``dashboard.ids`` (DATA_*); the messages and tables that callbacks refresh are in
+``data_blocks``.
 """
 
 from __future__ import annotations
@@ -12,44 +13,9 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import auth, components
+from dashboard import auth, components, ids
 from dashboard.pages.data_blocks import export_sentence, history_table, store_info
-from dashboard.pages.data_ids import (
-    ACTIONS,
-    BUSY,
-    CANCEL,
-    COMMIT_ALL,
-    COMMIT_VALID,
-    EDIT_CHECK,
-    EDIT_CHOICES,
-    EDIT_CURRENCIES,
-    EDIT_FIELDS,
-    EDIT_FORM,
-    EDIT_PROJECT,
-    EDIT_RESULT,
-    EDIT_SAMPLE_NOTE,
-    EDIT_SAVE,
-    EDIT_TOKEN,
-    EXPORT_BUTTON,
-    EXPORT_DOWNLOAD,
-    EXPORT_EXACT,
-    EXPORT_FORMAT,
-    EXPORT_SENTENCE,
-    FILTER,
-    FORMAT,
-    GRID,
-    HISTORY,
-    REPLACE_DOCUMENTED,
-    REPORT,
-    REPORT_BUTTON,
-    REPORT_DOWNLOAD,
-    RESULT,
-    SIGN_IN_PROMPT,
-    STORE_INFO,
-    UPLOAD,
-    VERSION,
-)
-from dashboard.pages.data_logic import FORMAT_LABELS, column_defs, data_version
+from dashboard.pages.data_logic import EDIT_CHOICES, FORMAT_LABELS, column_defs, data_version
 from geodata.analysis.filters import FilterState
 from geodata.io import edit, store, tables
 from geodata.io.importers import MAX_UPLOAD_BYTES, money
@@ -77,13 +43,15 @@ def edit_form() -> html.Div:
     wide = {"title", "sources"}
     cols = []
     for name, label in edit.EDITABLE.items():
-        cid = EDIT_FIELDS[name]
+        cid = ids.DATA_EDIT_FIELDS[name]
         if name in EDIT_CHOICES:
             control = dcc.Dropdown(id=cid, options=EDIT_CHOICES[name], clearable=False)
         elif name == "currency":  # any ISO 4217 code, typed; the ones the ECB quotes are suggested
             control = [
-                dbc.Input(id=cid, type="text", size="sm", maxLength=3, list=EDIT_CURRENCIES, autoComplete="off"),
-                html.Datalist(id=EDIT_CURRENCIES, children=currency_suggestions()),
+                dbc.Input(
+                    id=cid, type="text", size="sm", maxLength=3, list=ids.DATA_EDIT_CURRENCIES, autoComplete="off"
+                ),
+                html.Datalist(id=ids.DATA_EDIT_CURRENCIES, children=currency_suggestions()),
                 html.Div(
                     "ISO 4217 code; amounts are converted to USD at the ECB rate of the start date",
                     className="form-text small",
@@ -97,7 +65,7 @@ def edit_form() -> html.Div:
         cols.append(
             dbc.Col([html.Label(label, htmlFor=cid, className="filter-label"), *controls], md=12 if name in wide else 3)
         )
-    return html.Div(dbc.Row(cols, className="g-2 mb-2"), id=EDIT_FORM)
+    return html.Div(dbc.Row(cols, className="g-2 mb-2"), id=ids.DATA_EDIT_FORM)
 
 
 def sign_in_prompt() -> html.Div:
@@ -116,7 +84,7 @@ def sign_in_prompt() -> html.Div:
             dbc.Alert(
                 [why, " ", html.A("Sign in as an editor", href="/login?next=/data", className="alert-link"), "."],
                 color="info",
-                id=SIGN_IN_PROMPT,
+                id=ids.DATA_SIGN_IN_PROMPT,
             ),
             html.P(
                 "Everyone can explore the map, the coverage and the briefing, and download their data with small "
@@ -131,7 +99,7 @@ def sign_in_prompt() -> html.Div:
 def upload_area() -> dcc.Upload:
     """The drop zone: a project file, dragged or chosen (it stays in the browser until an action sends it)."""
     return dcc.Upload(
-        id=UPLOAD,
+        id=ids.DATA_UPLOAD,
         children=html.Div(
             [
                 html.Strong("Drag and drop a project file here, or click to choose one. "),
@@ -172,9 +140,9 @@ def import_card() -> dbc.Card:
                         dbc.Col(upload_area(), md=9),
                         dbc.Col(
                             [
-                                html.Label("Format", htmlFor=FORMAT, className="filter-label"),
+                                html.Label("Format", htmlFor=ids.DATA_FORMAT, className="filter-label"),
                                 dcc.Dropdown(
-                                    id=FORMAT,
+                                    id=ids.DATA_FORMAT,
                                     options=[{"label": "Detect from the file", "value": "auto"}]
                                     + [{"label": v, "value": k} for k, v in FORMAT_LABELS.items()],
                                     value="auto",
@@ -186,9 +154,9 @@ def import_card() -> dbc.Card:
                     ],
                     className="g-2 mb-2",
                 ),
-                html.Div(id=REPORT),
+                html.Div(id=ids.DATA_REPORT),
                 dbc.Checkbox(
-                    id=REPLACE_DOCUMENTED,
+                    id=ids.DATA_REPLACE_DOCUMENTED,
                     label="Replace documented projects: also write the rows listed as needing a choice "
                     "(recorded in the import history)",
                     value=False,
@@ -197,24 +165,35 @@ def import_card() -> dbc.Card:
                 html.Div(
                     [
                         dbc.Button(
-                            "Commit valid rows", id=COMMIT_VALID, color="primary", className="me-2", disabled=True
+                            "Commit valid rows",
+                            id=ids.DATA_COMMIT_VALID,
+                            color="primary",
+                            className="me-2",
+                            disabled=True,
                         ),
                         dbc.Button(
-                            "Commit all or nothing", id=COMMIT_ALL, color="secondary", className="me-2", disabled=True
+                            "Commit all or nothing",
+                            id=ids.DATA_COMMIT_ALL,
+                            color="secondary",
+                            className="me-2",
+                            disabled=True,
                         ),
-                        dbc.Button("Cancel", id=CANCEL, color="link", className="me-2", disabled=True),
+                        dbc.Button("Cancel", id=ids.DATA_CANCEL, color="link", className="me-2", disabled=True),
                         dbc.Button(
-                            "Download error report (CSV)", id=REPORT_BUTTON, color="outline-secondary", disabled=True
+                            "Download error report (CSV)",
+                            id=ids.DATA_REPORT_BUTTON,
+                            color="outline-secondary",
+                            disabled=True,
                         ),
-                        dcc.Download(id=REPORT_DOWNLOAD),
+                        dcc.Download(id=ids.DATA_REPORT_DOWNLOAD),
                     ],
-                    id=ACTIONS,
+                    id=ids.DATA_ACTIONS,
                     className="mb-2",
                 ),
-                html.Div(id=BUSY, className="small text-muted mb-2", **{"aria-live": "polite"}),
-                html.Div(id=RESULT, **{"aria-live": "polite"}),
+                html.Div(id=ids.DATA_BUSY, className="small text-muted mb-2", **{"aria-live": "polite"}),
+                html.Div(id=ids.DATA_RESULT, **{"aria-live": "polite"}),
                 dag.AgGrid(
-                    id=GRID,
+                    id=ids.DATA_GRID,
                     columnDefs=column_defs(),
                     rowData=[],
                     defaultColDef={"sortable": True, "resizable": True, "filter": True},
@@ -241,23 +220,23 @@ def edit_card() -> dbc.Card:
                     className="small text-muted",
                 ),
                 dcc.Dropdown(
-                    id=EDIT_PROJECT,
+                    id=ids.DATA_EDIT_PROJECT,
                     options=project_options(),
                     placeholder="Search a project by title or id…",
                     searchable=True,
                     className="mb-2",
                 ),
-                html.P(id=EDIT_SAMPLE_NOTE, className="small mb-2"),
+                html.P(id=ids.DATA_EDIT_SAMPLE_NOTE, className="small mb-2"),
                 edit_form(),
                 html.Div(
                     [
-                        dbc.Button("Check", id=EDIT_CHECK, color="secondary", className="me-2", disabled=True),
-                        dbc.Button("Save correction", id=EDIT_SAVE, color="primary", disabled=True),
+                        dbc.Button("Check", id=ids.DATA_EDIT_CHECK, color="secondary", className="me-2", disabled=True),
+                        dbc.Button("Save correction", id=ids.DATA_EDIT_SAVE, color="primary", disabled=True),
                     ],
                     className="mb-2",
                 ),
-                html.Div(id=EDIT_RESULT, **{"aria-live": "polite"}),
-                dcc.Store(id=EDIT_TOKEN),
+                html.Div(id=ids.DATA_EDIT_RESULT, **{"aria-live": "polite"}),
+                dcc.Store(id=ids.DATA_EDIT_TOKEN),
             ]
         ),
         className="mb-3",
@@ -270,8 +249,8 @@ def history_card() -> dbc.Card:
         dbc.CardBody(
             [
                 html.H2("Import history", className="h5"),
-                html.P(store_info(), id=STORE_INFO, className="small text-muted"),
-                html.Div(history_table(store.history()), id=HISTORY),
+                html.P(store_info(), id=ids.DATA_STORE_INFO, className="small text-muted"),
+                html.Div(history_table(store.history()), id=ids.DATA_HISTORY),
             ]
         ),
         className="mb-3",
@@ -284,7 +263,7 @@ def export_card(state: FilterState) -> dbc.Card:
         dbc.CardBody(
             [
                 html.H2("Export current view", className="h5"),
-                html.P(export_sentence(state), id=EXPORT_SENTENCE, className="small"),
+                html.P(export_sentence(state), id=ids.DATA_EXPORT_SENTENCE, className="small"),
                 html.P(
                     "The file carries its provenance (source files, import ids, export time, filters); spreadsheet "
                     "cells that could run as formulas are escaped.",
@@ -294,17 +273,17 @@ def export_card(state: FilterState) -> dbc.Card:
                     [
                         dbc.Col(
                             dcc.Dropdown(
-                                id=EXPORT_FORMAT,
+                                id=ids.DATA_EXPORT_FORMAT,
                                 options=[{"label": FORMAT_LABELS.get(f, f), "value": f} for f in tables.EXPORT_FORMATS],
                                 value="csv",
                                 clearable=False,
                             ),
                             md=4,
                         ),
-                        dbc.Col(dbc.Button("Export", id=EXPORT_BUTTON, color="primary"), md="auto"),
+                        dbc.Col(dbc.Button("Export", id=ids.DATA_EXPORT_BUTTON, color="primary"), md="auto"),
                         dbc.Col(
                             dbc.Checkbox(
-                                id=EXPORT_EXACT,
+                                id=ids.DATA_EXPORT_EXACT,
                                 label="Exact figures (editors): counts of people from 1 to 9 as they are, not <10; "
                                 "the file says so. Not for publication.",
                                 value=False,
@@ -314,9 +293,9 @@ def export_card(state: FilterState) -> dbc.Card:
                     ],
                     className="g-2",
                 ),
-                dcc.Download(id=EXPORT_DOWNLOAD),
-                dcc.Store(id=FILTER, data=state.to_query()),
-                dcc.Store(id=VERSION, data=data_version()),
+                dcc.Download(id=ids.DATA_EXPORT_DOWNLOAD),
+                dcc.Store(id=ids.DATA_FILTER, data=state.to_query()),
+                dcc.Store(id=ids.DATA_VERSION, data=data_version()),
             ]
         ),
         className="mb-3",

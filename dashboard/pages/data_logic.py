@@ -11,7 +11,8 @@ import hashlib
 import re
 
 from dashboard.data import municipality_label
-from geodata.facts.municipality_registry import BY_CODE
+from geodata.facts.layers import SECTORS, STATUSES
+from geodata.facts.municipality_registry import BY_CODE, MUNICIPALITIES
 from geodata.facts.validate import Problem
 from geodata.io import edit, store
 from geodata.io.importers import FORMATS, ImportPreview, preview_bytes
@@ -175,3 +176,14 @@ def message_text(exc: Exception) -> str:
 def data_version() -> str:
     """A token of the store's state (none yet: the shipped portfolio); it changes with every write."""
     return hashlib.sha256((store.version() or "shipped portfolio").encode()).hexdigest()[:16]
+
+
+#: Fields chosen from a vocabulary (the rest are typed and parsed like an imported cell).
+EDIT_CHOICES = {
+    "sector": [{"label": s, "value": s} for s in SECTORS],
+    "status": [{"label": s, "value": s} for s in STATUSES],
+    "municipality": [
+        {"label": " / ".join(dict.fromkeys((m.name_en, m.name_sq, m.name_sr))), "value": m.code}
+        for m in sorted(MUNICIPALITIES, key=lambda m: m.name_en)
+    ],
+}

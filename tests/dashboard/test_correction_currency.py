@@ -9,6 +9,7 @@ import sys
 import pytest
 from auth_support import post_callback, signed_in_client
 
+from dashboard import ids
 from geodata.io import edit, store
 from geodata.io.importers import money
 
@@ -31,13 +32,12 @@ def _key(app, button: str) -> str:
 
 
 def _form(app, **changes) -> dict:
-    page = sys.modules["pages.data"]
     row = edit.find(PROJECT)
     form = {**edit.form_values(row), **changes}
     return {
         "data-edit-project.value": PROJECT,
         "data-edit-token.data": edit.row_token(row),
-        **{f"{cid}.value": form[name] for name, cid in page.EDIT_FIELDS.items()},
+        **{f"{cid}.value": form[name] for name, cid in ids.DATA_EDIT_FIELDS.items()},
     }
 
 
@@ -50,15 +50,15 @@ def test_the_currency_field_is_typed_with_the_ecb_currencies_suggested():
     found = {}
 
     def walk(c):
-        if getattr(c, "id", None) in (page.EDIT_FIELDS["currency"], page.EDIT_CURRENCIES):
+        if getattr(c, "id", None) in (ids.DATA_EDIT_FIELDS["currency"], ids.DATA_EDIT_CURRENCIES):
             found[c.id] = c
         for child in c.children if isinstance(getattr(c, "children", None), list) else [getattr(c, "children", None)]:
             if hasattr(child, "to_plotly_json"):
                 walk(child)
 
     walk(form)
-    field, suggestions = found[page.EDIT_FIELDS["currency"]], found[page.EDIT_CURRENCIES]
-    assert field.list == page.EDIT_CURRENCIES and type(field).__name__ == "Input"
+    field, suggestions = found[ids.DATA_EDIT_FIELDS["currency"]], found[ids.DATA_EDIT_CURRENCIES]
+    assert field.list == ids.DATA_EDIT_CURRENCIES and type(field).__name__ == "Input"
     codes = {o.value for o in suggestions.children}
     assert codes == {code for code, _ in money.convertible_currencies()}
     assert {"USD", "EUR", "GBP", "CHF"} <= codes and "KPW" not in codes

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from data_page_support import text, trigger, upload
 
+from dashboard import ids
 from geodata.analysis.filters import FilterState
 from geodata.facts.validate import Problem
 from geodata.io import store
@@ -81,7 +82,7 @@ def test_the_page_is_current_after_commit_correction_and_rollback(page):
     form = page.edit.form_values(page.edit.find("f-3"))
     form["title"] = "Roof repairs, Leposavić"
     token = page.edit.row_token(page.edit.find("f-3"))
-    saved, _, version2 = page.save_correction(1, "f-3", token, *[form[name] for name in page.EDIT_FIELDS])
+    saved, _, version2 = page.save_correction(1, "f-3", token, *[form[name] for name in ids.DATA_EDIT_FIELDS])
     assert "Saved as import 2" in _text(saved) and version2 not in (version0, version1)
     options, history, info, _ = page.refresh_page(version2, query)
     assert {o["value"]: o["label"] for o in options}["f-3"].startswith("Roof repairs, Leposavić")

@@ -8,6 +8,7 @@ import os
 import pyogrio
 from data_page_support import text, trigger, upload
 
+from dashboard import ids
 from geodata.io import store
 
 CSV = (
@@ -22,7 +23,7 @@ def _no_space(*_args, **_kwargs):
 
 def test_a_commit_onto_a_full_disk_shows_the_message_and_writes_nothing(page, monkeypatch):
     monkeypatch.setattr(pyogrio, "write_dataframe", _no_space)
-    trigger(f"{page.COMMIT_VALID}.n_clicks")
+    trigger(f"{ids.DATA_COMMIT_VALID}.n_clicks")
     message, contents, version = page.commit_or_cancel(1, None, None, upload(CSV), "partner.csv", "auto")
     shown = text(message)
     assert "the project store: the disk is full" in shown and "nothing was written" in shown

@@ -7,6 +7,7 @@ from __future__ import annotations
 from data_page_support import text, trigger, upload
 
 import geodata
+from dashboard import ids
 from geodata.io import store
 
 CSV = (
@@ -41,7 +42,7 @@ def test_the_preview_lists_the_rows_that_need_a_choice(page):
 
 def test_commit_without_the_choice_keeps_the_documented_project(page):
     before = _title("doc-2013-leposavic-closure")
-    _trigger(f"{page.COMMIT_VALID}.n_clicks")
+    _trigger(f"{ids.DATA_COMMIT_VALID}.n_clicks")
     message, *_ = page.commit_or_cancel(1, None, None, _upload(), "partner.csv", "auto", False)
     text = _text(message)
     assert "1 added" in text and "Not written: doc-2013-leposavic-closure" in text
@@ -49,7 +50,7 @@ def test_commit_without_the_choice_keeps_the_documented_project(page):
 
 
 def test_commit_with_the_choice_replaces_it_and_the_history_says_so(page):
-    _trigger(f"{page.COMMIT_VALID}.n_clicks")
+    _trigger(f"{ids.DATA_COMMIT_VALID}.n_clicks")
     message, *_ = page.commit_or_cancel(1, None, None, _upload(), "partner.csv", "auto", True)
     assert "replaced by explicit choice: doc-2013-leposavic-closure" in _text(message)
     assert _title("doc-2013-leposavic-closure") == "Renamed closure"

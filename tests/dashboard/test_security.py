@@ -22,7 +22,7 @@ from auth_support import (
     signed_in_client,
 )
 
-from dashboard import security
+from dashboard import ids, security
 from geodata.io import edit, store
 
 CSV = (
@@ -56,8 +56,7 @@ def _requests(app) -> dict[str, tuple[str, dict, list[str]]]:
     )
     form = edit.form_values(row)
     form["title"] = "A corrected title"
-    page = sys.modules["pages.data"]
-    edit_values = {f"{cid}.value": form[name] for name, cid in page.EDIT_FIELDS.items()}
+    edit_values = {f"{cid}.value": form[name] for name, cid in ids.DATA_EDIT_FIELDS.items()}
     pid = str(row["project_id"])
     return {
         "preview": (
