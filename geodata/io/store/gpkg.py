@@ -23,8 +23,6 @@ import contextlib
 import fcntl
 import functools
 import hashlib
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +31,7 @@ import pandas as pd
 import pyogrio
 
 from geodata import config
+from geodata.io import atomic
 from geodata.io.store.model import (
     IMPORT_COLUMNS,
     StoreState,
@@ -87,29 +86,12 @@ def _projects_cached(path: str, token: str) -> gpd.GeoDataFrame:
 
 def _write_state(state: StoreState, path: Path) -> None:
     """Write the whole state to a new file and swap it in atomically; on failure the old file is untouched."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".portfolio-", suffix=".gpkg", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # GDAL creates the file itself
-    try:
+    with atomic.replacing(path, prefix=".portfolio-", suffix=".gpkg", create=False) as tmp:  # GDAL creates it
         projects = state.projects.copy()
         projects["import_id"] = projects["import_id"].astype("Int64")
         pyogrio.write_dataframe(projects, tmp, layer=PROJECTS_LAYER, driver="GPKG", geometry_type="Point")
         pyogrio.write_dataframe(state.history, tmp, layer=HISTORY_LAYER, driver="GPKG", geometry_type="Point")
         pyogrio.write_dataframe(state.imports, tmp, layer=IMPORTS_LAYER, driver="GPKG")
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except BaseException:
-        for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            leftover.unlink(missing_ok=True)
-        raise
 
 
 @contextlib.contextmanager
