@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import base64
 import io
-import time
 
 import pytest
 from pypdf import PdfReader
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.app import create_app
 from dashboard.exports import pdf
@@ -93,8 +94,10 @@ def test_keyboard_steps_the_panels(briefing, tmp_path):
             dash_duo.wait_for_text_to_equal("#briefing-counter", f"{expected + 1} / 8", timeout=5)
             assert driver.execute_script(CURRENT) == expected
             if expected not in (0, 7):  # the current panel is brought to the top, under the toolbar
-                time.sleep(0.2)
-                assert 0 <= driver.execute_script(TOP_OF_CURRENT) <= 60
+                WebDriverWait(driver, 5, poll_frequency=0.1).until(
+                    lambda d: 0 <= d.execute_script(TOP_OF_CURRENT) <= 60,
+                    "the current panel at the top, under the toolbar",
+                )
         dash_duo.find_element("#briefing-next").click()
         dash_duo.wait_for_text_to_equal("#briefing-counter", "2 / 8", timeout=5)
         assert severe_logs(dash_duo) == []
@@ -148,7 +151,11 @@ def test_present_in_the_explorer_opens_the_briefing_with_its_filters(dash_duo, t
         link = dash_duo.wait_for_element("a.present-link", timeout=30)
         dash_duo.wait_for_contains_text("#filter-sentence", "Health projects", timeout=30)
         dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", link)
-        time.sleep(0.3)
+        seen = []  # the link at rest: the same position three polls in a row
+        WebDriverWait(dash_duo.driver, 10, poll_frequency=0.1).until(
+            lambda d: seen.append(link.rect["y"]) or (len(seen) >= 3 and len(set(seen[-3:])) == 1),
+            "the present link at rest after scrolling",
+        )
         link.click()
         dash_duo.wait_for_text_to_equal(".briefing-filters", "Health projects, documented data", timeout=30)
         assert "/briefing?" in dash_duo.driver.current_url and "sector=health" in dash_duo.driver.current_url
@@ -190,11 +197,13 @@ def test_map_fills_its_panel_and_shows_the_whole_extent(dash_duo, tmp_path, monk
         dash_duo.wait_for_page(url=f"{dash_duo.server_url}/briefing", timeout=30)
         dash_duo.wait_for_element("#briefing-panel-map .maplibregl-canvas", timeout=30)
         driver.execute_script("document.getElementById('briefing-panel-map').scrollIntoView({block: 'start'})")
-        deadline = time.monotonic() + 40
+        try:  # the view is fitted once the panel has its final size
+            WebDriverWait(driver, 40, poll_frequency=0.25).until(
+                lambda d: (g := d.execute_script(MAP_GEOMETRY))["fitted"] == g["size"]
+            )
+        except TimeoutException:
+            pass  # the assertion below shows the geometry
         geometry = driver.execute_script(MAP_GEOMETRY)
-        while geometry["fitted"] != geometry["size"] and time.monotonic() < deadline:
-            time.sleep(0.5)
-            geometry = driver.execute_script(MAP_GEOMETRY)
         assert geometry["fitted"] == geometry["size"], geometry  # the view was fitted at the final size
         left, top, right, bottom = geometry["canvas"]
         panel, body = geometry["panel"], geometry["body"]
