@@ -4,6 +4,7 @@ marker (unit, callback, render, browser; see tiers.py)."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,41 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _isolated_user_data(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TFA_DATA_DIR", str(tmp_path_factory.mktemp("user-data")))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """No process started during the run outlives it.
+
+    Dash's disk-queue manager runs each background job (import preview, commit, export) in a forked, non-daemon
+    process, and at interpreter exit ``multiprocess`` joins every live child: one job process left stuck by a
+    failed test (a fork taken while another thread held a lock never returns) would keep the test command open
+    until CI's limit, after the summary was printed. So whatever is still running is ended here, and named."""
+    import psutil
+
+    leftovers = psutil.Process().children(recursive=True)
+    if not leftovers:
+        return
+    names = ", ".join(f"{p.pid} {_command(p)}" for p in leftovers)
+    for proc in leftovers:
+        with contextlib.suppress(psutil.Error):
+            proc.terminate()
+    _, alive = psutil.wait_procs(leftovers, timeout=5)
+    for proc in alive:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    psutil.wait_procs(alive, timeout=5)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"ended {len(leftovers)} process(es) still running after the tests: {names}")
+
+
+def _command(proc) -> str:
+    import psutil
+
+    try:
+        return " ".join(proc.cmdline()[:3])[:80]
+    except psutil.Error:  # it ended meanwhile
+        return "?"
 
 
 def pytest_setup_options():

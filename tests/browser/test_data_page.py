@@ -12,6 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from signin_support import sign_in
+from waits import callbacks_done, steady, until
 
 import geodata
 from dashboard.app import create_app
@@ -81,11 +82,21 @@ FRESH_CSV = (
 
 
 def _pointer_click(driver, selector: str) -> None:
-    """Scroll the element to mid-screen and click its centre with real mouse events (DevTools Protocol)."""
+    """Click the element's centre with real mouse events (DevTools Protocol), once the page has settled: no
+    callback running and the element scrolled to mid-screen and no longer moving (a commit message or a history
+    row arriving above it shifts it down)."""
+    until(driver, lambda: callbacks_done(driver), "the page's callbacks to finish")
     element = driver.find_element(By.CSS_SELECTOR, selector)
     driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
-    x, y = driver.execute_script(
-        "const r = arguments[0].getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]", element
+    x, y = steady(
+        driver,
+        lambda: tuple(
+            driver.execute_script(
+                "const r = arguments[0].getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]",
+                element,
+            )
+        ),
+        f"{selector} to stop moving",
     )
     for kind, extra in (("mouseMoved", {}), ("mousePressed", {"clickCount": 1}), ("mouseReleased", {"clickCount": 1})):
         driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", **extra})
