@@ -356,21 +356,17 @@ def deployed(names: tuple[str, ...] = ("a", "b")) -> Iterator[Cluster]:
             "PYTHONPATH": str(ROOT),
         }
         cluster = Cluster(directory, env, database_url, redis_url, others=stack)
-        for i, name in enumerate(names):
-            data = directory / f"data-{name}"
-            data.mkdir()
-            if i == 0:
-                subprocess.run(
-                    [sys.executable, "-m", "dashboard", "users", "add", EDITOR, "--role", "editor", "--password-stdin"],
-                    input=PASSWORD,
-                    text=True,
-                    env=cluster.instance_env(name),
-                    cwd=ROOT,
-                    check=True,
-                    capture_output=True,
-                )
-            else:  # the same accounts on every machine
-                shutil.copy(directory / f"data-{names[0]}" / "accounts.json", data / "accounts.json")
+        for name in names:
+            (directory / f"data-{name}").mkdir()
+        subprocess.run(  # the accounts are in the database: one account, every instance knows it
+            [sys.executable, "-m", "dashboard", "users", "add", EDITOR, "--role", "editor", "--password-stdin"],
+            input=PASSWORD,
+            text=True,
+            env=cluster.instance_env(names[0]),
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         for name in names:
             cluster.workers[name] = start_worker(name, cluster.instance_env(name), directory)
             stack.append(cluster.workers[name])

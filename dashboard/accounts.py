@@ -5,37 +5,36 @@ Three roles: ``viewer`` (what anyone without an account sees: explorer, coverage
 (an editor who may also manage accounts). There is no default account or password: an app without accounts serves
 viewers only, and ``python -m dashboard users add NAME --role admin --password-stdin`` creates the first one.
 
-Accounts live in the per-user data directory (``accounts.json`` next to the project store, mode 0600), never in the
-repository. Passwords are stored only as Werkzeug hashes (scrypt). Every change builds the whole file anew and swaps
-it in with ``os.replace`` under an exclusive lock, so a failed change leaves the file as it was. No Dash import here.
+Accounts live where the project store lives, never in the repository: in the database when ``TFA_DATABASE_URL``
+is set (its ``accounts`` table, ``dashboard.accounts_db``: every app instance sees the same accounts), else in the
+per-user data directory (``accounts.json`` next to the project store, mode 0600). Passwords are stored only as
+Werkzeug hashes (scrypt). Every change is all or nothing: the file is built anew and swapped in with ``os.replace``
+under an exclusive lock, the table is changed in one locked transaction. No Dash import here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import re
 import secrets
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from dashboard.account_model import ROLES, Account, AccountError
 from geodata import config
 from geodata.io.atomic import write_bytes_atomic
 
 ACCOUNTS_FILE = "accounts.json"
 SECRET_KEY_FILE = "secret_key"
 SECRET_KEY_ENV = "TFA_SECRET_KEY"
-ROLES = ("viewer", "editor", "admin")
-#: Roles that may change the portfolio (the Data page and its callbacks).
-EDITOR_ROLES = frozenset({"editor", "admin"})
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -43,35 +42,15 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 _DUMMY_HASH = generate_password_hash("no account has this password")
 
 
-class AccountError(Exception):
-    """An account change was refused (unknown name, bad role, weak password). Nothing changed."""
-
-
-@dataclass(frozen=True)
-class Account:
-    name: str
-    role: str
-    password_hash: str
-    created_at: str
-    updated_at: str
-
-    @property
-    def can_edit(self) -> bool:
-        return self.role in EDITOR_ROLES
-
-    @property
-    def session_id(self) -> str:
-        """The id a login session carries: the name and a digest of the password hash, so a new password (or a
-        removed and re-added account) ends the sessions signed in with the old one."""
-        return f"{self.name}:{hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]}"
-
-    def public(self) -> dict:
-        """What ``users list --json`` shows (never the hash)."""
-        return {"name": self.name, "role": self.role, "created_at": self.created_at, "updated_at": self.updated_at}
-
-
 def accounts_path() -> Path:
     return config.user_data_dir() / ACCOUNTS_FILE
+
+
+def _database_url() -> str:
+    """The store's database URL when one is configured (then the accounts are in it), else ''."""
+    from geodata.io.store import DATABASE_URL_ENV
+
+    return os.environ.get(DATABASE_URL_ENV, "").strip()
 
 
 def _now() -> str:
@@ -126,7 +105,13 @@ _cache: dict[str, tuple[tuple, dict[str, Account]]] = {}
 
 
 def load() -> dict[str, Account]:
-    """Every account by name (re-read when the file changes, so a new role or a removal applies at once)."""
+    """Every account by name (re-read when the file or the table changes, so a new role or a removal applies at
+    once)."""
+    url = _database_url()
+    if url:
+        from dashboard import accounts_db
+
+        return accounts_db.read(url)
     path = accounts_path()
     try:
         st = path.stat()
@@ -142,6 +127,11 @@ def load() -> dict[str, Account]:
 
 
 def get(name: str) -> Account | None:
+    url = _database_url()
+    if url:
+        from dashboard import accounts_db
+
+        return accounts_db.read(url, name).get(name)
     return load().get(name)
 
 
@@ -156,6 +146,13 @@ def _write(accounts: dict[str, Account], path: Path) -> None:
 @contextlib.contextmanager
 def _locked() -> Iterator[dict[str, Account]]:
     """Exclusive write access: yields a copy of the accounts; what the block leaves in it is written."""
+    url = _database_url()
+    if url:
+        from dashboard import accounts_db
+
+        with accounts_db.locked(url) as accounts:
+            yield accounts
+        return
     path = accounts_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.parent / ".accounts.lock", "a+") as lock:

@@ -41,7 +41,7 @@ def snapshot_of_store() -> tuple:
 def test_db_upgrade_creates_the_schema_once(postgis_server, capsys, monkeypatch):
     with new_database(postgis_server, template=None) as url:
         assert main(["db", "upgrade", "--url", url]) == 0
-        assert "schema at revision 0001" in capsys.readouterr().out
+        assert "schema at revision 0002" in capsys.readouterr().out
         assert main(["db", "upgrade", "--url", url]) == 0  # already at head: nothing to do
         monkeypatch.setenv("TFA_DATABASE_URL", url)
         assert not store.exists() and store.version() is None and store.history() == []
