@@ -5,6 +5,11 @@ marker (unit, callback, render, browser; see tiers.py)."""
 from __future__ import annotations
 
 import contextlib
+import faulthandler
+import os
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +31,11 @@ def _isolated_user_data(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TFA_DATA_DIR", str(tmp_path_factory.mktemp("user-data")))
 
 
+#: Seconds the test process may take to exit after the run (the exit watchdog in ``pytest_unconfigure``).
+EXIT_GRACE_S = 60
+_EXIT_STATUS = pytest.StashKey[int]()
+
+
 def pytest_sessionfinish(session, exitstatus):
     """No process started during the run outlives it.
 
@@ -35,6 +45,7 @@ def pytest_sessionfinish(session, exitstatus):
     until CI's limit, after the summary was printed. So whatever is still running is ended here, and named."""
     import psutil
 
+    session.config.stash[_EXIT_STATUS] = int(exitstatus)
     leftovers = psutil.Process().children(recursive=True)
     if not leftovers:
         return
@@ -49,7 +60,24 @@ def pytest_sessionfinish(session, exitstatus):
     psutil.wait_procs(alive, timeout=5)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
+        reporter.ensure_newline()
         reporter.write_line(f"ended {len(leftovers)} process(es) still running after the tests: {names}")
+
+
+def pytest_unconfigure(config):
+    """A watchdog for the interpreter's exit: if this process is still alive ``EXIT_GRACE_S`` after pytest is done
+    (a non-daemon thread or an exit handler waiting on something that never comes), it prints every thread's stack
+    to stderr and exits with the run's own status, so the test command ends and says where it was stuck."""
+    status = config.stash.get(_EXIT_STATUS, 1)
+
+    def watchdog():
+        time.sleep(EXIT_GRACE_S)
+        sys.stderr.write(f"\nthe test process did not exit {EXIT_GRACE_S} s after the run; its threads:\n")
+        faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+        sys.stderr.flush()
+        os._exit(status)
+
+    threading.Thread(target=watchdog, name="exit-watchdog", daemon=True).start()
 
 
 def _command(proc) -> str:
