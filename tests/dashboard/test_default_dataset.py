@@ -10,6 +10,7 @@ from contextvars import copy_context
 import pytest
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
+from layout_support import find as _find
 
 from dashboard import ids, map_points
 from geodata.analysis.filters import FilterState
@@ -32,19 +33,6 @@ def explorer():
 
     create_app()
     return sys.modules["pages.explorer"]
-
-
-def _find(component, component_id):
-    """The component with ``component_id`` in a layout tree, or None."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 def test_without_an_imported_portfolio_the_default_is_both():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+from layout_support import find as _find
 
 from dashboard import components, ids
 from dashboard.app import create_app
@@ -16,19 +17,6 @@ from geodata.analysis.filters import FilterState
 def pages():
     create_app()
     return sys.modules["pages.explorer"], sys.modules["pages.coverage"]
-
-
-def _find(component, component_id):
-    """The component with ``component_id`` in a layout tree (None if absent)."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 def _text(component) -> str:

@@ -7,6 +7,7 @@ import re
 import sys
 
 import pytest
+from layout_support import find as _find
 
 from dashboard import ids
 
@@ -34,18 +35,6 @@ def _texts(component) -> list[str]:
         if isinstance(value, str):
             out.append(value)
     return out + _texts(getattr(component, "children", None))
-
-
-def _find(component, component_id):
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 def test_the_intro_line_says_why_the_camps_matter(app):
