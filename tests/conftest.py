@@ -19,6 +19,16 @@ from tiers import TIERS, tier
 pytest_plugins = ["conftest_postgis", "conftest_redis"]
 
 
+def pytest_configure(config):
+    """Under pytest-xdist (``make test`` runs ``-n``), each worker's dash_duo servers take ports of their own:
+    dash.testing counts up from 58050 in every process, so two workers would both start at 58050."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw"):
+        from dash.testing.application_runners import BaseDashRunner
+
+        BaseDashRunner._next_port = 58050 + 400 * int(worker[2:])
+
+
 def pytest_collection_modifyitems(config, items):
     """Mark each test with its tier unless it names one itself (``make test-fast``: ``-m "unit or callback"``)."""
     for item in items:
@@ -68,6 +78,8 @@ def pytest_unconfigure(config):
     """A watchdog for the interpreter's exit: if this process is still alive ``EXIT_GRACE_S`` after pytest is done
     (a non-daemon thread or an exit handler waiting on something that never comes), it prints every thread's stack
     to stderr and exits with the run's own status, so the test command ends and says where it was stuck."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # a pytest-xdist worker lives on until its controller lets it go; the controller has the watchdog
     status = config.stash.get(_EXIT_STATUS, 1)
 
     def watchdog():
