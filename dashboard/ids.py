@@ -85,6 +85,8 @@ COVERAGE_EXPLORER_LINK = "coverage-explorer-link"
 # the ones only an editor's callbacks write to.
 DATA_UPLOAD = "data-upload"
 DATA_FORMAT = "data-format"
+DATA_CURRENCY = "data-currency"  # the currency of amounts when the file names none
+DATA_DEFAULT_STATUS = "data-default-status"  # the status of rows that give none (a 3W sheet)
 DATA_REPORT = "data-report"
 DATA_GRID = "data-preview-grid"
 DATA_ACTIONS = "data-actions"

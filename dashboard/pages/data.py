@@ -112,6 +112,8 @@ def layout(**query) -> html.Div:
     Input(ids.DATA_FORMAT, "value"),
     State(ids.DATA_UPLOAD, "filename"),
     Input(ids.DATA_REPLACE_DOCUMENTED, "value"),  # Dash passes arguments in this order
+    Input(ids.DATA_CURRENCY, "value"),
+    Input(ids.DATA_DEFAULT_STATUS, "value"),
     background=True,
     manager=jobs.MANAGER,
     running=[
@@ -121,12 +123,12 @@ def layout(**query) -> html.Div:
     ],
     prevent_initial_call=True,
 )
-def show_preview(contents, fmt, filename, replace_documented=False):
+def show_preview(contents, fmt, filename, replace_documented=False, currency=None, status=None):
     """Read and check the upload; show the report and the rows (nothing is written)."""
     if not contents:
         return None, [], True, True, True, True, "Commit valid rows"
     try:
-        preview = read_upload(contents, filename, fmt)
+        preview = read_upload(contents, filename, fmt, currency, status)
     except ImportFileError as exc:
         return file_error_block(filename, exc), [], True, True, False, True, "Commit valid rows"
     writable = int(preview.writable_mask(bool(replace_documented)).sum())
@@ -152,6 +154,8 @@ def show_preview(contents, fmt, filename, replace_documented=False):
     State(ids.DATA_UPLOAD, "filename"),
     State(ids.DATA_FORMAT, "value"),
     State(ids.DATA_REPLACE_DOCUMENTED, "value"),
+    State(ids.DATA_CURRENCY, "value"),
+    State(ids.DATA_DEFAULT_STATUS, "value"),
     background=True,
     manager=jobs.MANAGER,
     running=[
@@ -161,7 +165,9 @@ def show_preview(contents, fmt, filename, replace_documented=False):
     ],
     prevent_initial_call=True,
 )
-def commit_or_cancel(_valid, _all, _cancel, contents, filename, fmt, replace_documented=False):
+def commit_or_cancel(
+    _valid, _all, _cancel, contents, filename, fmt, replace_documented=False, currency=None, status=None
+):
     """Commit the valid rows, or all rows or none, or drop the upload. Rows that would replace documented data
     are written only when "Replace documented projects" is ticked."""
     if ctx.triggered_id == ids.DATA_CANCEL:
@@ -169,7 +175,7 @@ def commit_or_cancel(_valid, _all, _cancel, contents, filename, fmt, replace_doc
     if not contents:
         raise PreventUpdate
     try:
-        preview = read_upload(contents, filename, fmt)
+        preview = read_upload(contents, filename, fmt, currency, status)
         held = [] if replace_documented else preview.held_back
         result = preview.commit(
             valid_only=ctx.triggered_id == ids.DATA_COMMIT_VALID,
@@ -231,12 +237,14 @@ def refresh_page(_version, query):
     State(ids.DATA_UPLOAD, "contents"),
     State(ids.DATA_UPLOAD, "filename"),
     State(ids.DATA_FORMAT, "value"),
+    State(ids.DATA_CURRENCY, "value"),
+    State(ids.DATA_DEFAULT_STATUS, "value"),
     prevent_initial_call=True,
 )
-def download_report(_n, contents, filename, fmt):
+def download_report(_n, contents, filename, fmt, currency=None, status=None):
     if not contents:
         raise PreventUpdate
-    preview = read_upload(contents, filename, fmt)
+    preview = read_upload(contents, filename, fmt, currency, status)
     return dcc.send_string(preview.report_csv(), f"{Path(filename or 'upload').stem}-report.csv")
 
 

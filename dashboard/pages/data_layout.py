@@ -15,8 +15,9 @@ from dash import dcc, html
 
 from dashboard import auth, components, ids
 from dashboard.pages.data_blocks import export_sentence, history_table, store_info
-from dashboard.pages.data_logic import EDIT_CHOICES, FORMAT_LABELS, column_defs, data_version
+from dashboard.pages.data_logic import EDIT_CHOICES, FORMAT_LABELS, FROM_FILE, column_defs, data_version
 from geodata.analysis.filters import FilterState
+from geodata.facts.layers import STATUSES
 from geodata.io import edit, store, tables
 from geodata.io.importers import MAX_UPLOAD_BYTES, money
 
@@ -123,6 +124,49 @@ def upload_area() -> dcc.Upload:
     )
 
 
+def _choice(label: str, component_id: str, options: list[dict], value: str, hint: str) -> html.Div:
+    return html.Div(
+        [
+            html.Label(label, htmlFor=component_id, className="filter-label"),
+            dcc.Dropdown(id=component_id, options=options, value=value, clearable=False),
+            html.Div(hint, className="small text-muted"),
+        ],
+        className="mb-2",
+    )
+
+
+def file_choices() -> html.Div:
+    """What the file may not say itself: its format, the currency of its amounts, the status of its rows (a 3W
+    sheet often has neither). "From the file" never guesses; a chosen value is noted on each row it fills."""
+    from_file = {"label": "From the file", "value": FROM_FILE}
+    return html.Div(
+        [
+            _choice(
+                "Format",
+                ids.DATA_FORMAT,
+                [{"label": "Detect from the file", "value": "auto"}]
+                + [{"label": v, "value": k} for k, v in FORMAT_LABELS.items()],
+                "auto",
+                "",
+            ),
+            _choice(
+                "Currency of amounts",
+                ids.DATA_CURRENCY,
+                [from_file] + [{"label": code, "value": code} for code in sorted(money.iso_currencies())],
+                FROM_FILE,
+                "For a file without a currency column; converted to USD at the ECB rate of the row's date.",
+            ),
+            _choice(
+                "Status of rows without one",
+                ids.DATA_DEFAULT_STATUS,
+                [from_file] + [{"label": s.capitalize(), "value": s} for s in STATUSES],
+                FROM_FILE,
+                "For a sheet without a status column; noted on each row it fills.",
+            ),
+        ]
+    )
+
+
 def import_card() -> dbc.Card:
     """Upload, format, the report, the commit/cancel buttons, what a running job is doing, and the preview grid."""
     return dbc.Card(
@@ -137,20 +181,8 @@ def import_card() -> dbc.Card:
                 ),
                 dbc.Row(
                     [
-                        dbc.Col(upload_area(), md=9),
-                        dbc.Col(
-                            [
-                                html.Label("Format", htmlFor=ids.DATA_FORMAT, className="filter-label"),
-                                dcc.Dropdown(
-                                    id=ids.DATA_FORMAT,
-                                    options=[{"label": "Detect from the file", "value": "auto"}]
-                                    + [{"label": v, "value": k} for k, v in FORMAT_LABELS.items()],
-                                    value="auto",
-                                    clearable=False,
-                                ),
-                            ],
-                            md=3,
-                        ),
+                        dbc.Col(upload_area(), lg=6),
+                        dbc.Col(file_choices(), lg=6),
                     ],
                     className="g-2 mb-2",
                 ),

@@ -85,10 +85,23 @@ def decode_upload(contents: str, filename: str = "upload") -> bytes:
         raise file_error(filename, "the upload could not be decoded; try again") from None
 
 
-def read_upload(contents: str, filename: str, fmt: str | None) -> ImportPreview:
-    """The preview of an upload; raises ``ImportFileError`` when it cannot be read."""
+#: The value of the currency and status choices that leaves them to the file.
+FROM_FILE = "file"
+
+
+def read_upload(
+    contents: str, filename: str, fmt: str | None, currency: str | None = None, status: str | None = None
+) -> ImportPreview:
+    """The preview of an upload; raises ``ImportFileError`` when it cannot be read. ``currency`` and ``status``
+    (the page's choices; ``FROM_FILE`` or None: none) fill what the file does not say."""
     data = decode_upload(contents, filename or "upload")
-    return preview_bytes(data, filename or "upload", format=fmt if fmt in FORMATS else None)
+    return preview_bytes(
+        data,
+        filename or "upload",
+        format=fmt if fmt in FORMATS else None,
+        currency=None if currency in (None, FROM_FILE) else currency,
+        status=None if status in (None, FROM_FILE) else status,
+    )
 
 
 def column_defs() -> list[dict]:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 from data_page_support import text, trigger, upload
+from layout_support import find
 
 from dashboard import ids
+from dashboard.pages import data_layout
+from dashboard.pages.data_logic import FROM_FILE
 from geodata.analysis.filters import FilterState
 from geodata.facts.validate import Problem
 from geodata.io import store
@@ -102,3 +105,39 @@ def test_the_page_is_current_after_commit_correction_and_rollback(page):
     assert not {"f-1", "f-3"} & {o["value"] for o in options}
     assert int(_text(sentence).split(": ")[1].split(" ")[0]) == n_before
     assert _text(history).count("rolled back") == 2
+
+
+SHEET_3W = (  # a 3W sheet: no status column and no currency column
+    "project_id,title,sector,target_communities,municipality,start_date,committed\n"
+    "w-1,Water connection,infrastructure,Roma,Zvečan,2024-03,22000\n"
+    "w-2,Homework club,education,Egyptian,Leposaviq,2023-09,1800\n"
+)
+
+
+def test_the_page_declares_the_currency_and_status_a_3w_sheet_leaves_out(page):
+    report, records, commit_disabled, *_ = page.show_preview(_upload(SHEET_3W), "auto", "3w.csv", False)
+    assert commit_disabled and {r["outcome"] for r in records} == {"rejected"}
+    assert "the file has no status column" in _text(report)
+
+    report, records, commit_disabled, *_, label = page.show_preview(
+        _upload(SHEET_3W), "auto", "3w.csv", False, "EUR", "ongoing"
+    )
+    assert not commit_disabled and label == "Commit 2 valid row(s)"
+    by_id = {r["project_id"]: r for r in records}
+    assert (by_id["w-1"]["committed"], by_id["w-1"]["currency"]) == (22000.0, "EUR")
+    assert by_id["w-1"]["committed_usd"] > 22000  # converted at the ECB rate of March 2024 (1 EUR > 1 USD)
+
+    _trigger("data-commit-valid.n_clicks")
+    message, *_ = page.commit_or_cancel(1, None, None, _upload(SHEET_3W), "3w.csv", "auto", False, "EUR", "ongoing")
+    assert "Imported" in _text(message)
+    stored = store.portfolio().set_index("project_id")
+    assert stored.loc["w-2", "status"] == "ongoing" and stored.loc["w-2", "currency"] == "EUR"
+    assert "ECB" in stored.loc["w-2", "fx_note"]
+
+
+def test_the_choices_offer_every_status_and_iso_currency_and_default_to_the_file(page):
+    choices = data_layout.file_choices()
+    currency, status = find(choices, ids.DATA_CURRENCY), find(choices, ids.DATA_DEFAULT_STATUS)
+    assert currency.value == status.value == FROM_FILE
+    assert {"EUR", "USD", "GBP", "CHF", "RSD"} <= {o["value"] for o in currency.options}
+    assert [o["value"] for o in status.options][1:] == ["pipeline", "ongoing", "completed", "cancelled"]
