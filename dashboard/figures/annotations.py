@@ -57,42 +57,40 @@ def designation_lines(text: str = DESIGNATION) -> str:
     return f"{head},<br>{tail}" if sep else text
 
 
-def designation() -> dict:
-    """The designation footnote, bottom left of a map."""
+#: The footnote boxes at a map's bottom corners are opaque: a settlement label under them must not show through.
+NOTE_BACKGROUND = "#ffffff"
+
+
+def _corner_note(text: str, name: str, right: bool, size: int, yshift: int = 0) -> dict:
+    """A note in a bottom corner of the figure, on an opaque box."""
+    side = "right" if right else "left"
     return dict(
-        text=designation_lines(),
-        name="designation",
+        text=text,
+        name=name,
         xref="paper",
         yref="paper",
-        x=0.0,
+        x=1.0 if right else 0.0,
         y=0.0,
-        xanchor="left",
+        yshift=yshift,
+        xanchor=side,
         yanchor="bottom",
         showarrow=False,
-        align="left",
-        bgcolor="rgba(255,255,255,0.85)",
-        font=dict(size=10, color="#333", family=FONT),
+        align=side,
+        bgcolor=NOTE_BACKGROUND,
+        font=dict(size=size, color="#333", family=FONT),
     )
+
+
+def designation() -> dict:
+    """The designation footnote, bottom left of a map."""
+    return _corner_note(designation_lines(), "designation", right=False, size=10)
 
 
 def boundary_credit_line() -> dict:
     """The credit line the boundary licence asks for (CC BY-SA: geoBoundaries / OpenStreetMap), or the
-    installed official file's stated source and licence."""
-    return dict(
-        text=boundary_credit(),
-        name="boundary-credit",
-        xref="paper",
-        yref="paper",
-        x=1.0,
-        y=0.0,
-        yshift=28,  # above the designation footnote, whose two lines run along the bottom edge
-        xanchor="right",
-        yanchor="bottom",
-        showarrow=False,
-        align="right",
-        bgcolor="rgba(255,255,255,0.85)",
-        font=dict(size=9, color="#333", family=FONT),
-    )
+    installed official file's stated source and licence; above the designation footnote, whose two lines run
+    along the bottom edge."""
+    return _corner_note(boundary_credit(), "boundary-credit", right=True, size=9, yshift=28)
 
 
 def unreported_note(lines: list[str]) -> dict:
