@@ -56,7 +56,9 @@ def pytest_sessionfinish(session, exitstatus):
     import psutil
 
     session.config.stash[_EXIT_STATUS] = int(exitstatus)
-    leftovers = psutil.Process().children(recursive=True)
+    children = psutil.Process().children(recursive=True)
+    psutil.wait_procs([p for p in children if _is_zombie(p)], timeout=1)  # ended, only not yet reaped
+    leftovers = [p for p in children if not _is_zombie(p)]
     if not leftovers:
         return
     names = ", ".join(f"{p.pid} {_command(p)}" for p in leftovers)
@@ -90,6 +92,15 @@ def pytest_unconfigure(config):
         os._exit(status)
 
     threading.Thread(target=watchdog, name="exit-watchdog", daemon=True).start()
+
+
+def _is_zombie(proc) -> bool:
+    import psutil
+
+    try:
+        return proc.status() == psutil.STATUS_ZOMBIE
+    except psutil.Error:  # already gone
+        return True
 
 
 def _command(proc) -> str:
