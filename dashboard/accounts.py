@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import json
 import os
 import re
@@ -38,8 +39,18 @@ SECRET_KEY_ENV = "TFA_SECRET_KEY"
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
-#: Checked against when a name is unknown, so a wrong name takes as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("no account has this password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when a name is unknown, so a wrong name takes as long as a wrong password (made on first
+    use: a scrypt hash costs about 0.15 s, which every start of the app and its commands would pay)."""
+    return generate_password_hash("no account has this password")
+
+
+def warm() -> None:
+    """Make the stand-in hash now (the app's warm-up thread), not at the first unknown name."""
+    _dummy_hash()
 
 
 def accounts_path() -> Path:
@@ -213,7 +224,7 @@ def verify(name: str, password: str) -> Account | None:
         return None
     account = get(name)
     if account is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     return account if check_password_hash(account.password_hash, password) else None
 

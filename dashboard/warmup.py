@@ -1,9 +1,10 @@
 """Work done once after start-up, in the background, so the first visitor does not wait for it.
 
-``warm_in_background(app)`` draws the coverage page's default view (building its per-data-version index on
-the way) in a daemon thread. The server answers requests meanwhile; a request for that view that arrives
-before the thread finishes simply draws it itself. Called by the entry points (``python -m dashboard`` and
-the WSGI module), not by ``create_app``, so tests and tools that build the app do no background work.
+``warm_in_background(app)`` makes the sign-in's stand-in password hash and draws the coverage page's default
+view (building its per-data-version index on the way) in a daemon thread. The server answers requests
+meanwhile; a request for that view that arrives before the thread finishes simply draws it itself. Called by
+the entry points (``python -m dashboard`` and the WSGI module), not by ``create_app``, so tests and tools that
+build the app do no background work.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ WARM = {"pages.coverage": "warm_default_view"}
 
 
 def warm_pages() -> None:
+    from dashboard import accounts
+
+    accounts.warm()  # the hash an unknown name is checked against, so the first such sign-in is not quicker
     for module_name, function in WARM.items():
         module = sys.modules.get(module_name)
         if module is None or not hasattr(module, function):
