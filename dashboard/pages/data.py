@@ -83,7 +83,7 @@ from dashboard.pages.data_logic import (  # noqa: F401 (re-exported)
     read_upload,
 )
 from geodata.analysis.filters import FilterState
-from geodata.io import edit, store
+from geodata.io import edit, store, tables
 from geodata.io.importers import ImportFileError
 from geodata.io.importers.preview import ImportRejected
 
@@ -245,7 +245,7 @@ def download_report(_n, contents, filename, fmt, currency=None, status=None):
     if not contents:
         raise PreventUpdate
     preview = read_upload(contents, filename, fmt, currency, status)
-    return dcc.send_string(preview.report_csv(), f"{Path(filename or 'upload').stem}-report.csv")
+    return dcc.send_bytes(tables.import_report_csv(preview), f"{Path(filename or 'upload').stem}-report.csv")
 
 
 @callback(

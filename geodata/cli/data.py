@@ -48,7 +48,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     print("\n".join(preview.report_lines()))
     if args.report:
-        Path(args.report).write_text(preview.report_csv(), encoding="utf-8")
+        Path(args.report).write_bytes(tables.import_report_csv(preview))
         print(f"report written to {args.report}")
     held = [] if args.replace_documented else preview.held_back
     code = EXIT_OK if preview.ok and not held else EXIT_REJECTED

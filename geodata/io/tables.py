@@ -120,6 +120,16 @@ def csv_bytes(
     return buffer.getvalue().encode("utf-8-sig" if bom else "utf-8")
 
 
+def import_report_csv(preview, made_at: str | None = None) -> bytes:
+    """An import's report as CSV, through the one writer: one row per problem, choice and warning (severity,
+    file, row, field, value, why, id), under a line naming the file, its SHA-256, the outcome and when the
+    report was made; every cell formula-escaped (a value may hold a formula). ``preview`` is an
+    ``ImportPreview``."""
+    when = made_at or datetime.now(UTC).replace(microsecond=0).isoformat()
+    comment = f"Import report: {preview.file_name} (SHA-256 {preview.sha256}); {preview.summary()}; made {when}"
+    return csv_bytes(preview.report_frame(), [comment])
+
+
 def provenance(projects: pd.DataFrame, state: FilterState, exported_at: str | None = None, exact: bool = False) -> dict:
     """Where the exported rows come from and how they were chosen (and whether small counts are suppressed)."""
     import_ids = sorted({int(i) for i in projects["import_id"].dropna()}) if "import_id" in projects.columns else []

@@ -3,6 +3,8 @@ paths, and every part of the page current after a commit, a correction and a rol
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 from data_page_support import text, trigger, upload
 from layout_support import find
@@ -141,3 +143,11 @@ def test_the_choices_offer_every_status_and_iso_currency_and_default_to_the_file
     assert currency.value == status.value == FROM_FILE
     assert {"EUR", "USD", "GBP", "CHF", "RSD"} <= {o["value"] for o in currency.options}
     assert [o["value"] for o in status.options][1:] == ["pipeline", "ongoing", "completed", "cancelled"]
+
+
+def test_the_error_report_download_is_the_one_csv_writers(page):
+    download = page.download_report(1, _upload(), "partner.csv", "auto")
+    assert download["filename"] == "partner-report.csv" and download["base64"]
+    text = base64.b64decode(download["content"]).decode("utf-8-sig")
+    assert text.startswith("# Import report: partner.csv (SHA-256 ")
+    assert "f-2" in text and "Atlantis" in text and "unknown municipality" in text

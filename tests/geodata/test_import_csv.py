@@ -8,7 +8,7 @@ import shapely
 
 import geodata
 from geodata import cli
-from geodata.io import store
+from geodata.io import store, tables
 from geodata.io.importers import MAX_UPLOAD_BYTES, ImportFileError, preview_bytes
 from geodata.io.load import load_layer
 
@@ -264,10 +264,13 @@ def test_the_size_limit_is_checked_with_a_clear_message():
         preview_bytes(b"x" * (MAX_UPLOAD_BYTES + 1), "huge.csv")
 
 
-def test_report_csv_escapes_formulas():
-    preview = preview_bytes(make(GOOD.replace("Water point repair", "=1+2")), "x.csv")
-    report = preview.report_csv()
+def test_the_report_csv_goes_through_the_one_writer_and_escapes_formulas():
+    preview = preview_bytes(make(GOOD.replace("Water point repair", "=1+2").replace("Zvečan", "Atlantis")), "x.csv")
+    report = tables.import_report_csv(preview, made_at="2026-11-30T00:00:00+00:00").decode("utf-8-sig")
     assert "'=1+2" in report and ",=1+2" not in report
+    first, *_ = report.splitlines()
+    assert first.startswith("# Import report: x.csv (SHA-256 ") and "made 2026-11-30T00:00:00+00:00" in first
+    assert "unknown municipality" in report and "Atlantis" in report
 
 
 # ---------------------------------------------------------------- the CLI

@@ -3,8 +3,9 @@
 It holds every row of the file in the projects schema (valid or not) with the row numbers the user sees, the
 problems and warnings, and answers: which rows are valid, what committing them would add, update or leave
 unchanged (``diff``), which valid rows would replace documented data and so need an explicit choice
-(``held_back``), a grid for people (``table_records``), the report (``report_lines``, ``report_csv``, grouped by
-kind) and, last, ``commit``: the valid rows only, or all rows or none.
+(``held_back``), a grid for people (``table_records``), the report (``report_lines``, grouped by kind, and
+``report_frame``, which ``geodata.io.tables.import_report_csv`` writes as CSV) and, last, ``commit``: the valid
+rows only, or all rows or none.
 
 A valid row that would replace a documented project (shipped, or imported with its own sources) or turn a
 sample row into documented data is held back (``held_back``: file, row, field project_id, value, why) and
@@ -13,7 +14,6 @@ written only when the caller chooses ``commit(replace_documented=True)``; the lo
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -24,7 +24,6 @@ import pandas as pd
 from geodata.facts.layers import WGS84
 from geodata.facts.validate import Problem
 from geodata.io import store
-from geodata.io.formula_escape import escape_formula
 
 
 class ImportRejected(store.StoreError):
@@ -197,13 +196,6 @@ class ImportPreview:
         frame = pd.DataFrame(records, columns=["severity", "file", "row", "field", "value", "why", "id"])
         frame["row"] = frame["row"].astype("Int64")
         return frame
-
-    def report_csv(self) -> str:
-        """The report as CSV; every cell is made inert for spreadsheets (a value may hold a formula)."""
-        frame = self.report_frame().astype(object).map(escape_formula)
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False)
-        return buffer.getvalue()
 
     def summary(self) -> str:
         d = self.diff()
