@@ -36,6 +36,7 @@ from geodata.analysis.filters import FilterState, describe
 from geodata.facts.layers import LAYERS, PRECISION_CODES
 from geodata.io import tables
 from geodata.io.atomic import write_bytes_atomic
+from geodata.io.load import boundary_credit
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ def explorer_lines(state: FilterState, count: int, has_sample: bool) -> list[str
         f"Trust Fund Atlas export: {describe(state)}. {count} projects.",
         f"Source: {spec.source}. Licence: {spec.license}. Each row's own sources are in the 'sources' column.",
         "Amounts in USD; an empty amount means no source gives it (it is not zero).",
+        f"{boundary_credit()}.",
     ]
     if has_sample:
         lines.append("SAMPLE DATA: rows with dataset=sample are illustrative, generated, and not real projects.")
@@ -122,6 +124,7 @@ def gap_lines(result: cov.CoverageResult) -> list[str]:
         f"Allocation: {result.allocation_label}; {cov.LOCATION_RULE}.",
         "Site gaps count point projects (IATI location precision 1, 2 or 5) within the radius; "
         "municipality gaps count every project assigned to the municipality.",
+        f"{boundary_credit()}.",
     ]
     if result.has_sample:
         lines.append(f"SAMPLE DATA: {result.n_sample} of the {result.n_projects} projects are illustrative, not real.")

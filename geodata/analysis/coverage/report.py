@@ -21,6 +21,7 @@ from geodata.analysis.privacy import RULE
 from geodata.analysis.privacy import suppress_value as suppress_small
 from geodata.facts.designation import DESIGNATION
 from geodata.facts.layers import OTHER_SECTOR, SECTORS
+from geodata.io.load import boundary_credit
 
 
 @dataclass
@@ -77,6 +78,7 @@ class CoverageResult:
             "exposure": records(self.exposure),
             "disclosure": RULE,
             "designation": DESIGNATION,
+            "municipal_boundaries": boundary_credit(),
         }
 
 
