@@ -3,8 +3,9 @@ module of this package imports Dash.
 
 Modules: ``style`` (palette, font, metrics, a chart's base layout), ``annotations`` (the one watermark,
 designation footnote, boundary credit, empty-state and unreported notes), ``basemap`` (the one base-map
-builder), ``map`` (the explorer map), ``charts`` (the explorer's four charts), ``timeline`` (a camp's population
-timeline), ``coverage`` (the coverage page's heatmap and gap map), ``encoding`` (typed-array patch encoding).
+builder), ``map`` (the explorer map), ``unshaded`` (the polygons the map leaves unshaded, and its note on them),
+``charts`` (the explorer's four charts), ``timeline`` (a camp's population timeline), ``coverage`` (the coverage
+page's heatmap and gap map), ``encoding`` (typed-array patch encoding).
 
 Public interface (stable; the pages, briefing and export modules use it), re-exported here:
 
@@ -50,6 +51,7 @@ from dashboard.figures.map import (
     metric_hovertemplate,
     sector_colorscale,
     trace_index,
+    unshaded_text,
 )
 from dashboard.figures.style import (
     CHOROPLETH_SCALE,
@@ -98,6 +100,7 @@ __all__ = [
     "sector_colorscale",
     "snapshot_figures",
     "trace_index",
+    "unshaded_text",
     "typed",
     "watermark",
 ]

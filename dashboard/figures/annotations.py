@@ -111,6 +111,12 @@ def unreported_note(lines: list[str]) -> dict:
     )
 
 
+def unshaded_note(text: str) -> dict:
+    """On a map, above the designation footnote: which polygons with matching projects are left unshaded
+    because none of those projects reports the chosen figure (unknown is not drawn as 0)."""
+    return _corner_note(html.escape(text), "unshaded", right=False, size=10, yshift=34)
+
+
 #: Above a chart of people counts: how small counts are shown.
 SUPPRESSION_NOTE = dict(
     text=f"Counts of 1-9 are shown as {SUPPRESSED_LABEL}.",
@@ -125,10 +131,12 @@ SUPPRESSION_NOTE = dict(
 )
 
 
-def map_annotations(has_sample: bool, empty: bool) -> list[dict]:
-    """The map's annotations: designation footnote and boundary credit, plus the watermark and the
-    empty-state message."""
+def map_annotations(has_sample: bool, empty: bool, unshaded: str = "") -> list[dict]:
+    """The map's annotations: designation footnote and boundary credit, plus the watermark, the
+    empty-state message and the note on polygons left unshaded (``unshaded``, when not empty)."""
     notes = [designation(), boundary_credit_line()]
+    if unshaded:
+        notes.append(unshaded_note(unshaded))
     if has_sample:
         notes.append(watermark())
     if empty:

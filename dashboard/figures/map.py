@@ -21,6 +21,7 @@ from dashboard.figures import basemap
 from dashboard.figures.annotations import map_annotations
 from dashboard.figures.encoding import project_trace_arrays
 from dashboard.figures.style import CHOROPLETH_SCALE, DEFAULT_METRIC, FONT, HAZARD_COLOUR, METRICS, SECTOR_COLOURS
+from dashboard.figures.unshaded import unreported_units, unshaded_text
 from geodata.analysis.kpis import population_observations
 from geodata.analysis.privacy import SUPPRESS_BELOW, SUPPRESSED_LABEL, suppress, suppressed_mask
 from geodata.facts.layers import SECTORS
@@ -76,12 +77,6 @@ def colorbar_title(metric: str) -> str:
 
 #: The shading value of a polygon whose people-reached count is 1-9: the count itself never reaches the browser.
 _SMALL_SHADE = SUPPRESS_BELOW / 2
-_KNOWN_FOR_METRIC = {
-    "committed_usd": "committed_known",
-    "usd_per_rae_resident": "committed_known",
-    "disbursed_usd": "disbursed_known",
-    "beneficiaries_reached": "reached_known",
-}
 
 
 def choropleth_z(snap: Snapshot, mask: np.ndarray, metric: str) -> np.ndarray:
@@ -89,12 +84,7 @@ def choropleth_z(snap: Snapshot, mask: np.ndarray, metric: str) -> np.ndarray:
     not reported (the unit has projects but none gives the figure: unknown is not drawn as 0). People reached of
     1-9 are shaded as ``_SMALL_SHADE`` and their hover says "<10"."""
     values = _choropleth_values(snap, mask, metric)
-    known = _KNOWN_FOR_METRIC.get(metric)
-    if known is not None and snap.n:
-        k = len(snap.static.units) + 1
-        projects = np.bincount(snap.unit_of_project, weights=mask.astype(np.float64), minlength=k)[:-1]
-        reported = np.bincount(snap.unit_of_project, weights=getattr(snap.kpi, known) & mask, minlength=k)[:-1]
-        values[(projects > 0) & (reported == 0)] = np.nan
+    values[unreported_units(snap, mask, metric)] = np.nan
     if metric == "beneficiaries_reached":
         values[suppressed_mask(values)] = _SMALL_SHADE
     return values
@@ -205,7 +195,8 @@ def map_figure(
     ``tooltip=True`` leaves the project hover label to the page (a tooltip with title, amount and SAMPLE)."""
     static = snap.static
     shown = np.zeros(snap.n, dtype=bool) if mask is None else mask
-    z = choropleth_z(snap, np.ones(snap.n, dtype=bool) if mask is None else mask, metric)
+    shaded = np.ones(snap.n, dtype=bool) if mask is None else mask  # the rows the polygons are shaded by
+    z = choropleth_z(snap, shaded, metric)
     label = METRICS[metric][0]
     traces: list[go.BaseTraceType] = [
         go.Choroplethmap(
@@ -374,7 +365,11 @@ def map_figure(
             font=dict(size=12),
             itemclick="toggle",
         ),
-        annotations=map_annotations(has_sample, mask is not None and not mask.any()),
+        annotations=map_annotations(
+            has_sample,
+            mask is not None and not mask.any(),
+            unshaded_text(snap, shaded, metric),
+        ),
         showlegend=legend,
     )
     return fig

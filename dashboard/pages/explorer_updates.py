@@ -114,13 +114,14 @@ def digest(value) -> str:
 
 def map_parts(snap: Snapshot, mask: np.ndarray, metric: str, has_sample: bool) -> dict:
     """The parts of the map a filter or metric change can alter, apart from the project points: the shading
-    (``z``), the metric's hover and colour-bar title, the hover's second line, and the annotations."""
+    (``z``), the metric's hover and colour-bar title, the hover's second line, and the annotations (with the note
+    on polygons left unshaded, which comes and goes with the filter and the metric)."""
     z = figures.choropleth_z(snap, mask, metric)
     return {
         "z": z,
         "metric": [figures.metric_hovertemplate(metric), figures.colorbar_title(metric)],
         "customdata": figures.choropleth_customdata(snap, z, metric),
-        "annotations": figures.map_annotations(has_sample, not mask.any()),
+        "annotations": figures.map_annotations(has_sample, not mask.any(), figures.unshaded_text(snap, mask, metric)),
     }
 
 

@@ -131,3 +131,54 @@ def test_choropleth_leaves_unreported_units_undrawn(snap):
     assert np.isnan(reached[lepo]) and reached[zvecan] == 225
     empty = [i for i in range(len(units)) if i not in (lepo, zvecan)]
     assert (committed[empty] == 0).all()  # no project there: nothing committed, which is a true zero
+
+
+def _unshaded(annotations: list[dict]) -> list[str]:
+    return [a["text"] for a in annotations if a.get("name") == "unshaded"]
+
+
+def test_map_says_which_polygons_it_leaves_unshaded(snap):
+    mask = np.ones(snap.n, dtype=bool)
+    assert figures.unshaded_text(snap, mask, "committed_usd") == (
+        "Committed amount not reported for 1 municipality with matching projects (Zvečan): "
+        "left unshaded, not drawn as 0."
+    )
+    assert figures.unshaded_text(snap, mask, "disbursed_usd").startswith(
+        "Disbursed amount not reported for 2 municipalities with matching projects (Leposavić, Zvečan)"
+    )
+    assert figures.unshaded_text(snap, mask, "projects") == ""  # a count is always known
+    fig = figures.map_figure(snap, mask, metric="committed_usd").to_dict()
+    assert _unshaded(fig["layout"]["annotations"]) == [figures.unshaded_text(snap, mask, "committed_usd")]
+    reported = mask & (snap.projects["municipality"] == "leposavic").to_numpy()
+    assert figures.unshaded_text(snap, reported, "committed_usd") == ""  # Leposavić's amount is sourced
+
+
+def _sent_annotations(outputs: tuple) -> list[dict] | None:
+    """The annotations the explorer's map patch sends, or None when it leaves them as they are."""
+    patch = outputs[0]
+    for op in patch.get("operations", []) if isinstance(patch, dict) else []:
+        if op["location"] == ["layout", "annotations"]:
+            return op["params"]["value"]
+    return None
+
+
+def test_explorer_note_on_unshaded_polygons_comes_and_goes_with_the_filter():
+    """The documented projects: North Mitrovica's give no committed amount, so its polygon is left unshaded and
+    the map says so; filtered to Leposavić (an amount is sourced) the note goes, and it comes back with the
+    filter cleared."""
+    from dashboard.pages import explorer_updates as eu
+    from geodata.analysis.filters import FilterState
+
+    snap = data.snapshot()
+    documented = FilterState(dataset="documented")
+    first = eu.explorer_outputs(snap, documented, "committed_usd")
+    key, drawn = first[-2], first[-1]
+    (note,) = _unshaded(_sent_annotations(first))
+    assert "Committed amount not reported for" in note and "North Mitrovica" in note
+    assert "not drawn as 0" in note
+    lepo = eu.explorer_outputs(snap, documented.with_(municipalities=("leposavic",)), "committed_usd", key, drawn)
+    assert _unshaded(_sent_annotations(lepo)) == []  # the annotations are resent, without the note
+    back = eu.explorer_outputs(snap, documented, "committed_usd", lepo[-2], lepo[-1])
+    assert _unshaded(_sent_annotations(back)) == [note]
+    same = eu.explorer_outputs(snap, documented, "committed_usd", back[-2], back[-1])
+    assert _sent_annotations(same) is None  # nothing changed: the map is not redrawn
