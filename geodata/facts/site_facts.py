@@ -154,8 +154,9 @@ CAMPS: list[dict] = [
         "location_derivation": "Placed inside the Zvečan polygon (geoBoundaries), 300 m from its edge, where the "
         "sourced distances are best met together: 2.2 km from the Trepča mine complex (TRP coordinates; no point "
         "of Zvečan municipality is nearer than 1.8 km to it), 6.4 km from the Mitrovica camps (7 km sourced: not "
-        'reachable inside Zvečan at 2 km from the mine) and 5.4 km north of Zvečan town ("a few km"). The '
-        "2 km uncertainty covers what the sources leave open",
+        "reachable inside Zvečan at 2 km from the mine) and 7.4 km north-east of Zvečan town in a straight line "
+        '(its ZVW coordinate; "a few km north" sourced). The 2 km uncertainty covers what the sources leave '
+        "open",
         "sources": urls("KIT05", "ERRC06", "BP", "KMEG", "HRW09", "C339", "OSCE-Zv06", "EUN", "PI05", "ERRC-ECHR"),
         "_point": (42.94901, 20.894),
     },

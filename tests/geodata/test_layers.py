@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import geopandas as gpd
 import numpy as np
@@ -190,6 +191,22 @@ def test_zitkovac_distances_are_the_ones_its_derivation_states():
     camps = _metric_point("camps", "site_id", "zitkovac").distance(_metric_point("camps", "site_id", "cesmin-lug"))
     assert f"{mine / 1000:.1f} km from the Trepča mine" in zit["location_derivation"]
     assert f"{camps / 1000:.1f} km from the Mitrovica camps" in zit["location_derivation"]
+
+
+def test_zitkovac_text_gives_the_straight_line_distance_and_direction_from_zvecan_town():
+    """Not only the northward part of the offset: the distance and compass direction the geometry gives from
+    the town coordinate the derivation uses (ZVW)."""
+    from geodata.facts.site_facts import ZVECAN
+
+    zit = geodata.load("camps").set_index("site_id").loc["zitkovac"]
+    camp = _metric_point("camps", "site_id", "zitkovac")
+    town = gpd.GeoSeries([shapely.Point(ZVECAN[1], ZVECAN[0])], crs=4326).to_crs(METRIC_CRS).iloc[0]
+    bearing = math.degrees(math.atan2(camp.x - town.x, camp.y - town.y)) % 360
+    compass = ("north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west")
+    direction = compass[round(bearing / 45) % 8]
+    stated = f"{camp.distance(town) / 1000:.1f} km {direction} of Zvečan town in a straight line"
+    assert stated in zit["location_derivation"]
+    assert "5.4 km north of Zvečan town" not in zit["location_derivation"]
 
 
 def test_leposavic_distance_text_matches_the_geometry():
