@@ -23,6 +23,7 @@ together; apart, a cache would be separated from what invalidates it.
 from __future__ import annotations
 
 import functools
+import html
 import json
 import threading
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from geodata.analysis.privacy import suppress_frame
 from geodata.facts.build import round_coords
 from geodata.facts.layers import LAYERS, SECTORS
 from geodata.facts.municipality_registry import BY_CODE
+from geodata.io.boundaries import feature_label
 from geodata.io.load import layer_version
 
 #: Project traces: one per location level, each point coloured by its sector (``sector_code``). Level 0: a
@@ -148,11 +150,11 @@ def _unit_tables(municipalities: gpd.GeoDataFrame) -> tuple[tuple[str, ...], tup
     for unit in units:
         members = municipalities[municipalities["boundary_unit"] == unit].sort_values("name_en")
         names = [municipality_label(c) for c in members["code"]]
-        polygon = str(members["boundary_unit_name"].iloc[0])
+        polygon = html.escape(feature_label(str(members["boundary_unit_name"].iloc[0])))
         if len(members) > 1:
             text = (
                 f"<b>{' and '.join(n.split(' (')[0] for n in names)}</b><br>"
-                f"{len(members)} municipalities share this polygon (the {polygon} municipality of 2000):<br>"
+                f"{len(members)} municipalities share this polygon ({polygon} in the boundary file):<br>"
                 + "<br>".join(names)
                 + "<br>Values are their total."
             )

@@ -179,7 +179,7 @@ def boundaries_from_file(
             stand_in = StandIn(label, tuple(sorted(members)), _continuing(label, code_value, members))
             report.merged.append(stand_in)
             held = ", ".join(BY_CODE[c].name_en for c in stand_in.members)
-            unit_name = f"{label} (one polygon for {held})"
+            unit_name = merged_unit_name(label, held)
             note = (
                 f"Installed from {Path(path).name}: the file draws {held} as one feature ({label!r}); "
                 "no polygon of its own. The merged polygon stands in."
@@ -206,6 +206,21 @@ def boundaries_from_file(
     out = gpd.GeoDataFrame(out.reset_index(), geometry="geometry", crs=WGS84)
     out["area_km2"] = (out.geometry.to_crs(METRIC_CRS).area / 1e6).round(1)
     return validate(out, MUNICIPALITIES, file=str(path), outline=kosovo_outline()), report
+
+
+#: What ``boundary_unit_name`` adds after a merged feature's own label.
+_MERGED_MARK = " (one polygon for "
+
+
+def merged_unit_name(label: str, held: str) -> str:
+    """The ``boundary_unit_name`` of a feature that stands in for several municipalities (``held``, their names)."""
+    return f"{label}{_MERGED_MARK}{held})"
+
+
+def feature_label(unit_name: str) -> str:
+    """A polygon's own label in its file, from its ``boundary_unit_name`` (what ``merged_unit_name`` adds
+    taken off): "Kosovska Mitrovica (one polygon for North Mitrovica, South Mitrovica)" -> "Kosovska Mitrovica"."""
+    return unit_name.split(_MERGED_MARK, 1)[0]
 
 
 def install(

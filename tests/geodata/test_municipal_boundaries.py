@@ -120,6 +120,22 @@ def test_a_file_of_the_30_municipalities_of_2000_reports_the_missing_eight(tmp_p
     assert "8 municipalities without a polygon of their own" in layer_provenance("municipalities")["precision"]
 
 
+def test_the_map_hover_of_a_merged_polygon_names_the_file_s_feature_once(tmp_path):
+    """After the 30-polygon install the explorer's hover on the merged Mitrovica polygon names the two
+    municipalities and the file's own label, without nesting the stand-in note in a sentence of its own."""
+    from dashboard import data
+
+    boundaries.install(_law_2000_file(tmp_path), name_field="NAZIV", source="Ministry file (2000 law)", license="x")
+    static = data.static_layers()
+    unit = geodata.load("municipalities").set_index("code").loc["north-mitrovica", "boundary_unit"]
+    hover = static.unit_hover[static.units.index(unit)]
+    assert hover.startswith("<b>North Mitrovica and South Mitrovica</b><br>")
+    assert "2 municipalities share this polygon (Kosovska Mitrovica in the boundary file):" in hover
+    assert "one polygon for" not in hover and "municipality of 2000" not in hover
+    assert hover.count("(") == hover.count(")")
+    assert boundaries.feature_label("Zvečan") == "Zvečan"  # a polygon of one municipality: its label as it is
+
+
 def test_install_requires_source_and_licence_and_leaves_nothing(tmp_path):
     path = _write(_geoboundaries().head(3), tmp_path, "geojson")
     with pytest.raises(geodata.LayerError, match="--license"):
