@@ -113,8 +113,12 @@ def unreported_note(lines: list[str]) -> dict:
 
 def unshaded_note(text: str) -> dict:
     """On a map, above the designation footnote: which polygons with matching projects are left unshaded
-    because none of those projects reports the chosen figure (unknown is not drawn as 0)."""
-    return _corner_note(html.escape(text), "unshaded", right=False, size=10, yshift=34)
+    because none of those projects reports the chosen figure (unknown is not drawn as 0). On up to three lines
+    (before the list in brackets and after the last colon), above the boundary credit's line, so neither covers
+    the other on a map about 600 px wide."""
+    head, sep, tail = html.escape(text, quote=False).rpartition(": ")
+    lines = head.replace(" (", "<br>(", 1) + ":<br>" + tail if sep else tail
+    return _corner_note(lines, "unshaded", right=False, size=10, yshift=46)
 
 
 #: Above a chart of people counts: how small counts are shown.
