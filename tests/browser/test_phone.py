@@ -8,6 +8,7 @@ import pytest
 from a11y_support import DESKTOP, PHONE, emulate, overflow, overlapping_marks, rect, screenshot, settle
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
+from signin_support import sign_in
 from waits import until
 
 from dashboard import ids
@@ -92,6 +93,7 @@ def test_the_filters_are_a_sidebar_on_the_desktop(dash_duo):
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_no_page_is_wider_than_the_screen_and_slider_labels_never_overlap(dash_duo, size):
     dash_duo.start_server(create_app())
+    sign_in(dash_duo)  # as an editor, so /data is the editor's page (and the navbar holds the account)
     problems = []
     for path in PAGES:
         driver = _load(dash_duo, path, size)
