@@ -82,10 +82,30 @@ def wait_for_map(driver, timeout: float = 90.0) -> None:
             "css selector",
             "[data-dash-is-loading]:not(.hover)",  # the map's tooltip waits for a hover
         ):
+            wait_for_labels(driver, end)
             time.sleep(1.5)  # let MapLibre finish painting
             return
         time.sleep(0.25)
     raise TimeoutError("the map did not draw its points")
+
+
+_LABELS_DRAWN = """
+const gd = document.querySelector('#explorer-map .js-plotly-plot');
+const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot.map;
+if (!map || !map.isStyleLoaded()) return false;
+const symbols = map.queryRenderedFeatures().filter(f => f.layer.type === 'symbol');
+return symbols.length > 0 && !map.isMoving();
+"""
+
+
+def wait_for_labels(driver, end: float) -> None:
+    """Wait until MapLibre has placed the map's text (camp numbers and names, settlement names): the labels are
+    drawn after the points, and a screenshot taken before shows unnumbered camps."""
+    while time.time() < end:
+        if driver.execute_script(_LABELS_DRAWN):
+            return
+        time.sleep(0.25)
+    raise TimeoutError("the map did not draw its labels")
 
 
 def main(argv: list[str] | None = None) -> int:
