@@ -90,6 +90,15 @@ def choropleth_z(snap: Snapshot, mask: np.ndarray, metric: str) -> np.ndarray:
     return values
 
 
+def colour_top(z: np.ndarray) -> float:
+    """The top of the shading's colour bar, whose bottom is 0 (every metric is a count or an amount): the largest
+    value shown, or 1 when every shaded unit is 0 (Plotly would otherwise centre the bar on 0 and show
+    negative ticks)."""
+    finite = z[np.isfinite(z)]
+    top = float(finite.max()) if finite.size else 0.0
+    return top if top > 0 else 1.0
+
+
 def _choropleth_values(snap: Snapshot, mask: np.ndarray, metric: str) -> np.ndarray:
     return snap.unit_values(mask, metric).astype(np.float64)
 
@@ -204,6 +213,8 @@ def map_figure(
             locations=list(static.units),
             featureidkey="id",
             z=z,
+            zmin=0,
+            zmax=colour_top(z),
             text=list(static.unit_hover),
             customdata=choropleth_customdata(snap, z, metric),
             hovertemplate=metric_hovertemplate(metric),

@@ -135,6 +135,7 @@ def map_patch(snap: Snapshot, parts: dict, changed: set[str], mask: np.ndarray, 
     choropleth = patch["data"][figures.TRACE["choropleth"]]
     if "z" in changed:
         choropleth["z"] = figures.typed(parts["z"])
+        choropleth["zmax"] = figures.colour_top(parts["z"])
     if "metric" in changed:
         choropleth["hovertemplate"], choropleth["colorbar"]["title"]["text"] = parts["metric"]
     if "customdata" in changed:

@@ -183,3 +183,26 @@ def test_explorer_note_on_unshaded_polygons_comes_and_goes_with_the_filter():
     assert _unshaded(_sent_annotations(back)) == [note]
     same = eu.explorer_outputs(snap, documented, "committed_usd", back[-2], back[-1])
     assert _sent_annotations(same) is None  # nothing changed: the map is not redrawn
+
+
+def test_the_colour_bar_starts_at_zero_even_when_every_shaded_unit_is_zero(snap):
+    """Disbursed: no project reports it, so every shaded polygon is a true 0 (no project there) and the rest are
+    left unshaded: the bar runs from 0 to 1, never around 0 with negative ticks."""
+    mask = np.ones(snap.n, dtype=bool)
+    fig = figures.map_figure(snap, mask, metric="disbursed_usd")
+    choropleth = fig.data[figures.TRACE["choropleth"]]
+    assert (choropleth.zmin, choropleth.zmax) == (0, 1.0)
+    committed = figures.map_figure(snap, mask, metric="committed_usd").data[figures.TRACE["choropleth"]]
+    assert (committed.zmin, committed.zmax) == (0, 1_530_000.0)
+
+
+def test_a_metric_change_sends_the_colour_bar_top_with_the_shading():
+    from dashboard.pages import explorer_updates as eu
+    from geodata.analysis.filters import FilterState
+
+    snap = data.snapshot()
+    documented = FilterState(dataset="documented")
+    first = eu.explorer_outputs(snap, documented, "committed_usd")
+    patch = eu.explorer_outputs(snap, documented, "disbursed_usd", first[-2], first[-1])[0]
+    tops = [op["params"]["value"] for op in patch["operations"] if op["location"][-1] == "zmax"]
+    assert tops == [1.0]  # nothing disbursed is reported: the bar runs from 0 to 1
