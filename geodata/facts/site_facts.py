@@ -328,10 +328,10 @@ DOCUMENTED_PROJECTS: list[dict] = [
         "project_id": "doc-2006-osterode-relocation",
         "title": "Relocation of Kablare and Žitkovac residents to Osterode",
         "description": "UNMIK refurbished the former KFOR base at Osterode and moved residents there from "
-        "January 2006: Kablare was dismantled on 2 April 2006 and Žitkovac's residents were moving in that month "
-        "(C339); Česmin Lug stayed open until 2010 (MC13, KL13). Norwegian Church Aid managed the camp until "
-        "January 2009 (SG08). Osterode itself lay in the "
-        "contaminated area: researchers urged its closure in 2010 (ABER).",
+        "9 January 2006 (RW06): Kablare was dismantled on 2 April 2006 and Žitkovac's residents were moving in "
+        "that month (C339); Česmin Lug stayed open until 2010 (MC13, KL13). Norwegian Church Aid managed the camp "
+        "until January 2009 (SG08). Osterode itself lay in the contaminated area: researchers urged its closure "
+        "in 2010 (ABER).",
         "sector": "housing",
         "sectors": "housing",
         "target_communities": "Roma;Ashkali;Egyptian",
@@ -352,8 +352,9 @@ DOCUMENTED_PROJECTS: list[dict] = [
         **_DOC_COMMON,
         "project_id": "doc-2007-mahalla-returns",
         "title": "Roma Mahalla reconstruction and returns",
-        "description": "Rebuilding of the Roma Mahalla in South Mitrovica, burned in 1999, and return of "
-        "families from the camps, by the municipality, UNHCR, OSCE, UNMIK and the Danish Refugee Council.",
+        "description": "Rebuilding of the Roma Mahalla on the south bank of the Ibar in South Mitrovica (BP), "
+        "burned in June 1999 (ERRCT), and return of families from the camps, by the municipality, UNHCR, OSCE, "
+        "UNMIK and the Danish Refugee Council (UNHCR07).",
         "sector": "housing",
         "sectors": "housing",
         "target_communities": "Roma;Ashkali;Egyptian",
@@ -370,14 +371,14 @@ DOCUMENTED_PROJECTS: list[dict] = [
         "households_reached": 43,
         "source_note": "118 people (19 families) in March 2007 (UNHCR07) and 107 people (24 families) in "
         "October 2007 (UNN07); later returns are not itemised in the sources",
-        "sources": urls("UNHCR07", "UNN07", "BP"),
+        "sources": urls("UNHCR07", "UNN07", "ERRCT", "BP"),
     },
     {
         **_DOC_COMMON,
         "project_id": "doc-2012-osterode-closure",
         "title": "Resettlement of the last Osterode families",
         "description": "Mercy Corps, with USAID and EU funding, rehoused the last 90 families of Osterode, "
-        "which closed in December 2012.",
+        "which closed in December 2012 (MC13, KL13).",
         "sector": "housing",
         "sectors": "housing",
         "target_communities": "Roma;Ashkali;Egyptian",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import geopandas as gpd
 import numpy as np
@@ -15,6 +16,7 @@ from geodata import config
 from geodata.facts import build
 from geodata.facts.layers import LAYERS, METRIC_CRS, SECTORS
 from geodata.facts.municipality_registry import KOSOVO_AREA_KM2, MUNICIPALITIES
+from geodata.facts.sources import SOURCES
 from geodata.facts.validate import validate
 
 
@@ -222,6 +224,20 @@ def test_documented_relocation_names_who_moved_to_osterode():
     doc = geodata.load("projects").set_index("project_id").loc["doc-2006-osterode-relocation"]
     assert doc["title"] == "Relocation of Kablare and Žitkovac residents to Osterode"
     assert "Česmin Lug stayed open until 2010" in doc["description"]
+
+
+def test_each_documented_project_cites_exactly_its_sources_beside_the_facts():
+    """Every source a documented project lists is named beside the fact it supports (in the description or the
+    source note, as "(KEY)"), and every key named there is in its sources: a source that supports nothing in the
+    row, or a fact whose source is missing, fails."""
+    key_of = {url: key for key, url in SOURCES.items()}
+    projects = geodata.load("projects")
+    for _, row in projects[projects["dataset"] == "documented"].iterrows():
+        listed = {key_of[url] for url in str(row["sources"]).split()}
+        text = f"{row['description']} {row['source_note']}"
+        named = {key for group in re.findall(r"\(([^()]*)\)", text) for key in re.split(r",\s*", group)}
+        named &= set(SOURCES)
+        assert named == listed, (row["project_id"], sorted(listed - named), sorted(named - listed))
 
 
 def test_zvecan_smelter_is_about_3_5_km_from_mitrovica():
