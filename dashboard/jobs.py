@@ -110,6 +110,10 @@ class _OwnKeys:
         return super().build_cache_key(fn, args, cache_args_to_ignore, triggered)[:32] + uuid.uuid4().hex
 
 
+#: The result key a poll found empty, by job (read by the same request's ``job_running`` right after).
+_UNREAD: dict[str, str] = {}
+
+
 def _at_low_priority(job_fn, *args):
     """A job process's first step: lower its CPU priority by ``TFA_JOB_NICENESS`` (10), then run the job."""
     with contextlib.suppress(OSError, ValueError):
@@ -168,7 +172,23 @@ class CeleryJobManager(_OwnKeys, CeleryManager):
             return QUEUE_MESSAGE
         return None
 
+    # A poll reads the result, then asks whether the job still runs. A task that writes its result and ends
+    # between the two looked ended without a result: Dash answered "no update" and the result was never fetched
+    # (an export's download never came). The key each poll found empty is kept for its job, and a task that has
+    # ended counts as running while its result waits, so the next poll fetches it.
+    def job_running(self, job) -> bool:
+        key = _UNREAD.pop(str(job), None)
+        if super().job_running(job):
+            return True
+        return key is not None and self.result_ready(key)
+
     def get_result(self, key, job):
+        result = self._get_result(key, job)
+        if result is self.UNDEFINED and job is not None:
+            _UNREAD[str(job)] = key
+        return result
+
+    def _get_result(self, key, job):
         result = super().get_result(key, job)
         if result is self.UNDEFINED and (reason := self.lost_reason(key, job)) is not None:
             result = super().get_result(key, job)  # the job may have written its result just before its beat lapsed

@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from signin_support import sign_in
-from waits import callbacks_done, steady, until
+from waits import steady
 
 import geodata
 from dashboard.app import create_app
@@ -82,10 +82,8 @@ FRESH_CSV = (
 
 
 def _pointer_click(driver, selector: str) -> None:
-    """Click the element's centre with real mouse events (DevTools Protocol), once the page has settled: no
-    callback running and the element scrolled to mid-screen and no longer moving (a commit message or a history
-    row arriving above it shifts it down)."""
-    until(driver, lambda: callbacks_done(driver), "the page's callbacks to finish")
+    """Click the element's centre with real mouse events (DevTools Protocol), once it has settled: scrolled to
+    mid-screen and no longer moving (a commit message or a history row arriving above it shifts it down)."""
     element = driver.find_element(By.CSS_SELECTOR, selector)
     driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
     x, y = steady(
@@ -111,10 +109,17 @@ def _count(dash_duo) -> int:
 def _picker_finds(dash_duo, text: str) -> bool:
     """Type into the project picker's search and say whether an option containing ``text`` is offered."""
     driver = dash_duo.driver
-    _pointer_click(driver, "#data-edit-project")
-    search = _wait(
-        dash_duo, lambda d: (e := d.switch_to.active_element).get_attribute("type") == "search" and e, "the search box"
-    )
+    search = None
+    for _ in range(3):  # a click the page re-rendered under is made again, as a person would
+        _pointer_click(driver, "#data-edit-project")
+        try:
+            search = WebDriverWait(driver, 8).until(
+                lambda d: (e := d.switch_to.active_element).get_attribute("type") == "search" and e
+            )
+            break
+        except TimeoutException:
+            continue
+    assert search is not None, "the project picker's search box did not open"
     search.send_keys(text)
     try:
         WebDriverWait(driver, 3).until(

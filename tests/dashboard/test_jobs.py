@@ -49,6 +49,27 @@ def test_a_disk_job_whose_process_died_ends_with_the_lost_message(tmp_path):
     assert jobs.job_failure_message(ValueError("any other failure")) is None
 
 
+def test_a_result_written_between_a_polls_two_questions_is_fetched_by_the_next_poll(monkeypatch):
+    """A Celery task writes its result and ends after the poll found no result but before the poll asked whether
+    it runs: it counts as running, so Dash answers "still running" and the next poll gets the result."""
+    from dash import CeleryManager
+
+    manager = object.__new__(jobs.CeleryJobManager)
+    stored: dict = {}
+    monkeypatch.setattr(jobs.CeleryJobManager, "lost_reason", lambda self, key, job: None)
+    monkeypatch.setattr(CeleryManager, "get_result", lambda self, key, job: stored.get(key, self.UNDEFINED))
+    monkeypatch.setattr(CeleryManager, "result_ready", lambda self, key: key in stored)
+    monkeypatch.setattr(CeleryManager, "job_running", lambda self, job: False)  # the task has ended
+    monkeypatch.setattr(jobs.CeleryJobManager, "_redis", lambda self: type("R", (), {"delete": lambda *a: 0})())
+    assert manager.get_result("k", "task-1") is manager.UNDEFINED
+    stored["k"] = {"done": 1}  # the task's last step, then it ends
+    assert manager.job_running("task-1") is True
+    assert manager.get_result("k", "task-1") == {"done": 1}
+    # an ended task that left no result is not running (Dash then ends the poll with no update)
+    assert manager.get_result("other", "task-2") is manager.UNDEFINED
+    assert manager.job_running("task-2") is False
+
+
 # ---------------------------------------------------------------- through Celery and Redis
 
 
