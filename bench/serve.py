@@ -40,7 +40,7 @@ def write_store(n: int, data_dir: Path, seed: int = 0) -> None:
     code = (
         "import sys, pandas as pd\n"
         "from bench.portfolio import synthetic_portfolio\n"
-        "from geodata import store\n"
+        "from geodata.io import store\n"
         "p = synthetic_portfolio(int(sys.argv[1]), int(sys.argv[2])).copy()\n"
         "p['import_id'] = pd.Series(pd.NA, index=p.index, dtype='Int64')\n"
         "store._write_state(store.StoreState(p, store._empty_history(), store._empty_imports()), store.store_path())\n"

@@ -137,3 +137,16 @@ def test_ab_ratios_compare_old_and_new_of_each_case():
     assert lines[0].startswith("filter_click: median 3000 -> 1500 ms (old/new 2.00x)")
     assert "plotly 2400 -> 1200 ms" in lines[0]
     assert ratios([row("filter_click old", 3000.0, 1.0)]) == []  # one side only: no ratio
+
+
+def test_bench_writes_a_synthetic_store_the_app_reads(tmp_path, monkeypatch):
+    """The synthetic portfolio is written as the store the app reads (the cached copies had hidden a broken
+    writer: a store module that had moved)."""
+    from bench.serve import write_store
+    from geodata.io import store
+
+    write_store(50, tmp_path)
+    monkeypatch.setenv("TFA_DATA_DIR", str(tmp_path))
+    projects = store.current_projects()
+    assert len(projects) == 50
+    assert projects["is_sample"].all()
