@@ -20,6 +20,26 @@ MAP_ZOOM = 8.7
 MAP_BOUNDS = {"west": 19.2, "south": 41.3, "east": 22.4, "north": 43.8}
 #: Base maps: offline (our own layers on white) and OpenStreetMap tiles (needs internet).
 BASE_MAPS = {"white-bg": "Offline (our layers only)", "open-street-map": "OpenStreetMap (online)"}
+#: Invisible marker layers at the top of every base style, bottom to top: each part of a map is inserted just
+#: below its own marker (``dashboard.figures.basemap.anchor``). Plotly re-inserts every layer and trace that
+#: shares its ``below`` with another on every redraw, and MapLibre then lays it out again; with a marker each,
+#: a redraw leaves them where they are, and the order does not depend on the order they were added in.
+MAP_ANCHORS = (
+    "borders",
+    "outline",
+    "choropleth",
+    "hazard-halo",
+    "settlement-dots",
+    "settlement-names",
+    "projects-site",
+    "projects-municipality",
+    "highlight",
+    "camp-rings",
+    "places",
+    "camp-numbers",
+    "camp-names",
+)
+_ANCHOR_LAYERS = [{"id": f"tfa-{name}", "type": "background", "layout": {"visibility": "none"}} for name in MAP_ANCHORS]
 #: The offline base map: a white MapLibre style with no tile source and no ``glyphs`` URL. Without a glyphs URL
 #: MapLibre draws text with the browser's own fonts, so settlement labels render with no internet (plotly's
 #: built-in "white-bg" style points its glyphs at a web server, where offline labels fail).
@@ -27,13 +47,29 @@ OFFLINE_MAP_STYLE = {
     "version": 8,
     # one empty source: plotly drops an empty "sources" object when it redraws, and MapLibre requires the key
     "sources": {"none": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}},
-    "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#ffffff"}}],
+    "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#ffffff"}}, *_ANCHOR_LAYERS],
+}
+#: OpenStreetMap's raster tiles (online), with the same markers and, like the offline style, the browser's fonts.
+OSM_MAP_STYLE = {
+    "version": 8,
+    "sources": {
+        "osm-tiles": {
+            "type": "raster",
+            "tiles": ["https://tile.openstreetmap.org/{z}/{x}/{y}.png"],
+            "tileSize": 256,
+            "attribution": '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        }
+    },
+    "layers": [
+        {"id": "osm-tiles", "type": "raster", "source": "osm-tiles", "minzoom": 0, "maxzoom": 22},
+        *_ANCHOR_LAYERS,
+    ],
 }
 
 
 def map_style(base_map: str) -> dict | str:
     """The layout.map.style for a ``BASE_MAPS`` key."""
-    return OFFLINE_MAP_STYLE if base_map == "white-bg" else base_map
+    return {"white-bg": OFFLINE_MAP_STYLE, "open-street-map": OSM_MAP_STYLE}.get(base_map, base_map)
 
 
 #: The table shows at most this many rows (largest commitments first); the CSV always has every match.

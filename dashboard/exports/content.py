@@ -23,6 +23,7 @@ import geopandas as gpd
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.camp_key import numbers_by_site
 from dashboard.exports import mapview
 from dashboard.exports.deck import ChartSeries, ChartSpec, DeckInput, KpiCard, Picture, SourceNote, TableSpec
 from geodata import config
@@ -102,6 +103,8 @@ class Briefing:
     #: (west, south, east, north) of the municipalities with a matching project, the matching projects and the
     #: camps: what the map must show whole.
     map_extent: mapview.Extent = mapview.KOSOVO
+    #: The numbered camps and return site on the map, in the order of their numbers' key (English names).
+    camp_names: tuple[str, ...] = ()
 
     @property
     def includes_sample(self) -> bool:
@@ -283,7 +286,15 @@ def build_briefing(
         designation=F.DESIGNATION,
         figures=F.snapshot_figures(snap, state, metric) if with_figures else {},
         map_extent=mapview.extent(lons, lats, pad=0.02),
+        camp_names=camp_names(snap.static.camps),
     )
+
+
+def camp_names(camps) -> tuple[str, ...]:
+    """The camps' English names in the order of the map's numbers."""
+    numbers = numbers_by_site(camps)
+    ranked = sorted(zip([numbers[s] for s in camps["site_id"]], camps["name_en"], strict=True))
+    return tuple(str(name) for _, name in ranked)
 
 
 def fitted_map(fig: go.Figure, box: mapview.Extent, width: float, height: float) -> go.Figure:
@@ -394,8 +405,8 @@ def map_alt_text(briefing: Briefing, metric: str = "committed_usd", most: int = 
         f"{briefing.n_projects:,} matching project{'s' if briefing.n_projects != 1 else ''} drawn as points coloured "
         "by sector, those placed at a municipality's seat faded"
     )
-    camps = fig.data[F.TRACE["camp_names"]].text if len(fig.data) > F.TRACE["camp_names"] else None
-    if camps is not None and len(camps):
+    camps = list(briefing.camp_names)
+    if camps:
         parts.append("the former camps and return site marked and numbered: " + ", ".join(_plain(c) for c in camps))
     parts.append("the Trepča smelter, mine and tailings marked as hazards")
     return ". ".join(parts) + "."

@@ -40,9 +40,8 @@ from dashboard.figures.annotations import (
 from dashboard.figures.charts import chart_figures, chart_updates
 from dashboard.figures.encoding import project_trace_arrays, project_trace_specs, typed
 from dashboard.figures.map import (
-    CAMP_FILL,
+    CAMP_TRACE,
     PROJECT_TRACE_START,
-    RETURN_SITE_FILL,
     TRACE,
     choropleth_customdata,
     choropleth_z,
@@ -54,6 +53,7 @@ from dashboard.figures.map import (
     trace_index,
     unshaded_text,
 )
+from dashboard.figures.map_places import CAMP_FILL, RETURN_SITE_FILL, STATIC_LAYERS
 from dashboard.figures.style import (
     CHOROPLETH_SCALE,
     COMMITTED_COLOUR,
@@ -78,6 +78,8 @@ __all__ = [
     "FONT",
     "HAZARD_COLOUR",
     "METRICS",
+    "CAMP_TRACE",
+    "STATIC_LAYERS",
     "PROJECT_TRACE_START",
     "RETURN_SITE_FILL",
     "SECTOR_COLOURS",

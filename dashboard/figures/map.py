@@ -1,11 +1,16 @@
-"""The explorer map: boundary units shaded by a metric, settlements, hazards, the project points and the camps.
+"""The explorer map: boundary units shaded by a metric, the project points, and the fixed parts (settlements,
+hazards, camps: ``map_places``).
 
-Map traces, in this fixed order (``TRACE``): the choropleth of boundary units, settlements, hazard halo and
-core, the project traces (site-level, then municipality-level; each point coloured by its sector through a
-discrete colour scale over ``sector_code``; ``TFA_FAST=0``: one trace per sector and level), the legend entry
-explaining faded markers, the highlight ring of a selected project, then the camps on top (ring, numbered fill,
-name labels), so they stay visible and clickable under dense project markers. With ``legend=True`` one
-legend-only entry per sector follows (no points).
+Only what is filtered, hovered or clicked is a trace, in this fixed order (``TRACE``): the choropleth of boundary
+units, the project traces (site-level, then municipality-level; each point coloured by its sector through a
+discrete colour scale over ``sector_code``), the highlight ring of a selected project, then the places (the
+hazards, then the camps' numbered fills), on top so they stay visible and clickable under dense project markers.
+With ``legend=True`` (exports) legend-only entries follow (no points). Every trace is a set of MapLibre sources
+that Plotly sets again, and MapLibre lays out again, on every redraw; what never changes with a filter is drawn
+by layout layers, which Plotly sets once.
+
+``TFA_FAST=0`` restores the previous map: everything as traces (settlements, hazard halo and core, one project
+trace per sector and level, the faded-marker legend entry, the highlight, the camps' ring, fill and names).
 """
 
 from __future__ import annotations
@@ -15,22 +20,40 @@ import html
 import numpy as np
 import plotly.graph_objects as go
 
-from dashboard.camp_key import numbers_by_site
-from dashboard.data import LEVELS, N_PROJECT_TRACES, TRACE_PER_SECTOR, Snapshot, municipality_label
+from dashboard.data import LEVELS, N_PROJECT_TRACES, TRACE_PER_SECTOR, Snapshot
 from dashboard.figures import basemap
 from dashboard.figures.annotations import map_annotations
 from dashboard.figures.encoding import project_trace_arrays
-from dashboard.figures.style import CHOROPLETH_SCALE, DEFAULT_METRIC, FONT, HAZARD_COLOUR, METRICS, SECTOR_COLOURS
+from dashboard.figures.map_places import (
+    STATIC_LAYERS,
+    below,
+    fixed_traces_above,
+    fixed_traces_below,
+    highlight_trace,
+    legend_entries,
+    places_trace,
+    sector_legend_traces,
+    static_layers,
+)
+from dashboard.figures.style import CHOROPLETH_SCALE, DEFAULT_METRIC, FONT, METRICS, SECTOR_COLOURS
 from dashboard.figures.unshaded import unreported_units, unshaded_text
-from geodata.analysis.kpis import population_observations
 from geodata.analysis.privacy import SUPPRESS_BELOW, SUPPRESSED_LABEL, suppress, suppressed_mask
 from geodata.facts.layers import SECTORS
 
-_FIXED = ("choropleth", "settlements", "hazard_halo", "hazard_core")
+_FIXED = ("choropleth",) if STATIC_LAYERS else ("choropleth", "settlements", "hazard_halo", "hazard_core")
+_AFTER = (
+    ("highlight", "places")
+    if STATIC_LAYERS
+    else ("precision_legend", "highlight", "camp_ring", "camp_fill", "camp_names")
+)
 TRACE: dict[str, int] = {name: i for i, name in enumerate(_FIXED)}
 PROJECT_TRACE_START = len(_FIXED)
-for _offset, _name in enumerate(("precision_legend", "highlight", "camp_ring", "camp_fill", "camp_names")):
+for _offset, _name in enumerate(_AFTER):
     TRACE[_name] = PROJECT_TRACE_START + N_PROJECT_TRACES + _offset
+#: The trace whose points are the camps (clicked for a camp's history): the places, or the old camp fill.
+CAMP_TRACE = TRACE["places"] if STATIC_LAYERS else TRACE["camp_fill"]
+#: Stable trace ids (MapLibre's layer ids are made from them).
+PROJECT_UID = "projects"
 
 
 def trace_index(sector_index: int, level: int) -> int:
@@ -45,11 +68,6 @@ def sector_colorscale() -> list[list]:
     colours = [SECTOR_COLOURS[s] for s in SECTORS]
     last = max(len(colours) - 1, 1)
     return [[i / last, c] for i, c in enumerate(colours)]
-
-
-#: Marker fills of the numbered sites (opaque; black numbers): a former camp, the return site (as the legend says).
-CAMP_FILL = "#FFFFFF"
-RETURN_SITE_FILL = "#B39DDB"
 
 
 def metric_hovertemplate(metric: str) -> str:
@@ -103,19 +121,6 @@ def _choropleth_values(snap: Snapshot, mask: np.ndarray, metric: str) -> np.ndar
     return snap.unit_values(mask, metric).astype(np.float64)
 
 
-def _camp_hover(row) -> str:
-    names = " / ".join(dict.fromkeys(str(x) for x in (row["name_sq"], row["name_sr"]) if x and str(x) != "nan"))
-    kind = "Return site" if row["site_type"] == "return site" else "Former IDP camp"
-    lines = [f"<b>{html.escape(str(row['name_en']))}</b> ({html.escape(names)})", kind]
-    opened, closed = row.get("opened"), row.get("closed")
-    lines.append(f"Opened {opened or 'date not sourced'}; closed {closed or '—'}")
-    obs = population_observations(row.get("population_observations"))
-    if obs:
-        lines.append("Population: " + "; ".join(f"{o['date']}: {o['figure']:,} {o.get('unit', '')}" for o in obs[:4]))
-    lines.append(f"Location approximate (±{int(row['location_uncertainty_m']) / 1000:.0f} km). Click for its history.")
-    return "<br>".join(lines)
-
-
 _LEVEL_WHERE = ("near a site (IATI precision 2)", "municipality level, drawn at the municipal seat")
 
 
@@ -148,6 +153,8 @@ def _project_traces(snap: Snapshot, shown: np.ndarray, tooltip: bool) -> list[go
                     hovertemplate=f"<b>%{{text}} project</b><br>{where}<br>Click for details<extra></extra>",
                     hoverinfo="none" if tooltip else None,
                     meta={"level": LEVELS[level]},
+                    uid=f"{PROJECT_UID}-{LEVELS[level]}",
+                    **below(f"projects-{LEVELS[level]}"),
                 )
             )
         return traces
@@ -173,23 +180,6 @@ def _project_traces(snap: Snapshot, shown: np.ndarray, tooltip: bool) -> list[go
     return traces
 
 
-def _sector_legend_traces() -> list[go.Scattermap]:
-    """One legend entry per sector colour (no points: the projects are drawn by the level traces)."""
-    return [
-        go.Scattermap(
-            lat=[None],
-            lon=[None],
-            mode="markers",
-            marker=dict(size=12, color=SECTOR_COLOURS[sector], opacity=0.9),
-            name=sector.capitalize(),
-            legendgroup=sector,
-            legendrank=100 + i,  # listed first, as when each sector was its own trace
-            hoverinfo="skip",
-        )
-        for i, sector in enumerate(SECTORS)
-    ]
-
-
 def map_figure(
     snap: Snapshot,
     mask: np.ndarray | None,
@@ -205,154 +195,20 @@ def map_figure(
     static = snap.static
     shown = np.zeros(snap.n, dtype=bool) if mask is None else mask
     shaded = np.ones(snap.n, dtype=bool) if mask is None else mask  # the rows the polygons are shaded by
-    z = choropleth_z(snap, shaded, metric)
-    label = METRICS[metric][0]
-    traces: list[go.BaseTraceType] = [
-        go.Choroplethmap(
-            geojson=static.polygons,
-            locations=list(static.units),
-            featureidkey="id",
-            z=z,
-            zmin=0,
-            zmax=colour_top(z),
-            text=list(static.unit_hover),
-            customdata=choropleth_customdata(snap, z, metric),
-            hovertemplate=metric_hovertemplate(metric),
-            colorscale=CHOROPLETH_SCALE,
-            marker=dict(opacity=0.5, line=dict(width=0.8, color="#8a8a8a")),
-            colorbar=dict(
-                title=dict(text=colorbar_title(metric), font=dict(size=12)),
-                thickness=12,
-                len=0.45,
-                x=0.99,
-                xanchor="right",
-                y=0.98,
-                yanchor="top",
-                bgcolor="rgba(255,255,255,0.8)",
-            ),
-            name=f"Municipalities: {label}",
-            showlegend=False,
-        )
-    ]
-    st = static.settlements
-    traces.append(
-        go.Scattermap(
-            lat=st.geometry.y.to_numpy(),
-            lon=st.geometry.x.to_numpy(),
-            mode="markers+text",
-            marker=dict(size=5, color="#6b6b6b"),
-            text=st["name"].tolist(),
-            textposition="top right",
-            textfont=dict(size=11, color="#555555"),
-            name="Settlement (GeoNames)",
-            hovertext=[
-                f"{html.escape(str(n))} (settlement, {municipality_label(str(m))})"
-                for n, m in zip(st["name"], st["municipality"], strict=True)
-            ],
-            hovertemplate="%{hovertext}<extra></extra>",
-        )
-    )
-    hz = static.hazards
-    hz_text = [
-        f"<b>{html.escape(str(r['name_en']))}</b> ({html.escape(str(r['name_sq']))} / {html.escape(str(r['name_sr']))})"
-        f"<br>{html.escape(str(r['hazard_type']).capitalize())}; "
-        f"location ±{int(r['location_uncertainty_m']) / 1000:g} km"
-        for _, r in hz.iterrows()
-    ]
-    traces.append(
-        go.Scattermap(
-            lat=hz.geometry.y,
-            lon=hz.geometry.x,
-            mode="markers",
-            hoverinfo="skip",
-            marker=dict(size=30, color=HAZARD_COLOUR, opacity=0.22),
-            showlegend=False,
-            name="hazard halo",
-        )
-    )
-    traces.append(
-        go.Scattermap(
-            lat=hz.geometry.y,
-            lon=hz.geometry.x,
-            mode="markers",
-            hovertext=hz_text,
-            hovertemplate="%{hovertext}<extra></extra>",
-            marker=dict(size=9, color=HAZARD_COLOUR),
-            name="Smelter, mine or tailings",
-        )
-    )
-    traces.extend(_project_traces(snap, shown, tooltip))
-    traces.append(
-        go.Scattermap(
-            lat=[None],
-            lon=[None],
-            mode="markers",
-            marker=dict(size=12, color="#999", opacity=0.4),
-            name="Faded: municipality-level project",
-            hoverinfo="skip",
-        )
-    )
-    traces.append(
-        go.Scattermap(
-            lat=[],
-            lon=[],
-            mode="markers",
-            hoverinfo="skip",
-            showlegend=False,
-            marker=dict(size=34, color="#000000", opacity=0.35),
-            name="highlight",
-        )
-    )
-    cp = static.camps
-    numbers = numbers_by_site(cp)
-    fill = [CAMP_FILL if t == "camp" else RETURN_SITE_FILL for t in cp["site_type"]]
-    opaque = dict(marker=dict(opacity=1))  # a box/lasso selection never dims the camps
-    traces.append(
-        go.Scattermap(
-            lat=cp.geometry.y,
-            lon=cp.geometry.x,
-            mode="markers",
-            hoverinfo="skip",
-            marker=dict(size=25, color="#000000", opacity=1),
-            selected=opaque,
-            unselected=opaque,
-            name="Former IDP camp (white) / return site (violet)",
-        )
-    )
-    traces.append(
-        go.Scattermap(
-            lat=cp.geometry.y,
-            lon=cp.geometry.x,
-            mode="markers+text",
-            marker=dict(size=19, color=fill, opacity=1),
-            selected=opaque,
-            unselected=opaque,
-            text=[str(numbers[site]) for site in cp["site_id"]],
-            textposition="middle center",
-            textfont=dict(size=12, color="#000000"),
-            customdata=list(cp["site_id"]),
-            hovertext=[f"{numbers[r['site_id']]}. " + _camp_hover(r) for _, r in cp.iterrows()],
-            hovertemplate="%{hovertext}<extra></extra>",
-            name="camp fill",
-            showlegend=False,
-        )
-    )
-    traces.append(
-        go.Scattermap(
-            lat=cp.geometry.y,
-            lon=cp.geometry.x,
-            mode="markers+text",  # text alone would ask the style for a marker icon it does not have
-            marker=dict(size=25, opacity=0),  # invisible: places the name beside the numbered marker
-            text=[str(n) for n in cp["name_en"]],
-            textposition="middle right",
-            textfont=dict(size=13, color="#000000"),
-            hoverinfo="skip",
-            name="camp names",
-            showlegend=False,
-        )
-    )
-    if legend and not TRACE_PER_SECTOR:
-        traces.extend(_sector_legend_traces())
+    traces: list[go.BaseTraceType] = [_choropleth(snap, shaded, metric)]
+    if STATIC_LAYERS:
+        traces.extend(_project_traces(snap, shown, tooltip))
+        traces.extend([highlight_trace(), places_trace(snap)])
+        if legend:
+            traces.extend(legend_entries())
+        layers = static_layers(snap)
+    else:
+        traces.extend(fixed_traces_below(snap))
+        traces.extend(_project_traces(snap, shown, tooltip))
+        traces.extend(fixed_traces_above(snap))
+        if legend and not TRACE_PER_SECTOR:
+            traces.extend(sector_legend_traces())
+        layers = []
     fig = go.Figure(traces)
     if has_sample is None:
         has_sample = bool(snap.kpi.is_sample[shown].any()) if mask is not None else False
@@ -364,7 +220,7 @@ def map_figure(
         clickmode="event",
         dragmode="pan",
         hoverlabel=dict(font=dict(family=FONT, size=13), align="left"),
-        map=basemap.base_map(static.outline, style=base_map),
+        map=basemap.base_map(static.outline, style=base_map, layers=layers),
         legend=dict(
             x=0.01,
             y=0.98,
@@ -384,3 +240,35 @@ def map_figure(
         showlegend=legend,
     )
     return fig
+
+
+def _choropleth(snap: Snapshot, shaded: np.ndarray, metric: str) -> go.Choroplethmap:
+    """The boundary units shaded by ``metric`` over the rows in ``shaded``."""
+    static = snap.static
+    z = choropleth_z(snap, shaded, metric)
+    return go.Choroplethmap(
+        geojson=static.polygons,
+        locations=list(static.units),
+        featureidkey="id",
+        z=z,
+        zmin=0,
+        zmax=colour_top(z),
+        text=list(static.unit_hover),
+        customdata=choropleth_customdata(snap, z, metric),
+        hovertemplate=metric_hovertemplate(metric),
+        colorscale=CHOROPLETH_SCALE,
+        marker=dict(opacity=0.5, line=dict(width=0.8, color="#8a8a8a")),
+        colorbar=dict(
+            title=dict(text=colorbar_title(metric), font=dict(size=12)),
+            thickness=12,
+            len=0.45,
+            x=0.99,
+            xanchor="right",
+            y=0.98,
+            yanchor="top",
+            bgcolor="rgba(255,255,255,0.8)",
+        ),
+        name=f"Municipalities: {METRICS[metric][0]}",
+        showlegend=False,
+        **below("choropleth"),
+    )

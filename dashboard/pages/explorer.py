@@ -394,7 +394,9 @@ def open_detail(map_click, cell, _key_clicks=None, points_key=None):
         return (True, *project_panel(snap, row), highlight(snap, row))
     point = (map_click or {}).get("points", [{}])[0]
     curve = point.get("curveNumber")
-    if curve == figures.TRACE["camp_fill"]:
+    if curve == figures.CAMP_TRACE:
+        if not point.get("customdata"):  # a hazard: its hover says all there is
+            raise PreventUpdate
         return (True, *camp_panel(snap, str(point["customdata"])), highlight(snap, None))
     rows = event_rows(snap, points_key, map_click)
     if rows:

@@ -17,7 +17,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from waits import callbacks_done, next_frame, steady, until
 
-from dashboard import data, ids
+from dashboard import data, figures, ids
 from dashboard.app import create_app
 from dashboard.camp_key import camp_key
 from geodata.analysis.filters import FilterState
@@ -383,7 +383,9 @@ def test_camps_are_numbered_listed_reachable_by_keyboard_and_zoomable(dash_duo):
     _zoom_to_camps(dash_duo)
     markers, box = _markers(dash_duo)
     cluster = [
-        m for m in markers if m["kind"] == "camp fill" and m["id"] in {k["site_id"] for k in key if k["in_cluster"]}
+        m
+        for m in markers
+        if m["curve"] == figures.CAMP_TRACE and m["id"] in {k["site_id"] for k in key if k["in_cluster"]}
     ]
     assert len(cluster) == sum(k["in_cluster"] for k in key)
     gaps = [

@@ -118,7 +118,7 @@ def test_selected_ids_map_trace_and_point_numbers_to_rows(explorer):
     snap = data.snapshot()
     a, b = _first_nonempty_traces(snap)
     (p1, r1), (p2, r2) = _drawn_point(snap, a, 1), _drawn_point(snap, b, 0)
-    camp = {"curveNumber": figures.TRACE["camp_fill"], "pointNumber": 0, "customdata": "osterode"}
+    camp = {"curveNumber": figures.CAMP_TRACE, "pointNumber": 0, "customdata": "osterode"}
     assert explorer.selected_ids(snap, "all", {"points": [p1, camp, p2]}) == list(
         snap.projects["project_id"].iloc[[r1, r2]]
     )
@@ -320,7 +320,7 @@ def test_open_detail_for_project_and_camp(explorer):
     assert is_open and title.startswith(str(snap.projects["title"].iloc[row]))
     text = json.dumps([b.to_plotly_json() for b in body], default=str)
     assert "Sources" in text and "href" in text
-    camp = {"points": [{"curveNumber": figures.TRACE["camp_fill"], "customdata": "osterode"}]}
+    camp = {"points": [{"curveNumber": figures.CAMP_TRACE, "customdata": "osterode"}]}
     is_open, title, body, _ = _in_context(explorer.open_detail, camp, None, None, "all", triggered=ids.MAP_CLICK)
     text = json.dumps([b.to_plotly_json() for b in body], default=str)
     assert title == "Osterode" and "km to the" in text and "EPSG:32634" in text

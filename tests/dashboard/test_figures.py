@@ -11,7 +11,10 @@ import pytest
 
 import geodata
 from dashboard import config, data, figures
+from dashboard.camp_key import numbers_by_site
+from dashboard.data import build_snapshot
 from dashboard.exports import service
+from dashboard.figures.map_places import STATIC_LAYERS
 from geodata.analysis.filters import FilterState
 from geodata.facts.layers import SECTORS
 
@@ -44,13 +47,44 @@ def test_explorer_figures_keys_and_trace_types(projects):
     m = figs["map"].to_dict()
     assert m["data"][figures.TRACE["choropleth"]]["type"] == "choroplethmap"
     assert all(t["type"] == "scattermap" for t in m["data"][1:])
-    legend_only = 0 if data.TRACE_PER_SECTOR else len(SECTORS)  # one legend entry per sector after the camps
+    if STATIC_LAYERS:  # legend-only entries: settlement, hazard, faded marker, camp, then each sector
+        legend_only = 4 + len(SECTORS)
+    else:
+        legend_only = 0 if data.TRACE_PER_SECTOR else len(SECTORS)
     assert len(m["data"]) == max(figures.TRACE.values()) + 1 + legend_only
     assert m["layout"]["map"]["style"] == config.OFFLINE_MAP_STYLE  # offline: no tiles, no glyphs URL
     assert "glyphs" not in m["layout"]["map"]["style"]
     assert m["layout"]["map"]["center"] == {"lat": 42.95, "lon": 20.85}
     footnote = figures.designation_lines()
     assert footnote in _texts(figs["map"]) and footnote.replace("<br>", " ") == figures.DESIGNATION
+
+
+@pytest.mark.skipif(not STATIC_LAYERS, reason="TFA_FAST=0 draws the fixed parts as traces")
+def test_fixed_parts_are_layout_layers_and_each_part_has_its_own_place(projects):
+    """Settlements, halos, camp rings, numbers and names are layout layers (set once, not redrawn with every
+    filter); the explorer's traces are only what is filtered, hovered or clicked."""
+    snap = build_snapshot(projects)
+    fig = figures.map_figure(snap, None, legend=False, tooltip=True).to_dict()
+    names = [t.get("uid") for t in fig["data"]]
+    assert len(fig["data"]) == max(figures.TRACE.values()) + 1
+    assert names[figures.CAMP_TRACE] == "places"
+    layers = fig["layout"]["map"]["layers"]
+    symbols = [layer for layer in layers if layer["type"] == "symbol"]
+    assert [layer["symbol"]["text"] for layer in symbols] == ["{name}", "{number}", "{name}"]
+    assert all(layer["symbol"]["icon"] == "" for layer in symbols)  # the offline style has no icons
+    settlement_names = [f["properties"]["name"] for f in symbols[0]["source"]["features"]]
+    assert settlement_names == list(snap.static.settlements["name"])
+    numbers = numbers_by_site(snap.static.camps)
+    camp_numbers = [f["properties"]["number"] for f in symbols[1]["source"]["features"]]
+    assert camp_numbers == [str(numbers[s]) for s in snap.static.camps["site_id"]]
+    # every layer and every trace has a place of its own in the base style: none is re-inserted on a redraw
+    anchors = {layer["id"] for layer in fig["layout"]["map"]["style"]["layers"] if layer["id"].startswith("tfa-")}
+    belows = [layer["below"] for layer in layers] + [t["below"] for t in fig["data"]]
+    assert set(belows) <= anchors and len(set(belows)) == len(belows)
+    places = fig["data"][figures.CAMP_TRACE]
+    n_camps = len(snap.static.camps)
+    assert list(places["customdata"][-n_camps:]) == list(snap.static.camps["site_id"])  # drawn over the hazards
+    assert all(c is None for c in places["customdata"][:-n_camps])  # the hazards open nothing
 
 
 def test_choropleth_features_are_boundary_units(projects):
@@ -64,7 +98,7 @@ def test_choropleth_features_are_boundary_units(projects):
 
 def test_all_project_points_drawn_once_with_sector_colours(projects):
     figs = figures.explorer_figures(projects, FilterState())
-    traces = figs["map"].to_dict()["data"][figures.PROJECT_TRACE_START : figures.TRACE["precision_legend"]]
+    traces = figs["map"].to_dict()["data"][figures.PROJECT_TRACE_START : figures.TRACE["highlight"]]
     rows = np.concatenate([_decode(t["customdata"]) if len(t.get("customdata", [])) else [] for t in traces])
     assert sorted(rows.astype(int)) == list(range(len(projects)))
     if data.TRACE_PER_SECTOR:
