@@ -4,8 +4,9 @@ The map's project traces carry their row positions as base64 typed arrays, which
 lean. Dash's Graph, however, copies ``customdata`` into its event data from the figure *prop*, where a typed
 array is a ``{"dtype", "bdata"}`` spec and not a list, so the events that reach the server carry no
 ``customdata``. What they do carry is ``curveNumber`` and ``pointNumber`` (plus ``lat``/``lon``). The points
-of a project trace are, in order, the rows of that trace's group that pass the filter the points were drawn
-for (``map-points-key``), so the server rebuilds that list and indexes it. The event's coordinates are
+of a project trace are, in order, the stacks of that trace's rows that pass the filter the points were drawn
+for (``map-points-key``; projects of one sector at one place are one marker, ``Snapshot.drawn``), so the server
+rebuilds that list and indexes it. The event's coordinates are
 checked against the row's: a point drawn for another version of the data never opens the wrong project.
 """
 
@@ -30,13 +31,23 @@ def drawn_state(points_key: str | None) -> FilterState:
 
 def event_rows(snap: Snapshot, points_key: str | None, event: dict | None) -> list[int]:
     """Row positions in ``snap.projects`` of the project points in a Plotly click/hover/selection event, in
-    event order without repeats. Points of other traces (polygons, camps, settlements) are ignored, and so is
-    a point whose coordinates do not match the row it maps to."""
+    event order without repeats; a marker that stands for several projects at one place (a stack) gives all of
+    them, the one it is drawn for first. Points of other traces (polygons, camps, settlements) are ignored, and
+    so is a point whose coordinates do not match the row it maps to."""
+    out: dict[int, None] = {}
+    for stack in event_stacks(snap, points_key, event):
+        out.update(dict.fromkeys(int(r) for r in stack))
+    return list(out)
+
+
+def event_stacks(snap: Snapshot, points_key: str | None, event: dict | None) -> list[np.ndarray]:
+    """For each project point in the event (see ``event_rows``), the rows it stands for, largest first."""
     points = (event or {}).get("points") or []
     if not points:
         return []
-    rows_by_trace = snap.split_by_trace(snap.mask(drawn_state(points_key)))
-    out: dict[int, None] = {}
+    mask = snap.mask(drawn_state(points_key))
+    drawn: dict[int, object] = {}
+    out = []
     for point in points:
         trace = point.get("curveNumber", -1)
         number = point.get("pointNumber", point.get("pointIndex"))
@@ -44,13 +55,15 @@ def event_rows(snap: Snapshot, points_key: str | None, event: dict | None) -> li
             continue
         if not isinstance(number, int):
             continue
-        rows = rows_by_trace[trace - PROJECT_TRACE_START]
-        if not 0 <= number < len(rows):
+        t = trace - PROJECT_TRACE_START
+        if t not in drawn:
+            drawn[t] = snap.drawn(t, mask)
+        if not 0 <= number < len(drawn[t].starts):
             continue
-        row = int(rows[number])
-        if _same_place(snap, row, point):
-            out[row] = None
-    return list(out)
+        members = drawn[t].members(number)
+        if _same_place(snap, int(members[0]), point):
+            out.append(members)
+    return out
 
 
 def _same_place(snap: Snapshot, row: int, point: dict) -> bool:

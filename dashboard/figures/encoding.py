@@ -26,10 +26,10 @@ def typed(values: np.ndarray) -> dict | list:
 
 
 def project_trace_arrays(snap: Snapshot, mask: np.ndarray) -> list[dict[str, np.ndarray]]:
-    """For each project trace, in order: lat/lon (float32), size (uint8), customdata (int32 row positions
-    in ``snap.projects``, which the click handler looks up) and, with one trace per level, color (uint8
-    sector codes)."""
-    return [_trace_arrays(snap, rows) for rows in snap.split_by_trace(mask)]
+    """For each project trace, in order, one marker per stack of projects at the same place (see
+    ``Snapshot.drawn_points``): lat/lon (float32), size (uint8), customdata (int32 row position of the project
+    the marker stands for) and, with one trace per level, color (uint8 sector codes)."""
+    return [_trace_arrays(snap, drawn.shown) for drawn in snap.drawn_points(mask)]
 
 
 def project_trace_specs(snap: Snapshot, mask: np.ndarray) -> list[dict[str, dict | list]]:
@@ -38,16 +38,17 @@ def project_trace_specs(snap: Snapshot, mask: np.ndarray) -> list[dict[str, dict
     are gathered and encoded."""
     out = []
     for i, rows in enumerate(snap.group_rows):
-        keep = mask[rows]
-        n_keep = int(np.count_nonzero(keep))
-        if n_keep == len(rows):
-            if i not in snap.full_trace_specs:
-                snap.full_trace_specs[i] = {key: typed(v) for key, v in _trace_arrays(snap, rows).items()}
-            out.append(snap.full_trace_specs[i])
-        elif n_keep == 0:
+        n_keep = int(np.count_nonzero(mask[rows]))
+        if n_keep == 0:
             out.append({key: [] for key in _TRACE_KEYS})
-        else:
-            out.append({key: typed(v) for key, v in _trace_arrays(snap, rows[keep]).items()})
+            continue
+        if n_keep == len(rows) and i in snap.full_trace_specs:
+            out.append(snap.full_trace_specs[i])
+            continue
+        spec = {key: typed(v) for key, v in _trace_arrays(snap, snap.drawn(i, mask).shown).items()}
+        if n_keep == len(rows):
+            snap.full_trace_specs[i] = spec
+        out.append(spec)
     return out
 
 

@@ -55,7 +55,7 @@ from dashboard import components, config, figures, ids
 from dashboard.camp_key import cluster_view, site_view
 from dashboard.data import snapshot, table_page, table_rows
 from dashboard.exports import service
-from dashboard.map_points import event_rows
+from dashboard.map_points import event_stacks
 from dashboard.pages.explorer_layout import (
     INTRO,
     charts_row,
@@ -76,6 +76,7 @@ from dashboard.pages.explorer_updates import (
     project_tooltip,
     selected_ids,
     set_view,
+    stack_note,
     state_from_controls,
     table_note,
     toggle_municipalities,
@@ -349,11 +350,11 @@ def select_on_map(selected, points_key):
 )
 def hover_project(hover, points_key):
     """Hovering a project point shows its tooltip; other points keep their own hover labels."""
-    rows = event_rows(snapshot(), points_key, hover)
-    if not rows:
+    stacks = event_stacks(snapshot(), points_key, hover)
+    if not stacks:
         return False, no_update, no_update
     bbox = hover["points"][0].get("bbox")
-    return True, bbox, project_tooltip(snapshot(), rows[0])
+    return True, bbox, project_tooltip(snapshot(), int(stacks[0][0]), len(stacks[0]))
 
 
 # ---------------------------------------------------------------- detail panel
@@ -398,9 +399,13 @@ def open_detail(map_click, cell, _key_clicks=None, points_key=None):
         if not point.get("customdata"):  # a hazard: its hover says all there is
             raise PreventUpdate
         return (True, *camp_panel(snap, str(point["customdata"])), highlight(snap, None))
-    rows = event_rows(snap, points_key, map_click)
-    if rows:
-        return (True, *project_panel(snap, rows[0]), highlight(snap, rows[0]))
+    stacks = event_stacks(snap, points_key, map_click)
+    if stacks:
+        row = int(stacks[0][0])
+        title, body = project_panel(snap, row)
+        at = 1 if snap.kpi.is_sample[row] else 0  # after the SAMPLE DATA notice, which comes first
+        body = [*body[:at], stack_note(len(stacks[0])), *body[at:]]
+        return (True, title, body, highlight(snap, row))
     raise PreventUpdate
 
 

@@ -205,8 +205,9 @@ def selected_ids(snap: Snapshot, points_key: str | None, selected: dict | None) 
     return [str(x) for x in snap.projects["project_id"].iloc[rows]] or None
 
 
-def project_tooltip(snap: Snapshot, row: int) -> list:
-    """What hovering a project shows: its title, committed amount, sector and place, and SAMPLE DATA if so."""
+def project_tooltip(snap: Snapshot, row: int, stacked: int = 1) -> list:
+    """What hovering a project shows: its title, committed amount, sector and place, and SAMPLE DATA if so; for
+    a marker that stands for ``stacked`` projects at one place, how many more it holds."""
     record = snap.projects.iloc[row]
     sample = bool(record.get("is_sample"))
     level = "near a site" if snap.group[row] % 2 == 0 else "municipality level, drawn at the municipal seat"
@@ -218,8 +219,25 @@ def project_tooltip(snap: Snapshot, row: int) -> list:
             f"{str(record['sector']).capitalize()} · {municipality_label(str(record['municipality']))} · {level}",
             className="d-block tooltip-meta",
         ),
+        html.Span(_more_here(stacked), className="d-block tooltip-meta") if stacked > 1 else None,
         html.Span("Click for details", className="d-block tooltip-meta"),
     ]
+
+
+def _more_here(stacked: int) -> str:
+    others = stacked - 1
+    return f"and {others:,} more {'project' if others == 1 else 'projects'} of this sector here"
+
+
+def stack_note(stacked: int):
+    """The detail panel's line for a marker that stands for several projects at one place (None for one)."""
+    if stacked <= 1:
+        return None
+    return html.P(
+        f"This marker stands for {stacked:,} projects of this sector at this place; the largest is shown. "
+        "Select the marker with the box or lasso tool to list them all in the table.",
+        className="small text-muted stack-note",
+    )
 
 
 # ---------------------------------------------------------------- detail panel and map view

@@ -7,7 +7,7 @@ from selenium.webdriver.common.by import By
 from waits import until
 
 import geodata
-from dashboard import ids
+from dashboard import data, ids, map_points
 from dashboard.app import create_app
 from geodata.analysis.filters import FilterState, filter_projects
 
@@ -53,7 +53,10 @@ def test_loads_without_console_errors_and_draws_polygons_and_points(dash_duo):
     _start(dash_duo)
     shipped = _counts()["all"]
     assert _text(dash_duo, "#kpi-projects-value") == str(shipped)
-    assert _points(dash_duo) == shipped
+    snap = data.snapshot()
+    mask = snap.mask(map_points.drawn_state("all"))
+    assert int(mask.sum()) == shipped
+    assert _points(dash_duo) == sum(len(d.starts) for d in snap.drawn_points(mask))  # a marker per stack
     polygons = dash_duo.driver.execute_script(
         "const gd = document.querySelector('#explorer-map .js-plotly-plot');return gd._fullData[0].locations.length"
     )

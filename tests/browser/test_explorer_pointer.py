@@ -10,6 +10,7 @@ drawn where), never from constants.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import shapely
 from selenium.webdriver.common.action_chains import ActionChains
@@ -17,7 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from waits import callbacks_done, next_frame, steady, until
 
-from dashboard import data, figures, ids
+from dashboard import data, figures, ids, map_points
 from dashboard.app import create_app
 from dashboard.camp_key import camp_key
 from geodata.analysis.filters import FilterState
@@ -54,6 +55,18 @@ def _text(dash_duo, selector: str) -> str:
     return dash_duo.driver.execute_script(
         "const e = document.querySelector(arguments[0]); return e ? e.textContent : ''", selector
     )
+
+
+def _stacked_rows(snap, reps) -> set[int]:
+    """The rows the markers drawn for ``reps`` stand for (projects of one sector at one place share a marker)
+    under the default view."""
+    mask = snap.mask(map_points.drawn_state("all"))
+    return {int(r) for rep in reps for r in np.flatnonzero(mask & (snap.stack_of == snap.stack_of[int(rep)]))}
+
+
+def _marker_count(snap, state) -> int:
+    """How many project markers the map draws for ``state`` (one per stack)."""
+    return sum(len(d.starts) for d in snap.drawn_points(snap.mask(state)))
 
 
 def _project_count(dash_duo) -> int:
@@ -235,17 +248,15 @@ def test_hovering_and_clicking_a_project_shows_its_tooltip_and_opens_its_details
 
 def test_box_and_lasso_selection_narrow_the_kpis_and_table(dash_duo):
     _start(dash_duo)
-    until(
-        dash_duo.driver,
-        lambda: f"{_project_count(dash_duo)} matching" in _text(dash_duo, f"#{ids.TABLE_NOTE}"),
-        what="the table",
-    )
+    snap = data.snapshot()
+    shown = int(snap.mask(map_points.drawn_state("all")).sum())
+    until(dash_duo.driver, lambda: f"{shown} matching" in _text(dash_duo, f"#{ids.TABLE_NOTE}"), what="the table")
     markers, box = _markers(dash_duo)
     projects = [m for m in markers if m["kind"] == "project" and _inside(box, m["x"], m["y"], 80)]
     # a box around the first well-placed project, 70 px wide: the rows drawn inside it are the expected selection
     centre = projects[0]
     x0, y0, x1, y1 = centre["x"] - 35, centre["y"] - 35, centre["x"] + 35, centre["y"] + 35
-    expected = {int(m["id"]) for m in projects if x0 <= m["x"] <= x1 and y0 <= m["y"] <= y1}
+    expected = _stacked_rows(snap, [m["id"] for m in projects if x0 <= m["x"] <= x1 and y0 <= m["y"] <= y1])
     _modebar(dash_duo, "Box Select")
     _drag(dash_duo, [(x0 + (x1 - x0) * k / 8, y0 + (y1 - y0) * k / 8) for k in range(9)])
     until(
@@ -259,7 +270,6 @@ def test_box_and_lasso_selection_narrow_the_kpis_and_table(dash_duo):
         what="the table to narrow",
     )
     assert "selected on the map" in _text(dash_duo, f"#{ids.SENTENCE}")
-    snap = data.snapshot()
     table_ids = set(
         dash_duo.driver.execute_script(
             "return Array.from(document.querySelectorAll('#project-table .ag-row')).map(r => r.getAttribute('row-id'))"
@@ -274,7 +284,7 @@ def test_box_and_lasso_selection_narrow_the_kpis_and_table(dash_duo):
         for dx, dy in ((1, 0), (0.7, 0.7), (0, 1), (-0.7, 0.7), (-1, 0), (-0.7, -0.7), (0, -1), (0.7, -0.7), (1, 0))
     ]
     lasso = shapely.Polygon(corners)
-    expected = {int(m["id"]) for m in projects if lasso.contains(shapely.Point(m["x"], m["y"]))}
+    expected = _stacked_rows(snap, [m["id"] for m in projects if lasso.contains(shapely.Point(m["x"], m["y"]))])
     _modebar(dash_duo, "Lasso Select")
     path = []
     for (ax, ay), (bx, by) in zip(corners, corners[1:], strict=False):
@@ -331,7 +341,8 @@ def test_the_map_starts_in_the_first_screen_and_a_second_click_on_a_municipality
         lambda: _text(dash_duo, "#kpi-projects-value") == str(count),
         what="the KPIs of the municipality",
     )
-    until(dash_duo.driver, lambda: _project_count(dash_duo) == count, what="the map to show only those projects")
+    markers = _marker_count(snap, FilterState(municipalities=members))
+    until(dash_duo.driver, lambda: _project_count(dash_duo) == markers, what="the map to show only those projects")
     # the same place clicked again (the map has not moved: what the filter changes sits beside it) clears it,
     # once the app has finished answering the first click and the map has redrawn
     until(dash_duo.driver, lambda: callbacks_done(dash_duo.driver), "the first click's callbacks to finish")

@@ -99,8 +99,7 @@ def test_toggle_municipalities(explorer):
 def _drawn_point(snap, trace: int, number: int, key: str = "all") -> dict:
     """The event data Dash's Graph sends for point ``number`` of project trace ``trace`` (no customdata: the
     figure prop holds it as a typed array), for points drawn under the filter ``key``."""
-    rows = snap.split_by_trace(snap.mask(map_points.drawn_state(key)))[trace]
-    row = int(rows[number])
+    row = int(snap.drawn(trace, snap.mask(map_points.drawn_state(key))).shown[number])
     return {
         "curveNumber": figures.PROJECT_TRACE_START + trace,
         "pointNumber": number,
@@ -110,8 +109,8 @@ def _drawn_point(snap, trace: int, number: int, key: str = "all") -> dict:
 
 
 def _first_nonempty_traces(snap, key: str = "all", count: int = 2, size: int = 2) -> list[int]:
-    traces = snap.split_by_trace(snap.mask(map_points.drawn_state(key)))
-    return [i for i, rows in enumerate(traces) if len(rows) >= size][:count]
+    traces = snap.drawn_points(snap.mask(map_points.drawn_state(key)))
+    return [i for i, drawn in enumerate(traces) if len(drawn.starts) >= size][:count]
 
 
 def test_selected_ids_map_trace_and_point_numbers_to_rows(explorer):
@@ -119,8 +118,11 @@ def test_selected_ids_map_trace_and_point_numbers_to_rows(explorer):
     a, b = _first_nonempty_traces(snap)
     (p1, r1), (p2, r2) = _drawn_point(snap, a, 1), _drawn_point(snap, b, 0)
     camp = {"curveNumber": figures.CAMP_TRACE, "pointNumber": 0, "customdata": "osterode"}
+    mask = snap.mask(map_points.drawn_state("all"))
+    members = [*snap.drawn(a, mask).members(1), *snap.drawn(b, mask).members(0)]  # a marker selects its stack
+    assert members[0] == r1 and r2 in members
     assert explorer.selected_ids(snap, "all", {"points": [p1, camp, p2]}) == list(
-        snap.projects["project_id"].iloc[[r1, r2]]
+        snap.projects["project_id"].iloc[members]
     )
     assert explorer.selected_ids(snap, "all", {"points": []}) is None
     assert explorer.selected_ids(snap, "all", None) is None
@@ -134,7 +136,7 @@ def test_points_map_through_the_filter_they_were_drawn_for():
     assert map_points.event_rows(snap, key, {"points": [point]}) == [row]
     assert "health" in str(snap.projects["sector"].iloc[row])
     # the same point number under another filter is another row, at another place: refused, not misread
-    unfiltered = snap.split_by_trace(snap.mask(FilterState()))[trace]
+    unfiltered = snap.drawn(trace, snap.mask(FilterState())).shown
     if int(unfiltered[0]) != row:
         assert map_points.event_rows(snap, "all", {"points": [point]}) in ([], [int(unfiltered[0])])
     stale = dict(point, lat=point["lat"] + 0.5)
@@ -170,7 +172,9 @@ def test_update_explorer_one_sector(explorer):
     lat_ops = [o for o in ops if o["location"][-1] == "lat"]
     assert len(lat_ops) == data.N_PROJECT_TRACES
     drawn = sum(len(base64.b64decode(o["params"]["value"]["bdata"])) // 4 for o in lat_ops if o["params"]["value"])
-    assert drawn == expected
+    markers = snap.drawn_points(snap.mask(FilterState(sectors=("health",))))
+    assert drawn == sum(len(m.starts) for m in markers)  # a marker per stack of projects at one place
+    assert sum(len(m.rows) for m in markers) == expected
 
 
 def test_update_explorer_skips_points_when_only_the_metric_changes(explorer):

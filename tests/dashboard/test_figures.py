@@ -100,7 +100,17 @@ def test_all_project_points_drawn_once_with_sector_colours(projects):
     figs = figures.explorer_figures(projects, FilterState())
     traces = figs["map"].to_dict()["data"][figures.PROJECT_TRACE_START : figures.TRACE["highlight"]]
     rows = np.concatenate([_decode(t["customdata"]) if len(t.get("customdata", [])) else [] for t in traces])
-    assert sorted(rows.astype(int)) == list(range(len(projects)))
+    # every project is drawn once: as its own marker, or in the stack of the largest project at its place
+    snap = build_snapshot(projects)
+    drawn = snap.drawn_points(np.ones(snap.n, dtype=bool))
+    assert list(rows.astype(int)) == [int(r) for d in drawn for r in d.shown]
+    assert sorted(int(r) for d in drawn for r in d.rows) == list(range(len(projects)))
+    for d in drawn:
+        for point, row in enumerate(d.shown):
+            members = d.members(point)
+            assert snap.size[row] == snap.size[members].max()  # sized by its largest project
+            places = zip(snap.lat[members], snap.lon[members], snap.sector_code[members], strict=True)
+            assert len(set(places)) == 1
     if data.TRACE_PER_SECTOR:
         for s, sector in enumerate(SECTORS):
             site, municipal = traces[2 * s], traces[2 * s + 1]
@@ -146,6 +156,19 @@ def test_typed_round_trip(dtype):
     assert spec["dtype"] == values.dtype.str[1:]
     np.testing.assert_array_equal(_decode(spec), values)
     assert figures.typed(np.array([], dtype=dtype)) == []
+
+
+def test_projects_of_a_sector_at_one_place_are_one_marker():
+    """Stacks: rows of one trace and sector at the same coordinates share a marker, in the order of their first
+    row; other sectors, other places and rows without coordinates stand alone."""
+    group = np.array([1, 1, 1, 1, 0, 1, 1], dtype=np.int16)
+    sector = np.array([2, 2, 3, 2, 2, 2, 2], dtype=np.int16)
+    lat = np.array([42.9, 42.9, 42.9, 42.8, 42.9, np.nan, np.nan], dtype=np.float32)
+    lon = np.array([20.8, 20.8, 20.8, 20.8, 20.8, np.nan, np.nan], dtype=np.float32)
+    stack = data._stacks(group, sector, lat, lon)
+    assert stack[0] == stack[1]
+    assert len({stack[0], stack[2], stack[3], stack[4], stack[5], stack[6]}) == 6
+    assert list(stack[:5]) == sorted(stack[:5].tolist(), key=lambda s: list(stack).index(s))
 
 
 def test_split_by_trace_partitions_the_mask(snap):
