@@ -59,9 +59,9 @@ def accounts_path() -> Path:
 
 def _database_url() -> str:
     """The store's database URL when one is configured (then the accounts are in it), else ''."""
-    from geodata.io.store import DATABASE_URL_ENV
+    from geodata.io.store import database_url
 
-    return os.environ.get(DATABASE_URL_ENV, "").strip()
+    return database_url()
 
 
 def _now() -> str:

@@ -86,9 +86,15 @@ from geodata.io.store.model import (
 DATABASE_URL_ENV = "TFA_DATABASE_URL"
 
 
+def database_url() -> str:
+    """The configured database (``TFA_DATABASE_URL``, read on every call), or '' for the GeoPackage. The accounts
+    follow the same choice (``dashboard.accounts``)."""
+    return os.environ.get(DATABASE_URL_ENV, "").strip()
+
+
 def backend() -> Backend:
     """The backend in use: PostGIS when ``TFA_DATABASE_URL`` is set, else the GeoPackage (read on every call)."""
-    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    url = database_url()
     if url:
         from geodata.io.store import postgis  # SQLAlchemy and psycopg only when a database is configured
 
@@ -294,6 +300,7 @@ __all__ = [
     "backend",
     "current_projects",
     "current_user",
+    "database_url",
     "default_dataset",
     "digest",
     "edit_project",
