@@ -428,3 +428,30 @@ def test_create_app_over_a_synthetic_portfolio():
         assert data.snapshot().n == 3000
     finally:
         data.use_projects(None)
+
+
+def test_a_marker_that_stands_for_several_projects_says_so_and_selects_them_all(explorer):
+    """Projects of one sector at one place are one marker: its tooltip and detail panel say how many it holds,
+    the panel shows the largest, and a box selection over it takes every one of them."""
+    snap = data.snapshot()
+    mask = snap.mask(map_points.drawn_state("all"))
+    stacked = [
+        (t, i) for t, d in enumerate(snap.drawn_points(mask)) for i in range(len(d.starts)) if len(d.members(i)) > 1
+    ]
+    assert stacked, "the shipped sample has projects of one sector at one municipal seat"
+    trace, number = stacked[0]
+    members = snap.drawn(trace, mask).members(number)
+    point, row = _drawn_point(snap, trace, number)
+    assert row == members[0] and snap.size[row] == snap.size[members].max()
+    more = len(members) - 1
+    _, _, tooltip = explorer.hover_project({"points": [dict(point, bbox={})]}, "all")
+    text = json.dumps([c.to_plotly_json() if c is not None else None for c in tooltip], default=str)
+    assert f"and {more:,} more project{'s' if more > 1 else ''} of this sector here" in text
+    is_open, title, body, _ = _in_context(
+        explorer.open_detail, {"points": [point]}, None, None, "all", triggered=ids.MAP_CLICK
+    )
+    assert is_open and title.startswith(str(snap.projects["title"].iloc[row]))
+    text = json.dumps([b.to_plotly_json() if b is not None else None for b in body], default=str)
+    assert f"This marker stands for {len(members):,} projects of this sector at this place" in text
+    selected = explorer.selected_ids(snap, "all", {"points": [point]})
+    assert selected == list(snap.projects["project_id"].iloc[members])
