@@ -111,6 +111,11 @@ CARTESIAN = frozenset({"bar", "scatter", "scattergl", "histogram", "box", "heatm
 TICK_ROOM_PX = 30
 
 
+def _is_designation(annotation, ctx: Context) -> bool:
+    """Whether an annotation is the designation footnote, on one line or broken over several (the map's)."""
+    return str(annotation.text or "").replace("<br>", " ") == ctx.designation
+
+
 def for_export(fig: go.Figure, ctx: Context, footer: bool = True) -> go.Figure:
     """A copy of ``fig`` for a standalone image: a title, and (``footer``) the filters, the data date and the
     designation footnote below the plot; a SAMPLE DATA watermark whenever sample rows are included.
@@ -135,12 +140,12 @@ def for_export(fig: go.Figure, ctx: Context, footer: bool = True) -> go.Figure:
         # On a slide, the slide carries the designation footnote and the one SAMPLE DATA mark (beside the title,
         # never over the figure): the figure's own copies go.
         out.layout.annotations = [
-            a for a in out.layout.annotations if a.text != ctx.designation and SAMPLE_TEXT not in str(a.text or "")
+            a for a in out.layout.annotations if not _is_designation(a, ctx) and SAMPLE_TEXT not in str(a.text or "")
         ]
     elif ctx.includes_sample and not has_watermark(out):
         out.add_annotation(watermark(size=96))  # the explorer's watermark, larger for a standalone image
     if footer:
-        kept = [a for a in out.layout.annotations if a.text != ctx.designation]
+        kept = [a for a in out.layout.annotations if not _is_designation(a, ctx)]
         out.layout.annotations = kept
         bottom = out.layout.margin.b if out.layout.margin.b is not None else 80
         offset = bottom + (TICK_ROOM_PX if _is_cartesian(out) else 0)

@@ -114,6 +114,15 @@ def test_for_a_slide_the_figure_drops_its_own_watermark_and_footnote():
     assert texts == ["Committed not reported for Housing."]
 
 
+def test_a_footnote_broken_over_lines_is_replaced_once_not_repeated():
+    """The map draws the designation on two lines; the export's footer (or the slide) carries it once."""
+    own = bar()
+    own.add_annotation(text="Designation<br>footnote (test)", showarrow=False)
+    assert annotation_texts(images.for_export(own, CTX)).count("Designation footnote (test)") == 1
+    assert "Designation<br>footnote (test)" not in annotation_texts(images.for_export(own, CTX))
+    assert annotation_texts(images.for_export(own, CTX, footer=False)) == []
+
+
 def test_exported_png_shows_the_watermark():
     plain = decode(images.render(bar(), "png"))
     marked = decode(images.render(images.for_export(bar(), CTX), "png"))
