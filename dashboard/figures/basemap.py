@@ -39,7 +39,9 @@ def with_properties(source: dict) -> dict:
 
 def fill_layer(source: dict, colour: str, opacity: float) -> dict:
     """A GeoJSON fill layer under the traces."""
-    return dict(sourcetype="geojson", source=source, type="fill", color=colour, opacity=opacity, below="traces")
+    return dict(
+        sourcetype="geojson", source=with_properties(source), type="fill", color=colour, opacity=opacity, below="traces"
+    )
 
 
 def base_map(

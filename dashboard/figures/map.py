@@ -26,7 +26,7 @@ from dashboard.figures.annotations import map_annotations
 from dashboard.figures.encoding import project_trace_arrays
 from dashboard.figures.map_places import (
     STATIC_LAYERS,
-    below,
+    anchored,
     fixed_traces_above,
     fixed_traces_below,
     highlight_trace,
@@ -154,7 +154,7 @@ def _project_traces(snap: Snapshot, shown: np.ndarray, tooltip: bool) -> list[go
                     hoverinfo="none" if tooltip else None,
                     meta={"level": LEVELS[level]},
                     uid=f"{PROJECT_UID}-{LEVELS[level]}",
-                    **below(f"projects-{LEVELS[level]}"),
+                    **anchored(f"projects-{LEVELS[level]}"),
                 )
             )
         return traces
@@ -270,5 +270,5 @@ def _choropleth(snap: Snapshot, shaded: np.ndarray, metric: str) -> go.Choroplet
         ),
         name=f"Municipalities: {METRICS[metric][0]}",
         showlegend=False,
-        **below("choropleth"),
+        **anchored("choropleth"),
     )

@@ -61,7 +61,7 @@ def sector_legend_traces() -> list[go.Scattermap]:
     ]
 
 
-def below(part: str) -> dict:
+def anchored(part: str) -> dict:
     """The trace's own place in the base style (the fast path), see ``basemap.anchor``."""
     return {"below": basemap.anchor(part)} if STATIC_LAYERS else {}
 
@@ -94,7 +94,7 @@ def _points(frame, properties: dict | None = None) -> dict:
 def _circle_layer(source: dict, size: float, colour: str, opacity: float, below: str) -> dict:
     return dict(
         sourcetype="geojson",
-        source=source,
+        source=basemap.with_properties(source),
         type="circle",
         circle=dict(radius=size / 2),
         color=colour,
@@ -113,7 +113,7 @@ def _label_layer(
     iconsize = max(clear_px / size - 0.5, 0.1) * 100 if clear_px else 10
     return dict(
         sourcetype="geojson",
-        source=source,
+        source=basemap.with_properties(source),
         type="symbol",
         symbol=dict(
             icon="",
@@ -157,7 +157,7 @@ def highlight_trace() -> go.Scattermap:
         showlegend=False,
         marker=dict(size=34, color="#000000", opacity=0.35),
         name="highlight",
-        **below("highlight"),
+        **anchored("highlight"),
     )
 
 
@@ -185,7 +185,7 @@ def places_trace(snap: Snapshot) -> go.Scattermap:
         name="Hazards and camps",
         showlegend=False,
         uid=PLACES_UID,
-        **below("places"),
+        **anchored("places"),
     )
 
 

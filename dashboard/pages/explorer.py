@@ -403,8 +403,9 @@ def open_detail(map_click, cell, _key_clicks=None, points_key=None):
     if stacks:
         row = int(stacks[0][0])
         title, body = project_panel(snap, row)
-        at = 1 if snap.kpi.is_sample[row] else 0  # after the SAMPLE DATA notice, which comes first
-        body = [*body[:at], stack_note(len(stacks[0])), *body[at:]]
+        if len(stacks[0]) > 1:
+            at = 1 if snap.kpi.is_sample[row] else 0  # after the SAMPLE DATA notice, which comes first
+            body = [*body[:at], stack_note(len(stacks[0])), *body[at:]]
         return (True, title, body, highlight(snap, row))
     raise PreventUpdate
 

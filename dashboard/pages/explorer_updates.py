@@ -229,10 +229,8 @@ def _more_here(stacked: int) -> str:
     return f"and {others:,} more {'project' if others == 1 else 'projects'} of this sector here"
 
 
-def stack_note(stacked: int):
-    """The detail panel's line for a marker that stands for several projects at one place (None for one)."""
-    if stacked <= 1:
-        return None
+def stack_note(stacked: int) -> html.P:
+    """The detail panel's line for a marker that stands for several (``stacked``) projects at one place."""
     return html.P(
         f"This marker stands for {stacked:,} projects of this sector at this place; the largest is shown. "
         "Select the marker with the box or lasso tool to list them all in the table.",

@@ -190,6 +190,7 @@ def _sent(value) -> bool:
     return not dash.no_update.is_no_update(value)
 
 
+@pytest.mark.skipif(not data.STACK_POINTS, reason="the fast path's digests; TFA_FAST=0 sends every figure")
 def test_update_explorer_sends_only_what_changed(explorer):
     """With the digests of what the browser holds, an unchanged figure is not sent (so not redrawn)."""
     snap = data.snapshot()
@@ -430,6 +431,7 @@ def test_create_app_over_a_synthetic_portfolio():
         data.use_projects(None)
 
 
+@pytest.mark.skipif(not data.STACK_POINTS, reason="TFA_FAST=0 draws every project as its own marker")
 def test_a_marker_that_stands_for_several_projects_says_so_and_selects_them_all(explorer):
     """Projects of one sector at one place are one marker: its tooltip and detail panel say how many it holds,
     the panel shows the largest, and a box selection over it takes every one of them."""
@@ -451,7 +453,7 @@ def test_a_marker_that_stands_for_several_projects_says_so_and_selects_them_all(
         explorer.open_detail, {"points": [point]}, None, None, "all", triggered=ids.MAP_CLICK
     )
     assert is_open and title.startswith(str(snap.projects["title"].iloc[row]))
-    text = json.dumps([b.to_plotly_json() if b is not None else None for b in body], default=str)
+    text = json.dumps([b.to_plotly_json() for b in body], default=str)
     assert f"This marker stands for {len(members):,} projects of this sector at this place" in text
     selected = explorer.selected_ids(snap, "all", {"points": [point]})
     assert selected == list(snap.projects["project_id"].iloc[members])
