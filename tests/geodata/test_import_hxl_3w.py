@@ -230,3 +230,16 @@ def test_an_other_cluster_keeps_its_name():
 )
 def test_community_names_in_french_albanian_and_serbian(cell, expected):
     assert normalise_communities(cell) == expected
+
+
+def test_albanian_activity_title_header_and_statuses_with_their_article():
+    """A Kosovo partner's 3W sheet writes "Titulli i aktivitetit" and statuses such as "i përfunduar"."""
+    from geodata.io.importers.mapping import map_header
+    from geodata.io.importers.vocabularies import normalise_status
+
+    assert map_header("Titulli i aktivitetit") == "title"
+    assert map_header("Emri i aktivitetit") == "title"
+    assert normalise_status("i përfunduar") == "completed"
+    assert normalise_status("E përfunduar") == "completed"
+    assert normalise_status("i anuluar") == "cancelled"
+    assert normalise_status("në vazhdim") == "ongoing"

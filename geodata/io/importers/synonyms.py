@@ -55,6 +55,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "activite",
         "titulli",
         "titulli_i_projektit",
+        "titulli_i_aktivitetit",
+        "emri_i_aktivitetit",
         "emri_i_projektit",
         "projekti",
         "aktiviteti",

@@ -192,7 +192,11 @@ _STATUS_ALIASES = {
     "prevu": "pipeline",
     "ne vazhdim": "ongoing",
     "perfunduar": "completed",
+    "i perfunduar": "completed",  # Albanian participles as written with their article
+    "e perfunduar": "completed",
     "anuluar": "cancelled",
+    "i anuluar": "cancelled",
+    "e anuluar": "cancelled",
     "u toku": "ongoing",
     "zavrsen": "completed",
     "otkazan": "cancelled",
