@@ -101,7 +101,8 @@ def test_url_with_query_restores_the_view(dash_duo):
     assert "Health projects, documented data" in _text(dash_duo, f"#{ids.SENTENCE}")
     checked = dash_duo.driver.execute_script(f"return document.querySelector('#{ids.DATASET} input:checked').value")
     assert checked == "documented"
-    assert "Projects" in _text(dash_duo, f"#{ids.METRIC}")
+    # the metric dropdown draws its chosen label a moment after the sentence: wait for it, as for the sentence
+    until(dash_duo.driver, lambda: "Projects" in _text(dash_duo, f"#{ids.METRIC}"), "the restored metric")
     assert _text(dash_duo, "#kpi-projects-value") == "0"  # no documented health project
     assert "No projects match" in _text(dash_duo, f"#{ids.EMPTY_STATE}")
     assert "SAMPLE DATA" not in _text(dash_duo, "#explorer-map .infolayer")
