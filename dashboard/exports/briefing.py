@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from dashboard.exports import ExportError, images
+from dashboard.exports import ExportError, images, maplabels
 from dashboard.exports import content as C
 from dashboard.exports.deck import deck_bytes
 from dashboard.exports.pdf import pptx_to_pdf
@@ -64,6 +64,8 @@ def render_figures(
         if name == "map":  # the whole extent in this frame, less the footer's band
             fig = C.fitted_map(fig, briefing.map_extent, layout[0], layout[1] - (images.FOOTER_PX if footer else 0))
         fig = images.for_export(fig, _context(briefing, name), footer=footer)
+        if name == "map":
+            fig = maplabels.drawn_by_plotly(fig, layout[0], layout[1])
         out[name] = images.render(fig, fmt, width=layout[0], height=layout[1])
         done += 1
         if progress:

@@ -72,3 +72,14 @@ def legend_width_px(names: Iterable[str], font_px: float) -> float:
     """About how wide a Plotly legend of these entries is: the longest name, a symbol and the padding."""
     longest = max((len(n) for n in names), default=0)
     return longest * font_px * 0.56 + 3.5 * font_px + 20
+
+
+def project(
+    lon: float, lat: float, center: tuple[float, float], zoom: float, width: float, height: float
+) -> tuple[float, float]:
+    """Where (``lon``, ``lat``) falls, in pixels from the top left, in a ``width`` x ``height`` map centred on
+    ``center`` (lon, lat) at ``zoom``."""
+    world = TILE_PX * 2**zoom
+    x = width / 2 + (_x(lon) - _x(center[0])) * world
+    y = height / 2 + (_y(lat) - _y(center[1])) * world
+    return x, y

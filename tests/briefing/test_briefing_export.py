@@ -152,6 +152,8 @@ def test_cli_single_svg(tmp_path):
     svg = out.read_text()
     assert 'width="1920"' in svg[: svg.index(">")]
     assert "SAMPLE DATA" in svg and "UNSCR 1244/1999" in svg
+    # the map's names are the SVG's text (drawn by Plotly, not as MapLibre's pixels), diacritics kept
+    assert ">Leposavić camp<" in svg and ">Žitkovac<" in svg
 
 
 def test_png_zip_for_the_ui():
