@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from dashboard.exports import ExportError, images, maplabels
+from dashboard.exports import ExportError, images, maplabels, vectormap
 from dashboard.exports import content as C
 from dashboard.exports.deck import deck_bytes
 from dashboard.exports.pdf import pptx_to_pdf
@@ -60,12 +60,10 @@ def render_figures(
     """The named figures of a briefing as PNG/SVG bytes, each carrying its context (see ``images.for_export``)."""
     out: dict[str, bytes] = {}
     for name in names:
-        fig = briefing.figures[name]
-        if name == "map":  # the whole extent in this frame, less the footer's band
-            fig = C.fitted_map(fig, briefing.map_extent, layout[0], layout[1] - (images.FOOTER_PX if footer else 0))
-        fig = images.for_export(fig, _context(briefing, name), footer=footer)
-        if name == "map":
-            fig = maplabels.drawn_by_plotly(fig, layout[0], layout[1])
+        fig = images.for_export(briefing.figures[name], _context(briefing, name), footer=footer)
+        if name == "map":  # the whole extent in the map's frame (inside the title's and the footer's margins)
+            frame = maplabels.map_frame(fig.layout.to_plotly_json(), *layout)
+            fig = vectormap.export_spec(C.fitted_map(fig, briefing.map_extent, frame.width, frame.height), *layout)
         out[name] = images.render(fig, fmt, width=layout[0], height=layout[1])
         done += 1
         if progress:

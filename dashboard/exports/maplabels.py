@@ -11,7 +11,6 @@ An SVG then carries the names as text. ``TFA_FAST=0`` keeps the MapLibre layers.
 
 from __future__ import annotations
 
-import copy
 import html
 from dataclasses import dataclass
 
@@ -152,17 +151,22 @@ def annotations(fig: dict, width: float, height: float) -> tuple[list[dict], lis
     return out, symbols
 
 
-def drawn_by_plotly(fig: go.Figure, width: float, height: float) -> go.Figure:
-    """A copy of a map figure for export whose text layers are annotations (see the module's note); other
-    figures, and every figure under ``TFA_FAST=0``, come back unchanged."""
+def labelled(spec: dict, width: float, height: float) -> dict:
+    """A figure spec (a dict) for export whose text layers are annotations (see the module's note); the spec is
+    not changed, and comes back as it is when it has no text layer or under ``TFA_FAST=0``."""
     if not config.FAST:
-        return fig
-    spec = fig.to_dict()
+        return spec
     labels, replaced = annotations(spec, width, height)
     if not replaced:
-        return fig
-    out = copy.deepcopy(spec)
-    layout = out["layout"]
-    layout["map"]["layers"] = [layer for i, layer in enumerate(layout["map"]["layers"]) if i not in set(replaced)]
+        return spec
+    layout = dict(spec["layout"])
+    layout["map"] = {**layout["map"], "layers": [x for i, x in enumerate(layout["map"]["layers"]) if i not in replaced]}
     layout["annotations"] = [*labels, *(layout.get("annotations") or [])]
-    return go.Figure(out)
+    return {**spec, "layout": layout}
+
+
+def drawn_by_plotly(fig: go.Figure, width: float, height: float) -> go.Figure:
+    """``labelled`` for a figure: a copy, or ``fig`` itself when nothing changes."""
+    spec = fig.to_dict()
+    out = labelled(spec, width, height)
+    return fig if out is spec else go.Figure(out)

@@ -83,3 +83,12 @@ def project(
     x = width / 2 + (_x(lon) - _x(center[0])) * world
     y = height / 2 + (_y(lat) - _y(center[1])) * world
     return x, y
+
+
+def visible_extent(center: tuple[float, float], zoom: float, width: float, height: float) -> Extent:
+    """The (west, south, east, north) a ``width`` x ``height`` map centred on ``center`` (lon, lat) at ``zoom``
+    shows, edge to edge."""
+    world = TILE_PX * 2**zoom
+    cx, cy = _x(center[0]), _y(center[1])
+    half_w, half_h = width / 2 / world, height / 2 / world
+    return ((cx - half_w) * 360.0 - 180.0, _lat(cy + half_h), (cx + half_w) * 360.0 - 180.0, _lat(cy - half_h))

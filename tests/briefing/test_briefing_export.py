@@ -154,6 +154,7 @@ def test_cli_single_svg(tmp_path):
     assert "SAMPLE DATA" in svg and "UNSCR 1244/1999" in svg
     # the map's names are the SVG's text (drawn by Plotly, not as MapLibre's pixels), diacritics kept
     assert ">Leposavić camp<" in svg and ">Žitkovac<" in svg
+    assert "<image" not in svg  # the map is vectors, not MapLibre's picture of it
 
 
 def test_png_zip_for_the_ui():

@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 
 from dashboard import config
-from dashboard.exports import ExportError, images, maplabels
+from dashboard.exports import ExportError, images, maplabels, vectormap
+from dashboard.figures.basemap import anchor
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -165,3 +166,45 @@ def test_an_exported_label_stands_where_maplibre_draws_it(monkeypatch, position)
     exported = maplabels.drawn_by_plotly(fig, 800, 400)
     by_plotly = dark_box(decode(images.render(exported, "png", width=800, height=400, scale=1)))
     assert np.allclose(by_maplibre, by_plotly, atol=4), (by_maplibre, by_plotly)
+
+
+def centre_of(pixels: np.ndarray, rgb: tuple[int, int, int], tol: int = 40) -> tuple[float, float]:
+    """The centre (x, y) of the pixels close to one colour."""
+    near = (np.abs(pixels - np.array(rgb)).max(axis=2) < tol).nonzero()
+    assert len(near[0]) > 20, f"no {rgb} on the image"
+    return float(near[1].mean()), float(near[0].mean())
+
+
+def test_a_vector_map_draws_what_maplibre_draws_where_maplibre_draws_it(monkeypatch):
+    """The same map drawn by MapLibre and as the export's geo subplot: a municipality's fill, a project marker and a
+    base-map circle land on the same pixels (within 2 pixels; measured under 1)."""
+    monkeypatch.setattr(config, "FAST", True)
+    ring = [[20.8, 42.85], [20.9, 42.85], [20.9, 42.95], [20.8, 42.95], [20.8, 42.85]]
+    municipality = {"type": "Feature", "id": "a", "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    halo = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [21.05, 42.8]}, "properties": {"p": 1}}
+    fig = go.Figure(
+        [
+            go.Choroplethmap(
+                geojson={"type": "FeatureCollection", "features": [municipality]},
+                locations=["a"], z=[1], colorscale=[[0, "rgb(0,160,0)"], [1, "rgb(0,160,0)"]], showscale=False,
+                marker={"line": {"width": 0}}, below=anchor("choropleth"),
+            ),
+            go.Scattermap(lat=[43.0], lon=[21.0], mode="markers", marker={"size": 24, "color": "rgb(220,0,0)"},
+                          below=anchor("projects-site")),
+        ]
+    )  # fmt: skip
+    circle = dict(sourcetype="geojson", source={"type": "FeatureCollection", "features": [halo]}, type="circle",
+                  circle={"radius": 12}, color="rgb(0,0,230)", below=anchor("hazard-halo"))  # fmt: skip
+    fig.update_layout(
+        margin={"l": 20, "r": 30, "t": 50, "b": 40},
+        showlegend=False,
+        map={"style": config.OFFLINE_MAP_STYLE, "center": {"lon": 20.95, "lat": 42.9}, "zoom": 9, "layers": [circle]},
+    )
+    vector = vectormap.export_spec(fig, 800, 400)
+    assert "geo" in vector["layout"]
+    by_maplibre = decode(images.render(fig, "png", width=800, height=400, scale=1))
+    by_plotly = decode(images.render(vector, "png", width=800, height=400, scale=1))
+    for colour in ((0, 160, 0), (220, 0, 0), (0, 0, 230)):
+        assert np.allclose(centre_of(by_maplibre, colour), centre_of(by_plotly, colour), atol=2), colour
+    green = (np.abs(by_plotly - np.array((0, 160, 0))).max(axis=2) < 40).sum()
+    assert green == pytest.approx((np.abs(by_maplibre - np.array((0, 160, 0))).max(axis=2) < 40).sum(), rel=0.05)
