@@ -255,9 +255,10 @@ def _row(n, case: str, stats: dict) -> dict:
 
 
 def run(n: int | None, port: int, clicks: int = 10, pages: bool = True, store_cache: Path | None = None) -> list[dict]:
-    """Every browser case at one size (``n=None``: the shipped data). One row per case."""
+    """Every browser case at one size (``n=None``: the shipped data). One row per case. The start-up row is a
+    restart on the same data directory, and also gives the first start (which validates every layer)."""
     rows = []
-    with served(n, port, store_cache=store_cache) as server:
+    with served(n, port, store_cache=store_cache, restart=True) as server:
         driver = chromium()
         try:
             label = n if n is not None else "shipped"
@@ -274,6 +275,7 @@ def run(n: int | None, port: int, clicks: int = 10, pages: bool = True, store_ca
                     "n": label,
                     "case": "startup",
                     "startup_s": server.startup_s,
+                    "first_startup_s": server.first_startup_s,
                     "rss_mb": rss_mb(server.pid),
                     "load": os.getloadavg()[0],
                 }
@@ -367,9 +369,16 @@ def table(rows: list[dict]) -> str:
             lines.append(f"  {r['n']!s:>7} {r['case']:<18} {parts}")
     ups = [r for r in rows if r["case"] == "startup"]
     if ups:
-        lines.append("\nstart-up (python -m dashboard -> first GET / served) and worker memory after the loads:")
+        lines.append(
+            "\nstart-up (python -m dashboard -> first GET / served; a restart, and the first start on a new data"
+            " directory) and worker memory after the loads:"
+        )
         for r in ups:
-            lines.append(f"  {r['n']!s:>7}  {r['startup_s']:6.2f} s  RSS {r['rss_mb']:6.0f} MB  (load {r['load']:.1f})")
+            first = r.get("first_startup_s", r["startup_s"])
+            lines.append(
+                f"  {r['n']!s:>7}  restart {r['startup_s']:6.2f} s  first {first:6.2f} s"
+                f"  RSS {r['rss_mb']:6.0f} MB  (load {r['load']:.1f})"
+            )
     return "\n".join(lines)
 
 

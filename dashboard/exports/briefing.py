@@ -16,7 +16,6 @@ from pathlib import Path
 
 from dashboard.exports import ExportError, images, maplabels, vectormap
 from dashboard.exports import content as C
-from dashboard.exports.deck import deck_bytes
 from dashboard.exports.pdf import pptx_to_pdf
 from geodata.analysis.filters import FilterState
 from geodata.io.atomic import write_bytes_atomic
@@ -114,6 +113,8 @@ def briefing_bytes(
         done=1, total=total,
     )  # fmt: skip
     charts = tuple(n for n in names if n != "map")
+    from dashboard.exports.deck import deck_bytes  # python-pptx loads with the first deck, not with the app
+
     deck = deck_bytes(C.deck_input(briefing, pictures, generated=stamp, link=link, charts=charts, metric=metric))
     if progress:
         progress(total - (1 if fmt == "pdf" else 0), total, "Built the slides")

@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 
 from dashboard.camp_key import numbers_by_site
 from dashboard.exports import mapview
-from dashboard.exports.deck import ChartSeries, ChartSpec, DeckInput, KpiCard, Picture, SourceNote, TableSpec
+from dashboard.exports.deck_input import ChartSeries, ChartSpec, DeckInput, KpiCard, Picture, SourceNote, TableSpec
 from geodata import config
 from geodata.analysis.filters import OPEN_END_YEAR, FilterState, active_years, describe
 from geodata.analysis.formatting import usd

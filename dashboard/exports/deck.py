@@ -17,15 +17,14 @@ Slides, in order: title, key figures (KPIs and Trust Fund status), map, one
 slide per chart, largest projects (a native table), sources and methods.
 
 Why one module: every slide builder uses the same frame (title row, context line,
-footnote, sample mark), text helpers and layout constants, and the input types are
-the deck's contract with ``content``; split, each part would import all of it back.
+footnote, sample mark), text helpers and layout constants; split, each part would import all of it back.
+The input types, the deck's contract with ``content``, are plain data in ``deck_input``.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from PIL import Image
 from pptx import Presentation
@@ -44,6 +43,15 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from dashboard.exports import textfit
+from dashboard.exports.deck_input import (  # noqa: F401 - the deck's input types, named here too
+    ChartSeries,
+    ChartSpec,
+    DeckInput,
+    KpiCard,
+    Picture,
+    SourceNote,
+    TableSpec,
+)
 from dashboard.figures.annotations import WATERMARK
 
 SLIDE_WIDTH = Inches(13.333)
@@ -79,86 +87,12 @@ TITLE_ONLY_LAYOUT = 5
 CELL_MARGIN = Inches(0.06)
 
 
-@dataclass(frozen=True)
-class KpiCard:
-    label: str
-    value: str
-    note: str = ""  # the definition or source, one short line
-
-
-@dataclass(frozen=True)
-class Picture:
-    title: str
-    image: bytes  # PNG
-    caption: str = ""  # where the numbers come from
-    alt_text: str = ""  # what the picture shows, for people who cannot see it (the title when empty)
-
-
 #: Native chart kinds: horizontal bars, vertical columns, lines with markers.
 CHART_KINDS = {
     "bar": XL_CHART_TYPE.BAR_CLUSTERED,
     "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
     "line": XL_CHART_TYPE.LINE_MARKERS,
 }
-
-
-@dataclass(frozen=True)
-class ChartSeries:
-    name: str
-    values: tuple[float | None, ...]  # None: not reported (no bar or point is drawn, never a zero)
-    colour: str = ""  # "#RRGGBB"; empty: the theme's
-    point_colours: tuple[str, ...] = ()  # one per category (a single-series chart coloured by category)
-    labels: tuple[str, ...] = ()  # one data label per point ("12,386", "<10", "not reported"); empty: none
-
-
-@dataclass(frozen=True)
-class ChartSpec:
-    """A native, editable chart: categories along one axis, one or more series of numbers."""
-
-    title: str
-    kind: str  # a key of CHART_KINDS
-    categories: tuple[str, ...]
-    series: tuple[ChartSeries, ...]
-    number_format: str = "#,##0"  # Excel number format of the value axis and the embedded data
-    caption: str = ""
-    alt_text: str = ""  # when empty, ``chart_alt_text`` describes the data
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    title: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    note: str = ""
-    widths: tuple[float, ...] = ()  # relative column widths; equal when empty
-    numeric: tuple[int, ...] = ()  # indices of right-aligned columns
-
-
-@dataclass(frozen=True)
-class SourceNote:
-    heading: str
-    text: str
-
-
-@dataclass(frozen=True)
-class DeckInput:
-    title: str
-    filters: str  # the active filters in one sentence
-    data_date: str
-    designation: str
-    includes_sample: bool
-    kpis: tuple[KpiCard, ...]
-    table: TableSpec
-    map: Picture | None = None
-    charts: tuple[ChartSpec | Picture, ...] = ()  # a Picture only when a chart cannot be drawn natively
-    status_heading: str = ""
-    status_lines: tuple[str, ...] = ()
-    sources: tuple[SourceNote, ...] = ()
-    methods: tuple[str, ...] = ()
-    sample_warning: str = ""
-    generated: str = ""  # when the deck was made
-    link: str = ""  # the briefing URL with the same filters, when known
-    extra: dict[str, str] = field(default_factory=dict)  # core-property keywords
 
 
 def slide_titles(deck: DeckInput) -> list[str]:

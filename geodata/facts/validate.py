@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import shapely
-from pandera.engines.geopandas_engine import Geometry
 
 from geodata.facts.layers import METRIC_CRS, WGS84, LayerSpec
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 #: Tolerance around the Kosovo outline for "inside Kosovo" (degrees, about 2 km).
 OUTSIDE_TOLERANCE_DEG = 0.02
@@ -67,6 +69,10 @@ class LayerError(ValueError):
 
 
 def _schema(spec: LayerSpec) -> pa.DataFrameSchema:
+    # pandera is loaded when a file is first checked (0.8 s with its backends), not when this module is imported
+    import pandera.pandas as pa
+    from pandera.engines.geopandas_engine import Geometry
+
     columns: dict[str, pa.Column] = {}
     for name, dtype in spec.columns.items():
         checks = []
@@ -109,6 +115,8 @@ def _why(check: str, column: str, dtype: str | None) -> str:
 
 
 def _schema_problems(gdf: pd.DataFrame, spec: LayerSpec, file: str, rows: pd.Series) -> list[Problem]:
+    import pandera.pandas as pa
+
     try:
         _schema(spec).validate(gdf, lazy=True)
     except pa.errors.SchemaErrors as exc:

@@ -13,8 +13,10 @@ matched: the caller falls back to the column's text header.
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
-from hxl.model import Column, TagPattern
+if TYPE_CHECKING:
+    from hxl.model import Column, TagPattern
 
 _NOT_NAMES = "-acronym-code-id-type-pcode"
 
@@ -66,6 +68,8 @@ FIELD_PATTERNS: dict[str, tuple[str, ...]] = {
 
 @functools.cache
 def _patterns() -> tuple[tuple[str, tuple[TagPattern, ...]], ...]:
+    from hxl.model import TagPattern  # libhxl loads when a file is read (0.2 s), not when the app starts
+
     return tuple((f, tuple(TagPattern.parse(p) for p in pats)) for f, pats in FIELD_PATTERNS.items())
 
 
@@ -73,6 +77,8 @@ def parse_column(cell: object) -> Column | None:
     """The libhxl column for a hashtag cell ("#org +impl"), or None when the cell is not a hashtag."""
     if not isinstance(cell, str) or not cell.strip().startswith("#"):
         return None
+    from hxl.model import Column
+
     column = Column.parse(cell.strip())
     return column or None
 
