@@ -31,6 +31,8 @@ import pandas as pd
 import pyogrio
 
 from geodata import config
+from geodata.facts.layers import PROJECTS
+from geodata.facts.validate import shared_strings
 from geodata.io import atomic
 from geodata.io.store.model import (
     IMPORT_COLUMNS,
@@ -68,8 +70,23 @@ def version() -> str | None:
     return f"{path}:{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"
 
 
+#: Projects read at a time: the reader makes a string for every text cell, so a whole 100,000-project table
+#: briefly held 150 MB of text that repeats on most rows; read in parts, each part's repeats are shared at once.
+READ_BATCH = 20_000
+
+
 def _read_projects(path: Path) -> gpd.GeoDataFrame:
-    return projects_from_frame(pyogrio.read_dataframe(path, layer=PROJECTS_LAYER), f"{path} (layer {PROJECTS_LAYER})")
+    count = pyogrio.read_info(path, layer=PROJECTS_LAYER)["features"]
+    text = [name for name, dtype in PROJECTS.columns.items() if dtype == "string"]
+    parts = []
+    for start in range(0, max(count or 0, 1), READ_BATCH):
+        part = pyogrio.read_dataframe(path, layer=PROJECTS_LAYER, skip_features=start, max_features=READ_BATCH)
+        for name in text:
+            if name in part and pd.api.types.is_string_dtype(part[name]):
+                part[name] = shared_strings(part[name])
+        parts.append(part)
+    frame = parts[0] if len(parts) == 1 else gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=parts[0].crs)
+    return projects_from_frame(frame, f"{path} (layer {PROJECTS_LAYER})")
 
 
 def _read_state(path: Path) -> StoreState:
