@@ -5,8 +5,9 @@ and reused for every later image in the process, which brings a chart from
 about 2.5 s (cold Chromium) to a fraction of a second. The server is a
 process-wide singleton that is not safe for concurrent callers, so renders go
 through one lock. MathJax is switched off and plotly.js is the copy shipped
-with plotly.py, so rendering needs no network; maps use the white-bg style
-with our own layers, which needs no tiles.
+with plotly.py, so rendering needs no network. The briefing's map reaches
+here as vectors (a geo subplot, ``vectormap``); a MapLibre map uses the
+white-bg style with our own layers, which needs no tiles.
 
 Figures are laid out at 1280 x 720 CSS pixels (the size they are designed for
 on screen) and rendered at scale 1.5, so PNGs are 1920 px wide with type that
