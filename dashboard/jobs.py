@@ -121,22 +121,56 @@ def _at_low_priority(job_fn, *args):
     return job_fn(*args)
 
 
-class JobManager(_OwnKeys, DiskcacheManager):
+class _Polls:
+    """How both managers answer a poll: a job that will never answer ends with a message, and a result written
+    while the poll was being answered is still fetched.
+
+    A poll reads the result, then asks whether the job still runs. A job that writes its result and ends between
+    the two looked ended without a result: Dash answered "no update" and the result was never fetched (an export's
+    download never came). So the key each poll found empty is kept for its job, and a job that has ended counts as
+    running while its result waits, so the next poll fetches it. A job with no result asks ``lost_reason`` (each
+    manager knows its own signs of a lost job); the result is read once more before the job is reported lost, in
+    case it was written just before the job ended. ``forget`` drops what a manager keeps beside a fetched result.
+    """
+
+    def lost_reason(self, key, job) -> str | None:
+        """Why the job ``job`` (result key ``key``) will never answer, or None while it may still."""
+        raise NotImplementedError
+
+    def forget(self, key) -> None:
+        """Drop what the manager keeps beside the result ``key``, once it has been fetched."""
+
+    def get_result(self, key, job):
+        result = super().get_result(key, job)
+        if result is self.UNDEFINED and (reason := self.lost_reason(key, job)) is not None:
+            result = super().get_result(key, job)  # the job may have written its result just before it ended
+            if result is self.UNDEFINED:
+                result = _lost(reason)
+        if result is not self.UNDEFINED:
+            self.forget(key)
+        elif job is not None:
+            _UNREAD[str(job)] = key
+        return result
+
+    def job_running(self, job) -> bool:
+        key = _UNREAD.pop(str(job), None)
+        if super().job_running(job):
+            return True
+        return key is not None and self.result_ready(key)
+
+
+class JobManager(_Polls, _OwnKeys, DiskcacheManager):
     """Dash's disk-backed manager: a job is a process of the web worker, at a lower CPU priority; a job whose
     process died ends with ``LOST_MESSAGE`` (Dash would end it silently, with no output and no word)."""
 
     def call_job_fn(self, key, job_fn, args, context):
         return super().call_job_fn(key, functools.partial(_at_low_priority, job_fn), args, context)
 
-    def get_result(self, key, job):
-        result = super().get_result(key, job)
-        if result is not self.UNDEFINED or not job or self.job_running(job):
-            return result
-        result = super().get_result(key, job)  # the job may have written its result just before it ended
-        return _lost(LOST_MESSAGE) if result is self.UNDEFINED else result
+    def lost_reason(self, key, job) -> str | None:
+        return None if not job or DiskcacheManager.job_running(self, job) else LOST_MESSAGE
 
 
-class CeleryJobManager(_OwnKeys, CeleryManager):
+class CeleryJobManager(_Polls, _OwnKeys, CeleryManager):
     """Dash's Celery manager, with a heartbeat: a job that stops beating (or a task Celery marks failed because
     its worker process died) ends with ``LOST_MESSAGE`` at the next poll, on whichever instance the poll reaches.
 
@@ -161,7 +195,6 @@ class CeleryJobManager(_OwnKeys, CeleryManager):
         return super().make_job_fn(beating, progress, key)
 
     def lost_reason(self, key, job) -> str | None:
-        """Why the job ``job`` (result key ``key``) will never answer, or None while it may still."""
         if job and self.handle.AsyncResult(job).state in ("FAILURE", "REVOKED"):
             return LOST_MESSAGE  # Dash's task stores every error of the callback itself: this is a lost worker
         redis = self._redis()
@@ -172,31 +205,8 @@ class CeleryJobManager(_OwnKeys, CeleryManager):
             return QUEUE_MESSAGE
         return None
 
-    # A poll reads the result, then asks whether the job still runs. A task that writes its result and ends
-    # between the two looked ended without a result: Dash answered "no update" and the result was never fetched
-    # (an export's download never came). The key each poll found empty is kept for its job, and a task that has
-    # ended counts as running while its result waits, so the next poll fetches it.
-    def job_running(self, job) -> bool:
-        key = _UNREAD.pop(str(job), None)
-        if super().job_running(job):
-            return True
-        return key is not None and self.result_ready(key)
-
-    def get_result(self, key, job):
-        result = self._get_result(key, job)
-        if result is self.UNDEFINED and job is not None:
-            _UNREAD[str(job)] = key
-        return result
-
-    def _get_result(self, key, job):
-        result = super().get_result(key, job)
-        if result is self.UNDEFINED and (reason := self.lost_reason(key, job)) is not None:
-            result = super().get_result(key, job)  # the job may have written its result just before its beat lapsed
-            if result is self.UNDEFINED:
-                result = _lost(reason)
-        if result is not self.UNDEFINED:
-            self._redis().delete(f"{key}-started", f"{key}-alive", f"{key}-queued", self._make_progress_key(key))
-        return result
+    def forget(self, key) -> None:
+        self._redis().delete(f"{key}-started", f"{key}-alive", f"{key}-queued", self._make_progress_key(key))
 
 
 @contextlib.contextmanager

@@ -70,6 +70,26 @@ def test_a_result_written_between_a_polls_two_questions_is_fetched_by_the_next_p
     assert manager.job_running("task-2") is False
 
 
+def test_a_disk_job_that_writes_its_result_between_a_polls_two_questions_is_fetched_too(tmp_path, monkeypatch):
+    """The disk queue answers the same race the same way: a job process that ended after the poll found no
+    result but before it asked whether the job runs counts as running while its result waits."""
+    manager = jobs.JobManager(diskcache.Cache(str(tmp_path)), cache_by=None, expire=60)
+    first, second = (subprocess.Popen([sys.executable, "-c", "pass"]) for _ in range(2))
+    first.wait(), second.wait()
+    job, other = str(first.pid), str(second.pid)  # process ids no longer in use
+    running = {job: True}
+    monkeypatch.setattr(jobs.DiskcacheManager, "job_running", lambda self, j: running.get(j, False))
+    assert manager.get_result("k", job) is manager.UNDEFINED
+    manager.handle.set("k", {"done": 1})  # the job's last step, then its process ends
+    running[job] = False
+    assert manager.job_running(job) is True
+    assert manager.get_result("k", job) == {"done": 1}
+    assert manager.result_ready("k") is False  # fetched once, then deleted
+    # a job that ended with no result is lost at the next poll, never left polling
+    answer = manager.get_result("other", other)
+    assert jobs.job_failure_message(Exception(answer["background_callback_error"]["msg"])) == jobs.LOST_MESSAGE
+
+
 # ---------------------------------------------------------------- through Celery and Redis
 
 
