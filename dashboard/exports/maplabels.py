@@ -23,6 +23,8 @@ from dashboard.exports import mapview
 CHAR_EM, LINE_EM = 0.56, 1.2
 #: Clear space MapLibre keeps around a label (``text-padding``), pixels.
 PADDING_PX = 2.0
+#: Width of a colour bar with its tick labels and title, pixels.
+COLOUR_BAR_PX = 110
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom in figure pixels
 
@@ -85,7 +87,8 @@ def _inside(a: Box, frame: Frame) -> bool:
 
 
 def obstacles(layout: dict, data: list[dict], frame: Frame) -> list[Box]:
-    """About where the legend (top left, as the map places it) and a colour bar (right) stand over the map."""
+    """About where the legend and each colour bar (a choropleth shows one unless ``showscale`` is false) stand over
+    the map, from their positions in the layout."""
     boxes: list[Box] = []
     if layout.get("showlegend") is not False:
         legend = layout.get("legend") or {}
@@ -97,9 +100,16 @@ def obstacles(layout: dict, data: list[dict], frame: Frame) -> list[Box]:
             w, h = mapview.legend_width_px(names, font), len(names) * font * 2.0 + 16
             left = {"left": x, "center": x - w / 2, "right": x - w}.get(legend.get("xanchor", "left"), x)
             boxes.append((left, y, left + w, y + h))
-    if any((t.get("marker") or {}).get("showscale") or t.get("showscale") for t in data):
-        right = frame.left + frame.width
-        boxes.append((right - 110, frame.top, right, frame.top + frame.height))
+    for trace in data:
+        shaded = trace.get("type") in ("choroplethmap", "choropleth") and trace.get("showscale") is not False
+        if shaded or (trace.get("marker") or {}).get("showscale"):
+            bar = trace.get("colorbar") or (trace.get("marker") or {}).get("colorbar") or {}
+            length = float(bar.get("len", 1)) * frame.plot_height
+            y = frame.plot_top + (1 - float(bar.get("y", 0.5))) * frame.plot_height
+            top = {"top": y, "bottom": y - length}.get(bar.get("yanchor", "middle"), y - length / 2)
+            right = frame.plot_left + float(bar.get("x", 1.02)) * frame.plot_width
+            x_left = right - COLOUR_BAR_PX if bar.get("xanchor") == "right" else right
+            boxes.append((x_left, top, x_left + COLOUR_BAR_PX, top + length))
     return boxes
 
 

@@ -126,3 +126,15 @@ def test_the_previous_path_keeps_maplibre_text(monkeypatch):
     monkeypatch.setattr(config, "FAST", False)
     fig = map_figure(label_layer(points(("Mitrovica", 20.9, 42.9))))
     assert maplabels.drawn_by_plotly(fig, W, H) is fig
+
+
+def test_a_label_under_a_choropleth_colour_bar_is_left_out():
+    shading = dict(type="choroplethmap", geojson=points(), locations=[], z=[],
+                   colorbar={"x": 0.99, "xanchor": "right", "y": 0.98, "yanchor": "top", "len": 0.45})  # fmt: skip
+    # a point at the top right of the map, under the bar; another at the bottom right, below it
+    fig = map_figure(label_layer(points(("Top", 20.9 + 0.62, 42.9 + 0.22), ("Low", 20.9 + 0.62, 42.9 - 0.22))))
+    fig.add_trace(go.Choroplethmap(**{k: v for k, v in shading.items() if k != "type"}))
+    labels, _ = maplabels.annotations(fig.to_dict(), W, H)
+    assert [a["text"] for a in labels] == ["Low"]
+    fig.update_traces(showscale=False, selector={"type": "choroplethmap"})
+    assert sorted(a["text"] for a in maplabels.annotations(fig.to_dict(), W, H)[0]) == ["Low", "Top"]

@@ -106,6 +106,9 @@ def _count(dash_duo) -> int:
     return int(text.split(": ")[1].split(" ")[0])
 
 
+OPTION_XPATH = "//*[contains(@class, 'dash-dropdown-option')]"
+
+
 def _picker_finds(dash_duo, text: str) -> bool:
     """Type into the project picker's search and say whether an option containing ``text`` is offered."""
     driver = dash_duo.driver
@@ -123,7 +126,10 @@ def _picker_finds(dash_duo, text: str) -> bool:
     search.send_keys(text)
     try:
         WebDriverWait(driver, 3).until(
-            lambda d: any(e.is_displayed() for e in d.find_elements(By.XPATH, f"//*[contains(text(), '{text}')]"))
+            lambda d: any(
+                e.is_displayed()  # an option of the open list (a grid or message on the page may name it too)
+                for e in d.find_elements(By.XPATH, f"{OPTION_XPATH}[contains(., '{text}')]")
+            )
         )
         found = True
     except TimeoutException:
