@@ -13,8 +13,8 @@ subplot, which draws SVG:
   the text layers are annotations already (``maplabels``).
 
 A map drawn this way is exported in about 0.6 s, and an SVG of it is a vector drawing (MapLibre's was a raster
-image inside the SVG). A figure with something else (tiles, another trace or layer type) keeps MapLibre
-(``vector_spec`` returns None), and so does every figure under ``TFA_FAST=0``.
+image inside the SVG). A figure with something else (tiles, another trace or layer type, a filled polygon with a
+hole) keeps MapLibre (``vector_spec`` returns None), and so does every figure under ``TFA_FAST=0``.
 """
 
 from __future__ import annotations
@@ -50,6 +50,18 @@ def _rings(geometry: dict) -> list[list]:
         "Polygon": lambda: coords,
         "MultiPolygon": lambda: [ring for polygon in coords for ring in polygon],
     }.get(kind, lambda: [])()
+
+
+def _has_holes(source: dict) -> bool:
+    """Whether any polygon of the GeoJSON has an inner ring."""
+    for feature in source.get("features") or []:
+        geometry = feature.get("geometry") or {}
+        polygons = {"Polygon": [geometry.get("coordinates")], "MultiPolygon": geometry.get("coordinates")}.get(
+            geometry.get("type"), []
+        )
+        if any(len(rings or []) > 1 for rings in polygons or []):
+            return True
+    return False
 
 
 def _lines(features: list[dict]) -> tuple[list, list]:
@@ -124,6 +136,8 @@ def vector_spec(spec: dict, width: float, height: float) -> dict | None:
         return None
     if any(layer.get("type") not in LAYER_TYPES or layer.get("sourcetype", "geojson") != "geojson" for layer in layers):
         return None
+    if any(layer["type"] == "fill" and _has_holes(layer["source"]) for layer in layers):
+        return None  # a filled outline would fill the holes too
     place = {f"tfa-{anchor}": i for i, anchor in enumerate(config.MAP_ANCHORS)}
     top = len(place)  # "traces" and no anchor: above every anchored part, in the order given
     stack = [(place.get(layer.get("below"), top), 0, i, layer_trace(layer)) for i, layer in enumerate(layers)]

@@ -151,6 +151,24 @@ def test_a_fill_layer_is_a_filled_outline():
         {"layers": [dict(sourcetype="raster", source=["tiles"], type="raster")]},
         {"layers": [dict(sourcetype="geojson", source=collection(point(20.9, 42.9)), type="symbol")]},
         {"data": [dict(type="densitymap", lat=[42.9], lon=[20.9])]},
+        {
+            "layers": [
+                dict(
+                    sourcetype="geojson",
+                    type="fill",
+                    color="#f00",
+                    source=collection(
+                        {
+                            "type": "Polygon",
+                            "coordinates": [
+                                *square(20.9, 42.9, 0.2)["coordinates"],
+                                *square(20.9, 42.9)["coordinates"],
+                            ],
+                        }
+                    ),
+                )
+            ]
+        },  # a ring with a hole: a filled outline would fill the hole
     ],
 )
 def test_what_only_maplibre_draws_keeps_maplibre(changed):

@@ -189,6 +189,8 @@ class PostgisBackend:
         self._cache: dict[str, gpd.GeoDataFrame] = {}
         self._cache_lock = threading.Lock()
         self._version: tuple[float, str | None] | None = None
+        # bumped by each write of this process: a version read that began before a write is not kept after it
+        self._generation = 0
 
     # ------------------------------------------------------------ reading
 
@@ -211,10 +213,15 @@ class PostgisBackend:
         cached = self._version
         if cached is not None and now - cached[0] < VERSION_TTL_S:
             return cached[1]
+        generation = self._generation
         with self.engine.connect() as conn:
             number, seeded = self._meta(conn)
         token = f"{self._where}#{number}" if seeded else None
-        self._version = (now, token)
+        with self._cache_lock:
+            # a write of this process that ended meanwhile forgot the version: this read may predate it, and
+            # keeping it would show a reader the portfolio before that write for up to VERSION_TTL_S
+            if self._generation == generation:
+                self._version = (now, token)
         return token
 
     def exists(self) -> bool:
@@ -281,7 +288,7 @@ class PostgisBackend:
                 state = self._read_state(conn) if seeded else seed_state()
                 yield _Transaction(conn, state, seeded)
         finally:
-            self._version = None  # this process sees its own change at once
+            self._forget_version()  # this process sees its own change at once
 
     def replace_all(self, state: StoreState) -> None:
         try:
@@ -289,6 +296,11 @@ class PostgisBackend:
                 self._meta(conn, lock=True)
                 _write(conn, state, old=None)
         finally:
+            self._forget_version()
+
+    def _forget_version(self) -> None:
+        with self._cache_lock:
+            self._generation += 1
             self._version = None
 
     def digest(self) -> str:
