@@ -70,15 +70,18 @@ def boundary_credit() -> str:
 @functools.cache
 def _load_cached(name: str, path: str, mtime_ns: int) -> gpd.GeoDataFrame:
     spec = LAYERS[name]
-    gdf = read_file(path)
-    if not spec.geometry_types:
-        gdf = gpd.GeoDataFrame(pd.DataFrame(gdf.drop(columns="geometry")), geometry=[None] * len(gdf), crs=spec.crs)
     outline_path = None if name == OUTLINE.name else config.DATA_DIR / OUTLINE.path
     key = validated.fingerprint(spec, path, outline_path)
-    if validated.passed(name, key):  # this very file passed these checks before: only its columns are cast
+    gdf = read_file(path)
+    if validated.fingerprint(spec, path, outline_path) != key:
+        key = ""  # the file changed while it was read: what was read is checked, and no pass is recorded
+    if not spec.geometry_types:
+        gdf = gpd.GeoDataFrame(pd.DataFrame(gdf.drop(columns="geometry")), geometry=[None] * len(gdf), crs=spec.crs)
+    if key and validated.passed(name, key):  # this very file passed these checks before: only its columns are cast
         return cast_columns(gdf, spec)
     out = validate(gdf, spec, file=path, outline=None if outline_path is None else outline_shape())
-    validated.record_pass(name, key)
+    if key:
+        validated.record_pass(name, key)
     return out
 
 

@@ -116,3 +116,20 @@ def test_a_record_that_cannot_be_read_or_written_only_means_checking_again(camps
         assert len(fresh_load("camps", camps)) == len(fresh_load("camps", camps))
     assert checks == ["camps"] * 3
     assert "will be checked again" in caplog.text
+
+
+def test_a_file_that_changes_while_it_is_read_is_checked_and_not_recorded(camps, checks, monkeypatch):
+    fresh_load("camps", camps)  # passed and recorded
+    real_read = load.read_file
+
+    def read_then_change(path):
+        frame = real_read(path)
+        camps.write_bytes(camps.read_bytes() + b"\n")  # replaced just after it was read
+        return frame
+
+    monkeypatch.setattr(load, "read_file", read_then_change)
+    fresh_load("camps", camps)
+    assert checks == ["camps", "camps"]  # the frame read is checked, not trusted on the old record
+    assert json.loads(validated.record_path().read_text())["camps"] != validated.fingerprint(
+        LAYERS["camps"], camps, config.DATA_DIR / "outline.geojson"
+    )
