@@ -35,8 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.host in LOOPBACK:
         # the development server speaks plain HTTP: a Secure cookie would not come back from 127.0.0.1
         os.environ.setdefault("TFA_COOKIE_SECURE", "0")
+    from dashboard import heap
     from dashboard.app import create_app
 
+    heap.limit_arenas()  # before the server's threads: one C heap, which the idle trims can empty
     try:
         app = create_app()
     except LayerError as exc:

@@ -15,7 +15,7 @@ import dash_bootstrap_components as dbc
 import geopandas as gpd
 from dash import ALL, Dash, Input, Output, State, dcc, html, set_props
 
-from dashboard import auth, config, data, ids, jobs, security
+from dashboard import auth, config, data, heap, ids, jobs, security
 from geodata import LAYERS, load
 from geodata.io.leftovers import clean_leftovers
 
@@ -167,10 +167,12 @@ def create_app(projects: gpd.GeoDataFrame | None = None) -> Dash:
     )
     app.layout = outer_layout
     security.install(app)  # sign-in, per-callback roles, cross-site checks, body limits, security headers
+    heap.install(app.server)  # freed memory goes back to the system whenever the last request has been sent
     app.clientside_callback(
         _SYNC_URL,
         Output({"type": "nav-link", "path": ALL}, "href"),
         Input(ids.FILTER_QUERY, "data"),
         State({"type": "nav-link", "path": ALL}, "id"),
     )
+    heap.release()  # what reading and indexing the data freed
     return app

@@ -20,7 +20,7 @@ WARM = {"pages.coverage": "warm_default_view"}
 
 
 def warm_pages() -> None:
-    from dashboard import accounts
+    from dashboard import accounts, heap
 
     accounts.warm()  # the hash an unknown name is checked against, so the first such sign-in is not quicker
     for module_name, function in WARM.items():
@@ -31,6 +31,7 @@ def warm_pages() -> None:
             getattr(module, function)()
         except Exception:  # a warm-up is an optimisation: the request path reports real errors
             log.exception("warming %s failed; the first request will do the work", module_name)
+    heap.release()  # what the warm-up's analyses freed
 
 
 def warm_in_background(app) -> threading.Thread:

@@ -178,7 +178,8 @@ class Aggregates:
 
 @dataclass(frozen=True)
 class KpiArrays:
-    """Numpy arrays over a projects frame, for aggregations under any boolean mask.
+    """Numpy arrays over a projects frame, for aggregations under any boolean mask. Only what an aggregation
+    reads is kept: the sector shares and the people per community live on in ``sums_t`` and ``counts_t`` alone.
 
     ``sums_t`` holds, per row, every quantity that is summed under a mask (amounts, counts, amounts split by
     sector share, people reached per community), so ``sums_t @ mask`` gives all totals at once; grouped figures
@@ -191,14 +192,10 @@ class KpiArrays:
     disbursed: np.ndarray
     disbursed_known: np.ndarray
     reached: np.ndarray
-    targeted: np.ndarray
     municipality: np.ndarray  # intp codes into ``municipalities`` (bincount needs no conversion)
     municipalities: tuple[str, ...]
-    shares: np.ndarray  # (n, len(SECTORS)) float32
-    start_year: np.ndarray  # int32, 0 when unknown
     year_offset: np.ndarray  # start_year - year_base, -1 when unknown
     year_base: int
-    community_reached: np.ndarray  # (n, len(COMMUNITIES)) int64
     is_sample: np.ndarray
     reached_known: np.ndarray
     sums_t: np.ndarray  # (len(_TOTALS) + 2 * len(SECTORS) + len(COMMUNITIES), n) float64, row-major
@@ -268,14 +265,10 @@ class KpiArrays:
             disbursed=disbursed,
             disbursed_known=disbursed_known,
             reached=reached,
-            targeted=targeted,
             municipality=cat.codes.astype(np.intp),
             municipalities=tuple(str(c) for c in cat.categories),
-            shares=shares,
-            start_year=start,
             year_offset=year_offset,
             year_base=year_base,
-            community_reached=by_community,
             is_sample=is_sample,
             reached_known=reached_known,
             sums_t=np.ascontiguousarray(sums.T),

@@ -369,8 +369,9 @@ def shared_strings(values: pd.Series) -> pd.Series:
 
 
 def cast_columns(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> gpd.GeoDataFrame:
-    """A copy with every spec column present and of the spec's dtype (absent optional -> empty)."""
-    out = gdf.copy()
+    """A copy with every spec column present and of the spec's dtype (absent optional -> empty). The copy is
+    shallow (pandas copies a shared column on write): a column already of its dtype is not held twice."""
+    out = gdf.copy(deep=False)
     for name, dtype in spec.columns.items():
         if name not in out.columns:
             out[name] = pd.Series(pd.NA, index=out.index, dtype=dtype if dtype != "float64" else "float64")

@@ -86,14 +86,15 @@ def _load_cached(name: str, path: str, mtime_ns: int) -> gpd.GeoDataFrame:
 
 
 def load_layer(name: str) -> gpd.GeoDataFrame:
-    """A validated layer in EPSG:4326 (cached; a copy is returned)."""
+    """A validated layer in EPSG:4326 (cached; a shallow copy is returned: pandas copies a shared column on
+    write, so what a caller changes never reaches the cache)."""
     if name not in LAYERS:
         raise KeyError(f"unknown layer {name!r}; known layers: {', '.join(LAYERS)}")
     if name == "projects" and store.exists():
         return store.current_projects()  # the imported portfolio (validated, cached per version)
     path = layer_path(LAYERS[name])
     mtime = path.stat().st_mtime_ns if path.exists() else 0
-    return _load_cached(name, str(path), mtime).copy()
+    return _load_cached(name, str(path), mtime).copy(deep=False)
 
 
 def layer_version(name: str) -> str:

@@ -297,6 +297,20 @@ def test_allocation_rules_are_selectable_and_named(index, sites, municipalities,
     assert set(r.matrix["allocation"]) == {allocation}
 
 
+def test_sector_weights_are_held_per_distinct_pair_and_give_every_row_its_split():
+    """The index keeps one small table per rule (a row per distinct pair of sectors and sector), not an array per
+    project; asked for a rule it gives the same split per row as ``sector_weights``."""
+    sectors = pd.Series(["health:60;education:40", "", "health;housing", "health:60;education:40", None] * 40)
+    primary = pd.Series(["health", "water", "health", "health", "education"] * 40)
+    tables = cov.sector_weight_tables(sectors, primary)
+    assert set(tables) == set(cov.ALLOCATIONS) and len(tables) == len(cov.ALLOCATIONS)
+    for rule in cov.ALLOCATIONS:
+        np.testing.assert_array_equal(tables[rule], cov.sector_weights(sectors, primary, rule))
+        assert tables._tables[rule].shape == (4, len(SECTORS))  # four distinct pairs among 200 rows
+    assert tables["shares"][0, SECTORS.index("health")] == pytest.approx(0.6)
+    assert tables["equal"][2, SECTORS.index("housing")] == pytest.approx(0.5)
+
+
 def test_rae_population_only_where_sourced(index, sites, municipalities):
     r = _run(index, sites, municipalities)
     lep = _cell(r, "leposavic", "housing")

@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import threading
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import geodata
@@ -229,3 +231,18 @@ def test_readers_never_see_a_half_written_portfolio():
     assert len(seen) > 3
     assert {s for s in seen} <= {before_ids, after_ids}
     assert seen[-1] == after_ids or frozenset(geodata.load("projects")["project_id"]) == after_ids
+
+
+def test_each_reader_gets_its_own_portfolio_without_a_second_copy_of_it():
+    """Readers share the cached portfolio's columns (one copy in memory at 100,000 projects, not two), and a
+    reader that changes its frame changes neither the cache nor another reader's frame."""
+    store.ensure_store()
+    first, second = store.current_projects(), store.current_projects()
+    assert np.shares_memory(first["committed_usd"].to_numpy(), second["committed_usd"].to_numpy())
+    before = second["committed_usd"].copy()
+    first.loc[first.index[0], "committed_usd"] = -1.0
+    first["title"] = "changed"
+    pd.testing.assert_series_equal(second["committed_usd"], before)
+    again = store.current_projects()
+    pd.testing.assert_series_equal(again["committed_usd"], before)
+    assert "changed" not in set(again["title"])

@@ -45,7 +45,7 @@ its ``CoverageResult``, the headline and the gaps). Callers import from this pac
 
 from __future__ import annotations
 
-from geodata.analysis.coverage.allocation import sector_weight_tables, sector_weights
+from geodata.analysis.coverage.allocation import SectorWeights, sector_weight_tables, sector_weights
 from geodata.analysis.coverage.assignment import assign_municipalities
 from geodata.analysis.coverage.exposure import buffer_rings, site_exposure, site_exposure_summary
 from geodata.analysis.coverage.index import CoverageIndex
@@ -87,6 +87,7 @@ __all__ = [
     "gap_list",
     "sector_weights",
     "sector_weight_tables",
+    "SectorWeights",
     "assign_municipalities",
     "site_exposure",
     "site_exposure_summary",

@@ -3,6 +3,8 @@ splits, or the primary sector only)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -53,22 +55,40 @@ def sector_weights(sectors: pd.Series, primary: pd.Series, rule: str = DEFAULT_A
     return sector_weight_tables(sectors, primary, (rule,))[rule]
 
 
+class SectorWeights(Mapping):
+    """``sector_weights`` for several rules, held as one small table per rule (a row per distinct pair of
+    ``sectors`` and ``sector``) and each row's pair: ``weights[rule]`` is the (n, len(SECTORS)) array, made when
+    asked for. A portfolio repeats a few hundred pairs, so at 100,000 projects this holds 0.4 MB where the
+    arrays of three rules held 19 MB for as long as the coverage index lived."""
+
+    def __init__(self, tables: dict[str, np.ndarray], codes: np.ndarray):
+        self._tables, self._codes = tables, codes
+
+    def __getitem__(self, rule: str) -> np.ndarray:
+        return self._tables[rule][self._codes]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+
 def sector_weight_tables(
     sectors: pd.Series, primary: pd.Series, rules: tuple[str, ...] = tuple(ALLOCATIONS)
-) -> dict[str, np.ndarray]:
+) -> SectorWeights:
     """``sector_weights`` for several rules at once (the strings are parsed once)."""
     if not len(sectors):
-        return {r: np.zeros((0, len(SECTORS))) for r in rules}
+        return SectorWeights({r: np.zeros((0, len(SECTORS))) for r in rules}, np.zeros(0, np.intp))
     s_codes, s_uniques = pd.factorize(sectors.fillna("").astype(str))
     p_codes, p_uniques = pd.factorize(primary.fillna("").astype(str))
     n_p = max(len(p_uniques), 1)
     pairs, codes = np.unique(s_codes.astype(np.int64) * n_p + p_codes, return_inverse=True)
-    codes = codes.ravel()
-    out = {}
-    for rule in rules:
-        table = np.array(
+    tables = {
+        rule: np.array(
             [_entry_weights(s_uniques[c // n_p], p_uniques[c % n_p] if len(p_uniques) else "", rule) for c in pairs],
             dtype=float,
         ).reshape(len(pairs), len(SECTORS))
-        out[rule] = table[codes]
-    return out
+        for rule in rules
+    }
+    return SectorWeights(tables, codes.ravel().astype(np.int32))

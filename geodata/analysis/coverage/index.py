@@ -11,7 +11,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from geodata.analysis.coverage.allocation import sector_weight_tables
+from geodata.analysis.coverage.allocation import SectorWeights, sector_weight_tables
 from geodata.analysis.coverage.assignment import assign_municipalities
 from geodata.analysis.coverage.rules import POINT_PRECISIONS, RULE_MUNICIPALITY_LEVEL
 from geodata.analysis.filters import ProjectIndex
@@ -60,7 +60,7 @@ class CoverageIndex:
     targeted: np.ndarray
     reached: np.ndarray
     is_sample: np.ndarray
-    weights: dict[str, np.ndarray]  # allocation rule -> (n, len(SECTORS))
+    weights: SectorWeights  # allocation rule -> (n, len(SECTORS)), made when asked for
     filters: ProjectIndex
     tree: shapely.STRtree  # over every point location (filters applied after the query)
     tree_rows: np.ndarray  # tree item -> location row

@@ -129,14 +129,15 @@ def _locked() -> Iterator[StoreState]:
 
 
 def current_projects() -> gpd.GeoDataFrame:
-    """The store's portfolio, validated like every layer (cached per store version; a copy is returned).
+    """The store's portfolio, validated like every layer (cached per store version; a copy is returned: a
+    shallow one, as pandas copies a shared column on write, so the cache is never changed and not held twice).
 
     Raises ``StoreError`` when there is no store yet (use ``load.load_layer`` to fall back to the embedded file).
     """
     found = backend().projects()
     if found is None:
         raise StoreError(f"no project store at {location()}")
-    return found[1].copy()
+    return found[1].copy(deep=False)
 
 
 def portfolio() -> gpd.GeoDataFrame:
