@@ -150,3 +150,28 @@ def test_bench_writes_a_synthetic_store_the_app_reads(tmp_path, monkeypatch):
     projects = store.current_projects()
     assert len(projects) == 50
     assert projects["is_sample"].all()
+
+
+@pytest.mark.parametrize("kind", ["bar", "map"])
+def test_the_floor_pages_draw_their_figure_from_a_callback_as_ours_do(kind):
+    from bench import floor_bench
+
+    figure, marker = floor_bench.page_outputs(kind)
+    assert figure.data[0].type == {"bar": "bar", "map": "scattermap"}[kind]
+    assert marker.id == "floor-done"
+    assert floor_bench.app_for(kind).callback_map  # the page is filled by a callback, not in its layout
+    with pytest.raises(ValueError, match="unknown page"):
+        floor_bench.app_for("table")
+
+
+@pytest.mark.browser
+def test_the_floor_bench_times_a_cold_and_a_warm_load_of_a_minimal_map_page():
+    import socket
+
+    from bench import floor_bench
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    row = floor_bench.measure("map", port, loads=2)
+    assert row["cold_ms"] > 0 and len(row["warm_ms"]) == 1 and row["warm_median_ms"] == row["warm_ms"][0]

@@ -14,8 +14,6 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
-
 from dashboard import config
 from dashboard.exports import mapview
 
@@ -173,10 +171,3 @@ def labelled(spec: dict, width: float, height: float) -> dict:
     layout["map"] = {**layout["map"], "layers": [x for i, x in enumerate(layout["map"]["layers"]) if i not in replaced]}
     layout["annotations"] = [*labels, *(layout.get("annotations") or [])]
     return {**spec, "layout": layout}
-
-
-def drawn_by_plotly(fig: go.Figure, width: float, height: float) -> go.Figure:
-    """``labelled`` for a figure: a copy, or ``fig`` itself when nothing changes."""
-    spec = fig.to_dict()
-    out = labelled(spec, width, height)
-    return fig if out is spec else go.Figure(out)

@@ -124,7 +124,8 @@ def _known(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 # Rows of KpiArrays.sums_t (amounts, float64: one matrix, so every masked total is one matrix-vector product),
-# then per sector committed and disbursed (split by share), then people reached per community.
+# then people reached per community. Per sector, committed and disbursed are KpiArrays.shares_t times the masked
+# amounts (one product for both: a row per sector, not two, is held per project).
 _TOTALS = (
     "committed",
     "disbursed",
@@ -134,8 +135,8 @@ _TOTALS = (
     "disbursed_both",
 )
 # Rows of KpiArrays.counts_t (counts of projects, float32: exact to 16 million rows, half the bytes), then per
-# sector: projects with a share, with a known committed and with a known disbursed amount; then per community:
-# projects that give a count for it.
+# community: projects that give a count for it. Per sector (projects with a share, with a known committed and with
+# a known disbursed amount) they are KpiArrays.in_sector_t times three masks, in one product.
 _COUNTS = (
     "committed_unknown",
     "disbursed_unknown",
@@ -198,8 +199,10 @@ class KpiArrays:
     year_base: int
     is_sample: np.ndarray
     reached_known: np.ndarray
-    sums_t: np.ndarray  # (len(_TOTALS) + 2 * len(SECTORS) + len(COMMUNITIES), n) float64, row-major
-    counts_t: np.ndarray  # (len(_COUNTS) + 3 * len(SECTORS) + len(COMMUNITIES), n) float32, row-major
+    sums_t: np.ndarray  # (len(_TOTALS) + len(COMMUNITIES), n) float64, row-major
+    counts_t: np.ndarray  # (len(_COUNTS) + len(COMMUNITIES), n) float32, row-major
+    shares_t: np.ndarray  # (len(SECTORS), n) float64: each project's share of each sector
+    in_sector_t: np.ndarray  # (len(SECTORS), n) float32: 1 where the project has a share of the sector
 
     @classmethod
     def build(cls, projects: pd.DataFrame) -> KpiArrays:
@@ -232,13 +235,11 @@ class KpiArrays:
                     targeted,
                     np.where(both, committed, 0.0),
                     np.where(both, disbursed, 0.0),
-                    shares * committed[:, None],
-                    shares * disbursed[:, None],
                     by_community,
                 ]
             ).astype(np.float64)
             if len(projects)
-            else np.zeros((0, len(_TOTALS) + 2 * _S + _C))
+            else np.zeros((0, len(_TOTALS) + _C))
         )
         counts = (
             np.column_stack(
@@ -249,14 +250,11 @@ class KpiArrays:
                     np.ones(len(projects)),
                     reached_known,
                     targeted_known,
-                    in_sector,
-                    in_sector & committed_known[:, None],
-                    in_sector & disbursed_known[:, None],
                     community_known(community_text),
                 ]
             ).astype(np.float32)
             if len(projects)
-            else np.zeros((0, len(_COUNTS) + 3 * _S + _C), dtype=np.float32)
+            else np.zeros((0, len(_COUNTS) + _C), dtype=np.float32)
         )
         return cls(
             n=len(projects),
@@ -273,6 +271,8 @@ class KpiArrays:
             reached_known=reached_known,
             sums_t=np.ascontiguousarray(sums.T),
             counts_t=np.ascontiguousarray(counts.T),
+            shares_t=np.ascontiguousarray(shares.T, dtype=np.float64),
+            in_sector_t=np.ascontiguousarray(in_sector.T, dtype=np.float32),
         )
 
     def _mask(self, mask: np.ndarray | None) -> np.ndarray:
@@ -281,19 +281,35 @@ class KpiArrays:
     def _all_totals(self) -> tuple[np.ndarray, np.ndarray]:
         cached = self.__dict__.get("_totals_cache")
         if cached is None:
-            cached = (self.sums_t.sum(axis=1), self.counts_t.sum(axis=1, dtype=np.float64))
+            cached = (
+                self.sums_t.sum(axis=1),
+                self.counts_t.sum(axis=1, dtype=np.float64),
+                self._sector_sums(np.ones(self.n, dtype=bool)),
+                self._sector_counts(np.ones(self.n, dtype=bool)),
+            )
             object.__setattr__(self, "_totals_cache", cached)
         return cached
+
+    def _sector_sums(self, m: np.ndarray) -> np.ndarray:
+        """(len(SECTORS), 2): committed and disbursed of the rows in ``m``, split by sector share."""
+        return self.shares_t @ np.column_stack([self.committed * m, self.disbursed * m])
+
+    def _sector_counts(self, m: np.ndarray) -> np.ndarray:
+        """(len(SECTORS), 3): projects in ``m`` with a share of each sector; of those, with a known committed and
+        with a known disbursed amount."""
+        masks = np.column_stack([m, m & self.committed_known, m & self.disbursed_known]).astype(np.float32)
+        return self.in_sector_t @ masks
 
     def aggregate(self, mask: np.ndarray | None = None) -> Aggregates:
         """Every aggregate for the rows in ``mask``, in one pass (a matrix-vector product and a few bincounts)."""
         m = self._mask(mask)
         rows = np.flatnonzero(m)
         if len(rows) == self.n:  # everything: the column totals, computed once
-            col, cnt = self._all_totals()
+            col, cnt, sector_sums, sector_counts = self._all_totals()
         else:
             col = self.sums_t @ m.astype(np.float64)
             cnt = self.counts_t @ m.astype(np.float32)
+            sector_sums, sector_counts = self._sector_sums(m), self._sector_counts(m)
         t, c = len(_TOTALS), len(_COUNTS)
         totals = dict(zip(_TOTALS, (float(v) for v in col[:t]), strict=True))
         totals.update(zip(_COUNTS, (float(v) for v in cnt[:c]), strict=True))
@@ -320,10 +336,10 @@ class KpiArrays:
             year_first = 0
         return Aggregates(
             totals=totals,
-            sector_committed=col[t : t + _S],
-            sector_disbursed=col[t + _S : t + 2 * _S],
-            sector_projects=np.rint(cnt[c : c + _S]).astype(np.int64),
-            community_reached=np.rint(col[t + 2 * _S :]).astype(np.int64),
+            sector_committed=sector_sums[:, 0],
+            sector_disbursed=sector_sums[:, 1],
+            sector_projects=np.rint(sector_counts[:, 0]).astype(np.int64),
+            community_reached=np.rint(col[t:]).astype(np.int64),
             municipality_projects=np.bincount(codes, minlength=k),
             municipality_committed=np.bincount(codes, weights=self.committed[rows], minlength=k),
             municipality_disbursed=np.bincount(codes, weights=self.disbursed[rows], minlength=k),
@@ -332,9 +348,9 @@ class KpiArrays:
             year_projects=year_projects,
             year_committed=year_committed,
             year_disbursed=year_disbursed,
-            sector_committed_known=np.rint(cnt[c + _S : c + 2 * _S]).astype(np.int64),
-            sector_disbursed_known=np.rint(cnt[c + 2 * _S : c + 3 * _S]).astype(np.int64),
-            community_known=np.rint(cnt[c + 3 * _S :]).astype(np.int64),
+            sector_committed_known=np.rint(sector_counts[:, 1]).astype(np.int64),
+            sector_disbursed_known=np.rint(sector_counts[:, 2]).astype(np.int64),
+            community_known=np.rint(cnt[c:]).astype(np.int64),
             municipality_committed_known=np.bincount(codes, weights=known_c, minlength=k).astype(np.int64),
             municipality_disbursed_known=np.bincount(codes, weights=known_d, minlength=k).astype(np.int64),
             municipality_reached_known=np.bincount(

@@ -163,7 +163,7 @@ def test_an_exported_label_stands_where_maplibre_draws_it(monkeypatch, position)
         map={"style": "white-bg", "center": {"lon": 20.9, "lat": 42.9}, "zoom": 9, "layers": [layer]},
     )
     by_maplibre = dark_box(decode(images.render(fig, "png", width=800, height=400, scale=1)))
-    exported = maplabels.drawn_by_plotly(fig, 800, 400)
+    exported = go.Figure(maplabels.labelled(fig.to_dict(), 800, 400))
     by_plotly = dark_box(decode(images.render(exported, "png", width=800, height=400, scale=1)))
     assert np.allclose(by_maplibre, by_plotly, atol=4), (by_maplibre, by_plotly)
 

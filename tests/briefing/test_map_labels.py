@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 
 import plotly.graph_objects as go
@@ -114,9 +115,10 @@ def test_the_export_copy_loses_its_text_layers_and_keeps_everything_else(monkeyp
     monkeypatch.setattr(config, "FAST", True)
     fig = map_figure(label_layer(points(("Mitrovica", 20.9, 42.9))))
     fig.add_annotation(text="SAMPLE DATA", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
-    before = fig.to_dict()
-    out = maplabels.drawn_by_plotly(fig, W, H)
-    assert fig.to_dict() == before  # the input is not changed
+    spec = fig.to_dict()
+    before = copy.deepcopy(spec)
+    out = go.Figure(maplabels.labelled(spec, W, H))
+    assert spec == before  # the input is not changed
     assert [layer["type"] for layer in out.layout.map.layers] == ["line"]
     assert [a.text for a in out.layout.annotations] == ["Mitrovica", "SAMPLE DATA"]  # the watermark stays on top
     assert len(out.data) == 1
@@ -124,8 +126,8 @@ def test_the_export_copy_loses_its_text_layers_and_keeps_everything_else(monkeyp
 
 def test_the_previous_path_keeps_maplibre_text(monkeypatch):
     monkeypatch.setattr(config, "FAST", False)
-    fig = map_figure(label_layer(points(("Mitrovica", 20.9, 42.9))))
-    assert maplabels.drawn_by_plotly(fig, W, H) is fig
+    spec = map_figure(label_layer(points(("Mitrovica", 20.9, 42.9)))).to_dict()
+    assert maplabels.labelled(spec, W, H) is spec
 
 
 def test_a_label_under_a_choropleth_colour_bar_is_left_out():

@@ -41,3 +41,11 @@ def test_a_store_read_in_parts_is_the_store_read_at_once(monkeypatch, batch):
     if batch >= len(whole):  # one part: each distinct sector is one string
         first: dict[str, str] = {}
         assert all(first.setdefault(v, v) is v for v in parts["sector"])
+
+
+def test_both_stores_hold_each_repeated_text_once(store_backend):
+    """GeoPackage and PostGIS alike: the portfolio a reader gets holds one string per distinct sector."""
+    store.ensure_store()
+    sectors = store.current_projects()["sector"].dropna()
+    first: dict[str, str] = {}
+    assert len(sectors) > len(set(sectors)) and all(first.setdefault(v, v) is v for v in sectors)

@@ -31,8 +31,6 @@ import pandas as pd
 import pyogrio
 
 from geodata import config
-from geodata.facts.layers import PROJECTS
-from geodata.facts.validate import shared_strings
 from geodata.io import atomic
 from geodata.io.store.model import (
     IMPORT_COLUMNS,
@@ -42,6 +40,7 @@ from geodata.io.store.model import (
     imports_from_frame,
     projects_from_frame,
     seed_state,
+    with_shared_text,
 )
 
 STORE_FILE = "portfolio.gpkg"
@@ -77,14 +76,10 @@ READ_BATCH = 20_000
 
 def _read_projects(path: Path) -> gpd.GeoDataFrame:
     count = pyogrio.read_info(path, layer=PROJECTS_LAYER)["features"]
-    text = [name for name, dtype in PROJECTS.columns.items() if dtype == "string"]
     parts = []
     for start in range(0, max(count or 0, 1), READ_BATCH):
         part = pyogrio.read_dataframe(path, layer=PROJECTS_LAYER, skip_features=start, max_features=READ_BATCH)
-        for name in text:
-            if name in part and pd.api.types.is_string_dtype(part[name]):
-                part[name] = shared_strings(part[name])
-        parts.append(part)
+        parts.append(with_shared_text(part))
     frame = parts[0] if len(parts) == 1 else gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=parts[0].crs)
     return projects_from_frame(frame, f"{path} (layer {PROJECTS_LAYER})")
 

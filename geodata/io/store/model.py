@@ -22,7 +22,7 @@ import pandas as pd
 
 from geodata import config
 from geodata.facts.layers import PROJECTS
-from geodata.facts.validate import LayerError, validate
+from geodata.facts.validate import LayerError, shared_strings, validate
 from geodata.io.files import kosovo_outline, read_file
 
 #: Columns of the import log, in order, with their dtypes.
@@ -306,6 +306,15 @@ def embedded_projects() -> gpd.GeoDataFrame:
 
 def seed_state() -> StoreState:
     return StoreState(embedded_projects(), _empty_history(), _empty_imports())
+
+
+def with_shared_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each of the projects' text columns holding every distinct value once (``shared_strings``):
+    what a store's reader gives has a string per cell. Changes ``frame`` (a reader's own) and returns it."""
+    for name, dtype in PROJECTS.columns.items():
+        if dtype == "string" and name in frame and pd.api.types.is_string_dtype(frame[name]):
+            frame[name] = shared_strings(frame[name])
+    return frame
 
 
 def projects_from_frame(gdf: gpd.GeoDataFrame, label: str) -> gpd.GeoDataFrame:

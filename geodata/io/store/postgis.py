@@ -43,6 +43,7 @@ from geodata.io.store.model import (
     imports_from_frame,
     projects_from_frame,
     seed_state,
+    with_shared_text,
 )
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -228,7 +229,7 @@ class PostgisBackend:
         return self.version() is not None
 
     def _read_projects(self, conn: Connection) -> gpd.GeoDataFrame:
-        frame = pd.read_sql(_select("projects", PROJECT_COLUMNS, "position"), conn)
+        frame = with_shared_text(pd.read_sql(_select("projects", PROJECT_COLUMNS, "position"), conn))
         return projects_from_frame(_geo(frame), f"{self._where} (table projects)")
 
     def _read_state(self, conn: Connection) -> StoreState:
