@@ -11,7 +11,8 @@ glibc also gives each thread that allocates its own heap (up to eight per core),
 what another heap's live blocks pin. The server answers each request on a thread, so ``limit_arenas`` keeps one
 heap for the process: Python holds its interpreter lock while it allocates, so threads gained nothing from
 separate heaps. Measured at 100,000 projects after the explorer, coverage and briefing pages (``python -m bench
---browser``): 529 MB before, 466 MB with the trims, 397 MB with one heap as well.
+--browser``), with the smaller caches of the same change: 529 MB before, 466 MB with the trims, 397-428 MB with
+one heap as well (the heap fragments differently from run to run).
 
 Where the C library has no ``malloc_trim``/``mallopt`` (not glibc), these do nothing.
 """
@@ -80,9 +81,10 @@ class ReleaseWhenIdle:
         with self._lock:
             self._in_flight -= 1
             idle = self._in_flight == 0
+            if idle:
+                self.released += 1
         if idle:
             self._release()
-            self.released += 1
 
 
 def install(server) -> ReleaseWhenIdle:

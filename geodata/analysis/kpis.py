@@ -180,11 +180,13 @@ class Aggregates:
 @dataclass(frozen=True)
 class KpiArrays:
     """Numpy arrays over a projects frame, for aggregations under any boolean mask. Only what an aggregation
-    reads is kept: the sector shares and the people per community live on in ``sums_t`` and ``counts_t`` alone.
+    reads is kept.
 
-    ``sums_t`` holds, per row, every quantity that is summed under a mask (amounts, counts, amounts split by
-    sector share, people reached per community), so ``sums_t @ mask`` gives all totals at once; grouped figures
-    (per municipality, per start year) are ``np.bincount`` over precomputed integer codes.
+    ``sums_t`` holds, per row, every amount that is summed under a mask (amounts and people reached per
+    community), so ``sums_t @ mask`` gives all those totals at once, and ``counts_t`` the same for counts of
+    projects. Per sector, ``shares_t`` (each project's share) times the masked amounts gives committed and
+    disbursed, and ``in_sector_t`` times three masks the counts: a row per sector is held per project, not five.
+    Grouped figures (per municipality, per start year) are ``np.bincount`` over precomputed integer codes.
     """
 
     n: int
