@@ -70,7 +70,8 @@ def test_choosing_a_sector_changes_kpis_and_table(dash_duo):
     _start(dash_duo)
     shipped = str(_counts()["all"])
     until(dash_duo.driver, lambda: f"{shipped} matching" in _text(dash_duo, f"#{ids.TABLE_NOTE}"), "the table")
-    dropdown = dash_duo.find_element(f"#{ids.SECTOR}")
+    # the dropdowns' code loads after the page's (dcc's async chunk): wait for the control, as a person would
+    dropdown = dash_duo.wait_for_element(f"#{ids.SECTOR}", timeout=30)
     dropdown.click()
     option = until(
         dash_duo.driver,
