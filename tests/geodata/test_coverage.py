@@ -307,6 +307,8 @@ def test_sector_weights_are_held_per_distinct_pair_and_give_every_row_its_split(
     for rule in cov.ALLOCATIONS:
         np.testing.assert_array_equal(tables[rule], cov.sector_weights(sectors, primary, rule))
         assert tables._tables[rule].shape == (4, len(SECTORS))  # four distinct pairs among 200 rows
+        for k in range(len(SECTORS)):
+            np.testing.assert_array_equal(tables.column(rule, k), tables[rule][:, k])
     assert tables["shares"][0, SECTORS.index("health")] == pytest.approx(0.6)
     assert tables["equal"][2, SECTORS.index("housing")] == pytest.approx(0.5)
 

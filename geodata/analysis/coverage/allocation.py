@@ -67,6 +67,10 @@ class SectorWeights(Mapping):
     def __getitem__(self, rule: str) -> np.ndarray:
         return self._tables[rule][self._codes]
 
+    def column(self, rule: str, k: int) -> np.ndarray:
+        """Every row's share of sector ``k`` under ``rule``: ``weights[rule][:, k]`` without making the rest."""
+        return self._tables[rule][:, k][self._codes]
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._tables)
 

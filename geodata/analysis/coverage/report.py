@@ -98,7 +98,7 @@ def reported_sectors(index: CoverageIndex, state: FilterState, allocation: str =
     so an empty catch-all is never shown as a gap ("6 of 6 sites have no other project")."""
     k = SECTORS.index(OTHER_SECTOR)
     portfolio = index.filters.mask(state.with_(sectors=(), municipalities=()))
-    if (index.weights[allocation][portfolio, k] > 0).any():
+    if (index.weights.column(allocation, k)[portfolio] > 0).any():
         return SECTORS
     return tuple(s for s in SECTORS if s != OTHER_SECTOR)
 
