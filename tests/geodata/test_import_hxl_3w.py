@@ -243,3 +243,30 @@ def test_albanian_activity_title_header_and_statuses_with_their_article():
     assert normalise_status("E përfunduar") == "completed"
     assert normalise_status("i anuluar") == "cancelled"
     assert normalise_status("në vazhdim") == "ongoing"
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [("Shuma e zotuar", "committed"), ("Vlera e zotuar", "committed"), ("Shuma e disbursuar", "disbursed")],
+)
+def test_albanian_amount_headers_are_read(header, field):
+    """A 3W sheet's "Shuma e zotuar" (the committed amount) was ignored, and its rows imported without amounts."""
+    from geodata.io.importers.mapping import map_header
+
+    assert map_header(header) == field
+
+
+@pytest.mark.parametrize(
+    ("cell", "sector"),
+    [
+        ("Infrastrukturë", "infrastructure"),
+        ("Zhvillimi ekonomik", "economic development"),
+        ("Mbrojtja sociale", "social protection"),
+        ("Mjedis", "environment/remediation"),
+        ("Banimi", "housing"),
+    ],
+)
+def test_albanian_sector_names_with_and_without_their_article(cell, sector):
+    from geodata.io.importers.vocabularies import normalise_sector
+
+    assert normalise_sector(cell) == sector

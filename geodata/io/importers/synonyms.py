@@ -211,6 +211,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "buxheti",
         "shuma",
         "vlera",
+        "shuma_e_zotuar",  # Albanian: the committed ("pledged") amount
+        "zotuar",
+        "vlera_e_zotuar",
         "budzet",
         "iznos",
         "vrednost",
@@ -229,6 +232,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "depenses",
         "shpenzuar",
         "shuma_e_shpenzuar",
+        "disbursuar",
+        "shuma_e_disbursuar",
         "isplaceno",
         "utroseno",
     ),
