@@ -71,6 +71,7 @@ COVERAGE_ALLOCATION = "coverage-allocation"
 COVERAGE_METRIC = "coverage-metric"
 COVERAGE_HEATMAP = "coverage-heatmap"
 COVERAGE_GAP_MAP = "coverage-gap-map"
+COVERAGE_GAP_TOOLTIP = "coverage-gap-tooltip"  # dcc.Tooltip: the hovered project point's title and figures
 COVERAGE_SUMMARY = "coverage-summary"
 COVERAGE_SENTENCE = "coverage-sentence"
 COVERAGE_SAMPLE_BANNER = "coverage-sample-banner"

@@ -14,7 +14,9 @@ every sector and municipality, since the heatmap's axes ignore the sector and mu
 the selected cell instead, and the sites, gaps and summary under every filter) and one figure call per figure
 (``dashboard.figures.coverage``); a view drawn before is kept per data version (``dashboard.data.coverage_views``).
 Clicking a heatmap cell sets the sector and municipality filters (``click_cell``); clicking it again clears them.
-Every component id is in ``dashboard.ids`` (``COVERAGE_*``).
+Hovering a project point on the gap map asks the server for its tooltip (``hover_gap_point``): the figure carries
+no project titles, only the points. The named layout parts are in ``coverage_layout``; every component id is in
+``dashboard.ids`` (``COVERAGE_*``).
 """
 
 from __future__ import annotations
@@ -22,24 +24,25 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlencode
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import numpy as np
+import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components, config, data, ids
 from dashboard.data import Snapshot, snapshot
 from dashboard.exports import service
-from dashboard.exports.service import GAP_COLUMNS, gap_frame
+from dashboard.exports.service import gap_frame
 from dashboard.figures.coverage import (
     GAP_MAP_FIT_PX,
-    GAP_MAP_HEIGHT,
     GAP_MAP_ZOOM,
-    HEATMAP_METRICS,
     SECTOR_LABELS,
     gap_map_figure,
     heatmap_figure,
     heatmap_row_label,
 )
+from dashboard.pages.coverage_layout import controls_card, gap_map_panel, gap_table, heatmap_panel, page_head
+from dashboard.pages.explorer_updates import project_tooltip
 from geodata.analysis import coverage as cov
 from geodata.analysis import coverage_view as cv
 from geodata.analysis.coverage_view import label_positions
@@ -49,9 +52,6 @@ from geodata.facts.municipality_registry import BY_CODE
 dash.register_page(__name__, path="/coverage", name="Coverage", order=1, title="Coverage · Trust Fund Atlas")
 
 __all__ = ["GAP_MAP_FIT_PX", "GAP_MAP_ZOOM", "SECTOR_LABELS", "heatmap_row_label", "label_positions"]
-
-# 1 and 2 km sit about 10 px apart on a 1280 px screen: 2 keeps its tick but no label, so the labels don't collide
-RADIUS_MARKS = {1: "1", 2: "", 5: "5", 10: "10", 15: "15", 20: "20", 25: "25 km"}
 
 
 # ---------------------------------------------------------------- data per snapshot (dashboard.data)
@@ -97,6 +97,40 @@ _SECTOR_BY_LABEL = {label: sector for sector, label in SECTOR_LABELS.items()}
 _CODE_BY_ROW_LABEL = {heatmap_row_label(code): code for code in BY_CODE}
 
 
+def gap_point_tooltip(snap: Snapshot, query: str, hover: dict | None) -> list | None:
+    """The gap map's tooltip for a hover event under the page's filters (``query``): the project drawn at the
+    hovered point (its title, amount, sector and place; SAMPLE DATA when so), and how many more are drawn at the
+    same place. None for a site (it carries its id), a hazard (its text) or a place where no project is drawn."""
+    point = ((hover or {}).get("points") or [{}])[0]
+    if "customdata" in point or "hovertext" in point:
+        return None
+    index = data.coverage_inputs(snap).index
+    mask = cov.site_project_mask(index, FilterState.from_query(query or ""))
+    rows = cv.drawn_at(index, mask, point.get("lon"), point.get("lat"))
+    if not len(rows):
+        return None
+    projects = pd.unique(index.project_ids[rows])
+    more = len(projects) - 1
+    tooltip = project_tooltip(snap, snapshot_row(snap, index, int(rows[0])), clickable=False)
+    if more:
+        tooltip.append(
+            html.Span(
+                f"and {more:,} more {'project' if more == 1 else 'projects'} here", className="d-block tooltip-meta"
+            )
+        )
+    return tooltip
+
+
+def snapshot_row(snap: Snapshot, index: cov.CoverageIndex, location: int) -> int:
+    """The snapshot's row of the project at an index ``location``: its project code, which is the row when the
+    index was built from the snapshot's frame (checked by id), else found by id."""
+    row, project_id = int(index.project_code[location]), str(index.project_ids[location])
+    ids_ = snap.projects["project_id"]
+    if row < snap.n and str(ids_.iat[row]) == project_id:
+        return row
+    return int(np.flatnonzero(ids_.astype(str).to_numpy() == project_id)[0])
+
+
 def cell_click_state(state: FilterState, click: dict | None) -> FilterState:
     """Clicking a cell filters to its sector and municipality; clicking the selected cell clears both."""
     point = (click or {}).get("points", [{}])[0]
@@ -108,168 +142,6 @@ def cell_click_state(state: FilterState, click: dict | None) -> FilterState:
     if state.sectors == (sector,) and state.municipalities == (code,):
         return state.with_(sectors=(), municipalities=())
     return state.with_(sectors=(sector,), municipalities=(code,))
-
-
-# ---------------------------------------------------------------- layout: named parts
-
-
-def gap_grid_columns() -> list[dict]:
-    """The gap table's columns."""
-    # long names (both languages) and long "missing" texts wrap instead of being cut off at 1280 px
-    wrap = {"wrapText": True, "autoHeight": True}
-    return [
-        {"field": "level", "headerName": GAP_COLUMNS["level"], "width": 115},
-        {
-            "field": "name",
-            "headerName": GAP_COLUMNS["name"],
-            "flex": 2,
-            "minWidth": 190,
-            "tooltipField": "name",
-            **wrap,
-        },
-        {"field": "kind", "headerName": GAP_COLUMNS["kind"], "width": 135, **wrap},
-        {
-            "field": "municipality_name",
-            "headerName": GAP_COLUMNS["municipality_name"],
-            "flex": 1.5,
-            "minWidth": 150,
-            "tooltipField": "municipality_name",
-            **wrap,
-        },
-        {
-            "field": "sector",
-            "headerName": GAP_COLUMNS["sector"],
-            "flex": 1,
-            "minWidth": 130,
-            # "environment/remediation" may wrap after the slash (a zero-width space), not inside a word
-            "valueFormatter": {"function": "params.value ? params.value.split('/').join('/\u200b') : ''"},
-            **wrap,
-        },
-        {
-            "field": "missing",
-            "headerName": GAP_COLUMNS["missing"],
-            "flex": 3,
-            "minWidth": 240,
-            "tooltipField": "missing",
-            **wrap,
-        },
-        {
-            "field": "nearest_km",
-            "headerName": "Nearest (km)",
-            "headerTooltip": GAP_COLUMNS["nearest_km"],
-            "type": "numericColumn",
-            "width": 140,
-        },
-    ]
-
-
-def controls_card(radius_km: float, allocation: str) -> dbc.Card:
-    """Radius, allocation and heatmap colour; the button that clears the cell; the link to the other filters."""
-    return dbc.Card(
-        dbc.CardBody(
-            [
-                html.Label("Radius around each site (km)", htmlFor=ids.COVERAGE_RADIUS, className="filter-label"),
-                dcc.Slider(
-                    id=ids.COVERAGE_RADIUS,
-                    min=0.5,
-                    max=25,
-                    step=0.5,
-                    value=radius_km,
-                    marks=RADIUS_MARKS,
-                    tooltip={"placement": "bottom", "always_visible": False},
-                    updatemode="mouseup",
-                ),
-                html.Label(
-                    "Projects with several sectors", htmlFor=ids.COVERAGE_ALLOCATION, className="filter-label mt-2"
-                ),
-                dbc.RadioItems(
-                    id=ids.COVERAGE_ALLOCATION,
-                    value=allocation,
-                    options=[{"label": v, "value": k} for k, v in cov.ALLOCATIONS.items()],
-                    className="small",
-                ),
-                html.Label("Heatmap colour", htmlFor=ids.COVERAGE_METRIC, className="filter-label mt-2"),
-                dbc.RadioItems(
-                    id=ids.COVERAGE_METRIC,
-                    value="projects",
-                    inline=True,
-                    options=[{"label": v, "value": k} for k, v in HEATMAP_METRICS.items()],
-                ),
-                dbc.Button(
-                    "Clear sector and municipality",
-                    id=ids.COVERAGE_CLEAR,
-                    color="secondary",
-                    outline=True,
-                    size="sm",
-                    className="mt-2",
-                ),
-                html.P(
-                    [dcc.Link("Change the other filters in the Explorer", href="/", id=ids.COVERAGE_EXPLORER_LINK)],
-                    className="small mt-2 mb-0",
-                ),
-            ]
-        ),
-        className="mb-3",
-    )
-
-
-def page_head(state: FilterState) -> list:
-    """Title, the filters in words, what the link asked for that was left out, the sample banner."""
-    return [
-        dcc.Store(id=ids.COVERAGE_STATE, data=state.to_query()),
-        html.H1("Coverage: where projects are, and where they are missing", className="h4"),
-        html.Div(id=ids.COVERAGE_SENTENCE, children=components.filter_sentence(describe(state))),
-        html.Div(id=ids.FILTER_NOTES, role="status", children=components.filter_notes(state.notes)),
-        html.Div(id=ids.COVERAGE_SAMPLE_BANNER, role="status"),
-    ]
-
-
-def heatmap_panel() -> list:
-    return [
-        html.H2("Sector × municipality (click a cell to filter)", className="h6"),
-        dcc.Graph(id=ids.COVERAGE_HEATMAP, config={"displaylogo": False, "displayModeBar": False}),
-        html.Div(id=ids.COVERAGE_RULES),
-    ]
-
-
-def gap_map_panel() -> list:
-    return [
-        html.H2("Gap map: sites, radius rings, hazards", className="h6"),
-        dcc.Graph(
-            id=ids.COVERAGE_GAP_MAP,
-            config={"displaylogo": False, "scrollZoom": True},
-            style={"height": f"{GAP_MAP_HEIGHT}px"},
-        ),
-    ]
-
-
-def gap_table() -> list:
-    """The gaps heading with its Download CSV button, and the grid."""
-    return [
-        html.Div(
-            [
-                html.H2("Gaps", className="h6 d-inline-block me-3"),
-                dbc.Button("Download CSV", id=ids.COVERAGE_DOWNLOAD_BUTTON, color="primary", size="sm"),
-                dcc.Download(id=ids.COVERAGE_DOWNLOAD),
-            ],
-            className="mt-3 mb-2",
-        ),
-        dag.AgGrid(
-            id=ids.COVERAGE_GAP_TABLE,
-            columnDefs=gap_grid_columns(),
-            rowData=[],
-            defaultColDef={"sortable": True, "filter": True, "resizable": True, "cellClass": "coverage-cell"},
-            dashGridOptions={
-                "tooltipShowDelay": 300,
-                # plain text (an HTML overlay template is blocked by AG Grid as code it would evaluate)
-                "localeText": {
-                    "noRowsToShow": "No gaps: every shown site and municipality has a project in each shown sector."
-                },
-            },
-            style={"height": "420px"},
-            className="ag-theme-alpine coverage-gap-grid",
-        ),
-    ]
 
 
 def layout(radius: str | None = None, allocation: str | None = None, **query) -> html.Div:
@@ -354,6 +226,22 @@ def draw_view(snap: Snapshot, query: str, radius_km: float, allocation: str, met
         gap_frame(view.result).to_dict("records"),
         shared_query(state, radius_km),
     )
+
+
+@callback(
+    Output(ids.COVERAGE_GAP_TOOLTIP, "show"),
+    Output(ids.COVERAGE_GAP_TOOLTIP, "bbox"),
+    Output(ids.COVERAGE_GAP_TOOLTIP, "children"),
+    Input(ids.COVERAGE_GAP_MAP, "hoverData"),
+    State(ids.COVERAGE_STATE, "data"),
+    prevent_initial_call=True,
+)
+def hover_gap_point(hover, query):
+    """Hovering a project point shows its tooltip (the figure carries no titles); other points keep their labels."""
+    children = gap_point_tooltip(snapshot(), query, hover)
+    if children is None:
+        return False, dash.no_update, dash.no_update
+    return True, hover["points"][0].get("bbox"), children
 
 
 @callback(

@@ -205,9 +205,10 @@ def selected_ids(snap: Snapshot, points_key: str | None, selected: dict | None) 
     return [str(x) for x in snap.projects["project_id"].iloc[rows]] or None
 
 
-def project_tooltip(snap: Snapshot, row: int, stacked: int = 1) -> list:
+def project_tooltip(snap: Snapshot, row: int, stacked: int = 1, clickable: bool = True) -> list:
     """What hovering a project shows: its title, committed amount, sector and place, and SAMPLE DATA if so; for
-    a marker that stands for ``stacked`` projects at one place, how many more it holds."""
+    a marker that stands for ``stacked`` projects at one place, how many more it holds; "Click for details"
+    where a click opens them (``clickable``)."""
     record = snap.projects.iloc[row]
     sample = bool(record.get("is_sample"))
     level = "near a site" if snap.group[row] % 2 == 0 else "municipality level, drawn at the municipal seat"
@@ -220,7 +221,7 @@ def project_tooltip(snap: Snapshot, row: int, stacked: int = 1) -> list:
             className="d-block tooltip-meta",
         ),
         html.Span(_more_here(stacked), className="d-block tooltip-meta") if stacked > 1 else None,
-        html.Span("Click for details", className="d-block tooltip-meta"),
+        html.Span("Click for details", className="d-block tooltip-meta") if clickable else None,
     ]
 
 

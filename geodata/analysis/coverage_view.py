@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
+import shapely
 
 from geodata.analysis import coverage as cov
 from geodata.analysis.filters import FilterState
@@ -159,20 +161,40 @@ def label_positions(sites: gpd.GeoDataFrame) -> pd.Series:
 
 
 def point_projects(index: cov.CoverageIndex, mask: np.ndarray) -> pd.DataFrame:
-    """The point projects in ``mask`` as lon/lat (EPSG:4326, from the index's UTM 34N coordinates), with their
-    sample flag and title: what the gap map draws."""
+    """The point projects in ``mask`` as lon/lat (EPSG:4326, from the index's UTM 34N coordinates) with their
+    sample flag: what the gap map draws. No titles: the map asks for a hovered point's (``drawn_at``)."""
     pts = np.flatnonzero(mask & index.is_point)
     if not len(pts):
-        return pd.DataFrame({"lon": [], "lat": [], "is_sample": np.array([], dtype=bool), "title": []})
+        return pd.DataFrame({"lon": [], "lat": [], "is_sample": np.array([], dtype=bool)})
     lonlat = gpd.GeoSeries(gpd.points_from_xy(index.x[pts], index.y[pts]), crs=METRIC_CRS).to_crs(4326)
     return pd.DataFrame(
         {
             "lon": lonlat.x.to_numpy(),
             "lat": lonlat.y.to_numpy(),
             "is_sample": np.asarray(index.is_sample[pts], dtype=bool),
-            "title": index.titles[pts],
         }
     )
+
+
+#: How near (metres) a location must lie to a hovered point to be drawn there: the map's coordinates are float32
+#: (about half a metre here), and locations this close are one place on any map.
+SAME_PLACE_M = 2.0
+
+
+def drawn_at(index: cov.CoverageIndex, mask: np.ndarray, lon: object, lat: object) -> np.ndarray:
+    """The index rows (locations) ``point_projects(index, mask)`` draws at (``lon``, ``lat``), first row first;
+    empty when none is (not a number, or a point drawn from other data)."""
+    try:
+        x, y = float(lon), float(lat)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return np.array([], dtype=np.intp)
+    (mx,), (my,) = _TO_METRIC.transform([x], [y])
+    near = index.tree.query(shapely.points(mx, my), predicate="dwithin", distance=SAME_PLACE_M)
+    rows = np.sort(index.tree_rows[near])
+    return rows[mask[rows] & index.is_point[rows]]
+
+
+_TO_METRIC = pyproj.Transformer.from_crs(4326, METRIC_CRS, always_xy=True)
 
 
 @dataclass(frozen=True)

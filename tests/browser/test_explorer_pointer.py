@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
+from map_pointer import empty_spot
+from map_pointer import tooltip as pointer_tooltip
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -238,6 +240,13 @@ def test_hovering_and_clicking_a_project_shows_its_tooltip_and_opens_its_details
     assert row is not None, f"tooltip {tooltip!r} names none of {list(rows['title'])}"
     assert usd(row["committed_usd"], unknown="not given") in tooltip
     assert ("SAMPLE DATA" in tooltip) == bool(row["is_sample"])
+    # off the marker, onto empty map: the tooltip goes
+    _mouse(dash_duo, "mouseMoved", *empty_spot(markers, box))
+    until(
+        dash_duo.driver,
+        lambda: not ((t := pointer_tooltip(dash_duo.driver, ids.MAP_TOOLTIP)) and t["visible"]),
+        what="the tooltip to hide when the pointer leaves the marker",
+    )
     _click(dash_duo, target["x"], target["y"])
     title = until(dash_duo.driver, lambda: _text(dash_duo, f"#{ids.DETAIL_TITLE}"), what="the detail panel")
     assert title.startswith(str(row["title"]))  # the project the pointer is on, as the tooltip named it

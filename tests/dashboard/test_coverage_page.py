@@ -162,3 +162,82 @@ def test_label_positions_push_names_away_from_neighbours(page):
         "top right",
         "top right",
     ]
+
+
+def _project_points(gap_map) -> list[tuple[float, float]]:
+    """(lon, lat) of every project point the gap map draws, as the browser decodes them (float32)."""
+    out = []
+    for t in gap_map.data:
+        if t.name and "project" in t.name:
+            out += [(float(x), float(y)) for x, y in zip(t.lon, t.lat, strict=True)]
+    return out
+
+
+def test_gap_map_sends_no_titles_and_a_hovered_point_shows_its_project(page):
+    """The figure carries no project titles; hovering a project point fetches the title, amount and place of the
+    project drawn there (the first of those at one place, and how many more), under the page's filters."""
+    from dashboard.data import snapshot
+    from geodata.analysis import coverage as cov
+    from geodata.analysis.formatting import usd
+
+    snap = snapshot()
+    query = FilterState(dataset="all").to_query()
+    _, _, gap_map, *_ = page.update_coverage(query, 5, "shares", "projects")
+    text = gap_map.to_json()
+    assert not [t for t in snap.projects["title"].astype(str) if t in text]  # no project's title is in the figure
+    points = _project_points(gap_map)
+    index, _, _ = page.coverage_inputs(snap)
+    drawn = np.flatnonzero(cov.site_project_mask(index, FilterState.from_query(query)) & index.is_point)
+    assert len(points) == len(drawn) > 0
+    by_id = snap.projects.set_index("project_id")
+    box = {"x0": 1, "x1": 2, "y0": 3, "y1": 4}
+    for (lon, lat), loc in list(zip(points, _drawn_order(gap_map, index, drawn), strict=True))[
+        :: max(1, len(points) // 12)
+    ]:
+        show, bbox, children = page.hover_gap_point({"points": [{"lon": lon, "lat": lat, "bbox": box}]}, query)
+        shown = str(children)
+        # the project at that place (the lowest location row there comes first)
+        here = [r for r in drawn if abs(index.x[r] - index.x[loc]) < 2 and abs(index.y[r] - index.y[loc]) < 2]
+        record = by_id.loc[index.project_ids[min(here)]]
+        assert show is True and bbox == box
+        assert str(record["title"]) in shown
+        assert usd(record["committed_usd"], unknown="not given") in shown
+        assert ("SAMPLE DATA" in shown) == bool(record["is_sample"])
+        assert "Click for details" not in shown  # a click on the gap map opens nothing
+        assert ("more project" in shown) == (len({index.project_ids[r] for r in here}) > 1)
+
+
+def _drawn_order(gap_map, index, drawn) -> list[int]:
+    """The location rows in the order the figure's project traces draw them (documented first, then sample)."""
+    sample = index.is_sample[drawn].astype(bool)
+    names = [t.name for t in gap_map.data if t.name and "project" in t.name]
+    order = {"Documented project": list(drawn[~sample]), "SAMPLE project (not real)": list(drawn[sample])}
+    return [r for name in names for r in order[name]]
+
+
+def test_gap_map_tooltip_ignores_sites_hazards_filtered_out_projects_and_empty_places(page):
+    from dashboard.data import snapshot
+
+    snap = snapshot()
+    query = FilterState(dataset="all").to_query()
+    _, _, gap_map, *_ = page.update_coverage(query, 5, "shares", "projects")
+    lon, lat = _project_points(gap_map)[0]
+    site = next(t for t in gap_map.data if t.name and t.name.startswith("Site") and t.customdata is not None)
+    hazard = next(t for t in gap_map.data if t.name and t.name.startswith("Smelter"))
+    no_show = (False, dash_no_update(), dash_no_update())
+    site_hover = {"lon": site.lon[0], "lat": site.lat[0], "customdata": site.customdata[0]}
+    hazard_hover = {"lon": hazard.lon[0], "lat": hazard.lat[0], "hovertext": hazard.hovertext[0]}
+    assert page.hover_gap_point({"points": [site_hover]}, query) == no_show
+    assert page.hover_gap_point({"points": [hazard_hover]}, query) == no_show
+    assert page.hover_gap_point(None, query) == no_show
+    assert page.hover_gap_point({"points": [{"lon": lon + 0.01, "lat": lat}]}, query) == no_show  # nothing there
+    assert page.hover_gap_point({"points": [{"lon": lon, "lat": lat}]}, query)[0] is True
+    # the same place under a filter that leaves none of its projects: nothing drawn there, no tooltip
+    none = FilterState(dataset="all", text="no project is called this").to_query()
+    assert page.gap_point_tooltip(snap, none, {"points": [{"lon": lon, "lat": lat}]}) is None
+
+
+def dash_no_update():
+    import dash
+
+    return dash.no_update
