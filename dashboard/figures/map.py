@@ -150,7 +150,7 @@ def _project_traces(snap: Snapshot, shown: np.ndarray, tooltip: bool) -> list[go
                     ),
                     name=f"Projects, {LEVELS[level]} level",
                     showlegend=False,
-                    hovertemplate=f"<b>%{{text}} project</b><br>{where}<br>Click for details<extra></extra>",
+                    hovertemplate=f"<b>%{{text}} project</b><br>{where}<extra></extra>",
                     hoverinfo="none" if tooltip else None,
                     meta={"level": LEVELS[level]},
                     uid=f"{PROJECT_UID}-{LEVELS[level]}",
@@ -171,8 +171,8 @@ def _project_traces(snap: Snapshot, shown: np.ndarray, tooltip: bool) -> list[go
                     name=sector.capitalize(),
                     legendgroup=sector,
                     showlegend=level == 0,
-                    hovertemplate=f"<b>{html.escape(sector.capitalize())} project</b><br>{_LEVEL_WHERE[level]}<br>"
-                    "Click for details<extra></extra>",
+                    hovertemplate=f"<b>{html.escape(sector.capitalize())} project</b><br>{_LEVEL_WHERE[level]}"
+                    "<extra></extra>",
                     hoverinfo="none" if tooltip else None,
                     meta={"sector": sector, "level": level_name},
                 )
