@@ -288,6 +288,7 @@ def map_card(snap: Snapshot, metric: str) -> html.Div:
                         },
                         className="explorer-map",
                         style={"height": "clamp(440px, calc(100vh - 300px), 760px)"},
+                        clear_on_unhover=True,  # the pointer leaving a project (even off the map) hides its tooltip
                     ),
                     dcc.Tooltip(id=ids.MAP_TOOLTIP, direction="bottom", className="map-tooltip"),
                 ],

@@ -1,5 +1,5 @@
 """The coverage page's gap map with a real pointer: hovering a project point shows that project's tooltip
-(its title comes from the server: the figure carries none), and moving off it hides the tooltip.
+(its title comes from the server: the figure carries none), and moving off it, or off the map, hides it.
 
 The pointer is moved with the Chrome DevTools Protocol (``Input.dispatchMouseEvent``) to the pixel where the
 point is drawn (MapLibre's ``project([lon, lat])`` plus the map container's position), so the event goes through
@@ -140,13 +140,16 @@ def test_hovering_a_gap_map_project_shows_its_title_from_the_server(dash_duo, tm
         assert "Click for details" not in shown["text"]
         driver.save_screenshot(str(tmp_path / "gap-hover.png"))
 
-        # off the point, onto empty map: the tooltip goes
-        _move(driver, *empty_spot(markers, box))
-        until(
-            driver,
-            lambda: not ((t := tooltip(driver, "coverage-gap-tooltip")) and t["visible"]),
-            "the tooltip to hide when the pointer leaves the point",
-        )
+        # off the point, onto empty map, and off the map altogether: the tooltip goes each time
+        for x, y in (empty_spot(markers, box), (box["left"] - 25, point["y"])):
+            _move(driver, point["x"], point["y"])
+            until(driver, lambda: (t := tooltip(driver, "coverage-gap-tooltip")) and t["visible"], "the tooltip again")
+            _move(driver, x, y)
+            until(
+                driver,
+                lambda: not ((t := tooltip(driver, "coverage-gap-tooltip")) and t["visible"]),
+                f"the tooltip to hide when the pointer leaves the point for ({x:.0f}, {y:.0f})",
+            )
     except Exception:
         driver.save_screenshot(str(tmp_path / "gap-hover-failure.png"))
         raise

@@ -240,13 +240,20 @@ def test_hovering_and_clicking_a_project_shows_its_tooltip_and_opens_its_details
     assert row is not None, f"tooltip {tooltip!r} names none of {list(rows['title'])}"
     assert usd(row["committed_usd"], unknown="not given") in tooltip
     assert ("SAMPLE DATA" in tooltip) == bool(row["is_sample"])
-    # off the marker, onto empty map: the tooltip goes
-    _mouse(dash_duo, "mouseMoved", *empty_spot(markers, box))
-    until(
-        dash_duo.driver,
-        lambda: not ((t := pointer_tooltip(dash_duo.driver, ids.MAP_TOOLTIP)) and t["visible"]),
-        what="the tooltip to hide when the pointer leaves the marker",
-    )
+    # off the marker, onto empty map, and off the map altogether: the tooltip goes each time
+    for x, y in (empty_spot(markers, box), (box["left"] - 25, target["y"])):
+        _mouse(dash_duo, "mouseMoved", target["x"], target["y"])
+        until(
+            dash_duo.driver,
+            lambda: (t := pointer_tooltip(dash_duo.driver, ids.MAP_TOOLTIP)) and t["visible"],
+            what="the tooltip again",
+        )
+        _mouse(dash_duo, "mouseMoved", x, y)
+        until(
+            dash_duo.driver,
+            lambda: not ((t := pointer_tooltip(dash_duo.driver, ids.MAP_TOOLTIP)) and t["visible"]),
+            what=f"the tooltip to hide when the pointer leaves the marker for ({x:.0f}, {y:.0f})",
+        )
     _click(dash_duo, target["x"], target["y"])
     title = until(dash_duo.driver, lambda: _text(dash_duo, f"#{ids.DETAIL_TITLE}"), what="the detail panel")
     assert title.startswith(str(row["title"]))  # the project the pointer is on, as the tooltip named it
