@@ -15,8 +15,6 @@ trace per sector and level, the faded-marker legend entry, the highlight, the ca
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import plotly.graph_objects as go
 
@@ -121,23 +119,20 @@ def _choropleth_values(snap: Snapshot, mask: np.ndarray, metric: str) -> np.ndar
     return snap.unit_values(mask, metric).astype(np.float64)
 
 
-_LEVEL_WHERE = ("near a site (IATI precision 2)", "municipality level, drawn at the municipal seat")
-
-
-def _project_traces(snap: Snapshot, shown: np.ndarray, tooltip: bool) -> list[go.Scattermap]:
-    """The project traces (see the module docstring), holding the rows in ``shown``."""
+def _project_traces(snap: Snapshot, shown: np.ndarray) -> list[go.Scattermap]:
+    """The project traces (see the module docstring), holding the rows in ``shown``. They have no hover label and
+    no text of their own: a page shows a hovered project's tooltip from the server (title, amount, sector, place,
+    SAMPLE DATA), so no figure carries a text per point."""
     arrays = project_trace_arrays(snap, shown)
     traces = []
     if not TRACE_PER_SECTOR:
-        for level, where in enumerate(_LEVEL_WHERE):
+        for level in range(len(LEVELS)):
             a = arrays[level]
-            names = np.array([s.capitalize() for s in SECTORS], dtype=object)
             traces.append(
                 go.Scattermap(
                     lat=a["lat"],
                     lon=a["lon"],
                     customdata=a["customdata"],
-                    text=None if tooltip else list(names[a["color"]]),
                     mode="markers",
                     marker=dict(
                         size=a["size"],
@@ -150,8 +145,7 @@ def _project_traces(snap: Snapshot, shown: np.ndarray, tooltip: bool) -> list[go
                     ),
                     name=f"Projects, {LEVELS[level]} level",
                     showlegend=False,
-                    hovertemplate=f"<b>%{{text}} project</b><br>{where}<extra></extra>",
-                    hoverinfo="none" if tooltip else None,
+                    hoverinfo="none",
                     meta={"level": LEVELS[level]},
                     uid=f"{PROJECT_UID}-{LEVELS[level]}",
                     **anchored(f"projects-{LEVELS[level]}"),
@@ -171,9 +165,7 @@ def _project_traces(snap: Snapshot, shown: np.ndarray, tooltip: bool) -> list[go
                     name=sector.capitalize(),
                     legendgroup=sector,
                     showlegend=level == 0,
-                    hovertemplate=f"<b>{html.escape(sector.capitalize())} project</b><br>{_LEVEL_WHERE[level]}"
-                    "<extra></extra>",
-                    hoverinfo="none" if tooltip else None,
+                    hoverinfo="none",
                     meta={"sector": sector, "level": level_name},
                 )
             )
@@ -187,24 +179,23 @@ def map_figure(
     base_map: str = "white-bg",
     has_sample: bool | None = None,
     legend: bool = True,
-    tooltip: bool = False,
 ) -> go.Figure:
     """The explorer map. ``mask`` None draws no project points (they arrive by patch); a mask draws them.
-    ``legend=False`` leaves the legend to the page (the explorer draws it in HTML above the map);
-    ``tooltip=True`` leaves the project hover label to the page (a tooltip with title, amount and SAMPLE)."""
+    ``legend=False`` leaves the legend to the page (the explorer draws it in HTML above the map). A project
+    point's hover is the page's tooltip (the explorer's and the briefing's, through ``dashboard.map_points``)."""
     static = snap.static
     shown = np.zeros(snap.n, dtype=bool) if mask is None else mask
     shaded = np.ones(snap.n, dtype=bool) if mask is None else mask  # the rows the polygons are shaded by
     traces: list[go.BaseTraceType] = [_choropleth(snap, shaded, metric)]
     if STATIC_LAYERS:
-        traces.extend(_project_traces(snap, shown, tooltip))
+        traces.extend(_project_traces(snap, shown))
         traces.extend([highlight_trace(), places_trace(snap)])
         if legend:
             traces.extend(legend_entries())
         layers = static_layers(snap)
     else:
         traces.extend(fixed_traces_below(snap))
-        traces.extend(_project_traces(snap, shown, tooltip))
+        traces.extend(_project_traces(snap, shown))
         traces.extend(fixed_traces_above(snap))
         if legend and not TRACE_PER_SECTOR:
             traces.extend(sector_legend_traces())

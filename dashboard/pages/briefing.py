@@ -24,8 +24,11 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import figures, jobs
+from dashboard.data import snapshot
 from dashboard.exports import ExportError, service
 from dashboard.exports import content as C
+from dashboard.map_points import event_stacks
+from dashboard.pages.explorer_updates import project_tooltip, tooltip_direction
 from geodata.analysis.filters import FilterState
 
 dash.register_page(__name__, path="/briefing", name="Briefing", order=90, title="Briefing · Trust Fund Atlas")
@@ -44,6 +47,7 @@ EXPORT_SVG = "briefing-export-svg"
 EXPORT_PROGRESS = "briefing-export-progress"
 EXPORT_STATUS = "briefing-export-status"
 DOWNLOAD = "briefing-download"
+MAP_TOOLTIP = "briefing-map-tooltip"  # dcc.Tooltip: the hovered project's title and figures
 EXPORT_BUTTONS = {EXPORT_PPTX: "pptx", EXPORT_PDF: "pdf", EXPORT_PNG: "png", EXPORT_SVG: "svg"}
 PANEL_CLASS = "briefing-panel"
 
@@ -64,6 +68,7 @@ def _graph(fig: go.Figure, name: str, designation: str) -> dcc.Graph:
         figure=shown,
         config={"displayModeBar": False, "responsive": True},
         className="briefing-graph",
+        clear_on_unhover=name == "map",  # the pointer leaving a project hides its tooltip
     )
 
 
@@ -183,7 +188,10 @@ def layout(metric: str | None = None, **query) -> html.Div:
         _panel(
             "map",
             C.FIGURE_TITLES["map"],
-            [_graph(figs["map"], "map", designation)],
+            [
+                _graph(figs["map"], "map", designation),
+                dcc.Tooltip(id=MAP_TOOLTIP, direction="bottom", className="map-tooltip"),
+            ],
             designation,
             C.CAPTIONS["map"],
             graph=True,
@@ -230,6 +238,27 @@ def layout(metric: str | None = None, **query) -> html.Div:
         id=ROOT,
         className="briefing-page" + (" has-sample" if briefing.includes_sample else ""),
     )
+
+
+@callback(
+    Output(MAP_TOOLTIP, "show"),
+    Output(MAP_TOOLTIP, "bbox"),
+    Output(MAP_TOOLTIP, "direction"),
+    Output(MAP_TOOLTIP, "children"),
+    Input("briefing-graph-map", "hoverData"),
+    State(QUERY, "data"),
+    prevent_initial_call=True,
+)
+def hover_project(hover, query):
+    """Hovering a project on the map shows its tooltip, as in the explorer (the figure carries no text per point):
+    its points are those of the briefing's filter (``query``), mapped to rows by ``dashboard.map_points``."""
+    snap = snapshot()
+    stacks = event_stacks(snap, query or "all", hover)
+    if not stacks:
+        return False, no_update, no_update, no_update
+    bbox = hover["points"][0].get("bbox")
+    tooltip = project_tooltip(snap, int(stacks[0][0]), len(stacks[0]), clickable=False)
+    return True, bbox, tooltip_direction(bbox), tooltip
 
 
 def _joined(items: list) -> list:

@@ -42,7 +42,7 @@ from dashboard.figures.coverage import (
     heatmap_row_label,
 )
 from dashboard.pages.coverage_layout import controls_card, gap_map_panel, gap_table, heatmap_panel, page_head
-from dashboard.pages.explorer_updates import project_tooltip
+from dashboard.pages.explorer_updates import project_tooltip, tooltip_direction
 from geodata.analysis import coverage as cov
 from geodata.analysis import coverage_view as cv
 from geodata.analysis.coverage_view import label_positions
@@ -231,6 +231,7 @@ def draw_view(snap: Snapshot, query: str, radius_km: float, allocation: str, met
 @callback(
     Output(ids.COVERAGE_GAP_TOOLTIP, "show"),
     Output(ids.COVERAGE_GAP_TOOLTIP, "bbox"),
+    Output(ids.COVERAGE_GAP_TOOLTIP, "direction"),
     Output(ids.COVERAGE_GAP_TOOLTIP, "children"),
     Input(ids.COVERAGE_GAP_MAP, "hoverData"),
     State(ids.COVERAGE_STATE, "data"),
@@ -240,8 +241,9 @@ def hover_gap_point(hover, query):
     """Hovering a project point shows its tooltip (the figure carries no titles); other points keep their labels."""
     children = gap_point_tooltip(snapshot(), query, hover)
     if children is None:
-        return False, dash.no_update, dash.no_update
-    return True, hover["points"][0].get("bbox"), children
+        return False, dash.no_update, dash.no_update, dash.no_update
+    bbox = hover["points"][0].get("bbox")
+    return True, bbox, tooltip_direction(bbox), children
 
 
 @callback(

@@ -80,6 +80,7 @@ from dashboard.pages.explorer_updates import (
     state_from_controls,
     table_note,
     toggle_municipalities,
+    tooltip_direction,
     unit_municipalities,
 )
 from geodata.analysis.filters import FilterState
@@ -343,6 +344,7 @@ def select_on_map(selected, points_key):
 @callback(
     Output(ids.MAP_TOOLTIP, "show"),
     Output(ids.MAP_TOOLTIP, "bbox"),
+    Output(ids.MAP_TOOLTIP, "direction"),
     Output(ids.MAP_TOOLTIP, "children"),
     Input(ids.MAP, "hoverData"),
     State(ids.MAP_POINTS_KEY, "data"),
@@ -352,9 +354,9 @@ def hover_project(hover, points_key):
     """Hovering a project point shows its tooltip; other points keep their own hover labels."""
     stacks = event_stacks(snapshot(), points_key, hover)
     if not stacks:
-        return False, no_update, no_update
+        return False, no_update, no_update, no_update
     bbox = hover["points"][0].get("bbox")
-    return True, bbox, project_tooltip(snapshot(), int(stacks[0][0]), len(stacks[0]))
+    return True, bbox, tooltip_direction(bbox), project_tooltip(snapshot(), int(stacks[0][0]), len(stacks[0]))
 
 
 # ---------------------------------------------------------------- detail panel

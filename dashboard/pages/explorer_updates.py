@@ -225,6 +225,22 @@ def project_tooltip(snap: Snapshot, row: int, stacked: int = 1, clickable: bool 
     ]
 
 
+#: Pixels from the top of a map: a point hovered below this opens its tooltip above it, so a point near the map's
+#: bottom edge (at the foot of the screen) does not push its tooltip off the page. Every map is at least 440 px
+#: high and a tooltip under 200 px, so one opened downwards from above this line fits under its point.
+TOOLTIP_FLIP_PX = 250
+
+
+def tooltip_direction(bbox: dict | None) -> str:
+    """Where a map's tooltip opens for a hovered point's ``bbox`` (pixels within the graph): below the point in
+    the map's upper part, above it lower down."""
+    try:
+        y = float((bbox or {}).get("y0", 0))
+    except (TypeError, ValueError):
+        y = 0.0
+    return "top" if y > TOOLTIP_FLIP_PX else "bottom"
+
+
 def _more_here(stacked: int) -> str:
     others = stacked - 1
     return f"and {others:,} more {'project' if others == 1 else 'projects'} of this sector here"

@@ -194,12 +194,14 @@ def test_gap_map_sends_no_titles_and_a_hovered_point_shows_its_project(page):
     for (lon, lat), loc in list(zip(points, _drawn_order(gap_map, index, drawn), strict=True))[
         :: max(1, len(points) // 12)
     ]:
-        show, bbox, children = page.hover_gap_point({"points": [{"lon": lon, "lat": lat, "bbox": box}]}, query)
+        show, bbox, direction, children = page.hover_gap_point(
+            {"points": [{"lon": lon, "lat": lat, "bbox": box}]}, query
+        )
         shown = str(children)
         # the project at that place (the lowest location row there comes first)
         here = [r for r in drawn if abs(index.x[r] - index.x[loc]) < 2 and abs(index.y[r] - index.y[loc]) < 2]
         record = by_id.loc[index.project_ids[min(here)]]
-        assert show is True and bbox == box
+        assert show is True and bbox == box and direction == "bottom"
         assert str(record["title"]) in shown
         assert usd(record["committed_usd"], unknown="not given") in shown
         assert ("SAMPLE DATA" in shown) == bool(record["is_sample"])
@@ -224,7 +226,7 @@ def test_gap_map_tooltip_ignores_sites_hazards_filtered_out_projects_and_empty_p
     lon, lat = _project_points(gap_map)[0]
     site = next(t for t in gap_map.data if t.name and t.name.startswith("Site") and t.customdata is not None)
     hazard = next(t for t in gap_map.data if t.name and t.name.startswith("Smelter"))
-    no_show = (False, dash_no_update(), dash_no_update())
+    no_show = (False, dash_no_update(), dash_no_update(), dash_no_update())
     site_hover = {"lon": site.lon[0], "lat": site.lat[0], "customdata": site.customdata[0]}
     hazard_hover = {"lon": hazard.lon[0], "lat": hazard.lat[0], "hovertext": hazard.hovertext[0]}
     assert page.hover_gap_point({"points": [site_hover]}, query) == no_show

@@ -446,7 +446,8 @@ def test_a_marker_that_stands_for_several_projects_says_so_and_selects_them_all(
     point, row = _drawn_point(snap, trace, number)
     assert row == members[0] and snap.size[row] == snap.size[members].max()
     more = len(members) - 1
-    _, _, tooltip = explorer.hover_project({"points": [dict(point, bbox={})]}, "all")
+    _, _, direction, tooltip = explorer.hover_project({"points": [dict(point, bbox={})]}, "all")
+    assert direction == "bottom"
     text = json.dumps([c.to_plotly_json() if c is not None else None for c in tooltip], default=str)
     assert f"and {more:,} more project{'s' if more > 1 else ''} of this sector here" in text
     is_open, title, body, _ = _in_context(
@@ -457,3 +458,12 @@ def test_a_marker_that_stands_for_several_projects_says_so_and_selects_them_all(
     assert f"This marker stands for {len(members):,} projects of this sector at this place" in text
     selected = explorer.selected_ids(snap, "all", {"points": [point]})
     assert selected == list(snap.projects["project_id"].iloc[members])
+
+
+def test_a_tooltip_opens_above_a_point_low_on_the_map():
+    """A point near the map's foot opens its tooltip upwards, so it stays on the screen; higher up, downwards."""
+    from dashboard.pages.explorer_updates import TOOLTIP_FLIP_PX, tooltip_direction
+
+    assert tooltip_direction({"x0": 10, "x1": 12, "y0": TOOLTIP_FLIP_PX + 1, "y1": TOOLTIP_FLIP_PX + 3}) == "top"
+    assert tooltip_direction({"x0": 10, "x1": 12, "y0": 40, "y1": 42}) == "bottom"
+    assert tooltip_direction(None) == tooltip_direction({}) == tooltip_direction({"y0": "x"}) == "bottom"

@@ -59,19 +59,16 @@ def test_explorer_figures_keys_and_trace_types(projects):
     assert footnote in _texts(figs["map"]) and footnote.replace("<br>", " ") == figures.DESIGNATION
 
 
-def test_the_briefing_map_hover_names_the_sector_and_invites_no_click(projects):
-    """The static figures (the briefing page, the exports) have no detail panel: a project's hover label names
-    its sector and where it is drawn, and does not say "Click for details" (only the explorer opens details,
-    through its own tooltip)."""
+def test_no_map_figure_carries_a_text_per_project(projects):
+    """The static figures (the briefing page, the exports) and the explorer's map hold no text or hover label per
+    project point: a page shows a hovered project's tooltip from the server, so the figure's size does not grow
+    with a string per point (and no label invites a click where a click opens nothing)."""
     m = figures.explorer_figures(projects, FilterState())["map"]
-    labels = []
-    for t in m.data:
-        if t.meta and "level" in t.meta and t.lat is not None and len(t.lat):
-            text = t.text if t.text is not None else [t.name] * len(t.lat)
-            labels += [t.hovertemplate.replace("%{text}", str(x)) for x in text]
-    assert labels
-    assert not [label for label in labels if "click" in label.lower()]
-    assert {label.split(" project</b>")[0].removeprefix("<b>").lower() for label in labels} <= set(SECTORS)
+    projects_drawn = [t for t in m.data if t.meta and "level" in t.meta and t.lat is not None and len(t.lat)]
+    assert projects_drawn
+    for t in projects_drawn:
+        assert t.text is None and t.hovertext is None and t.hovertemplate is None
+        assert t.hoverinfo == "none"
 
 
 @pytest.mark.skipif(not STATIC_LAYERS, reason="TFA_FAST=0 draws the fixed parts as traces")
@@ -79,7 +76,7 @@ def test_fixed_parts_are_layout_layers_and_each_part_has_its_own_place(projects)
     """Settlements, halos, camp rings, numbers and names are layout layers (set once, not redrawn with every
     filter); the explorer's traces are only what is filtered, hovered or clicked."""
     snap = build_snapshot(projects)
-    fig = figures.map_figure(snap, None, legend=False, tooltip=True).to_dict()
+    fig = figures.map_figure(snap, None, legend=False).to_dict()
     names = [t.get("uid") for t in fig["data"]]
     assert len(fig["data"]) == max(figures.TRACE.values()) + 1
     assert names[figures.CAMP_TRACE] == "places"
