@@ -1,4 +1,5 @@
-"""Which project a point on a project map (the explorer's, the briefing's) is, from a click, hover or box/lasso event
+"""Which project a point on a project map (the explorer's, the briefing's) is, from a click, hover or box/lasso
+event (no Dash import here).
 
 The map's project traces carry their row positions as base64 typed arrays, which keeps a filter response
 lean. Dash's Graph, however, copies ``customdata`` into its event data from the figure *prop*, where a typed
