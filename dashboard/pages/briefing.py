@@ -6,7 +6,8 @@ status in one line, the Trust Fund, the map, the four charts of the deck, source
 or Page Up/Down (``assets/briefing.js``) and printed one panel per landscape page, A4 or Letter
 (``assets/briefing.css``). Each figure fills the rest of its panel, and the map's view is fitted to the
 matching projects and camps at the panel's size (``data-extent``). Everything shown comes from
-``dashboard.exports.content.build_briefing``, the same function the slides and images use.
+``dashboard.exports.content.build_briefing``, the same function the slides and images use; hovering a project on
+the map shows the explorer's tooltip (``hover_project``), since the figure carries no text per point.
 
 Exports run as Dash background callbacks with a ``DiskcacheManager``: each job runs in its own process (one
 warm Chromium for all its images), reports progress to a progress bar, and never holds a web worker, so

@@ -1,6 +1,44 @@
-"""Shared by the map pointer tests: where on a map nothing is drawn, and whether a ``dcc.Tooltip`` shows."""
+"""Shared by the map pointer tests: where a map's markers are drawn, whether the map is at rest, where on it
+nothing is drawn, a real pointer move, and whether a ``dcc.Tooltip`` shows.
+
+A marker's pixel is MapLibre's ``project([lon, lat])`` plus the map container's position on the page, so a
+DevTools mouse event sent there reaches MapLibre, Plotly's hit-testing and Dash's Graph as a person's does.
+"""
 
 from __future__ import annotations
+
+import math
+
+from waits import steady
+
+# Every drawn marker of the map in graph ``arguments[0]`` (a CSS selector) in page pixels. A project marker is one
+# of a trace with ``meta.level`` (the explorer's and briefing's maps) or named for projects (the gap map); its
+# ``row`` is its decoded customdata, where it has any.
+_MARKERS = """
+const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');
+const sub = gd._fullLayout.map._subplot;
+const box = sub.map.getContainer().getBoundingClientRect();
+const out = [];
+gd._fullData.forEach(t => {
+  if (t.type !== 'scattermap' || !t.lat || t.visible === false) return;
+  const project = !!((t.meta && t.meta.level) || (t.name && t.name.toLowerCase().includes('project')));
+  for (let i = 0; i < t.lat.length; i++) {
+    if (t.lat[i] == null) continue;
+    const p = sub.map.project([t.lon[i], t.lat[i]]);
+    out.push({project: project, x: box.left + p.x, y: box.top + p.y, lon: t.lon[i], lat: t.lat[i],
+              row: project && t.customdata ? t.customdata[i] : null});
+  }
+});
+return {markers: out, box: {left: box.left, top: box.top, right: box.right, bottom: box.bottom}};
+"""
+
+_AT_REST = """
+const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');
+const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+if (!sub || !sub.map.loaded() || sub.map.isMoving()) return null;
+const r = gd.getBoundingClientRect(), c = sub.map.getCenter();
+return [Math.round(r.top), Math.round(r.left), sub.map.getZoom(), c.lng, c.lat, window.scrollY];
+"""
 
 _TOOLTIP = """
 const e = document.getElementById(arguments[0]);
@@ -10,17 +48,51 @@ return {text: e.textContent, visible: getComputedStyle(box).display !== 'none'};
 """
 
 
+def markers(driver, graph: str) -> tuple[list[dict], dict]:
+    """(markers, the map's box) of the map in ``graph`` (a CSS selector of its dcc.Graph)."""
+    found = driver.execute_script(_MARKERS, graph)
+    return found["markers"], found["box"]
+
+
+def at_rest(driver, graph: str, what: str) -> None:
+    """Wait until the map has loaded, is not moving, and neither it nor the page has moved for a few polls."""
+    steady(driver, lambda: driver.execute_script(_AT_REST, graph), what)
+
+
+def move(driver, x: float, y: float) -> None:
+    """A real pointer move to page pixel (x, y)."""
+    driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": float(x), "y": float(y)})
+
+
+def loneliest_project(found: list[dict], box: dict, margin: float = 40, least: float = 8) -> dict:
+    """The project marker inside the map that stands furthest from every other marker. Plotly's hover picks the
+    marker nearest the pointer, so the pointer on it is unambiguous when the next one is ``least`` px away."""
+    best, room = None, 0.0
+    for m in found:
+        inside = (
+            box["left"] + margin < m["x"] < box["right"] - margin
+            and box["top"] + margin < m["y"] < box["bottom"] - margin
+        )
+        if not m["project"] or not inside:
+            continue
+        gap = min((math.hypot(o["x"] - m["x"], o["y"] - m["y"]) for o in found if o is not m), default=math.inf)
+        if gap > room:
+            best, room = m, gap
+    assert best is not None and room >= least, f"no project marker stands {least} px apart (best {room:.1f} px)"
+    return best
+
+
 def tooltip(driver, component_id: str) -> dict | None:
     """{"text", "visible"} of the ``dcc.Tooltip`` with this id (hidden: its bounding box is not displayed)."""
     return driver.execute_script(_TOOLTIP, component_id)
 
 
-def empty_spot(markers: list[dict], box: dict, clearance: float = 60) -> tuple[float, float]:
-    """A pixel inside the map ``box`` with no marker (dicts with "x", "y" in page pixels) within ``clearance``."""
+def empty_spot(found: list[dict], box: dict, clearance: float = 60) -> tuple[float, float]:
+    """A pixel inside the map ``box`` with no marker within ``clearance`` pixels."""
     for fy in (0.15, 0.3, 0.5, 0.7, 0.85):
         for fx in (0.1, 0.25, 0.5, 0.75, 0.9):
             x = box["left"] + fx * (box["right"] - box["left"])
             y = box["top"] + fy * (box["bottom"] - box["top"])
-            if all(abs(o["x"] - x) >= clearance or abs(o["y"] - y) >= clearance for o in markers):
+            if all(abs(o["x"] - x) >= clearance or abs(o["y"] - y) >= clearance for o in found):
                 return x, y
     raise AssertionError("no empty spot on the map")
