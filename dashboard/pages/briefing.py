@@ -28,8 +28,7 @@ from dashboard import figures, jobs
 from dashboard.data import snapshot
 from dashboard.exports import ExportError, service
 from dashboard.exports import content as C
-from dashboard.map_points import event_stacks
-from dashboard.pages.explorer_updates import project_tooltip, tooltip_direction
+from dashboard.pages.explorer_updates import marker_tooltip, tooltip_outputs
 from geodata.analysis.filters import FilterState
 
 dash.register_page(__name__, path="/briefing", name="Briefing", order=90, title="Briefing · Trust Fund Atlas")
@@ -253,13 +252,7 @@ def layout(metric: str | None = None, **query) -> html.Div:
 def hover_project(hover, query):
     """Hovering a project on the map shows its tooltip, as in the explorer (the figure carries no text per point):
     its points are those of the briefing's filter (``query``), mapped to rows by ``dashboard.map_points``."""
-    snap = snapshot()
-    stacks = event_stacks(snap, query or "all", hover)
-    if not stacks:
-        return False, no_update, no_update, no_update
-    bbox = hover["points"][0].get("bbox")
-    tooltip = project_tooltip(snap, int(stacks[0][0]), len(stacks[0]), clickable=False)
-    return True, bbox, tooltip_direction(bbox), tooltip
+    return tooltip_outputs(hover, marker_tooltip(snapshot(), query or "all", hover, clickable=False))
 
 
 def _joined(items: list) -> list:

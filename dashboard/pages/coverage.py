@@ -42,7 +42,7 @@ from dashboard.figures.coverage import (
     heatmap_row_label,
 )
 from dashboard.pages.coverage_layout import controls_card, gap_map_panel, gap_table, heatmap_panel, page_head
-from dashboard.pages.explorer_updates import project_tooltip, tooltip_direction
+from dashboard.pages.explorer_updates import project_tooltip, tooltip_outputs
 from geodata.analysis import coverage as cov
 from geodata.analysis import coverage_view as cv
 from geodata.analysis.coverage_view import label_positions
@@ -239,11 +239,7 @@ def draw_view(snap: Snapshot, query: str, radius_km: float, allocation: str, met
 )
 def hover_gap_point(hover, query):
     """Hovering a project point shows its tooltip (the figure carries no titles); other points keep their labels."""
-    children = gap_point_tooltip(snapshot(), query, hover)
-    if children is None:
-        return False, dash.no_update, dash.no_update, dash.no_update
-    bbox = hover["points"][0].get("bbox")
-    return True, bbox, tooltip_direction(bbox), children
+    return tooltip_outputs(hover, gap_point_tooltip(snapshot(), query, hover))
 
 
 @callback(

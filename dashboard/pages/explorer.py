@@ -71,16 +71,16 @@ from dashboard.pages.explorer_updates import (
     controls_from_state,
     explorer_outputs,
     highlight,
+    marker_tooltip,
     page_query,
     project_panel,
-    project_tooltip,
     selected_ids,
     set_view,
     stack_note,
     state_from_controls,
     table_note,
     toggle_municipalities,
-    tooltip_direction,
+    tooltip_outputs,
     unit_municipalities,
 )
 from geodata.analysis.filters import FilterState
@@ -352,11 +352,7 @@ def select_on_map(selected, points_key):
 )
 def hover_project(hover, points_key):
     """Hovering a project point shows its tooltip; other points keep their own hover labels."""
-    stacks = event_stacks(snapshot(), points_key, hover)
-    if not stacks:
-        return False, no_update, no_update, no_update
-    bbox = hover["points"][0].get("bbox")
-    return True, bbox, tooltip_direction(bbox), project_tooltip(snapshot(), int(stacks[0][0]), len(stacks[0]))
+    return tooltip_outputs(hover, marker_tooltip(snapshot(), points_key, hover))
 
 
 # ---------------------------------------------------------------- detail panel

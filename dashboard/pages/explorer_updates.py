@@ -15,7 +15,7 @@ from dash import html, no_update
 
 from dashboard import components, config, figures
 from dashboard.data import Snapshot, municipality_label
-from dashboard.map_points import event_rows
+from dashboard.map_points import event_rows, event_stacks
 from geodata.analysis.filters import DATASET_CHOICES, FilterState, describe
 from geodata.analysis.formatting import usd
 from geodata.analysis.kpis import site_history
@@ -239,6 +239,22 @@ def tooltip_direction(bbox: dict | None) -> str:
     except (TypeError, ValueError):
         y = 0.0
     return "top" if y > TOOLTIP_FLIP_PX else "bottom"
+
+
+def marker_tooltip(snap: Snapshot, points_key: str | None, hover: dict | None, clickable: bool = True) -> list | None:
+    """The tooltip of the project marker a hover event is on (a map drawn for the filter ``points_key``, see
+    ``dashboard.map_points``): its largest project, and how many more it holds; None off a project marker."""
+    stacks = event_stacks(snap, points_key, hover)
+    return project_tooltip(snap, int(stacks[0][0]), len(stacks[0]), clickable) if stacks else None
+
+
+def tooltip_outputs(hover: dict | None, children: list | None) -> tuple:
+    """A map's ``dcc.Tooltip`` outputs (show, bbox, direction, children) for a hover event: shown at the hovered
+    point with ``children``, or hidden (nothing else sent) when ``children`` is None."""
+    if children is None:
+        return False, no_update, no_update, no_update
+    bbox = hover["points"][0].get("bbox")
+    return True, bbox, tooltip_direction(bbox), children
 
 
 def _more_here(stacked: int) -> str:
