@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -185,11 +186,28 @@ def trust_fund_summary(trust_fund: pd.DataFrame) -> TrustFundSummary:
     return TrustFundSummary("UN Trust Fund for RAE communities", headline, lines, sources)
 
 
+def _top_candidates(committed: np.ndarray, n: int) -> np.ndarray:
+    """The rows that can be among the ``n`` largest by ``committed``: every row with at least the n-th largest
+    amount (ties included), or every row when no more than ``n`` give an amount (unknown amounts come last).
+    Sorting only these gives the same first ``n`` as sorting all, without sorting 100,000 titles' ids."""
+    known = ~np.isnan(committed)
+    count = int(known.sum())
+    if n <= 0:
+        return np.zeros(len(committed), dtype=bool)
+    if count <= n:
+        return np.ones(len(committed), dtype=bool)
+    nth = np.partition(committed[known], count - n)[count - n]
+    return known & (committed >= nth)
+
+
 def largest_projects(projects: pd.DataFrame, n: int = TOP_PROJECTS) -> TableSpec:
     """The ``n`` largest projects by committed USD (unknown amounts last) as a table; sample rows say SAMPLE."""
-    top = projects.assign(_c=pd.to_numeric(projects["committed_usd"], errors="coerce")).sort_values(
-        ["_c", "project_id"], ascending=[False, True], na_position="last", kind="stable"
-    )[:n]
+    committed = pd.to_numeric(projects["committed_usd"], errors="coerce")
+    top = (
+        projects[_top_candidates(committed.to_numpy(dtype=float), n)]
+        .assign(_c=committed)
+        .sort_values(["_c", "project_id"], ascending=[False, True], na_position="last", kind="stable")[:n]
+    )
     start, end = active_years(top)
     rows = []
     for (_, row), a, b in zip(top.iterrows(), start, end, strict=True):
@@ -269,8 +287,8 @@ def build_briefing(
     munis = snap.static.municipalities
     shown = munis[munis["code"].isin(set(matched["municipality"].astype(str)))]
     corners = shown.total_bounds if len(shown) else ()
-    lons = [*snap.lon[mask], *camps.x, *corners[0::2]]
-    lats = [*snap.lat[mask], *camps.y, *corners[1::2]]
+    lons = np.concatenate([snap.lon[mask], camps.x.to_numpy(dtype=float), np.asarray(corners[0::2], dtype=float)])
+    lats = np.concatenate([snap.lat[mask], camps.y.to_numpy(dtype=float), np.asarray(corners[1::2], dtype=float)])
     return Briefing(
         state=state,
         title=TITLE,
@@ -312,9 +330,13 @@ def fitted_map(fig: go.Figure, box: mapview.Extent, width: float, height: float)
 def unbounded(fig: go.Figure) -> go.Figure:
     """``fig`` without the explorer's pan limits (``map.bounds``): MapLibre would otherwise refuse to zoom out
     far enough to show the extent whole in a wide or short frame."""
-    spec = fig.to_dict()
+    return go.Figure(unbounded_spec(fig.to_dict()))
+
+
+def unbounded_spec(spec: dict) -> dict:
+    """``unbounded`` for a figure as plain JSON (changed in place and returned)."""
     spec["layout"].get("map", {}).pop("bounds", None)
-    return go.Figure(spec)
+    return spec
 
 
 def figure_title(briefing: Briefing, key: str) -> str:

@@ -14,6 +14,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+import numpy as np
+from numpy.typing import ArrayLike
+
 #: Kosovo's extent (west, south, east, north): the view when nothing else is shown.
 KOSOVO = (20.0, 41.85, 21.8, 43.27)
 TILE_PX = 512
@@ -24,14 +27,15 @@ MAX_ZOOM = 12.0
 Extent = tuple[float, float, float, float]  # west, south, east, north
 
 
-def extent(lons: Iterable[float], lats: Iterable[float], pad: float = 0.06) -> Extent:
+def extent(lons: ArrayLike, lats: ArrayLike, pad: float = 0.06) -> Extent:
     """The points' extent, widened by ``pad`` of its span on each side and to at least ``MIN_SPAN_DEG``;
-    Kosovo's when there are no points."""
-    pts = [(float(x), float(y)) for x, y in zip(lons, lats, strict=True) if x == x and y == y]
-    if not pts:
+    Kosovo's when there are no points. Points with a NaN coordinate are left out."""
+    lon, lat = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+    known = ~(np.isnan(lon) | np.isnan(lat))
+    if not known.any():
         return KOSOVO
-    west, east = min(p[0] for p in pts), max(p[0] for p in pts)
-    south, north = min(p[1] for p in pts), max(p[1] for p in pts)
+    west, east = float(lon[known].min()), float(lon[known].max())
+    south, north = float(lat[known].min()), float(lat[known].max())
     dx = max(east - west, MIN_SPAN_DEG) * (1 + 2 * pad)
     dy = max(north - south, MIN_SPAN_DEG * 0.75) * (1 + 2 * pad)
     cx, cy = (west + east) / 2, (south + north) / 2

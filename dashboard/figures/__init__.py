@@ -37,7 +37,7 @@ from dashboard.figures.annotations import (
     map_annotations,
     watermark,
 )
-from dashboard.figures.charts import chart_figures, chart_updates
+from dashboard.figures.charts import chart_figures, chart_specs, chart_updates
 from dashboard.figures.encoding import project_trace_arrays, project_trace_specs, typed
 from dashboard.figures.map import (
     CAMP_TRACE,
@@ -48,6 +48,7 @@ from dashboard.figures.map import (
     colorbar_title,
     colour_top,
     map_figure,
+    map_shell,
     metric_hovertemplate,
     sector_colorscale,
     trace_index,
@@ -88,6 +89,7 @@ __all__ = [
     "camp_timeline_figure",
     "chart_annotations",
     "chart_figures",
+    "chart_specs",
     "chart_updates",
     "choropleth_customdata",
     "choropleth_z",
@@ -98,6 +100,7 @@ __all__ = [
     "explorer_figures",
     "map_annotations",
     "map_figure",
+    "map_shell",
     "metric_hovertemplate",
     "project_trace_arrays",
     "project_trace_specs",

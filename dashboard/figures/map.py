@@ -35,6 +35,7 @@ from dashboard.figures.map_places import (
 )
 from dashboard.figures.style import CHOROPLETH_SCALE, DEFAULT_METRIC, FONT, METRICS, SECTOR_COLOURS
 from dashboard.figures.unshaded import unreported_units, unshaded_text
+from geodata.analysis.coverage_view import VersionCache
 from geodata.analysis.privacy import SUPPRESS_BELOW, SUPPRESSED_LABEL, suppress, suppressed_mask
 from geodata.facts.layers import SECTORS
 
@@ -231,6 +232,17 @@ def map_figure(
         showlegend=legend,
     )
     return fig
+
+
+#: The explorer's first map per data version and metric (``map_shell``).
+_SHELLS = VersionCache(len(METRICS))
+
+
+def map_shell(snap: Snapshot, metric: str = DEFAULT_METRIC) -> dict:
+    """The explorer map as the page first sends it, as plain JSON: the boundary units shaded over every project,
+    no points (the page's first callback sends them), the legend left to the page. The same for every visitor of
+    a data version, so it is built once per version and metric; callers must not change it."""
+    return _SHELLS.get(snap, metric, lambda: map_figure(snap, None, metric, legend=False).to_dict())
 
 
 def _choropleth(snap: Snapshot, shaded: np.ndarray, metric: str) -> go.Choroplethmap:

@@ -17,8 +17,6 @@ under the system temp dir), so it works the same under several gunicorn workers.
 
 from __future__ import annotations
 
-import copy
-
 import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
@@ -60,9 +58,13 @@ def _graph(fig: go.Figure, name: str, designation: str) -> dcc.Graph:
     """A figure that fills the rest of its panel (``assets/briefing.css``: the panel is one screen high and the
     graph takes what the heading and caption leave), with presentation-size type. The panel carries the
     designation footnote, so a copy drawn on the figure itself is left out."""
-    shown = C.unbounded(go.Figure(copy.deepcopy(fig.to_dict())))  # the page fits the map's view to its panel
-    shown.update_layout(height=None, autosize=True, title=None, font={"size": 18})
-    shown.layout.annotations = [a for a in shown.layout.annotations if a.text != designation]
+    shown = C.unbounded_spec(fig.to_dict())  # a copy, as plain JSON; the page fits the map's view to its panel
+    layout = shown["layout"]
+    layout.pop("height", None)
+    layout.pop("title", None)
+    layout["autosize"] = True
+    layout["font"] = {**layout.get("font", {}), "size": 18}
+    layout["annotations"] = [a for a in layout.get("annotations", ()) if a.get("text") != designation]
     return dcc.Graph(
         id=f"briefing-graph-{name}",
         figure=shown,

@@ -125,7 +125,7 @@ def layout(metric: str | None = None, **query) -> html.Div:
         html.P(INTRO, id=ids.INTRO, className="explorer-intro small mb-1"),
         summary_side(snap, state, mask),
         map_card(snap, metric),
-        charts_row(figures.chart_figures(snap, mask)),
+        charts_row(figures.chart_specs(snap, mask)),
         table_card(),
     ]
     panel = filter_panel(snap, controls_from_state(snap, state))

@@ -279,7 +279,7 @@ def map_card(snap: Snapshot, metric: str) -> html.Div:
                 [
                     dcc.Graph(
                         id=ids.MAP,
-                        figure=figures.map_figure(snap, None, metric, legend=False),
+                        figure=figures.map_shell(snap, metric),
                         config={
                             "scrollZoom": True,
                             "displaylogo": False,
