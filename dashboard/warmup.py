@@ -1,7 +1,8 @@
 """Work done once after start-up, in the background, so the first visitor does not wait for it.
 
-``warm_in_background(app)`` makes the sign-in's stand-in password hash and draws the coverage page's default
-view (building its per-data-version index on the way) in a daemon thread. The server answers requests
+``warm_in_background(app)`` makes the sign-in's stand-in password hash, builds the explorer's first map and
+its charts' styling, and draws the coverage page's default view (building its per-data-version index on the
+way) in a daemon thread. The server answers requests
 meanwhile; a request for that view that arrives before the thread finishes simply draws it itself. Called by
 the entry points (``python -m dashboard`` and the WSGI module), not by ``create_app``, so tests and tools that
 build the app do no background work.
@@ -16,7 +17,7 @@ import threading
 log = logging.getLogger(__name__)
 
 #: The page modules (as Dash pages registers them) and the function each offers for warming up.
-WARM = {"pages.coverage": "warm_default_view"}
+WARM = {"pages.explorer": "warm_default_view", "pages.coverage": "warm_default_view"}
 
 
 def warm_pages() -> None:

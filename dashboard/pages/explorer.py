@@ -148,6 +148,12 @@ def layout(metric: str | None = None, **query) -> html.Div:
     )
 
 
+def warm_default_view() -> None:
+    """Build what every first visit sends (the map's shell for the default metric, the charts' styling) ahead
+    of the first visit (``dashboard.warmup``)."""
+    layout()
+
+
 # ---------------------------------------------------------------- the main filter callback
 
 

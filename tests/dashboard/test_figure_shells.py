@@ -121,3 +121,15 @@ def test_briefing_graph_fills_its_panel_without_the_designation_or_pan_limits(sn
         assert "bounds" not in layout.get("map", {})
         assert _json(fig) == before  # the briefing's own figure is not changed
         assert _json(shown)["data"] == before["data"]
+
+
+def test_warm_up_builds_the_explorer_map_before_the_first_visit(snap, pages, monkeypatch):
+    from dashboard import warmup
+    from dashboard.figures import map as map_module
+
+    map_module._SHELLS.clear()
+    warmup.warm_in_background(None).join(timeout=120)
+    built = []
+    monkeypatch.setattr(map_module, "map_figure", lambda *a, **k: built.append(a))
+    pages[0].layout()
+    assert built == []  # the first visit's map was built by the warm-up
