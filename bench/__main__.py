@@ -73,6 +73,12 @@ def _table(rows: list[dict]) -> str:
             f"{r['bytes_per_point']:>8.2f} {r['layout_gzip_bytes'] / 1000:>14.1f} "
             f"{r['polygon_gzip_bytes'] / 1000:>14.1f}"
         )
+    built = {r["n"]: r for r in rows if r["case"] != "coverage" and "page_explorer_ms" in r}
+    for n, r in built.items():
+        lines.append(
+            f"pages built on the server, {n} projects (median of 5, after a first build): "
+            + ", ".join(f"{page} {r[f'page_{page}_ms']:.1f} ms" for page in ("explorer", "coverage", "briefing"))
+        )
     for r in rows:
         if r["case"] == "coverage":
             lines.append(

@@ -58,22 +58,34 @@ def _main_callback_key(app) -> str:
     raise LookupError("the explorer's main filter callback was not found")
 
 
-def _first_load(app) -> dict:
-    _, layout_gz = get_size(app, "/_dash-layout")
+#: The pages whose server-side build is timed (Dash pages' ``_pages_content`` callback for each path).
+PAGES = {"explorer": "/", "coverage": "/coverage", "briefing": "/briefing"}
+
+
+def _page_body(app, path: str) -> dict:
     key = next(k for k in app.callback_map if "_pages_content.children" in k)
-    body = callback_body(
+    return callback_body(
         app,
         key,
-        {("_pages_location", "pathname"): "/", ("_pages_location", "search"): ""},
+        {("_pages_location", "pathname"): path, ("_pages_location", "search"): ""},
         ["_pages_location.pathname"],
     )
-    page = time_callback(app, body, warmup=1, repeats=3)
+
+
+def _first_load(app) -> dict:
+    _, layout_gz = get_size(app, "/_dash-layout")
+    page = time_callback(app, _page_body(app, "/"), warmup=1, repeats=3)
+    built = {
+        f"page_{name}_ms": round(time_callback(app, _page_body(app, path), warmup=1, repeats=5).median_ms, 1)
+        for name, path in PAGES.items()
+    }
     polygons = json.dumps(data.static_layers().polygons, separators=(",", ":")).encode()
     return {
         "layout_gzip_bytes": layout_gz + page.response_gzip_bytes,
         "layout_only_gzip_bytes": layout_gz,
         "page_gzip_bytes": page.response_gzip_bytes,
         "polygon_gzip_bytes": len(gzip.compress(polygons, 6)),
+        **built,
     }
 
 
