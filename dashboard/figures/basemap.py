@@ -16,7 +16,7 @@ def anchor(part: str) -> str:
     return f"tfa-{part}"
 
 
-def line_layer(source: dict, colour: str, width: float, below: str = "traces") -> dict:
+def line_layer(source: dict | str, colour: str, width: float, below: str = "traces") -> dict:
     """A GeoJSON line layer, by default under the traces."""
     return dict(
         sourcetype="geojson",
@@ -28,9 +28,12 @@ def line_layer(source: dict, colour: str, width: float, below: str = "traces") -
     )
 
 
-def with_properties(source: dict) -> dict:
+def with_properties(source: dict | str) -> dict | str:
     """``source`` with every feature's ``properties`` non-empty. The browser drops an empty ``properties`` from the
-    GeoJSON it was given, so on the next redraw Plotly finds the layer's source changed and sets it again."""
+    GeoJSON it was given, so on the next redraw Plotly finds the layer's source changed and sets it again. A URL
+    (GeoJSON the browser loads) is left as it is."""
+    if isinstance(source, str):
+        return source
     features = source.get("features")
     if features is None or all(f.get("properties") for f in features):
         return source
@@ -51,7 +54,7 @@ def base_map(
     center: dict | None = None,
     zoom: float | None = None,
     outline_width: float = 2.2,
-    borders: dict | None = None,
+    borders: dict | str | None = None,
     layers: list[dict] | tuple[dict, ...] = (),
 ) -> dict:
     """The layout's ``map``: the base style (``config.map_style``: offline white background or OpenStreetMap),

@@ -204,12 +204,12 @@ def _geojson(frame: gpd.GeoDataFrame) -> dict:
     return frame[["geometry"]].__geo_interface__ if len(frame) else {"type": "FeatureCollection", "features": []}
 
 
-def gap_map_figure(view: CoverageView, polygons: dict, outline: dict) -> go.Figure:
+def gap_map_figure(view: CoverageView, polygons: dict | str, outline: dict) -> go.Figure:
     """Sites (uncovered in red, each named), their radius rings, hazards with 1/2/5 km rings, and the point
     projects that count for the sites (every filter but the municipality; sample ones in orange), over the
-    municipal ``polygons`` and the Kosovo ``outline`` (GeoJSON). A project point has no hover text and no
-    ``customdata`` (sites have their id, hazards their text): the page's tooltip finds the projects drawn there
-    (``geodata.analysis.coverage_view.drawn_at``)."""
+    municipal ``polygons`` (GeoJSON, or the URL the browser loads it from) and the Kosovo ``outline``. A project
+    point has no hover text and no ``customdata`` (sites have their id, hazards their text): the page's tooltip
+    finds the projects drawn there (``geodata.analysis.coverage_view.drawn_at``)."""
     result, shown, rings, hazard_rings = view.result, view.shown_sites, view.site_rings, view.hazard_rings
     uncovered = set(shown.loc[shown["n_missing"] > 0, "site_id"]) if len(shown) else set()
     layers = []

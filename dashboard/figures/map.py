@@ -180,14 +180,17 @@ def map_figure(
     base_map: str = "white-bg",
     has_sample: bool | None = None,
     legend: bool = True,
+    polygons: str | None = None,
 ) -> go.Figure:
     """The explorer map. ``mask`` None draws no project points (they arrive by patch); a mask draws them.
     ``legend=False`` leaves the legend to the page (the explorer draws it in HTML above the map). A project
-    point's hover is the page's tooltip (the explorer's and the briefing's, through ``dashboard.map_points``)."""
+    point's hover is the page's tooltip (the explorer's and the briefing's, through ``dashboard.map_points``).
+    ``polygons``, a URL, is where the browser loads the boundary units from (``dashboard.geo_assets``); without
+    it they are inline (exports)."""
     static = snap.static
     shown = np.zeros(snap.n, dtype=bool) if mask is None else mask
     shaded = np.ones(snap.n, dtype=bool) if mask is None else mask  # the rows the polygons are shaded by
-    traces: list[go.BaseTraceType] = [_choropleth(snap, shaded, metric)]
+    traces: list[go.BaseTraceType] = [_choropleth(snap, shaded, metric, polygons)]
     if STATIC_LAYERS:
         traces.extend(_project_traces(snap, shown))
         traces.extend([highlight_trace(), places_trace(snap)])
@@ -238,19 +241,23 @@ def map_figure(
 _SHELLS = VersionCache(len(METRICS))
 
 
-def map_shell(snap: Snapshot, metric: str = DEFAULT_METRIC) -> dict:
-    """The explorer map as the page first sends it, as plain JSON: the boundary units shaded over every project,
-    no points (the page's first callback sends them), the legend left to the page. The same for every visitor of
-    a data version, so it is built once per version and metric; callers must not change it."""
-    return _SHELLS.get(snap, metric, lambda: map_figure(snap, None, metric, legend=False).to_dict())
+def map_shell(snap: Snapshot, metric: str = DEFAULT_METRIC, polygons: str | None = None) -> dict:
+    """The explorer map as the page first sends it, as plain JSON: the boundary units shaded over every project
+    (loaded from the URL ``polygons`` when given), no points (the page's first callback sends them), the legend
+    left to the page. The same for every visitor of a data version, so it is built once per version, metric and
+    URL; callers must not change it."""
+    return _SHELLS.get(
+        snap, (metric, polygons), lambda: map_figure(snap, None, metric, legend=False, polygons=polygons).to_dict()
+    )
 
 
-def _choropleth(snap: Snapshot, shaded: np.ndarray, metric: str) -> go.Choroplethmap:
-    """The boundary units shaded by ``metric`` over the rows in ``shaded``."""
+def _choropleth(snap: Snapshot, shaded: np.ndarray, metric: str, polygons: str | None = None) -> go.Choroplethmap:
+    """The boundary units shaded by ``metric`` over the rows in ``shaded``; their GeoJSON inline, or the URL
+    ``polygons`` the browser loads it from."""
     static = snap.static
     z = choropleth_z(snap, shaded, metric)
     return go.Choroplethmap(
-        geojson=static.polygons,
+        geojson=static.polygons if polygons is None else polygons,
         locations=list(static.units),
         featureidkey="id",
         z=z,

@@ -22,7 +22,7 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard import figures, jobs
+from dashboard import figures, geo_assets, jobs
 from dashboard.data import snapshot
 from dashboard.exports import ExportError, service
 from dashboard.exports import content as C
@@ -65,6 +65,9 @@ def _graph(fig: go.Figure, name: str, designation: str) -> dcc.Graph:
     layout["autosize"] = True
     layout["font"] = {**layout.get("font", {}), "size": 18}
     layout["annotations"] = [a for a in layout.get("annotations", ()) if a.get("text") != designation]
+    for trace in shown["data"]:  # the map's choropleth is the boundary units: loaded once, not carried inline
+        if trace.get("type") == "choroplethmap":
+            trace["geojson"] = geo_assets.polygons_url(snapshot().static)
     return dcc.Graph(
         id=f"briefing-graph-{name}",
         figure=shown,

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import components, config, data, ids
+from dashboard import components, config, data, geo_assets, ids
 from dashboard.data import Snapshot, snapshot
 from dashboard.exports import service
 from dashboard.exports.service import gap_frame
@@ -218,7 +218,7 @@ def draw_view(snap: Snapshot, query: str, radius_km: float, allocation: str, met
     return (
         heatmap,
         {"height": f"{heatmap.layout.height}px"},  # the graph's box follows the figure (rows vary)
-        gap_map_figure(view, snap.static.polygons, snap.static.outline),
+        gap_map_figure(view, geo_assets.polygons_url(snap.static), snap.static.outline),
         components.coverage_summary(view.result),
         components.filter_sentence(f"{describe(state)}; radius {radius_km:g} km"),
         components.sample_banner(view.result.n_sample),

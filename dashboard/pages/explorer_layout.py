@@ -15,7 +15,7 @@ import dash_bootstrap_components as dbc
 import numpy as np
 from dash import dcc, html
 
-from dashboard import components, figures, ids
+from dashboard import components, figures, geo_assets, ids
 from dashboard.camp_key import camp_key
 from dashboard.data import Snapshot, municipality_label
 from geodata.analysis.filters import FilterState, describe
@@ -279,7 +279,7 @@ def map_card(snap: Snapshot, metric: str) -> html.Div:
                 [
                     dcc.Graph(
                         id=ids.MAP,
-                        figure=figures.map_shell(snap, metric),
+                        figure=figures.map_shell(snap, metric, geo_assets.polygons_url(snap.static)),
                         config={
                             "scrollZoom": True,
                             "displaylogo": False,

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from dashboard import data, figures
+from dashboard import data, figures, geo_assets
 from dashboard.app import create_app
 from dashboard.data import build_snapshot
 from dashboard.exports import content
@@ -99,7 +99,9 @@ def test_explorer_page_sends_the_shell_and_the_charts_for_its_query(snap, pages)
                 walk(child)
 
     walk(page)
-    assert _json(graphs["explorer-map"]) == _json(figures.map_shell(snap, figures.DEFAULT_METRIC))
+    url = geo_assets.polygons_url(snap.static)
+    assert _json(graphs["explorer-map"]) == _json(figures.map_shell(snap, figures.DEFAULT_METRIC, url))
+    assert graphs["explorer-map"]["data"][0]["geojson"] == url  # the boundary units load by URL
     mask = snap.mask(FilterState.from_query({"sector": SECTORS[0]}))
     assert _json(graphs["chart-by-sector"]) == _json(figures.chart_specs(snap, mask)["by_sector"])
 
@@ -120,7 +122,9 @@ def test_briefing_graph_fills_its_panel_without_the_designation_or_pan_limits(sn
         assert texts == kept
         assert "bounds" not in layout.get("map", {})
         assert _json(fig) == before  # the briefing's own figure is not changed
-        assert _json(shown)["data"] == before["data"]
+        url = geo_assets.polygons_url(snap.static)
+        inline = [{**t, "geojson": url} if t.get("type") == "choroplethmap" else t for t in before["data"]]
+        assert _json(shown)["data"] == inline  # the same traces, the boundary units loaded by URL
 
 
 def test_warm_up_builds_the_explorer_map_before_the_first_visit(snap, pages, monkeypatch):

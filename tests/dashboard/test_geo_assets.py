@@ -1,0 +1,60 @@
+"""The boundary units' GeoJSON served as a file the maps load by URL (``dashboard.geo_assets``): the same
+polygons the exports carry inline, kept by the browser only under the digest of what it holds."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from dashboard import data, geo_assets
+from dashboard.app import create_app
+from geodata.analysis import coverage as cov
+from geodata.analysis.filters import FilterState
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app()
+
+
+def test_the_file_is_the_polygons_and_is_kept_under_its_digest(app):
+    static = data.snapshot().static
+    url = geo_assets.polygons_url(static)
+    path, digest = url.split("?v=")
+    assert path == "/_geo/boundary-units.geojson" and len(digest) == 16
+    response = app.server.test_client().get(url)
+    assert response.status_code == 200
+    assert response.mimetype == "application/geo+json"
+    assert json.loads(response.get_data()) == static.polygons
+    assert "immutable" in response.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("query", ["", "?v=0000000000000000"])
+def test_another_digest_gets_the_current_polygons_not_to_be_kept(app, query):
+    response = app.server.test_client().get("/_geo/boundary-units.geojson" + query)
+    assert response.status_code == 200
+    assert json.loads(response.get_data()) == data.snapshot().static.polygons
+    assert response.headers["Cache-Control"] == "no-cache"
+
+
+def test_the_digest_follows_the_polygons(app):
+    static = data.snapshot().static
+    other = type(static)(
+        **{**static.__dict__, "polygons": {**static.polygons, "features": static.polygons["features"][:3]}}
+    )
+    assert geo_assets.polygons_url(other) != geo_assets.polygons_url(static)
+    assert geo_assets.encoded(static)[1] == geo_assets.polygons_url(static).split("?v=")[1]
+
+
+def test_the_coverage_gap_map_draws_the_borders_from_the_file(app):
+    page = sys.modules["pages.coverage"]
+    snap = data.snapshot()
+    out = page.draw_view(
+        snap, FilterState.from_query("").to_query(), cov.DEFAULT_RADIUS_KM, cov.DEFAULT_ALLOCATION, "projects"
+    )
+    gap_map = next(o for o in out if hasattr(o, "layout") and o.layout.map.layers)
+    sources = [layer.source for layer in gap_map.layout.map.layers]
+    assert geo_assets.polygons_url(snap.static) in sources
+    assert not any(isinstance(s, dict) and s == snap.static.polygons for s in sources)  # not inline as well
