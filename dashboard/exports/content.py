@@ -52,7 +52,7 @@ USD_FORMAT = '[>=1000000]"$"#,##0.0,,"m";[>=1000]"$"#,##0,"k";"$"#,##0'
 COUNT_FORMAT = "#,##0"
 TOP_PROJECTS = 10
 SAMPLE_WARNING = (
-    "SAMPLE DATA: {n} of these {total} projects are an illustrative sample portfolio, generated for "
+    "SAMPLE DATA: {n:,} of these {total:,} projects are an illustrative sample portfolio, generated for "
     "demonstration. They are not real projects and must not be quoted as facts."
 )
 PROJECTS_SOURCE = (
