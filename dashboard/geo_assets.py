@@ -1,9 +1,10 @@
 """The boundary units' GeoJSON as a file the browser loads once, instead of inline in every map figure.
 
 The polygons (``StaticLayers.polygons``, 130 kB and about 6,600 JSON objects, mostly coordinate pairs) were in
-the explorer map's choropleth and the coverage gap map's borders. Each figure carried them through Dash's
-renderer and dcc.Graph's deep copy before Plotly drew it (0.4 s of the coverage page's main thread at 10,000
-projects), and every coverage view sent them again. A figure now names ``polygons_url(static)``: Plotly fetches
+the explorer map's choropleth, the briefing's map and the coverage gap map's borders. Each figure carried them
+through the response, Dash's renderer and dcc.Graph's deep copy before Plotly drew it (the copy took 0.4 s of the
+coverage page's main thread at 10,000 projects; the borders were two thirds of the gap map's objects), and every
+coverage view sent and kept them again. A figure now names ``polygons_url(static)``: Plotly fetches
 a choropleth's GeoJSON by URL once a page and keeps it; MapLibre fetches and parses a layer's in its worker.
 
 The URL carries a digest of the polygons, so the browser may keep the file for good, and any server process can
