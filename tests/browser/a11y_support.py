@@ -76,6 +76,10 @@ for (const gd of document.querySelectorAll('.js-plotly-plot')) {
 }
 for (const grid of document.querySelectorAll('.ag-root-wrapper')) {
     if (!grid.querySelector('.ag-row, .ag-overlay-no-rows-center, .ag-overlay-no-rows-wrapper')) return false;
+    // ag-grid draws a header row before its cells: an empty header row is a grid still being drawn
+    for (const row of grid.querySelectorAll('.ag-header-row')) {
+        if (!row.querySelector('.ag-header-cell, .ag-header-group-cell')) return false;
+    }
 }
 return true;
 """
