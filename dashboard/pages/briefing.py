@@ -65,9 +65,10 @@ def _graph(fig: go.Figure, name: str, designation: str) -> dcc.Graph:
     layout["autosize"] = True
     layout["font"] = {**layout.get("font", {}), "size": 18}
     layout["annotations"] = [a for a in layout.get("annotations", ()) if a.get("text") != designation]
+    polygons = geo_assets.polygons_url(snapshot().static)
     for trace in shown["data"]:  # the map's choropleth is the boundary units: loaded once, not carried inline
         if trace.get("type") == "choroplethmap":
-            trace["geojson"] = geo_assets.polygons_url(snapshot().static)
+            trace["geojson"] = polygons
     return dcc.Graph(
         id=f"briefing-graph-{name}",
         figure=shown,

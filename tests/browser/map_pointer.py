@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from waits import steady
+from waits import steady, until
 
 # Every drawn marker of the map in graph ``arguments[0]`` (a CSS selector) in page pixels. A project marker is one
 # of a trace with ``meta.level`` (the explorer's and briefing's maps) or named for projects (the gap map); its
@@ -85,6 +85,19 @@ def loneliest_project(found: list[dict], box: dict, margin: float = 40, least: f
 def tooltip(driver, component_id: str) -> dict | None:
     """{"text", "visible"} of the ``dcc.Tooltip`` with this id (hidden: its bounding box is not displayed)."""
     return driver.execute_script(_TOOLTIP, component_id)
+
+
+def hides_on_leaving(driver, component_id: str, at: tuple[float, float], away: list[tuple[float, float]]) -> None:
+    """For each pixel in ``away``: the pointer on ``at`` shows tooltip ``component_id``; moved there, it hides."""
+    for x, y in away:
+        move(driver, *at)
+        until(driver, lambda: (t := tooltip(driver, component_id)) and t["visible"], "the tooltip again")
+        move(driver, x, y)
+        until(
+            driver,
+            lambda: not ((t := tooltip(driver, component_id)) and t["visible"]),
+            f"the tooltip to hide when the pointer leaves for ({x:.0f}, {y:.0f})",
+        )
 
 
 def empty_spot(found: list[dict], box: dict, clearance: float = 60) -> tuple[float, float]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from map_pointer import at_rest, empty_spot, loneliest_project, markers, move, tooltip
+from map_pointer import at_rest, empty_spot, hides_on_leaving, loneliest_project, markers, move, tooltip
 from waits import callbacks_done, until
 
 from dashboard import data
@@ -65,15 +65,9 @@ def test_hovering_a_briefing_map_project_shows_its_tooltip_and_leaving_hides_it(
         assert 0 <= top and bottom <= height, f"the tooltip spans {top:.0f}-{bottom:.0f} px of a {height} px window"
         driver.save_screenshot(str(tmp_path / "briefing-hover.png"))
 
-        for x, y in (empty_spot(drawn, box), (box["left"] + 10, box["top"] - 30)):  # empty map; above the map
-            move(driver, marker["x"], marker["y"])
-            until(driver, lambda: (t := tooltip(driver, "briefing-map-tooltip")) and t["visible"], "the tooltip again")
-            move(driver, x, y)
-            until(
-                driver,
-                lambda: not ((t := tooltip(driver, "briefing-map-tooltip")) and t["visible"]),
-                f"the tooltip to hide when the pointer leaves for ({x:.0f}, {y:.0f})",
-            )
+        # onto empty map, and above the map: the tooltip goes each time
+        away = [empty_spot(drawn, box), (box["left"] + 10, box["top"] - 30)]
+        hides_on_leaving(driver, "briefing-map-tooltip", (marker["x"], marker["y"]), away)
     except Exception:
         driver.save_screenshot(str(tmp_path / "briefing-hover-failure.png"))
         raise

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from map_pointer import at_rest, empty_spot, loneliest_project, markers, move, tooltip
+from map_pointer import at_rest, empty_spot, hides_on_leaving, loneliest_project, markers, move, tooltip
 from waits import callbacks_done, until
 
 from dashboard.app import create_app
@@ -87,15 +87,8 @@ def test_hovering_a_gap_map_project_shows_its_title_from_the_server(dash_duo, tm
         driver.save_screenshot(str(tmp_path / "gap-hover.png"))
 
         # off the point, onto empty map, and off the map altogether: the tooltip goes each time
-        for x, y in (empty_spot(drawn, box), (box["left"] - 25, point["y"])):
-            move(driver, point["x"], point["y"])
-            until(driver, lambda: (t := tooltip(driver, "coverage-gap-tooltip")) and t["visible"], "the tooltip again")
-            move(driver, x, y)
-            until(
-                driver,
-                lambda: not ((t := tooltip(driver, "coverage-gap-tooltip")) and t["visible"]),
-                f"the tooltip to hide when the pointer leaves the point for ({x:.0f}, {y:.0f})",
-            )
+        away = [empty_spot(drawn, box), (box["left"] - 25, point["y"])]
+        hides_on_leaving(driver, "coverage-gap-tooltip", (point["x"], point["y"]), away)
     except Exception:
         driver.save_screenshot(str(tmp_path / "gap-hover-failure.png"))
         raise
