@@ -270,3 +270,25 @@ def test_albanian_sector_names_with_and_without_their_article(cell, sector):
     from geodata.io.importers.vocabularies import normalise_sector
 
     assert normalise_sector(cell) == sector
+
+
+def test_a_french_3w_sheet_with_its_amount_and_sector_names():
+    """A French partner's 3W sheet: "Montant engagé" was left out as an unknown column (the rows imported without
+    an amount) and "Développement économique" refused as an unknown sector. Semicolons, comma decimals with dot
+    thousands, day-first dates, and a currency column, as such sheets come."""
+    data = (
+        "Organisation;Titre du projet;Secteur;Communauté;Commune;Statut;Date de début;Date de fin;"
+        "Montant engagé;Devise\n"
+        "Voice of Roma;Dépistage du plomb chez les enfants;Santé;Roms;Mitrovicë e Veriut;en cours;"
+        "15/03/2024;31/12/2025;250.000,00;EUR\n"
+        "Caritas;Formation professionnelle des jeunes;Développement économique;Ashkali;Leposavić;terminé;"
+        "01/02/2023;30/06/2024;1.800.000,50;CHF\n"
+        "Caritas;Logements rénovés;Logement;Égyptiens;Leposavić;terminé;01/02/2023;30/06/2024;75.500;EUR\n"
+    ).encode()
+    preview = preview_bytes(data, "3w_partenaire.csv")
+    assert preview.ok, preview.problems
+    frame = preview.frame
+    assert list(frame["sector"]) == ["health", "economic development", "housing"]
+    assert [float(v) for v in frame["committed"]] == [250_000.0, 1_800_000.5, 75_500.0]
+    assert list(frame["currency"]) == ["EUR", "CHF", "EUR"]
+    assert preview.ignored == [] and preview.mapping["Montant engagé"] == "committed"  # no column left out

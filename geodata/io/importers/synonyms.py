@@ -207,6 +207,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "amount_committed",
         "montant",
         "montant_total",
+        "montant_engage",  # French: the committed amount ("Montant engagé")
         "budget_total",
         "buxheti",
         "shuma",

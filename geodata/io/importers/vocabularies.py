@@ -83,6 +83,12 @@ _SECTOR_ALIASES = {
     "logistique": OTHER_SECTOR,
     "emergency telecommunications": OTHER_SECTOR,
     "coordination": OTHER_SECTOR,
+    # French sector names (the cluster names above are OCHA's French ones).
+    "developpement economique": "economic development",
+    "logement": "housing",
+    "protection sociale": "social protection",
+    "environnement": "environment/remediation",
+    "autre": OTHER_SECTOR,
     # Albanian and Serbian sector names.
     "shendetesi": "health",
     "shendetesia": "health",
