@@ -21,6 +21,9 @@
     lastMutation: 0,
     lastGridMutation: 0,
     gridMutations: [],
+    // a page of a Dash Pages app is idle only once the pages container is there (bench.floor_bench's one-page
+    // apps set this to false)
+    needsPages: true,
   });
 
   const ofetch = window.fetch;
@@ -139,7 +142,8 @@
 
   function busy(since, needFetch) {
     if (!window.store || B.pendingCallbacks() !== 0 || B.inflight !== 0) return true;
-    if (document.getElementById("_dash-loading") || !document.getElementById("_pages_content")) return true;
+    if (document.getElementById("_dash-loading")) return true;
+    if (B.needsPages && !document.getElementById("_pages_content")) return true;
     const fetches = B.fetches.filter(function (f) {
       return f.start >= since;
     });

@@ -175,3 +175,38 @@ def test_the_floor_bench_times_a_cold_and_a_warm_load_of_a_minimal_map_page():
         port = s.getsockname()[1]
     row = floor_bench.measure("map", port, loads=2)
     assert row["cold_ms"] > 0 and len(row["warm_ms"]) == 1 and row["warm_median_ms"] == row["warm_ms"][0]
+
+
+@pytest.mark.parametrize("kind, figures", [("click-map", 1), ("click-page", 5)])
+def test_the_click_floor_answers_a_click_with_patches_of_the_map_points_and_the_bars(kind, figures):
+    """The floor under the filter click redraws what ours does: the map's points (one sector of eight, or all)
+    as typed arrays, and for the page four charts."""
+    import base64
+
+    from bench import floor_bench
+
+    for checked, points in ((True, floor_bench.CLICK_POINTS // floor_bench.CLICK_KEEP_ONE_IN), (False, 10_000)):
+        out = floor_bench.click_outputs(kind, checked)
+        assert len(out) == figures
+        ops = out[0].to_plotly_json()["operations"]
+        assert [op["location"] for op in ops] == [["data", 0, "lat"], ["data", 0, "lon"]]
+        assert len(base64.b64decode(ops[0]["params"]["value"]["bdata"])) == 4 * points  # float32
+        assert all(p.to_plotly_json()["operations"][0]["location"] == ["data", 0, "y"] for p in out[1:])
+    app = floor_bench.click_app(kind)
+    assert len(app.callback_map) == 1
+    with pytest.raises(ValueError, match="unknown click page"):
+        floor_bench.click_outputs("click-grid", True)
+
+
+@pytest.mark.browser
+def test_the_click_floor_times_real_clicks_that_redraw_the_map():
+    import socket
+
+    from bench import floor_bench
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # measure_clicks checks the map's point count after every click: a click that redrew nothing fails it
+    row = floor_bench.measure_clicks("click-map", port, clicks=2)
+    assert len(row["clicks"]) == 2 and all(t > 0 for t in row["clicks"])
