@@ -4,8 +4,9 @@ For each municipality code: the official Albanian name (indefinite form, as in L
 Serbian name (Latin script), the English name, and the other forms seen in documents, data and
 conversation: the Albanian definite form (Prishtina), the genitive that follows "Komuna e"
 (Prishtinës), older or alternative names (Gllogoc, Đeneral Janković, Artanë, Besianë, Therandë,
-Dardanë), and the North/South Mitrovica forms. Forms that differ only by diacritics, by Đ/Ð/Dj/D, by
-case, by hyphens, by script (Serbian Cyrillic) or by an administrative prefix ("Municipality of",
+Dardanë), and the North/South Mitrovica forms (with the French Mitrovica-Nord/-Sud of French partners'
+sheets). Forms that differ only by diacritics, by Đ/Ð/Dj/D, by case, by hyphens, by script (Serbian
+Cyrillic) or by an administrative prefix ("Municipality of",
 "Komuna e", "Opština") need no row: ``geodata.facts.names.normalise`` folds them.
 
 A name that stands for more than one municipality is listed in ``AMBIGUOUS`` with every municipality it
@@ -91,6 +92,7 @@ NAME_TABLE: tuple[MunicipalityNames, ...] = (
             "North Kosovska Mitrovica",
             "Mitrovica North",
             "Northern Mitrovica",
+            "Mitrovica-Nord",  # French
         ),
     ),
     N(
@@ -109,6 +111,7 @@ NAME_TABLE: tuple[MunicipalityNames, ...] = (
             "South Kosovska Mitrovica",
             "Mitrovica South",
             "Southern Mitrovica",
+            "Mitrovica-Sud",  # French
         ),
     ),
     N(

@@ -292,3 +292,25 @@ def test_a_french_3w_sheet_with_its_amount_and_sector_names():
     assert [float(v) for v in frame["committed"]] == [250_000.0, 1_800_000.5, 75_500.0]
     assert list(frame["currency"]) == ["EUR", "CHF", "EUR"]
     assert preview.ignored == [] and preview.mapping["Montant engagé"] == "committed"  # no column left out
+
+
+@pytest.mark.parametrize(
+    "cell, code",
+    [
+        ("Mitrovica-Nord", "north-mitrovica"),
+        ("Mitrovica Nord", "north-mitrovica"),
+        ("Mitrovica-Sud", "south-mitrovica"),
+        ("mitrovica sud", "south-mitrovica"),
+    ],
+)
+def test_french_names_of_the_two_mitrovicas_match_in_a_french_3w_sheet(cell, code):
+    """French partner sheets write the two Mitrovicas as "Mitrovica-Nord" and "Mitrovica-Sud" (refused before,
+    with a did-you-mean naming both)."""
+    data = (
+        "Organisation;Titre du projet;Secteur;Communauté;Commune;Statut;Date de début;Date de fin;"
+        "Montant engagé;Devise\n"
+        f"Voice of Roma;Dépistage du plomb;Santé;Roms;{cell};en cours;15/03/2024;31/12/2025;250.000,00;EUR\n"
+    ).encode()
+    preview = preview_bytes(data, "3w_partenaire.csv")
+    assert preview.ok, preview.problems
+    assert list(preview.frame["municipality"]) == [code]
