@@ -21,6 +21,7 @@ from dashboard.figures.basemap import anchor
 from dashboard.figures.style import HAZARD_COLOUR, SECTOR_COLOURS
 from geodata.analysis.kpis import population_observations
 from geodata.facts.layers import SECTORS
+from geodata.facts.names import place_label
 
 #: Whether the fixed map parts are layout layers (the fast path) or traces (``TFA_FAST=0``).
 STATIC_LAYERS = config.FAST
@@ -126,6 +127,11 @@ def _label_layer(
     )
 
 
+def settlement_labels(settlements) -> list[str]:
+    """The settlements' map labels (``place_label``: a municipality's seat in Albanian and Serbian)."""
+    return [place_label(n, str(m)) for n, m in zip(settlements["name"], settlements["municipality"], strict=True)]
+
+
 def static_layers(snap: Snapshot) -> list[dict]:
     """The map's fixed parts as layout layers, bottom to top: under the project points the hazards' halos and
     the settlements with their names; above the points and the highlight, under the places trace, the camps'
@@ -134,7 +140,7 @@ def static_layers(snap: Snapshot) -> list[dict]:
     static = snap.static
     st, hz, cp = static.settlements, static.hazards, static.camps
     numbers = numbers_by_site(cp)
-    settlements = _points(st, {"name": [str(n) for n in st["name"]]})
+    settlements = _points(st, {"name": settlement_labels(st)})
     camps = _points(cp, {"number": [str(numbers[s]) for s in cp["site_id"]], "name": [str(n) for n in cp["name_en"]]})
     return [
         _circle_layer(
@@ -225,13 +231,13 @@ def fixed_traces_below(snap: Snapshot) -> list[go.Scattermap]:
             lon=st.geometry.x.to_numpy(),
             mode="markers+text",
             marker=dict(size=SETTLEMENT_SIZE, color=SETTLEMENT_COLOUR),
-            text=st["name"].tolist(),
+            text=settlement_labels(st),
             textposition="top right",
             textfont=dict(size=11, color=SETTLEMENT_LABEL_COLOUR),
             name="Settlement (GeoNames)",
             hovertext=[
-                f"{html.escape(str(n))} (settlement, {municipality_label(str(m))})"
-                for n, m in zip(st["name"], st["municipality"], strict=True)
+                f"{html.escape(n)} (settlement, {municipality_label(str(m))})"
+                for n, m in zip(settlement_labels(st), st["municipality"], strict=True)
             ],
             hovertemplate="%{hovertext}<extra></extra>",
         ),

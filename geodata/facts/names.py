@@ -198,6 +198,16 @@ def resolve_municipality(name: object, point: object = None, polygons=None) -> R
     return Resolution(text, "ambiguous", None, codes, f"ambiguous: {options}, and {where}; give the full name")
 
 
+def place_label(name: object, municipality: str) -> str:
+    """A settlement's label on a map: its own name, or for the town its municipality is named after, the
+    municipality's Albanian and Serbian names ("Zveçan/Zvečan" for GeoNames' ASCII "Zvecan", "Drenas/Glogovac"
+    for "Glogovac")."""
+    entry = NAMES_BY_CODE.get(municipality)
+    if entry is not None and municipality in candidate_codes(name):
+        return entry.label
+    return str(name)
+
+
 def match_municipality(name: object) -> str | None:
     """The municipality code for a name in any of its forms; None for an unknown or ambiguous name."""
     codes = candidate_codes(name)

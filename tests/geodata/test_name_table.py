@@ -320,3 +320,19 @@ def test_a_name_two_municipalities_share_must_be_declared(monkeypatch):
     monkeypatch.setattr(names, "NAME_TABLE", broken)
     with pytest.raises(ValueError, match="means both"):
         names._index.__wrapped__()
+
+
+@pytest.mark.parametrize(
+    "name, municipality, label",
+    [
+        ("Zvecan", "zvecan", "Zveçan/Zvečan"),  # GeoNames' ASCII name of the seat
+        ("Srbica", "skenderaj", "Skënderaj/Srbica"),  # the Serbian name alone
+        ("Leposaviq", "leposavic", "Leposaviq/Leposavić"),
+        ("Prizren", "prizren", "Prizren"),  # one form in both languages
+        ("Mitrovice", "south-mitrovica", "Mitrovicë e Jugut/Južna Mitrovica"),  # ambiguous, settled by the point
+        ("Budakovo", "suhareka", "Budakovo"),  # a village keeps its own name
+        ("Leposaviq", "zvecan", "Leposaviq"),  # another municipality's name is not this one's seat
+    ],
+)
+def test_a_municipal_seat_is_labelled_with_its_municipality_in_albanian_and_serbian(name, municipality, label):
+    assert names.place_label(name, municipality) == label
