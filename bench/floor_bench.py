@@ -12,11 +12,11 @@ navigation start -> the callback answered, the graph drawn (a map: MapLibre load
 animation frames later.
 
 ``--clicks N`` adds the floor under the filter click: a minimal Dash page with one ``scattermap`` of
-``CLICK_POINTS`` points (``click-map``), and the same with four seven-bar charts beside it (``click-page``, the
-explorer's make-up without its grid, key figures and polygons). A real mouse click on a checkbox (DevTools
-input at its pixel) sends one callback, which answers with ``Patch``es: the map's points become one in eight
-(as the bench's click on one sector of eight does), or all again, as base64 typed arrays as our map's are, and
-each chart's bars change. Measured as
+``CLICK_POINTS`` points (``--click-points 10000,100000`` for other sizes; ``click-map``), and the same with four
+seven-bar charts beside it (``click-page``, the explorer's make-up without its grid, key figures and polygons).
+A real mouse click on a checkbox (DevTools input at its pixel) sends one callback, which answers with
+``Patch``es: the map's points become one in eight (as the bench's click on one sector of eight does), or all
+again, as base64 typed arrays as our map's are, and each chart's bars change. Measured as
 ``bench.browser_bench`` measures our filter click: the click event -> no callback pending, no Plotly call in
 flight and no DOM change over two animation frames; median and p95 of ``N`` clicks in one warm page.
 
@@ -221,9 +221,10 @@ poll();
 """
 
 
-def measure_clicks(kind: str, port: int, clicks: int) -> dict:
-    """One fresh browser on the ``kind`` click page, ``clicks`` real clicks on its checkbox, each click -> idle."""
-    with serving(click_app(kind), port) as url:
+def measure_clicks(kind: str, port: int, clicks: int, points: int = CLICK_POINTS) -> dict:
+    """One fresh browser on the ``kind`` click page with ``points`` on its map, ``clicks`` real clicks on its
+    checkbox, each click -> idle."""
+    with serving(click_app(kind, points), port) as url:
         driver = chromium()
         try:
             driver.get(url)
@@ -244,7 +245,7 @@ def measure_clicks(kind: str, port: int, clicks: int) -> dict:
                     raise RuntimeError("the click did not reach the page")
                 times.append(idle["end"] - idle["since"])
                 drawn = driver.execute_script(_DRAWN_POINTS_JS)
-                expected = len(range(0, CLICK_POINTS, CLICK_KEEP_ONE_IN if len(times) % 2 else 1))
+                expected = len(range(0, points, CLICK_KEEP_ONE_IN if len(times) % 2 else 1))
                 if drawn != expected:  # a click that redrew nothing would time nothing
                     raise RuntimeError(f"click {len(times)}: the map shows {drawn} points, not {expected}")
             info = machine(driver)
@@ -265,6 +266,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--loads", type=int, default=4, help="navigations per page (the first is cold)")
     parser.add_argument("--port", type=int, default=8093)
     parser.add_argument("--clicks", type=int, default=0, help="real clicks on each click page (0: none)")
+    parser.add_argument(
+        "--click-points", default=str(CLICK_POINTS), help="points on the click pages' map, e.g. 10000,100000"
+    )
     args = parser.parse_args(argv)
     rows = [measure(kind, args.port, max(args.loads, 1)) for kind in KINDS]
     m = rows[0]["machine"]
@@ -273,11 +277,11 @@ def main(argv: list[str]) -> int:
     for r in rows:
         warm = ", ".join(str(t) for t in r["warm_ms"])
         print(f"{r['kind']:6s} {r['cold_ms']:8d} {r['warm_median_ms'] or 0:15d}  {warm:26s} {r['load']:.1f}")
-    if args.clicks > 0:
-        print(f"\nclick -> idle, {CLICK_POINTS:,} points on the map")
+    for points in (int(p) for p in args.click_points.split(",") if args.clicks > 0):
+        print(f"\nclick -> idle, {points:,} points on the map")
         print(f"{'page':10s} {'median ms':>9s} {'p95 ms':>7s}  clicks (ms)                          load")
         for kind in CLICK_KINDS:
-            r = measure_clicks(kind, args.port, args.clicks)
+            r = measure_clicks(kind, args.port, args.clicks, points)
             each = ", ".join(str(t) for t in r["clicks"])
             print(f"{kind:10s} {r['median_ms']:9d} {r['p95_ms']:7d}  {each:36s} {r['load']:.1f}")
     return 0
