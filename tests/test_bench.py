@@ -166,26 +166,23 @@ def test_the_floor_pages_draw_their_figure_from_a_callback_as_ours_do(kind):
 
 @pytest.mark.browser
 def test_the_floor_bench_times_a_cold_and_a_warm_load_of_a_minimal_map_page():
-    import socket
-
     from bench import floor_bench
+    from bench.cluster_bench import free_port
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    row = floor_bench.measure("map", port, loads=2)
+    row = floor_bench.measure("map", free_port(), loads=2)
     assert row["cold_ms"] > 0 and len(row["warm_ms"]) == 1 and row["warm_median_ms"] == row["warm_ms"][0]
 
 
 @pytest.mark.parametrize("kind, figures", [("click-map", 1), ("click-page", 5)])
 def test_the_click_floor_answers_a_click_with_patches_of_the_map_points_and_the_bars(kind, figures):
-    """The floor under the filter click redraws what ours does: the map's points (one sector of eight, or all)
-    as typed arrays, and for the page four charts."""
+    """The floor under the filter click redraws what ours does: the map's points (a quarter of them, as a click on
+    "Health" leaves of the explorer's markers, or all) as typed arrays, and for the page four charts."""
     import base64
 
     from bench import floor_bench
 
-    for checked, points in ((True, floor_bench.CLICK_POINTS // floor_bench.CLICK_KEEP_ONE_IN), (False, 10_000)):
+    every = floor_bench.CLICK_POINTS
+    for checked, points in ((True, len(range(0, every, floor_bench.CLICK_KEEP_ONE_IN))), (False, every)):
         out = floor_bench.click_outputs(kind, checked)
         assert len(out) == figures
         ops = out[0].to_plotly_json()["operations"]
@@ -200,13 +197,9 @@ def test_the_click_floor_answers_a_click_with_patches_of_the_map_points_and_the_
 
 @pytest.mark.browser
 def test_the_click_floor_times_real_clicks_that_redraw_the_map():
-    import socket
-
     from bench import floor_bench
+    from bench.cluster_bench import free_port
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     # measure_clicks checks the map's point count after every click: a click that redrew nothing fails it
-    row = floor_bench.measure_clicks("click-map", port, clicks=2)
+    row = floor_bench.measure_clicks("click-map", free_port(), clicks=2)
     assert len(row["clicks"]) == 2 and all(t > 0 for t in row["clicks"])
