@@ -134,16 +134,29 @@
     return n;
   };
 
-  // Every dcc.Graph has drawn: its plot div exists and Plotly has laid it out. (Checking only the plot divs there
-  // were let a page count as idle while plotly.js was still being fetched and compiled, before any graph had its
-  // plot div: a 100,000-project explorer load was once timed at 2.7 s with no Plotly call in it.)
+  // The dcc.Graph components in the renderer's layout (a graph's component is not in the DOM at all until
+  // plotly.js has loaded, so the DOM alone cannot say how many graphs are still to come).
+  function layoutGraphs() {
+    let n = 0;
+    (function walk(node) {
+      if (!node || typeof node !== "object") return;
+      if (Array.isArray(node)) {
+        for (const child of node) walk(child);
+        return;
+      }
+      if (node.type === "Graph" && node.namespace === "dash_core_components") n += 1;
+      for (const key in node) if (node[key] && typeof node[key] === "object") walk(node[key]);
+    })(window.store.getState().layout);
+    return n;
+  }
+
+  // Every dcc.Graph of the layout has drawn: its plot div exists and Plotly has laid it out. (Checking only the
+  // plot divs there were let a page count as idle while plotly.js was still being fetched and compiled: a
+  // 100,000-project explorer load was once timed at 2.7 s with no Plotly call in it.)
   function graphsDrawn() {
-    for (const graph of document.querySelectorAll(".dash-graph")) {
-      const gd = graph.querySelector(".js-plotly-plot");
-      if (!gd || !gd._fullLayout) return false;
-    }
-    for (const gd of document.querySelectorAll(".js-plotly-plot")) if (!gd._fullLayout) return false;
-    return true;
+    const plots = document.querySelectorAll(".js-plotly-plot");
+    for (const gd of plots) if (!gd._fullLayout) return false;
+    return plots.length >= layoutGraphs();
   }
 
   function busy(since, needFetch) {

@@ -203,3 +203,30 @@ def test_the_click_floor_times_real_clicks_that_redraw_the_map():
     # measure_clicks checks the map's point count after every click: a click that redrew nothing fails it
     row = floor_bench.measure_clicks("click-map", free_port(), clicks=2)
     assert len(row["clicks"]) == 2 and all(t > 0 for t in row["clicks"])
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("plotly_blocked", [True, False])
+def test_the_bench_calls_a_page_idle_only_once_every_graph_has_drawn(plotly_blocked):
+    """While plotly.js is still on its way, a page's dcc.Graph has no plot div yet: the probe once called such a page
+    idle (a 100,000-project load timed at 2.7 s with no Plotly call in it). With plotly.js blocked the page must
+    never count as idle; with it, it does."""
+    from bench import floor_bench
+    from bench.cluster_bench import free_port
+
+    with floor_bench.serving(floor_bench.app_for("bar"), free_port()) as url:
+        driver = floor_bench.chromium()
+        try:
+            if plotly_blocked:
+                driver.execute_cdp_cmd("Network.enable", {})
+                driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*plotly.min.js*"]})
+            driver.get(url)
+            driver.execute_script("window.__bench.needsPages = false")
+            result = driver.execute_async_script(
+                "const done = arguments[0]; window.__bench.waitIdle(0, true, 4000).then(done);"
+            )
+            drawn = driver.execute_script("return !!document.querySelector('.js-plotly-plot')")
+        finally:
+            driver.quit()
+    assert result["timeout"] is plotly_blocked
+    assert drawn is not plotly_blocked
