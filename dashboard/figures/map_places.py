@@ -225,19 +225,20 @@ def _hazard_hover(hz) -> list[str]:
 def fixed_traces_below(snap: Snapshot) -> list[go.Scattermap]:
     """Settlements, hazard halo and core, under the project traces."""
     st, hz = snap.static.settlements, snap.static.hazards
+    labels = settlement_labels(st)
     return [
         go.Scattermap(
             lat=st.geometry.y.to_numpy(),
             lon=st.geometry.x.to_numpy(),
             mode="markers+text",
             marker=dict(size=SETTLEMENT_SIZE, color=SETTLEMENT_COLOUR),
-            text=settlement_labels(st),
+            text=labels,
             textposition="top right",
             textfont=dict(size=11, color=SETTLEMENT_LABEL_COLOUR),
             name="Settlement (GeoNames)",
             hovertext=[
                 f"{html.escape(n)} (settlement, {municipality_label(str(m))})"
-                for n, m in zip(settlement_labels(st), st["municipality"], strict=True)
+                for n, m in zip(labels, st["municipality"], strict=True)
             ],
             hovertemplate="%{hovertext}<extra></extra>",
         ),
