@@ -92,8 +92,8 @@ def municipality_label(code: str) -> str:
 
 
 def polygon_geojson(municipalities: gpd.GeoDataFrame) -> dict:
-    """One feature per boundary unit (``id`` = ``boundary_unit``), simplified as a coverage so that
-    neighbouring polygons keep one shared border, coordinates rounded to about 10 m."""
+    """One feature per boundary unit (``id`` and the property ``unit`` = ``boundary_unit``), simplified as a
+    coverage so that neighbouring polygons keep one shared border, coordinates rounded to about 10 m."""
     units = municipalities.drop_duplicates("boundary_unit").sort_values("boundary_unit")
     geoms = shapely.coverage_simplify(units.geometry.values, SIMPLIFY_TOLERANCE_DEG)
     features = []
@@ -103,7 +103,7 @@ def polygon_geojson(municipalities: gpd.GeoDataFrame) -> dict:
             {
                 "type": "Feature",
                 "id": str(unit),
-                "properties": {},
+                "properties": {"unit": str(unit)},  # for MapLibre's feature state (figures.shading)
                 "geometry": {
                     "type": mapping["type"],
                     "coordinates": round_coords(mapping["coordinates"], COORD_DECIMALS),

@@ -24,6 +24,7 @@ METRIC = "filter-metric"
 SELECTION = "filter-selection"  # dcc.Store: project ids chosen by box/lasso on the map
 CLEAR = "filter-clear"
 MAP_POINTS_KEY = "map-points-key"  # dcc.Store: which filter the map's project points were drawn for
+MAP_SHADING = "explorer-map-shading"  # dcc.Store: the municipal shading's colours and hover (figures.shading)
 MAP_CLICK = "explorer-map-click"  # dcc.Store: the last click on the map, numbered (so a repeat counts)
 EXPLORER_DRAWN = "explorer-drawn"  # dcc.Store: digests of what the map and charts hold (only changes are sent)
 BASE_MAP = "base-map"

@@ -90,7 +90,9 @@ def content_security_policy(script_hashes: list[str]) -> dict[str, str | list[st
 
 def _output_ids(output: str) -> set[str]:
     """The component ids a callback key (``..a.children...b.data..`` or ``a.children``) writes to; a
-    pattern-matching id counts by its ``type``."""
+    pattern-matching id counts by its ``type``. A callback without outputs (keyed by a hash) writes none."""
+    if "." not in output:
+        return set()
     items = split_callback_id(output)
     out = set()
     for item in items if isinstance(items, list) else [items]:

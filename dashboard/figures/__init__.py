@@ -3,7 +3,8 @@ module of this package imports Dash.
 
 Modules: ``style`` (palette, font, metrics, a chart's base layout), ``annotations`` (the one watermark,
 designation footnote, boundary credit, empty-state and unreported notes), ``basemap`` (the one base-map
-builder), ``map`` (the explorer map), ``unshaded`` (the polygons the map leaves unshaded, and its note on them),
+builder), ``map`` (the explorer map), ``shading`` (the explorer page's municipal shading, a MapLibre layer
+recoloured in place), ``unshaded`` (the polygons the map leaves unshaded, and its note on them),
 ``charts`` (the explorer's four charts), ``timeline`` (a camp's population timeline), ``coverage`` (the coverage
 page's heatmap and gap map), ``encoding`` (typed-array patch encoding).
 
@@ -42,6 +43,7 @@ from dashboard.figures.encoding import project_trace_arrays, project_trace_specs
 from dashboard.figures.map import (
     CAMP_TRACE,
     PROJECT_TRACE_START,
+    SHADING_LAYER,
     TRACE,
     choropleth_customdata,
     choropleth_z,
@@ -51,6 +53,8 @@ from dashboard.figures.map import (
     map_shell,
     metric_hovertemplate,
     sector_colorscale,
+    shading_data,
+    shell_shading,
     trace_index,
     unshaded_text,
 )
@@ -81,6 +85,7 @@ __all__ = [
     "METRICS",
     "CAMP_TRACE",
     "STATIC_LAYERS",
+    "SHADING_LAYER",
     "PROJECT_TRACE_START",
     "RETURN_SITE_FILL",
     "SECTOR_COLOURS",
@@ -105,6 +110,8 @@ __all__ = [
     "project_trace_arrays",
     "project_trace_specs",
     "sector_colorscale",
+    "shading_data",
+    "shell_shading",
     "snapshot_figures",
     "trace_index",
     "unshaded_text",

@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 
 from dashboard.data import LEVELS, N_PROJECT_TRACES, TRACE_PER_SECTOR, Snapshot
 from dashboard.figures import basemap
+from dashboard.figures import shading as shading_layer
 from dashboard.figures.annotations import map_annotations
 from dashboard.figures.encoding import project_trace_arrays
 from dashboard.figures.map_places import (
@@ -53,6 +54,9 @@ for _offset, _name in enumerate(_AFTER):
 CAMP_TRACE = TRACE["places"] if STATIC_LAYERS else TRACE["camp_fill"]
 #: Stable trace ids (MapLibre's layer ids are made from them).
 PROJECT_UID = "projects"
+#: The explorer page shades the polygons with a MapLibre layer of its own, recoloured in place
+#: (``figures.shading``); its map's first trace is then only the colour bar. ``TFA_FAST=0``: the Plotly trace.
+SHADING_LAYER = STATIC_LAYERS
 
 
 def trace_index(sector_index: int, level: int) -> int:
@@ -181,16 +185,19 @@ def map_figure(
     has_sample: bool | None = None,
     legend: bool = True,
     polygons: str | None = None,
+    shading: bool = False,
 ) -> go.Figure:
     """The explorer map. ``mask`` None draws no project points (they arrive by patch); a mask draws them.
     ``legend=False`` leaves the legend to the page (the explorer draws it in HTML above the map). A project
     point's hover is the page's tooltip (the explorer's and the briefing's, through ``dashboard.map_points``).
     ``polygons``, a URL, is where the browser loads the boundary units from (``dashboard.geo_assets``); without
-    it they are inline (exports)."""
+    it they are inline (exports). ``shading=True`` leaves the polygons to the page's shading layer
+    (``figures.shading``: the explorer page, fast path): the first trace is then only their colour bar."""
     static = snap.static
     shown = np.zeros(snap.n, dtype=bool) if mask is None else mask
     shaded = np.ones(snap.n, dtype=bool) if mask is None else mask  # the rows the polygons are shaded by
-    traces: list[go.BaseTraceType] = [_choropleth(snap, shaded, metric, polygons)]
+    first = _shading_key(snap, shaded, metric) if shading else _choropleth(snap, shaded, metric, polygons)
+    traces: list[go.BaseTraceType] = [first]
     if STATIC_LAYERS:
         traces.extend(_project_traces(snap, shown))
         traces.extend([highlight_trace(), places_trace(snap)])
@@ -243,12 +250,52 @@ _SHELLS = VersionCache(len(METRICS))
 
 def map_shell(snap: Snapshot, metric: str = DEFAULT_METRIC, polygons: str | None = None) -> dict:
     """The explorer map as the page first sends it, as plain JSON: the boundary units shaded over every project
-    (loaded from the URL ``polygons`` when given), no points (the page's first callback sends them), the legend
+    (loaded from the URL ``polygons`` when given; by the page's shading layer, ``shell_shading``, on the fast
+    path), no points (the page's first callback sends them), the legend
     left to the page. The same for every visitor of a data version, so it is built once per version, metric and
     URL; callers must not change it."""
     return _SHELLS.get(
-        snap, (metric, polygons), lambda: map_figure(snap, None, metric, legend=False, polygons=polygons).to_dict()
+        snap,
+        (metric, polygons),
+        lambda: map_figure(snap, None, metric, legend=False, polygons=polygons, shading=SHADING_LAYER).to_dict(),
     )
+
+
+def shell_shading(snap: Snapshot, metric: str, polygons: str) -> dict | None:
+    """The shading layer's first state, over every project (as ``map_shell``), or None without the layer."""
+    if not SHADING_LAYER:
+        return None
+    return shading_data(snap, choropleth_z(snap, np.ones(snap.n, dtype=bool), metric), metric, polygons)
+
+
+def _colorbar(metric: str) -> dict:
+    return dict(
+        title=dict(text=colorbar_title(metric), font=dict(size=12)),
+        thickness=12,
+        len=0.45,
+        x=0.99,
+        xanchor="right",
+        y=0.98,
+        yanchor="top",
+        bgcolor="rgba(255,255,255,0.8)",
+    )
+
+
+def _shading_name(metric: str) -> str:
+    return f"Municipalities: {METRICS[metric][0]}"
+
+
+def shading_data(snap: Snapshot, z: np.ndarray, metric: str, polygons: str) -> dict:
+    """The explorer's shading layer (``figures.shading``) for the units' values ``z`` (``choropleth_z``), its
+    polygons loaded from the URL ``polygons``."""
+    customdata = choropleth_customdata(snap, z, metric)
+    return shading_layer.shading(snap, z, colour_top(z), metric, customdata, polygons, TRACE["choropleth"])
+
+
+def _shading_key(snap: Snapshot, shaded: np.ndarray, metric: str) -> go.Scattermap:
+    """The shading layer's colour bar, in the choropleth trace's place."""
+    z = choropleth_z(snap, shaded, metric)
+    return shading_layer.colour_key(colour_top(z), _shading_name(metric), _colorbar(metric))
 
 
 def _choropleth(snap: Snapshot, shaded: np.ndarray, metric: str, polygons: str | None = None) -> go.Choroplethmap:
@@ -268,17 +315,8 @@ def _choropleth(snap: Snapshot, shaded: np.ndarray, metric: str, polygons: str |
         hovertemplate=metric_hovertemplate(metric),
         colorscale=CHOROPLETH_SCALE,
         marker=dict(opacity=0.5, line=dict(width=0.8, color="#8a8a8a")),
-        colorbar=dict(
-            title=dict(text=colorbar_title(metric), font=dict(size=12)),
-            thickness=12,
-            len=0.45,
-            x=0.99,
-            xanchor="right",
-            y=0.98,
-            yanchor="top",
-            bgcolor="rgba(255,255,255,0.8)",
-        ),
-        name=f"Municipalities: {METRICS[metric][0]}",
+        colorbar=_colorbar(metric),
+        name=_shading_name(metric),
         showlegend=False,
         **anchored("choropleth"),
     )

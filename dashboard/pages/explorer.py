@@ -14,8 +14,8 @@ Main filter callback: ``update_explorer``. It is the one callback whose Inputs a
         explorer-map.figure        a dash.Patch of what changed (``no_update`` when nothing did): the two project
                                    traces' lat/lon (float32), marker.size and marker.color (uint8 sector codes)
                                    and customdata (int32 row positions) as base64 typed arrays when the map's
-                                   filter changed; the choropleth's z, hover and annotations when they changed.
-                                   Polygons are never resent.
+                                   filter changed; the colour bar's top and title and the annotations when they
+                                   changed. Polygons are never resent.
         chart-by-sector.figure, chart-by-municipality.figure, chart-over-time.figure,
         chart-by-community.figure  small patches, each only when its chart's content changed
         kpi-<key>-value.children, kpi-<key>-sub.children   (strings; key in components.KPI_KEYS)
@@ -24,6 +24,9 @@ Main filter callback: ``update_explorer``. It is the one callback whose Inputs a
         map-points-key.data        the filter whose points the map holds (also a State: the points are resent
                                    only when it changes, so a metric change or a box selection sends no points)
         explorer-drawn.data        digests of the map's other parts and of each chart (also a State)
+        explorer-map-shading.data  the polygons' colours and hover lines (``figures.shading``), when they changed;
+                                   ``assets/map_shading.js`` sets them in place (``TFA_FAST=0``: the choropleth
+                                   trace's z, hover and customdata are in the map's patch instead)
 
 The table pages on demand (ag-grid's infinite row model): ``table_block`` answers the grid's request for a
 block of rows, sorted as asked; a filter change empties the grid's cache in the browser, so the grid asks
@@ -170,6 +173,7 @@ def warm_default_view() -> None:
     Output(ids.FILTER_QUERY, "data"),
     Output(ids.MAP_POINTS_KEY, "data"),
     Output(ids.EXPLORER_DRAWN, "data"),
+    Output(ids.MAP_SHADING, "data"),
     *FILTER_INPUTS,
     Input(ids.METRIC, "value"),
     Input(ids.SELECTION, "data"),
@@ -333,6 +337,13 @@ clientside_callback(
     Input(ids.MAP, "clickData"),
     State(ids.MAP_CLICK, "data"),
     prevent_initial_call=True,
+)
+
+# The polygons' shading is set on the map in the browser, in place (``figures.shading``, assets/map_shading.js);
+# a click on a polygon comes back as the Graph's clickData, as the choropleth trace's did.
+clientside_callback(
+    "function (shading) { if (window.tfaShading) { window.tfaShading.show(" + json.dumps(ids.MAP) + ", shading); } }",
+    Input(ids.MAP_SHADING, "data"),
 )
 
 

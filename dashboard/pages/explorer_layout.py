@@ -242,7 +242,8 @@ def summary_side(snap: Snapshot, state: FilterState, mask: np.ndarray) -> html.D
 
 def map_card(snap: Snapshot, metric: str) -> html.Div:
     """The metric and base-map controls, the map (polygons drawn once; the points arrive by patch) with its
-    tooltip, then under it the legend, the camp key and the hint line."""
+    tooltip and shading (``figures.shading``), then under it the legend, the camp key and the hint line."""
+    polygons = geo_assets.polygons_url(snap.static)
     return html.Div(
         [
             html.Div(
@@ -279,7 +280,7 @@ def map_card(snap: Snapshot, metric: str) -> html.Div:
                 [
                     dcc.Graph(
                         id=ids.MAP,
-                        figure=figures.map_shell(snap, metric, geo_assets.polygons_url(snap.static)),
+                        figure=figures.map_shell(snap, metric, polygons),
                         config={
                             "scrollZoom": True,
                             "displaylogo": False,
@@ -291,6 +292,7 @@ def map_card(snap: Snapshot, metric: str) -> html.Div:
                         clear_on_unhover=True,  # the pointer leaving a project (even off the map) hides its tooltip
                     ),
                     dcc.Tooltip(id=ids.MAP_TOOLTIP, direction="bottom", className="map-tooltip"),
+                    dcc.Store(id=ids.MAP_SHADING, data=figures.shell_shading(snap, metric, polygons)),
                 ],
                 className="map-frame",
             ),

@@ -13,7 +13,7 @@ import dash
 import numpy as np
 from dash import html, no_update
 
-from dashboard import components, config, figures
+from dashboard import components, config, figures, geo_assets
 from dashboard.data import Snapshot, municipality_label
 from dashboard.map_points import event_rows, event_stacks
 from geodata.analysis.filters import DATASET_CHOICES, FilterState, describe
@@ -115,31 +115,47 @@ def digest(value) -> str:
 def map_parts(snap: Snapshot, mask: np.ndarray, metric: str, has_sample: bool) -> dict:
     """The parts of the map a filter or metric change can alter, apart from the project points: the shading
     (``z``), the metric's hover and colour-bar title, the hover's second line, and the annotations (with the note
-    on polygons left unshaded, which comes and goes with the filter and the metric)."""
+    on polygons left unshaded, which comes and goes with the filter and the metric).
+
+    With the page's shading layer (``figures.SHADING_LAYER``) the figure holds only the colour bar (its ``top``
+    and ``title``) and the annotations; ``shading`` is the layer's state (colours and hover per unit), which is
+    not in the figure (``explorer_outputs``)."""
     z = figures.choropleth_z(snap, mask, metric)
+    annotations = figures.map_annotations(has_sample, not mask.any(), figures.unshaded_text(snap, mask, metric))
+    if figures.SHADING_LAYER:
+        return {
+            "top": figures.colour_top(z),
+            "title": figures.colorbar_title(metric),
+            "annotations": annotations,
+            "shading": figures.shading_data(snap, z, metric, geo_assets.polygons_url(snap.static)),
+        }
     return {
         "z": z,
         "metric": [figures.metric_hovertemplate(metric), figures.colorbar_title(metric)],
         "customdata": figures.choropleth_customdata(snap, z, metric),
-        "annotations": figures.map_annotations(has_sample, not mask.any(), figures.unshaded_text(snap, mask, metric)),
+        "annotations": annotations,
     }
 
 
 def map_patch(snap: Snapshot, parts: dict, changed: set[str], mask: np.ndarray, points: bool):
     """A patch of the map holding only the ``changed`` parts (and the project points when ``points``), or
     ``no_update`` when nothing changed: then the browser does not redraw the map at all."""
-    changed = changed & set(parts)
+    changed = changed & set(parts) - {"shading"}
     if not changed and not points:
         return NOT_SENT
     patch = dash.Patch()
-    choropleth = patch["data"][figures.TRACE["choropleth"]]
+    first = patch["data"][figures.TRACE["choropleth"]]  # the choropleth, or the shading layer's colour bar
+    if "top" in changed:
+        first["marker"]["cmax"] = parts["top"]
+    if "title" in changed:
+        first["marker"]["colorbar"]["title"]["text"] = parts["title"]
     if "z" in changed:
-        choropleth["z"] = figures.typed(parts["z"])
-        choropleth["zmax"] = figures.colour_top(parts["z"])
+        first["z"] = figures.typed(parts["z"])
+        first["zmax"] = figures.colour_top(parts["z"])
     if "metric" in changed:
-        choropleth["hovertemplate"], choropleth["colorbar"]["title"]["text"] = parts["metric"]
+        first["hovertemplate"], first["colorbar"]["title"]["text"] = parts["metric"]
     if "customdata" in changed:
-        choropleth["customdata"] = parts["customdata"]
+        first["customdata"] = parts["customdata"]
     if points:
         for i, specs in enumerate(figures.project_trace_specs(snap, mask)):
             trace = patch["data"][figures.PROJECT_TRACE_START + i]
@@ -174,6 +190,7 @@ def explorer_outputs(snap: Snapshot, state: FilterState, metric: str, drawn_key=
     points_key = state.with_(ids=()).to_query() or "all"
     points = points_key != drawn_key  # resend points only when the map's filter changed
     # plain JSON (no component or Patch objects): Dash's encoder then serialises it in one orjson call
+    shading = parts["shading"] if "shading" in changed else NOT_SENT
     return components.plain(
         (
             map_patch(snap, parts, changed, map_mask, points),
@@ -188,6 +205,7 @@ def explorer_outputs(snap: Snapshot, state: FilterState, metric: str, drawn_key=
             page_query(state, metric),
             points_key,
             digests,
+            shading,
         )
     )
 

@@ -7,7 +7,7 @@ from selenium.webdriver.common.by import By
 from waits import until
 
 import geodata
-from dashboard import data, ids, map_points
+from dashboard import data, figures, geo_assets, ids, map_points
 from dashboard.app import create_app
 from geodata.analysis.filters import FilterState, filter_projects
 
@@ -49,6 +49,21 @@ def _start(dash_duo, path: str = "/", expect_points: bool = True):
         until(dash_duo.driver, lambda: _text(dash_duo, "#kpi-projects-value") == "0", "the empty view", timeout=60)
 
 
+def _shaded_polygons(dash_duo) -> tuple[set[str], dict[str, str]] | None:
+    """The boundary units the map's shading layer holds, and the colour each is painted with (its feature
+    state), or None before the layer has them."""
+    found = dash_duo.driver.execute_script(
+        """const gd = document.querySelector('#explorer-map .js-plotly-plot');
+        const map = gd && gd._fullLayout.map && gd._fullLayout.map._subplot.map;
+        if (!map || !map.getSource(window.tfaShading.SOURCE)) { return null; }
+        const units = [...new Set(map.querySourceFeatures(window.tfaShading.SOURCE).map(f => f.properties.unit))];
+        return units.map(u => [u, (map.getFeatureState({source: window.tfaShading.SOURCE, id: u}) || {}).fill]);"""
+    )
+    if not found:
+        return None
+    return {u for u, _ in found}, {u: f for u, f in found}
+
+
 def test_loads_without_console_errors_and_draws_polygons_and_points(dash_duo):
     _start(dash_duo)
     shipped = _counts()["all"]
@@ -57,10 +72,12 @@ def test_loads_without_console_errors_and_draws_polygons_and_points(dash_duo):
     mask = snap.mask(map_points.drawn_state("all"))
     assert int(mask.sum()) == shipped
     assert _points(dash_duo) == sum(len(d.starts) for d in snap.drawn_points(mask))  # a marker per stack
-    polygons = dash_duo.driver.execute_script(
-        "const gd = document.querySelector('#explorer-map .js-plotly-plot');return gd._fullData[0].locations.length"
-    )
-    assert polygons == len(geodata.load("municipalities"))  # one polygon per current municipality (geoBoundaries)
+    # one polygon per current municipality (geoBoundaries), each shaded with the colour the page was sent for it
+    until(dash_duo.driver, lambda: _shaded_polygons(dash_duo) is not None, "the polygons to be shaded")
+    drawn, painted = _shaded_polygons(dash_duo)
+    assert len(drawn) == len(geodata.load("municipalities"))
+    expected = figures.shell_shading(snap, figures.DEFAULT_METRIC, geo_assets.polygons_url(snap.static))
+    assert painted == {u: f for u, f in zip(expected["units"], expected["fill"], strict=True) if u in drawn}
     assert dash_duo.find_element("#explorer-map canvas.maplibregl-canvas")  # MapLibre drew the map
     assert "SAMPLE DATA" in _text(dash_duo, "#explorer-map .infolayer")
     assert dash_duo.get_logs() == []

@@ -123,16 +123,21 @@ def _mouse(dash_duo, kind: str, x: float, y: float, buttons: int = 0) -> None:
     dash_duo.driver.execute_cdp_cmd("Input.dispatchMouseEvent", event)
 
 
+_HIDE_SHADING_TIP = "const tip0 = gd.querySelector('.map-shading-tip'); if (tip0) { tip0.hidden = true; }"
+_TIP_SHOWN = " || !!(gd.querySelector('.map-shading-tip:not([hidden])'));"
+
+
 def _click(dash_duo, x: float, y: float) -> None:
     width, height = dash_duo.driver.execute_script("return [window.innerWidth, window.innerHeight]")
     assert 0 <= x < width and 0 <= y < height, f"({x:.0f}, {y:.0f}) is outside the {width}x{height} window"
-    dash_duo.driver.execute_script(_GD + "gd._hoverdata = undefined;")
+    dash_duo.driver.execute_script(_GD + "gd._hoverdata = undefined;" + _HIDE_SHADING_TIP)
     _mouse(dash_duo, "mouseMoved", x - 3, y - 3)
     _mouse(dash_duo, "mouseMoved", x, y)
-    # a click on the map reports what the pointer hovers: wait until Plotly has found it
+    # a click on the map reports what the pointer hovers: wait until it shows, as a person would (a point's by
+    # Plotly, a municipality's by the shading layer's label)
     until(
         dash_duo.driver,
-        lambda: dash_duo.driver.execute_script(_GD + "return !!(gd._hoverdata && gd._hoverdata.length);"),
+        lambda: dash_duo.driver.execute_script(_GD + "return !!(gd._hoverdata && gd._hoverdata.length)" + _TIP_SHOWN),
         f"the map to report what lies under the pointer at ({x:.0f}, {y:.0f})",
     )
     _mouse(dash_duo, "mousePressed", x, y)

@@ -159,7 +159,7 @@ def test_update_explorer_one_sector(explorer):
     out = explorer.update_explorer(*_controls(snap, sectors=("health",)), figures.DEFAULT_METRIC, None, None)
     map_patch, by_sector, _, _, _ = out[:5]
     kpi = _kpis(out)
-    sentence, banner, empty, query, key, _drawn = out[15:]
+    sentence, banner, empty, query, key, _drawn, shading = out[15:]
     # the main callback returns plain JSON (see components.plain): a patch spec, component dicts
     assert map_patch["__dash_patch_update"] == "__dash_patch_update"
     expected = int(snap.mask(FilterState(sectors=("health",))).sum())
@@ -175,6 +175,10 @@ def test_update_explorer_one_sector(explorer):
     markers = snap.drawn_points(snap.mask(FilterState(sectors=("health",))))
     assert drawn == sum(len(m.starts) for m in markers)  # a marker per stack of projects at one place
     assert sum(len(m.rows) for m in markers) == expected
+    if figures.SHADING_LAYER:  # the polygons' colours travel beside the figure, never their geometry
+        assert len(shading["units"]) == len(snap.static.units) and "geometry" not in json.dumps(shading)
+        health = figures.choropleth_z(snap, snap.mask(FilterState(sectors=("health",))), figures.DEFAULT_METRIC)
+        assert [bool(f) for f in shading["fill"]] == list(np.isfinite(health))
 
 
 def test_update_explorer_skips_points_when_only_the_metric_changes(explorer):
@@ -183,7 +187,11 @@ def test_update_explorer_skips_points_when_only_the_metric_changes(explorer):
     out = explorer.update_explorer(*args, "projects", None, "sector=health")
     ops = out[0]["operations"]
     assert not [o for o in ops if o["location"][-1] == "lat"]
-    assert any(o["location"] == ["data", 0, "z"] for o in ops)
+    if figures.SHADING_LAYER:  # the colour bar's title in the figure, the colours and hover beside it
+        assert any(o["location"][:3] == ["data", 0, "marker"] for o in ops)
+        assert any(line[0].startswith("Projects: ") for lines in out[21]["hover"] if lines for line in lines)
+    else:
+        assert any(o["location"] == ["data", 0, "z"] for o in ops)
 
 
 def _sent(value) -> bool:
@@ -197,22 +205,23 @@ def test_update_explorer_sends_only_what_changed(explorer):
     args = _controls(snap, sectors=("health",))
     first = explorer.update_explorer(*args, figures.DEFAULT_METRIC, None, None, None)
     key, drawn = first[19], first[20]
-    assert all(_sent(v) for v in first[:5])  # nothing drawn yet: everything is sent
+    assert all(_sent(v) for v in (*first[:5], first[21]))  # nothing drawn yet: everything is sent
     again = explorer.update_explorer(*args, figures.DEFAULT_METRIC, None, key, drawn)
-    assert not any(_sent(v) for v in again[:5])  # same filter: no figure is sent
+    assert not any(_sent(v) for v in (*again[:5], again[21]))  # same filter: no figure or shading is sent
     assert again[20] == drawn
     # the metric changes only the map's shading: the charts stay, the points are not resent
     metric = explorer.update_explorer(*args, "projects", None, key, drawn)
-    assert _sent(metric[0]) and not any(_sent(v) for v in metric[1:5])
+    assert _sent(metric[0]) and not any(_sent(v) for v in metric[1:5]) and _sent(metric[21])
     locations = {tuple(o["location"]) for o in metric[0]["operations"]}
-    assert ("data", 0, "z") in locations and not any(loc[-1] == "lat" for loc in locations)
+    assert ("data", 0, "marker", "colorbar", "title", "text") in locations
+    assert not any(loc[-1] == "lat" for loc in locations)
     assert ("layout", "annotations") not in locations  # same sample flag and not empty: annotations unchanged
     # a selection narrows the charts, not the map: the map is not sent at all
     chosen = list(snap.projects["project_id"].iloc[snap.mask(FilterState(sectors=("health",)))][:3])
     selected = explorer.update_explorer(
         *_controls(snap, sectors=("health",)), figures.DEFAULT_METRIC, chosen, key, drawn
     )
-    assert not _sent(selected[0]) and _sent(selected[1])
+    assert not _sent(selected[0]) and not _sent(selected[21]) and _sent(selected[1])
 
 
 def test_update_explorer_sends_everything_when_fast_is_off(explorer, monkeypatch):
@@ -369,6 +378,9 @@ def test_endpoint_main_callback_sends_typed_points_and_no_polygons(client):
     lat = [o["params"]["value"] for o in ops if o["location"][-1] == "lat" and o["params"]["value"]]
     assert lat and all(v["dtype"] == "f4" for v in lat)
     assert payload[ids.FILTER_QUERY]["data"] == "sector=health"
+    if figures.SHADING_LAYER:  # colours and hover per polygon, the polygons themselves loaded once from a URL
+        shading = payload[ids.MAP_SHADING]["data"]
+        assert shading["url"].startswith("/_geo/") and '"coordinates"' not in json.dumps(shading)
 
 
 def test_endpoint_router_restores_controls_from_the_url(client):

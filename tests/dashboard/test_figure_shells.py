@@ -77,12 +77,16 @@ def test_a_chart_spec_leaves_the_shared_styling_unchanged(snap):
 def test_map_shell_is_the_first_map_built_once_per_data_version_and_metric(snap):
     metric, other = list(figures.METRICS)[:2]
     shell = figures.map_shell(snap, metric)
+
+    def built(snapshot, m):
+        return _json(figures.map_figure(snapshot, None, m, legend=False, shading=figures.SHADING_LAYER))
+
     assert figures.map_shell(snap, metric) is shell  # kept
-    assert _json(shell) == _json(figures.map_figure(snap, None, metric, legend=False))
+    assert _json(shell) == built(snap, metric)
     assert figures.map_shell(snap, other) is not shell
-    assert _json(figures.map_shell(snap, other)) == _json(figures.map_figure(snap, None, other, legend=False))
+    assert _json(figures.map_shell(snap, other)) == built(snap, other)
     newer = build_snapshot(snap.projects.iloc[: snap.n // 2].copy())  # another data version
-    assert _json(figures.map_shell(newer, metric)) == _json(figures.map_figure(newer, None, metric, legend=False))
+    assert _json(figures.map_shell(newer, metric)) == built(newer, metric)
     assert figures.map_shell(snap, metric) is not shell  # the cache follows the version asked for
 
 
@@ -93,6 +97,8 @@ def test_explorer_page_sends_the_shell_and_the_charts_for_its_query(snap, pages)
     def walk(node):
         if getattr(node, "id", None) in ("explorer-map", "chart-by-sector", "chart-by-municipality"):
             graphs[node.id] = node.figure
+        if getattr(node, "id", None) == "explorer-map-shading":
+            graphs[node.id] = node.data
         children = getattr(node, "children", None)
         for child in children if isinstance(children, list) else [children]:
             if child is not None and not isinstance(child, str | int | float):
@@ -101,7 +107,12 @@ def test_explorer_page_sends_the_shell_and_the_charts_for_its_query(snap, pages)
     walk(page)
     url = geo_assets.polygons_url(snap.static)
     assert _json(graphs["explorer-map"]) == _json(figures.map_shell(snap, figures.DEFAULT_METRIC, url))
-    assert graphs["explorer-map"]["data"][0]["geojson"] == url  # the boundary units load by URL
+    if figures.SHADING_LAYER:  # the page's shading layer loads the boundary units by URL, shaded over every project
+        assert "geojson" not in graphs["explorer-map"]["data"][0]
+        assert graphs["explorer-map-shading"] == figures.shell_shading(snap, figures.DEFAULT_METRIC, url)
+        assert graphs["explorer-map-shading"]["url"] == url
+    else:
+        assert graphs["explorer-map"]["data"][0]["geojson"] == url  # the boundary units load by URL
     mask = snap.mask(FilterState.from_query({"sector": SECTORS[0]}))
     assert _json(graphs["chart-by-sector"]) == _json(figures.chart_specs(snap, mask)["by_sector"])
 

@@ -1,0 +1,114 @@
+"""The explorer's municipal shading under a real pointer (DevTools mouse events at pixels): a municipality's
+hover label, which gives way to a project's tooltip, and the colours after a click on the polygon, read back
+from MapLibre's feature state. The shading is a MapLibre layer of the page's own (``figures.shading``,
+assets/map_shading.js), so nothing of Plotly's hover or click covers it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+from map_pointer import at_rest, markers, move, tooltip
+from waits import callbacks_done, until
+
+from dashboard import data, figures, geo_assets, ids
+from dashboard.app import create_app
+from geodata.analysis.filters import FilterState
+
+pytestmark = pytest.mark.skipif(not figures.SHADING_LAYER, reason="TFA_FAST=0 shades with the choropleth trace")
+
+_MAP = f"#{ids.MAP}"
+_GD = "const gd = document.querySelector('#explorer-map .js-plotly-plot');"
+_TIP = _GD + "const t = gd.querySelector('.map-shading-tip'); return t && !t.hidden ? t.innerText : null;"
+_PAINTED = (
+    _GD
+    + """const map = gd._fullLayout.map._subplot.map, source = window.tfaShading.SOURCE;
+    return arguments[0].map(u => (map.getFeatureState({source: source, id: u}) || {}).fill);"""
+)
+
+
+def _start(dash_duo):
+    dash_duo.start_server(create_app())
+    until(
+        dash_duo.driver,
+        lambda: dash_duo.driver.execute_script(
+            _GD + "const m = gd && gd._fullLayout.map && gd._fullLayout.map._subplot.map;"
+            "return !!(m && m.__tfaShadingPainted && gd._fullData.some(t => t.meta && t.meta.level && t.lat.length));"
+        ),
+        timeout=60,
+        what="the shaded map with its project points",
+    )
+    dash_duo.driver.execute_script(f"document.querySelector('{_MAP}').scrollIntoView({{block: 'center'}})")
+    at_rest(dash_duo.driver, _MAP, "the page to stop scrolling to the map")
+
+
+def _inside_unit(dash_duo, code: str) -> tuple[float, float]:
+    """A pixel well inside the polygon of municipality ``code``, at least 30 px from any marker."""
+    units = data.snapshot().static.municipalities
+    unit = units.loc[units["code"] == code, "boundary_unit"].iloc[0]
+    polygon = units.loc[units["boundary_unit"] == unit].geometry.union_all().buffer(-0.01)
+    minx, miny, maxx, maxy = polygon.bounds
+    candidates = [
+        (lon, lat)
+        for lat in np.linspace(miny, maxy, 13)[1:-1]
+        for lon in np.linspace(minx, maxx, 13)[1:-1]
+        if polygon.contains(shapely.Point(lon, lat))
+    ]
+    pixels = dash_duo.driver.execute_script(
+        _GD + "const m = gd._fullLayout.map._subplot.map, b = m.getContainer().getBoundingClientRect();"
+        "return arguments[0].map(([lon, lat]) => { const p = m.project([lon, lat]);"
+        " return [b.left + p.x, b.top + p.y]; });",
+        candidates,
+    )
+    found, box = markers(dash_duo.driver, _MAP)
+    for x, y in pixels:
+        inside = box["left"] + 40 < x < box["right"] - 40 and box["top"] + 40 < y < box["bottom"] - 40
+        if inside and all(abs(m["x"] - x) > 30 or abs(m["y"] - y) > 30 for m in found):
+            return x, y
+    raise AssertionError(f"no free pixel inside {code} on the map")
+
+
+def test_a_municipality_s_hover_gives_way_to_a_project_s_and_a_click_recolours_the_map(dash_duo):
+    _start(dash_duo)
+    snap = data.snapshot()
+    driver = dash_duo.driver
+    x, y = _inside_unit(dash_duo, "leposavic")
+    move(driver, x - 4, y - 4)
+    move(driver, x, y)
+    text = until(driver, lambda: driver.execute_script(_TIP), "the municipality's hover label")
+    everything = figures.choropleth_z(snap, np.ones(snap.n, dtype=bool), figures.DEFAULT_METRIC)
+    unit = snap.static.municipalities.set_index("code").loc["leposavic", "boundary_unit"]
+    value = everything[list(snap.static.units).index(unit)]
+    assert "Leposavić" in text and f"Committed: {value:,.0f} USD" in text
+
+    # onto a project: Plotly's hover and the project's tooltip; the municipality's label goes
+    found, _box = markers(driver, _MAP)
+    project = next(m for m in found if m["project"] and abs(m["x"] - x) + abs(m["y"] - y) > 60)
+    move(driver, project["x"], project["y"])
+    until(driver, lambda: (t := tooltip(driver, ids.MAP_TOOLTIP)) and t["visible"], "the project's tooltip")
+    assert driver.execute_script(_TIP) is None
+    move(driver, x, y)  # back on the polygon: its label again, the project's tooltip gone
+    until(driver, lambda: driver.execute_script(_TIP), "the municipality's label again")
+    until(driver, lambda: not ((t := tooltip(driver, ids.MAP_TOOLTIP)) and t["visible"]), "the project's to hide")
+
+    # a click on the polygon filters to it, and every polygon takes the colour of the filtered shading
+    for kind in ("mousePressed", "mouseReleased"):
+        driver.execute_cdp_cmd(
+            "Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}
+        )
+    until(driver, lambda: "municipality=leposavic" in driver.current_url, "the municipality filter")
+    until(driver, lambda: callbacks_done(driver), "the click's callbacks")
+    mask = snap.mask(FilterState(municipalities=("leposavic",)))
+    expected = figures.shading_data(
+        snap, figures.choropleth_z(snap, mask, figures.DEFAULT_METRIC), figures.DEFAULT_METRIC, "-"
+    )
+    until(
+        driver,
+        lambda: driver.execute_script(_PAINTED, expected["units"]) == expected["fill"],
+        "the polygons to take the filtered colours",
+    )
+    assert expected["fill"] != figures.shading_data(snap, everything, figures.DEFAULT_METRIC, "-")["fill"]
+    assert geo_assets.polygons_url(snap.static) in driver.execute_script(
+        _GD + "return gd._fullLayout.map._subplot.map.__tfaShadingUrl;"
+    )
+    assert dash_duo.get_logs() == []
