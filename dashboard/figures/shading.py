@@ -27,9 +27,10 @@ import plotly.graph_objects as go
 from dashboard.data import Snapshot
 from dashboard.figures.style import CHOROPLETH_SCALE, METRICS
 
-#: The fill's opacity and the outline, as the trace drew them.
+#: The fill's opacity and the outline's colour, as the trace drew them (the trace's outline was 0.8 px wide; the
+#: layer's is MapLibre's 1 px fill outline, at the fill's opacity as the trace's was).
 FILL_OPACITY = 0.5
-OUTLINE = {"color": "#8a8a8a", "width": 0.8}
+OUTLINE_COLOUR = "#8a8a8a"
 
 
 def unit_colours(z: np.ndarray, top: float) -> list[str]:
@@ -67,7 +68,7 @@ def shading(
 ) -> dict:
     """What the script needs to draw the shading: the polygons' ``url``, the units (the polygons' ``unit``
     property), each unit's ``fill`` ("" unshaded) and ``hover`` lines (None unshaded: no hover, as the trace), the
-    fill ``opacity``, the ``outline``, and ``curve``, the trace index a polygon click is reported under."""
+    fill ``opacity``, the ``outline`` colour, and ``curve``, the trace index a polygon click is reported under."""
     static = snap.static
     fills = unit_colours(z, top)
     hover = []
@@ -85,7 +86,7 @@ def shading(
         "fill": fills,
         "hover": hover,
         "opacity": FILL_OPACITY,
-        "outline": OUTLINE,
+        "outline": OUTLINE_COLOUR,
         "curve": curve,
     }
 
