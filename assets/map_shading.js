@@ -38,7 +38,7 @@
     if (map.getSource(SOURCE)) { map.removeSource(SOURCE); }
     map.addSource(SOURCE, {type: "geojson", data: shading.url, promoteId: "unit"});
     // one fill layer draws the outline too (MapLibre's 1 px fill outline, where a line layer of its own
-    // cost a tenth of every frame in a software-rendered browser)
+    // cost about 10 ms of every frame in a software-rendered browser)
     map.addLayer({
       id: FILL, type: "fill", source: SOURCE,
       paint: {
@@ -151,7 +151,7 @@
         listen(graphId, gd, map);
         return;
       } catch (error) {
-        // the map's style is still loading: try again below
+        if (map.isStyleLoaded()) { console.error(error); return; }  // a fault, not a style still loading
       }
     }
     if (!retries[graphId] && document.getElementById(graphId)) {  // gone: the page's store shows it again

@@ -2,7 +2,8 @@
 hazards, camps: ``map_places``).
 
 Only what is filtered, hovered or clicked is a trace, in this fixed order (``TRACE``): the choropleth of boundary
-units, the project traces (site-level, then municipality-level; each point coloured by its sector through a
+units (on the explorer page only its colour bar: the page shades the polygons itself, ``figures.shading``), the
+project traces (site-level, then municipality-level; each point coloured by its sector through a
 discrete colour scale over ``sector_code``), the highlight ring of a selected project, then the places (the
 hazards, then the camps' numbered fills), on top so they stay visible and clickable under dense project markers.
 With ``legend=True`` (exports) legend-only entries follow (no points). Every trace is a set of MapLibre sources

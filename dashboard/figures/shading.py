@@ -1,8 +1,9 @@
 """The explorer's municipal shading as a MapLibre layer of its own, recoloured in place (the fast path).
 
 A Plotly ``choroplethmap`` trace hands its whole GeoJSON to MapLibre again on every redraw, so each filter click
-cut the 38 polygons (6,380 vertices) into tiles again although only their colours had changed (110-150 ms of a
-click at 10,000 projects, bench/README). Here the polygons are a GeoJSON source that MapLibre loads once from the
+cut the 38 polygons (6,380 vertices) into tiles again although only their colours had changed (110-150 ms of the
+map's update at 10,000 projects; with this layer the update takes about 20% less, bench/README, seventh round).
+Here the polygons are a GeoJSON source that MapLibre loads once from the
 page's polygon URL (``dashboard.geo_assets``), and a click sends only what changes: a colour and a hover text per
 unit (``shading``), which ``assets/map_shading.js`` sets as each polygon's feature state.
 
