@@ -245,8 +245,8 @@ def map_figure(
     return fig
 
 
-#: The explorer's first map per data version and metric (``map_shell``).
-_SHELLS = VersionCache(len(METRICS))
+#: The explorer's first map per data version and metric (``map_shell``), and its shading (``shell_shading``).
+_SHELLS = VersionCache(2 * len(METRICS))
 
 
 def map_shell(snap: Snapshot, metric: str = DEFAULT_METRIC, polygons: str | None = None) -> dict:
@@ -263,10 +263,15 @@ def map_shell(snap: Snapshot, metric: str = DEFAULT_METRIC, polygons: str | None
 
 
 def shell_shading(snap: Snapshot, metric: str, polygons: str) -> dict | None:
-    """The shading layer's first state, over every project (as ``map_shell``), or None without the layer."""
+    """The shading layer's first state, over every project (as ``map_shell``), or None without the layer. Built
+    once per data version, metric and URL, as the shell is; callers must not change it."""
     if not SHADING_LAYER:
         return None
-    return shading_data(snap, choropleth_z(snap, np.ones(snap.n, dtype=bool), metric), metric, polygons)
+    return _SHELLS.get(
+        snap,
+        ("shading", metric, polygons),
+        lambda: shading_data(snap, choropleth_z(snap, np.ones(snap.n, dtype=bool), metric), metric, polygons),
+    )
 
 
 def _colorbar(metric: str) -> dict:

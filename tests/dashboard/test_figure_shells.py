@@ -111,6 +111,10 @@ def test_explorer_page_sends_the_shell_and_the_charts_for_its_query(snap, pages)
         assert "geojson" not in graphs["explorer-map"]["data"][0]
         assert graphs["explorer-map-shading"] == figures.shell_shading(snap, figures.DEFAULT_METRIC, url)
         assert graphs["explorer-map-shading"]["url"] == url
+        # built once per data version and metric, as the shell is (the page is built on every visit)
+        assert figures.shell_shading(snap, figures.DEFAULT_METRIC, url) is figures.shell_shading(
+            snap, figures.DEFAULT_METRIC, url
+        )
     else:
         assert graphs["explorer-map"]["data"][0]["geojson"] == url  # the boundary units load by URL
     mask = snap.mask(FilterState.from_query({"sector": SECTORS[0]}))
