@@ -247,10 +247,17 @@ def test_albanian_activity_title_header_and_statuses_with_their_article():
 
 @pytest.mark.parametrize(
     ("header", "field"),
-    [("Shuma e zotuar", "committed"), ("Vlera e zotuar", "committed"), ("Shuma e disbursuar", "disbursed")],
+    [
+        ("Shuma e zotuar", "committed"),
+        ("Vlera e zotuar", "committed"),
+        ("Shuma e disbursuar", "disbursed"),
+        ("Shuma e angazhuar", "committed"),
+        ("Data e mbarimit", "end_date"),
+    ],
 )
 def test_albanian_amount_headers_are_read(header, field):
-    """A 3W sheet's "Shuma e zotuar" (the committed amount) was ignored, and its rows imported without amounts."""
+    """A 3W sheet's "Shuma e zotuar" (the committed amount) was ignored, and its rows imported without amounts;
+    so were "Shuma e angazhuar" and "Data e mbarimit" (end date), the words another Albanian sheet used."""
     from geodata.io.importers.mapping import map_header
 
     assert map_header(header) == field

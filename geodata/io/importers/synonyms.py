@@ -215,6 +215,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "shuma_e_zotuar",  # Albanian: the committed ("pledged") amount
         "zotuar",
         "vlera_e_zotuar",
+        "shuma_e_angazhuar",  # Albanian: the committed ("engaged") amount, as budget sheets say it
+        "vlera_e_angazhuar",
         "budzet",
         "iznos",
         "vrednost",
@@ -274,6 +276,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "end_date_planned",
         "data_e_perfundimit",
         "perfundimi",
+        "data_e_mbarimit",  # Albanian: "end" as mbarim, beside përfundim
+        "mbarimi",
         "datum_zavrsetka",
         "zavrsetak",
         "kraj",
