@@ -124,7 +124,8 @@
     if (map.__tfaShadingEvents) { return; }
     map.__tfaShadingEvents = true;
     map.on("mousemove", function (event) {
-      var unit = gd.__tfaPointHover ? null : unitAt(map, event.point);
+      var dragging = event.originalEvent && event.originalEvent.buttons;  // a pan, or a box or lasso drawn
+      var unit = gd.__tfaPointHover || dragging ? null : unitAt(map, event.point);
       if (unit) { showLabel(map, unit, event.point); } else { hideLabel(map); }
     });
     map.getContainer().addEventListener("mouseleave", function () { hideLabel(map); });

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import shapely
 from map_pointer import at_rest, markers, move, tooltip
+from selenium.webdriver.common.action_chains import ActionChains
 from waits import callbacks_done, until
 
 from dashboard import data, figures, geo_assets, ids
@@ -111,4 +112,34 @@ def test_a_municipality_s_hover_gives_way_to_a_project_s_and_a_click_recolours_t
     assert geo_assets.polygons_url(snap.static) in driver.execute_script(
         _GD + "return gd._fullLayout.map._subplot.map.__tfaShadingUrl;"
     )
+    assert dash_duo.get_logs() == []
+
+
+def test_no_municipality_label_follows_a_box_being_drawn(dash_duo):
+    """With the button held (a box or lasso selection), the pointer draws: no label follows it, as Plotly shows
+    no hover while a selection is drawn."""
+    _start(dash_duo)
+    driver = dash_duo.driver
+    x, y = _inside_unit(dash_duo, "leposavic")
+    graph = dash_duo.find_element(_MAP)
+    ActionChains(driver).move_to_element(graph).perform()
+    button = dash_duo.find_element(f"{_MAP} .modebar-btn[data-title='Box Select']")
+    until(
+        driver,
+        lambda: driver.execute_script(
+            "return getComputedStyle(arguments[0].closest('.modebar-group')).opacity === '1'", button
+        ),
+        "the modebar to show",
+    )
+    ActionChains(driver).move_to_element(button).click().perform()
+    move(driver, x - 4, y - 4)
+    move(driver, x, y)
+    until(driver, lambda: driver.execute_script(_TIP), "the municipality's hover label")
+    event = {"x": x, "y": y, "button": "left", "clickCount": 1}
+    driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": "mousePressed", **event})
+    for step in range(1, 6):
+        at = {"x": x + 8 * step, "y": y + 5 * step}
+        driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": "mouseMoved", "buttons": 1, "button": "left", **at})
+        until(driver, lambda: driver.execute_script(_TIP) is None, f"no label while the box is drawn (step {step})")
+    driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": "mouseReleased", **event, "x": x + 40, "y": y + 25})
     assert dash_duo.get_logs() == []
