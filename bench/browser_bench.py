@@ -17,8 +17,10 @@ each with a breakdown taken from the browser: network (union of the resource-tim
 /_dash-update-component, and of every request for a page load), each figure's Plotly redraw (from the
 ``Plotly.react``/``newPlot`` call until its promise resolves), the table (the ag-grid's DOM changes after
 the response that carries its rows), and the rest ("dash+react": the renderer, React and everything that is
-neither network nor Plotly nor the grid). The start-up time of the server and its memory after the loads
-come with each size. Timings depend on the load of the machine, which is reported with every run.
+neither network nor Plotly nor the grid), and the frames the page's maps drew and held (assets/map_frames.js;
+``--hold-ab`` measures the filter click with the hold switched off and on in one page). The start-up time of the
+server and its memory after the loads come with each size. Timings depend on the load of the machine, which
+is reported with every run.
 """
 
 from __future__ import annotations
@@ -144,6 +146,34 @@ def breakdown(rec: dict, t0: float, t1: float, page_load: bool = False) -> dict:
     }
 
 
+# Frames each Plotly map on the page has drawn and held (assets/map_frames.js), by graph id; {} where the page
+# does not count them (TFA_FAST=0)
+_FRAMES = """
+const out = {};
+document.querySelectorAll('.js-plotly-plot').forEach(gd => {
+  const sub = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+  const f = sub && sub.map && sub.map.__tfaFrames;
+  const el = gd.closest('[id]');
+  if (f && el) out[el.id] = [f.drawn, f.held];
+});
+return out;
+"""
+
+
+def map_frames(driver) -> dict:
+    """{graph id: [frames drawn, frames held]} of the page's maps so far."""
+    return driver.execute_script(_FRAMES)
+
+
+def frames_between(before: dict, after: dict) -> tuple[int, int] | None:
+    """Map frames (drawn, held) between two ``map_frames`` readings, summed over maps; None if not counted."""
+    if not after:
+        return None
+    drawn = sum(a[0] - before.get(k, [0, 0])[0] for k, a in after.items())
+    held = sum(a[1] - before.get(k, [0, 0])[1] for k, a in after.items())
+    return drawn, held
+
+
 _RECORD = """
 const B = window.__bench;
 const res = performance.getEntriesByType('resource').map(e => ({name: e.name, startTime: e.startTime,
@@ -170,7 +200,9 @@ def page_load(driver, url: str) -> dict:
     """Navigation start -> idle for ``url``, with its breakdown."""
     driver.get(url)
     idle = _wait_idle(driver, "0", need_fetch=True)
-    return breakdown(driver.execute_script(_RECORD), 0.0, idle["end"], page_load=True)
+    out = breakdown(driver.execute_script(_RECORD), 0.0, idle["end"], page_load=True)
+    out["map_frames"] = frames_between({}, map_frames(driver))
+    return out
 
 
 def click_at(driver, x: float, y: float) -> None:
@@ -215,6 +247,7 @@ def filter_clicks(driver, clicks: int) -> list[dict]:
     for _ in range(clicks):
         x, y = _open_sector_dropdown(driver)
         before = driver.execute_script("return window.__bench.clicks.length")
+        frames = map_frames(driver)
         click_at(driver, x, y)
         idle = _wait_idle(
             driver,
@@ -224,7 +257,9 @@ def filter_clicks(driver, clicks: int) -> list[dict]:
         rec = driver.execute_script(_RECORD)
         if len(rec["clicks"]) <= before or not rec["clicks"][before]["trusted"]:
             raise RuntimeError("the click did not reach the page as a trusted input event")
-        out.append(breakdown(rec, idle["since"], idle["end"]))
+        out.append(
+            {**breakdown(rec, idle["since"], idle["end"]), "map_frames": frames_between(frames, map_frames(driver))}
+        )
     return out
 
 
@@ -244,6 +279,9 @@ def summarise(samples: list[dict]) -> dict:
     out["plotly_per_figure_ms"] = {
         f: round(statistics.median(s["plotly_per_figure_ms"].get(f, 0.0) for s in samples), 1) for f in sorted(figures)
     }
+    frames = [s["map_frames"] for s in samples if s.get("map_frames")]
+    if frames:  # medians of the map frames drawn and held per sample
+        out["map_frames"] = [statistics.median(f[0] for f in frames), statistics.median(f[1] for f in frames)]
     firsts = [s["to_first_request_ms"] for s in samples if s.get("to_first_request_ms") is not None]
     if firsts:
         out["to_first_request_ms"] = statistics.median(firsts)
@@ -322,6 +360,32 @@ def run_ab(n: int | None, port: int, clicks: int = 10, store_cache: Path | None 
     return rows
 
 
+def run_hold_ab(n: int | None, port: int, clicks: int = 10, store_cache: Path | None = None) -> list[dict]:
+    """The explorer's filter click with the map's frames held until its data has loaded (assets/map_frames.js)
+    and with every frame drawn, in one page, so both meet the same load: the hold is switched in the page
+    (``window.tfaFrames.enabled``) before each pair of clicks (Health on, then off), alternating which comes
+    first. One row per mode."""
+    label = n if n is not None else "shipped"
+    samples: dict[str, list[dict]] = {"each frame": [], "held": []}
+    with served(n, port, store_cache=store_cache) as server:
+        driver = chromium()
+        try:
+            page_load(driver, server.url + "/")
+            if not driver.execute_script("return !!window.tfaFrames"):
+                raise RuntimeError("the page does not hold map frames (TFA_FAST=0?)")
+            for i in range(clicks):
+                for mode in ("each frame", "held") if i % 2 == 0 else ("held", "each frame"):
+                    driver.execute_script(f"window.tfaFrames.enabled = {'true' if mode == 'held' else 'false'};")
+                    samples[mode] += filter_clicks(driver, 2)
+            info = machine(driver)
+        finally:
+            driver.quit()
+    rows = [_row(label, f"filter_click {mode}", summarise(found)) for mode, found in samples.items()]
+    for r in rows:
+        r["machine"] = info
+    return rows
+
+
 def ratios(rows: list[dict]) -> list[str]:
     """old / new for every case measured both ways (median, and the parts that changed most)."""
     by_case = {r["case"]: r for r in rows}
@@ -342,10 +406,15 @@ def ratios(rows: list[dict]) -> list[str]:
     return out
 
 
+def _frames_cell(frames) -> str:
+    """Map frames drawn/held (medians), or a dash where the page does not count them."""
+    return "—" if not frames else f"{frames[0]:g}/{frames[1]:g}"
+
+
 def table(rows: list[dict]) -> str:
     head = (
         f"{'n':>7} {'case':<18} {'median ms':>9} {'p95 ms':>8} {'network':>8} {'cb net':>7} {'server':>7} "
-        f"{'plotly':>7} {'table':>7} {'dash+react':>10} {'reqs':>5} {'resp kB':>8} {'load':>5}"
+        f"{'plotly':>7} {'table':>7} {'dash+react':>10} {'reqs':>5} {'resp kB':>8} {'frames':>7} {'load':>5}"
     )
     lines = [head, "-" * len(head)]
 
@@ -359,7 +428,7 @@ def table(rows: list[dict]) -> str:
             f"{r['n']!s:>7} {r['case']:<18} {f(r['median_ms'], 9)} {f(r['p95_ms'], 8)} {f(r['network_ms'], 8)} "
             f"{f(r['callback_network_ms'], 7)} {f(r['server_wait_ms'], 7)} {f(r['plotly_ms'], 7)} "
             f"{f(r['table_ms'], 7)} {f(r['dash_react_ms'], 10)} {f(r['requests'], 5)} {f(r['response_kb'], 8, 1)} "
-            f"{r['load']:>5.1f}"
+            f"{_frames_cell(r.get('map_frames')):>7} {r['load']:>5.1f}"
         )
     figs = [r for r in rows if r.get("plotly_per_figure_ms")]
     if figs:
@@ -392,10 +461,13 @@ def main(argv: list[str]) -> int:
     p.add_argument("--clicks", type=int, default=10)
     p.add_argument("--no-pages", action="store_true")
     p.add_argument("--ab", action="store_true", help="previous paths (TFA_FAST=0) against current, interleaved")
+    p.add_argument("--hold-ab", action="store_true", help="the map's frames held against each drawn, in one page")
     args = p.parse_args(argv)
     n = None if args.n == "shipped" else int(args.n)
     if args.ab:
         rows = run_ab(n, args.port, clicks=args.clicks)
+    elif args.hold_ab:
+        rows = run_hold_ab(n, args.port, clicks=args.clicks)
     else:
         rows = run(n, args.port, clicks=args.clicks, pages=not args.no_pages)
     for r in rows:

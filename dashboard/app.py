@@ -163,7 +163,11 @@ def create_app(projects: gpd.GeoDataFrame | None = None) -> Dash:
         # editor content too) to every visitor as its validation layout
         suppress_callback_exceptions=True,
         serve_locally=True,
-        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        meta_tags=[
+            {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+            # read by assets/map_frames.js: "0" restores MapLibre's own frames with the other fast paths
+            {"name": "tfa-fast-paths", "content": "1" if config.FAST else "0"},
+        ],
     )
     app.layout = outer_layout
     security.install(app)  # sign-in, per-callback roles, cross-site checks, body limits, security headers

@@ -1,0 +1,203 @@
+"""A Plotly map draws a new data state once its sources have loaded (assets/map_frames.js), and never freezes: a
+real filter click redraws the explorer's map with the new points (compared in screenshots), a map dragged while
+new data loads is drawn as it moves, and data that does not load within the hold is drawn as it is."""
+
+from __future__ import annotations
+
+import base64
+import io
+import threading
+import time
+
+import numpy as np
+import pytest
+from map_pointer import at_rest
+from PIL import Image
+from waits import callbacks_done, next_frame, until
+
+from dashboard import config, ids
+from dashboard.app import create_app
+
+pytestmark = pytest.mark.skipif(not config.FAST, reason="TFA_FAST=0 leaves MapLibre's frames as they were")
+
+_MAP = f"#{ids.MAP}"
+_M = "const gd = document.querySelector('#explorer-map .js-plotly-plot'); const m = gd._fullLayout.map._subplot.map;"
+_FRAMES = _M + "return Object.assign({}, m.__tfaFrames, {held_until: m.__tfaHeldUntil || 0});"
+_SETTLED = _M + "return !m.isMoving() && m.isStyleLoaded() && !m.__tfaHeldUntil;"
+_SLOW_S = 6.0
+
+
+def _start(dash_duo, app=None):
+    dash_duo.start_server(app or create_app())
+    until(
+        dash_duo.driver,
+        lambda: dash_duo.driver.execute_script(
+            "const gd = document.querySelector('#explorer-map .js-plotly-plot');"
+            "const m = gd && gd._fullLayout.map && gd._fullLayout.map._subplot.map;"
+            "return !!(m && m.__tfaFrames && m.isStyleLoaded()"
+            " && gd._fullData.some(t => t.meta && t.meta.level && t.lat.length));"
+        ),
+        timeout=60,
+        what="the map with its project points, its frames counted",
+    )
+    dash_duo.driver.execute_script(f"document.querySelector('{_MAP}').scrollIntoView({{block: 'center'}})")
+    at_rest(dash_duo.driver, _MAP, "the page to stop scrolling to the map")
+
+
+def _frames(driver) -> dict:
+    return driver.execute_script(_FRAMES)
+
+
+def _picture(driver) -> np.ndarray:
+    """The map as the page shows it (a screenshot of its box), as RGB pixels."""
+    box = driver.execute_script(
+        _M + "const b = m.getContainer().getBoundingClientRect(); return [b.left, b.top, b.width, b.height];"
+    )
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {"format": "png", "clip": {"x": box[0], "y": box[1], "width": box[2], "height": box[3], "scale": 1}},
+    )
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(shot["data"]))).convert("RGB"), dtype=np.int16)
+
+
+def _changed_share(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.mean(np.abs(a - b).max(axis=2) > 24))
+
+
+def _click(driver, x: float, y: float) -> None:
+    for kind, extra in (("mouseMoved", {}), ("mousePressed", {"clickCount": 1}), ("mouseReleased", {"clickCount": 1})):
+        driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", **extra})
+
+
+_OPTION = (
+    "const i = document.querySelector('.dash-dropdown-option input[value=\"health\"]');"
+    "const l = i && i.closest('label'); if (!l) return null; l.scrollIntoView({block: 'nearest'});"
+    "const r = l.getBoundingClientRect(); return r.width > 0 ? [r.x + r.width / 2, r.y + r.height / 2] : null;"
+)
+
+
+def _toggle_health(dash_duo) -> None:
+    """Open the sector dropdown and click its Health option with a real pointer (on, or off again)."""
+    driver = dash_duo.driver
+    if not driver.execute_script(_OPTION):
+        dash_duo.wait_for_element(f"#{ids.SECTOR}", timeout=30).click()
+    _click(driver, *until(driver, lambda: driver.execute_script(_OPTION), "the Health option"))
+
+
+def _settle(driver, what: str) -> None:
+    until(driver, lambda: callbacks_done(driver) and driver.execute_script(_SETTLED), what, timeout=30)
+    next_frame(driver, 3)
+
+
+def test_a_filter_click_holds_the_map_s_frames_and_then_draws_the_new_points(dash_duo):
+    _start(dash_duo)
+    driver = dash_duo.driver
+    _settle(driver, "the map settled")
+    before, counted = _picture(driver), _frames(driver)
+    _toggle_health(dash_duo)
+    until(driver, lambda: "Health projects" in dash_duo.find_element(f"#{ids.SENTENCE}").text, "the filter applied")
+    _settle(driver, "the map to draw the filtered points")
+    after_click = _frames(driver)
+    filtered = _picture(driver)
+    # frames came while the new points loaded and were not drawn; the new state was drawn after them
+    assert after_click["held"] > counted["held"]
+    assert after_click["drawn"] > counted["drawn"]
+    # the picture is the filtered map: markers of other sectors are gone (a frozen map would not change)
+    assert _changed_share(before, filtered) > 0.001
+    _toggle_health(dash_duo)
+    until(driver, lambda: "Health" not in dash_duo.find_element(f"#{ids.SENTENCE}").text, "the filter cleared")
+    _settle(driver, "the map to draw every point again")
+    # and back: the same picture as before the filter, drawn once its data had loaded
+    assert _changed_share(before, _picture(driver)) < 0.002
+    assert dash_duo.get_logs() == []
+
+
+def _slow_app():
+    """The app with a GeoJSON file that takes ``_SLOW_S`` seconds to come (or until the event is set), for a
+    source that stays loading."""
+    app = create_app()
+    released = threading.Event()
+
+    def slow():
+        released.wait(_SLOW_S)
+        return {"type": "FeatureCollection", "features": []}
+
+    app.server.add_url_rule("/_test/slow.geojson", "test_slow_geojson", slow)
+    return app, released
+
+
+def _add_slow_source(driver) -> None:
+    driver.execute_script(
+        _M + "m.addSource('test-slow', {type: 'geojson', data: '/_test/slow.geojson'});"
+        "m.addLayer({id: 'test-slow', type: 'circle', source: 'test-slow'});"
+    )
+
+
+def test_a_map_dragged_while_its_data_loads_is_drawn_as_it_moves(dash_duo):
+    app, released = _slow_app()
+    try:
+        _drag_while_loading(dash_duo, app)
+    finally:
+        released.set()
+
+
+def _drag_while_loading(dash_duo, app):
+    _start(dash_duo, app)
+    driver = dash_duo.driver
+    _settle(driver, "the map settled")
+    x, y = driver.execute_script(
+        _M + "const b = m.getContainer().getBoundingClientRect(); return [b.left + b.width / 2, b.top + b.height / 2];"
+    )
+    centre = driver.execute_script(_M + "return m.getCenter().toArray();")
+    _add_slow_source(driver)  # a data load that will not finish during the drag: frames are held from now
+    assert _frames(driver)["held_until"] > 0
+    start = _frames(driver)
+    driver.execute_cdp_cmd(
+        "Input.dispatchMouseEvent", {"type": "mousePressed", "x": x, "y": y, "button": "left", "clickCount": 1}
+    )
+    for step in range(1, 11):
+        driver.execute_cdp_cmd(
+            "Input.dispatchMouseEvent",
+            {"type": "mouseMoved", "x": x + 12 * step, "y": y + 6 * step, "button": "left", "buttons": 1},
+        )
+        time.sleep(0.03)
+    moved = _frames(driver)
+    driver.execute_cdp_cmd(
+        "Input.dispatchMouseEvent",
+        {"type": "mouseReleased", "x": x + 120, "y": y + 60, "button": "left", "clickCount": 1},
+    )
+    assert driver.execute_script(_M + "return !m.isStyleLoaded();"), "the slow source had loaded during the drag"
+    assert driver.execute_script(_M + "return m.getCenter().toArray();") != centre
+    assert moved["drawn"] >= start["drawn"] + 3  # drawn while it moved, though its data was still loading
+
+
+def test_data_that_does_not_load_within_the_hold_is_drawn_as_it_is(dash_duo):
+    app, released = _slow_app()
+    try:
+        _wait_out_the_hold(dash_duo, app)
+    finally:
+        released.set()
+
+
+def _wait_out_the_hold(dash_duo, app):
+    _start(dash_duo, app)
+    driver = dash_duo.driver
+    _settle(driver, "the map settled")
+    hold_s = driver.execute_script("return window.tfaFrames.HOLD_MS") / 1000
+    assert hold_s < _SLOW_S - 2
+    start = _frames(driver)
+    _add_slow_source(driver)
+    armed = time.monotonic()
+    until(driver, lambda: _frames(driver)["held"] > start["held"], "a held frame", timeout=5)
+    held = _frames(driver)
+    assert held["drawn"] == start["drawn"]  # nothing drawn while the data loads
+    # the hold ends on its own: a frame is drawn though the source is still loading and nothing else asked
+    until(
+        driver,
+        lambda: _frames(driver)["drawn"] > held["drawn"],
+        "a frame drawn once the hold ended",
+        timeout=hold_s + 3,
+    )
+    assert time.monotonic() - armed < _SLOW_S
+    assert driver.execute_script(_M + "return !m.isStyleLoaded();")
+    assert _frames(driver)["held_until"] == 0
