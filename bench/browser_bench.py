@@ -366,7 +366,7 @@ def run_hold_ab(n: int | None, port: int, clicks: int = 10, store_cache: Path | 
     (``window.tfaFrames.enabled``) before each pair of clicks (Health on, then off), alternating which comes
     first. One row per mode."""
     label = n if n is not None else "shipped"
-    samples: dict[str, list[dict]] = {"each frame": [], "held": []}
+    samples: dict[str, list[dict]] = {"unheld": [], "held": []}
     with served(n, port, store_cache=store_cache) as server:
         driver = chromium()
         try:
@@ -374,7 +374,7 @@ def run_hold_ab(n: int | None, port: int, clicks: int = 10, store_cache: Path | 
             if not driver.execute_script("return !!window.tfaFrames"):
                 raise RuntimeError("the page does not hold map frames (TFA_FAST=0?)")
             for i in range(clicks):
-                for mode in ("each frame", "held") if i % 2 == 0 else ("held", "each frame"):
+                for mode in ("unheld", "held") if i % 2 == 0 else ("held", "unheld"):
                     driver.execute_script(f"window.tfaFrames.enabled = {'true' if mode == 'held' else 'false'};")
                     samples[mode] += filter_clicks(driver, 2)
             info = machine(driver)
@@ -413,7 +413,7 @@ def _frames_cell(frames) -> str:
 
 def table(rows: list[dict]) -> str:
     head = (
-        f"{'n':>7} {'case':<18} {'median ms':>9} {'p95 ms':>8} {'network':>8} {'cb net':>7} {'server':>7} "
+        f"{'n':>7} {'case':<20} {'median ms':>9} {'p95 ms':>8} {'network':>8} {'cb net':>7} {'server':>7} "
         f"{'plotly':>7} {'table':>7} {'dash+react':>10} {'reqs':>5} {'resp kB':>8} {'frames':>7} {'load':>5}"
     )
     lines = [head, "-" * len(head)]
@@ -425,7 +425,7 @@ def table(rows: list[dict]) -> str:
         if r["case"] == "startup":
             continue
         lines.append(
-            f"{r['n']!s:>7} {r['case']:<18} {f(r['median_ms'], 9)} {f(r['p95_ms'], 8)} {f(r['network_ms'], 8)} "
+            f"{r['n']!s:>7} {r['case']:<20} {f(r['median_ms'], 9)} {f(r['p95_ms'], 8)} {f(r['network_ms'], 8)} "
             f"{f(r['callback_network_ms'], 7)} {f(r['server_wait_ms'], 7)} {f(r['plotly_ms'], 7)} "
             f"{f(r['table_ms'], 7)} {f(r['dash_react_ms'], 10)} {f(r['requests'], 5)} {f(r['response_kb'], 8, 1)} "
             f"{_frames_cell(r.get('map_frames')):>7} {r['load']:>5.1f}"
@@ -435,7 +435,7 @@ def table(rows: list[dict]) -> str:
         lines.append("\nPlotly redraw per figure, median ms:")
         for r in figs:
             parts = ", ".join(f"{k} {v:.0f}" for k, v in r["plotly_per_figure_ms"].items())
-            lines.append(f"  {r['n']!s:>7} {r['case']:<18} {parts}")
+            lines.append(f"  {r['n']!s:>7} {r['case']:<20} {parts}")
     ups = [r for r in rows if r["case"] == "startup"]
     if ups:
         lines.append(
