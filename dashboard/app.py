@@ -155,6 +155,8 @@ def create_app(projects: gpd.GeoDataFrame | None = None) -> Dash:
         use_pages=True,
         pages_folder=str(config.PAGES_DIR),
         assets_folder=str(config.ASSETS_DIR),
+        # TFA_FAST=0 keeps Dash's full plotly.js, as before the bundle (assets/vendor/), for comparison
+        assets_path_ignore=[] if config.FAST else ["^vendor$"],
         title=config.TITLE,
         index_string=INDEX_STRING,
         update_title=None,
@@ -170,6 +172,11 @@ def create_app(projects: gpd.GeoDataFrame | None = None) -> Dash:
         ],
     )
     app.layout = outer_layout
+    if config.FAST and not config.PLOTLY_BUNDLE.exists():
+        log.warning(
+            "%s is not built (make plotly-bundle): the pages load the full plotly.js, about a second slower",
+            config.PLOTLY_BUNDLE.relative_to(config.ROOT),
+        )
     security.install(app)  # sign-in, per-callback roles, cross-site checks, body limits, security headers
     geo_assets.install(app.server, app.config.routes_pathname_prefix)  # the polygons the maps load by URL
     heap.install(app.server)  # freed memory goes back to the system whenever the last request has been sent

@@ -7,6 +7,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS_DIR = ROOT / "assets"
+#: plotly.js with only the trace types the pages draw (``make plotly-bundle``, tools/plotly_bundle; not in git).
+#: Dash's Graph uses the ``window.Plotly`` it defines; without it, the pages load Dash's full plotly.js.
+PLOTLY_BUNDLE = ASSETS_DIR / "vendor" / "plotly.min.js"
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
 HOST = os.environ.get("TFA_HOST", "127.0.0.1")
