@@ -11,6 +11,8 @@
    does while MapLibre waits for its worker. Frames still run (MapLibre requests tiles from its render loop); only
    the drawing waits. Never held: a map being moved (a pan, a zoom, a camera move), and a data change that has
    not loaded within HOLD_MS, which then draws as it arrives (a failed tile does not freeze the map).
+   Labels appear without MapLibre's fade (its fadeDuration, 300 ms, which Plotly does not expose): a fade is a
+   full redraw every frame for 300 ms, eight frames after the explorer's first load here, and is only cosmetic.
    TFA_FAST=0 (the page's "tfa-fast-paths" meta tag "0") leaves MapLibre's frames as they were, for comparison.
    Each map counts its frames drawn and held (map.__tfaFrames), which the browser tests read; a measurement can
    switch the hold off in a loaded page (window.tfaFrames.enabled = false) to compare in one page.
@@ -35,11 +37,15 @@
     var painter = map.painter;
     var render = painter.render;
     var frames = map.__tfaFrames;
-    painter.render = function () {
+    painter.render = function (style) {
       var until = map.__tfaHeldUntil;
       if (until && settings.enabled) {
         if (performance.now() < until && !map.isMoving() && !map.isStyleLoaded()) {
           frames.held += 1;
+          // what the painter takes first when it draws: tiles read the painter's style when they take their
+          // feature states, and with an earlier frame's style a tile that loaded while frames were held kept
+          // none (the explorer's shading stayed blank)
+          painter.style = style;
           return;
         }
         map.__tfaHeldUntil = 0;
@@ -66,7 +72,12 @@
       return;
     }
     if (map.__tfaFrames || !map.painter || typeof map.painter.render !== "function") { return; }
+    if (!map.style || !map.painter.context) {  // MapLibre has not set up its style yet: look again shortly
+      if ((tries || 0) < 20) { setTimeout(function () { attach(container, (tries || 0) + 1); }, 25); }
+      return;
+    }
     map.__tfaFrames = {drawn: 0, held: 0};
+    map._fadeDuration = 0;  // the constructor's fadeDuration option, read at every frame
     hold(map);
   }
 

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import shapely
 from waits import steady, until
+
+from dashboard import data
 
 # Every drawn marker of the map in graph ``arguments[0]`` (a CSS selector) in page pixels. A project marker is one
 # of a trace with ``meta.level`` (the explorer's and briefing's maps) or named for projects (the gap map); its
@@ -109,3 +113,40 @@ def empty_spot(found: list[dict], box: dict, clearance: float = 60) -> tuple[flo
             if all(abs(o["x"] - x) >= clearance or abs(o["y"] - y) >= clearance for o in found):
                 return x, y
     raise AssertionError("no empty spot on the map")
+
+
+_PROJECT = """
+const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');
+const m = gd._fullLayout.map._subplot.map, b = m.getContainer().getBoundingClientRect();
+return arguments[1].map(([lon, lat]) => { const p = m.project([lon, lat]); return [b.left + p.x, b.top + p.y]; });
+"""
+
+
+def inside_unit(driver, graph: str, code: str) -> tuple[float, float]:
+    """A page pixel well inside the boundary unit of municipality ``code`` on the map in ``graph``, at least 30 px
+    from any marker and 40 px from the map's edges."""
+    pixels = inside_unit_pixels(driver, graph, code)
+    if not pixels:
+        raise AssertionError(f"no free pixel inside {code} on the map")
+    return pixels[0]
+
+
+def inside_unit_pixels(driver, graph: str, code: str) -> list[tuple[float, float]]:
+    """Every such pixel of a grid laid over the unit (see ``inside_unit``)."""
+    units = data.snapshot().static.municipalities
+    unit = units.loc[units["code"] == code, "boundary_unit"].iloc[0]
+    polygon = units.loc[units["boundary_unit"] == unit].geometry.union_all().buffer(-0.01)
+    minx, miny, maxx, maxy = polygon.bounds
+    candidates = [
+        (lon, lat)
+        for lat in np.linspace(miny, maxy, 13)[1:-1]
+        for lon in np.linspace(minx, maxx, 13)[1:-1]
+        if polygon.contains(shapely.Point(lon, lat))
+    ]
+    found, box = markers(driver, graph)
+    out = []
+    for x, y in driver.execute_script(_PROJECT, graph, candidates):
+        inside = box["left"] + 40 < x < box["right"] - 40 and box["top"] + 40 < y < box["bottom"] - 40
+        if inside and all(abs(m["x"] - x) > 30 or abs(m["y"] - y) > 30 for m in found):
+            out.append((x, y))
+    return out

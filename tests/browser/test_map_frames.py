@@ -11,11 +11,11 @@ import time
 
 import numpy as np
 import pytest
-from map_pointer import at_rest
+from map_pointer import at_rest, inside_unit_pixels
 from PIL import Image
 from waits import callbacks_done, next_frame, until
 
-from dashboard import config, ids
+from dashboard import config, data, figures, geo_assets, ids
 from dashboard.app import create_app
 
 pytestmark = pytest.mark.skipif(not config.FAST, reason="TFA_FAST=0 leaves MapLibre's frames as they were")
@@ -58,6 +58,10 @@ def _picture(driver) -> np.ndarray:
         {"format": "png", "clip": {"x": box[0], "y": box[1], "width": box[2], "height": box[3], "scale": 1}},
     )
     return np.asarray(Image.open(io.BytesIO(base64.b64decode(shot["data"]))).convert("RGB"), dtype=np.int16)
+
+
+def _map_box(driver) -> list[float]:
+    return driver.execute_script(_M + "const b = m.getContainer().getBoundingClientRect(); return [b.left, b.top];")
 
 
 def _changed_share(a: np.ndarray, b: np.ndarray) -> float:
@@ -110,6 +114,33 @@ def test_a_filter_click_holds_the_map_s_frames_and_then_draws_the_new_points(das
     # and back: the same picture as before the filter, drawn once its data had loaded
     assert _changed_share(before, _picture(driver)) < 0.002
     assert dash_duo.get_logs() == []
+
+
+def _rgb(text: str) -> np.ndarray:
+    return np.array([int(v) for v in text[text.index("(") + 1 : text.index(")")].split(",")[:3]])
+
+
+def test_the_shading_is_drawn_when_its_polygons_load_while_frames_are_held(dash_duo):
+    """The polygons' tiles load while the page's first data holds the map's frames; each must still take its
+    colour (feature state): the darkest-shaded municipality shows its colour on screen, as MapLibre blends it."""
+    _start(dash_duo)
+    driver = dash_duo.driver
+    _settle(driver, "the map settled")
+    assert _frames(driver)["held"] > 0  # the first load did hold frames
+    snap = data.snapshot()
+    shading = figures.shell_shading(snap, figures.DEFAULT_METRIC, geo_assets.polygons_url(snap.static))
+    filled = [(u, _rgb(f)) for u, f in zip(shading["units"], shading["fill"], strict=True) if f]
+    unit, fill = min(filled, key=lambda uf: int(uf[1].sum()))
+    units = snap.static.municipalities
+    code = str(units.loc[units["boundary_unit"] == unit, "code"].iloc[0])
+    left, top = _map_box(driver)
+    picture = _picture(driver)
+    seen = [picture[int(y - top), int(x - left)] for x, y in inside_unit_pixels(driver, _MAP, code)]
+    expected = shading["opacity"] * fill + (1 - shading["opacity"]) * 255  # over the white background
+    # much of the unit shows its colour (labels, the camps' halos and the SAMPLE DATA watermark cover some of it;
+    # unshaded, none would: white is 66 levels lighter)
+    matching = [bool(np.abs(c - expected).max() < 20) for c in seen]
+    assert len(seen) >= 5 and sum(matching) >= len(seen) / 3, (code, expected, seen)
 
 
 def _slow_app():

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import shapely
-from map_pointer import at_rest, markers, move, tooltip
+from map_pointer import at_rest, inside_unit, markers, move, tooltip
 from selenium.webdriver.common.action_chains import ActionChains
 from waits import callbacks_done, until
 
@@ -43,37 +42,11 @@ def _start(dash_duo):
     at_rest(dash_duo.driver, _MAP, "the page to stop scrolling to the map")
 
 
-def _inside_unit(dash_duo, code: str) -> tuple[float, float]:
-    """A pixel well inside the polygon of municipality ``code``, at least 30 px from any marker."""
-    units = data.snapshot().static.municipalities
-    unit = units.loc[units["code"] == code, "boundary_unit"].iloc[0]
-    polygon = units.loc[units["boundary_unit"] == unit].geometry.union_all().buffer(-0.01)
-    minx, miny, maxx, maxy = polygon.bounds
-    candidates = [
-        (lon, lat)
-        for lat in np.linspace(miny, maxy, 13)[1:-1]
-        for lon in np.linspace(minx, maxx, 13)[1:-1]
-        if polygon.contains(shapely.Point(lon, lat))
-    ]
-    pixels = dash_duo.driver.execute_script(
-        _GD + "const m = gd._fullLayout.map._subplot.map, b = m.getContainer().getBoundingClientRect();"
-        "return arguments[0].map(([lon, lat]) => { const p = m.project([lon, lat]);"
-        " return [b.left + p.x, b.top + p.y]; });",
-        candidates,
-    )
-    found, box = markers(dash_duo.driver, _MAP)
-    for x, y in pixels:
-        inside = box["left"] + 40 < x < box["right"] - 40 and box["top"] + 40 < y < box["bottom"] - 40
-        if inside and all(abs(m["x"] - x) > 30 or abs(m["y"] - y) > 30 for m in found):
-            return x, y
-    raise AssertionError(f"no free pixel inside {code} on the map")
-
-
 def test_a_municipality_s_hover_gives_way_to_a_project_s_and_a_click_recolours_the_map(dash_duo):
     _start(dash_duo)
     snap = data.snapshot()
     driver = dash_duo.driver
-    x, y = _inside_unit(dash_duo, "leposavic")
+    x, y = inside_unit(dash_duo.driver, _MAP, "leposavic")
     move(driver, x - 4, y - 4)
     move(driver, x, y)
     text = until(driver, lambda: driver.execute_script(_TIP), "the municipality's hover label")
@@ -120,7 +93,7 @@ def test_no_municipality_label_follows_a_box_being_drawn(dash_duo):
     no hover while a selection is drawn."""
     _start(dash_duo)
     driver = dash_duo.driver
-    x, y = _inside_unit(dash_duo, "leposavic")
+    x, y = inside_unit(dash_duo.driver, _MAP, "leposavic")
     graph = dash_duo.find_element(_MAP)
     ActionChains(driver).move_to_element(graph).perform()
     button = dash_duo.find_element(f"{_MAP} .modebar-btn[data-title='Box Select']")
