@@ -15,7 +15,7 @@ const entry = [
   "module.exports = Plotly;",
 ].join("\n");
 
-// the settings of plotly.js's own build (its esbuild-config.js), less the GLSL plugin its WebGL traces need
+// the settings of plotly.js's own build (its esbuild-config.js), less what only its WebGL traces need (GLSL)
 await build({
   stdin: { contents: entry, resolveDir: process.cwd(), loader: "js" },
   outfile: out,
@@ -25,7 +25,6 @@ await build({
   minify: true,
   sourcemap: false,
   plugins: [InlineCSSPlugin()],
-  alias: { stream: "stream-browserify" },
   define: { global: "window", "define.amd": "false" },
   target: "es2016",
   logLevel: "warning",
