@@ -143,9 +143,10 @@ def test_the_shading_is_drawn_when_its_polygons_load_while_frames_are_held(dash_
     assert len(seen) >= 5 and sum(matching) >= len(seen) / 3, (code, expected, seen)
 
 
-def _slow_app():
-    """The app with a GeoJSON file that takes ``_SLOW_S`` seconds to come (or until the event is set), for a
-    source that stays loading."""
+@pytest.fixture
+def slow_app():
+    """The app with a GeoJSON file that takes ``_SLOW_S`` seconds to come (or until the test ends), for a source
+    that stays loading. Asked for after ``dash_duo``, it lets the request go before the server stops."""
     app = create_app()
     released = threading.Event()
 
@@ -154,7 +155,8 @@ def _slow_app():
         return {"type": "FeatureCollection", "features": []}
 
     app.server.add_url_rule("/_test/slow.geojson", "test_slow_geojson", slow)
-    return app, released
+    yield app
+    released.set()
 
 
 def _add_slow_source(driver) -> None:
@@ -164,16 +166,8 @@ def _add_slow_source(driver) -> None:
     )
 
 
-def test_a_map_dragged_while_its_data_loads_is_drawn_as_it_moves(dash_duo):
-    app, released = _slow_app()
-    try:
-        _drag_while_loading(dash_duo, app)
-    finally:
-        released.set()
-
-
-def _drag_while_loading(dash_duo, app):
-    _start(dash_duo, app)
+def test_a_map_dragged_while_its_data_loads_is_drawn_as_it_moves(dash_duo, slow_app):
+    _start(dash_duo, slow_app)
     driver = dash_duo.driver
     _settle(driver, "the map settled")
     x, y = driver.execute_script(
@@ -202,16 +196,8 @@ def _drag_while_loading(dash_duo, app):
     assert moved["drawn"] >= start["drawn"] + 3  # drawn while it moved, though its data was still loading
 
 
-def test_data_that_does_not_load_within_the_hold_is_drawn_as_it_is(dash_duo):
-    app, released = _slow_app()
-    try:
-        _wait_out_the_hold(dash_duo, app)
-    finally:
-        released.set()
-
-
-def _wait_out_the_hold(dash_duo, app):
-    _start(dash_duo, app)
+def test_data_that_does_not_load_within_the_hold_is_drawn_as_it_is(dash_duo, slow_app):
+    _start(dash_duo, slow_app)
     driver = dash_duo.driver
     _settle(driver, "the map settled")
     hold_s = driver.execute_script("return window.tfaFrames.HOLD_MS") / 1000
