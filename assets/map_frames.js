@@ -72,10 +72,6 @@
       return;
     }
     if (map.__tfaFrames || !map.painter || typeof map.painter.render !== "function") { return; }
-    if (!map.style || !map.painter.context) {  // MapLibre has not set up its style yet: look again shortly
-      if ((tries || 0) < 20) { setTimeout(function () { attach(container, (tries || 0) + 1); }, 25); }
-      return;
-    }
     map.__tfaFrames = {drawn: 0, held: 0};
     map._fadeDuration = 0;  // the constructor's fadeDuration option, read at every frame
     hold(map);
