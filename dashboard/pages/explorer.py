@@ -298,7 +298,7 @@ def apply_click(_clear, map_click, sector_click, muni_click, time_click, communi
         v = controls_from_state(snap, FilterState.from_query(""))  # the default view, dataset included
         return (*[v[k] for k in CONTROL_KEYS], None, no_update)
     if trigger == ids.MAP_CLICK:
-        if map_click is None:
+        if not map_click:  # the store's empty first state
             raise PreventUpdate
         point = map_click.get("points", [{}])[0]
         if point.get("curveNumber") == figures.TRACE["choropleth"] and point.get("location"):

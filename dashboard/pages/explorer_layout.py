@@ -133,7 +133,10 @@ def filter_panel(snap: Snapshot, values: dict) -> html.Div:
             ),
             dcc.Store(id=ids.SELECTION, data=values["selection"]),
             dcc.Store(id=ids.MAP_POINTS_KEY, data=None),
-            dcc.Store(id=ids.MAP_CLICK, data=None),
+            # not None: a memory Store whose data is None reports its data as changed when it mounts (its store
+            # holds nothing yet), which fired both click callbacks at every page load, and the main callback,
+            # whose inputs they may set, waited for their answers
+            dcc.Store(id=ids.MAP_CLICK, data={}),
             dcc.Store(id=ids.EXPLORER_DRAWN, data=None),
         ],
         className="filter-panel",
