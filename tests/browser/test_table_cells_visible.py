@@ -1,7 +1,7 @@
 """The tables show their cells as soon as they have drawn, before anyone scrolls to them: every header cell and
 every cell of the first row is visible. ag-grid 35 hides all cells while it sizes flex columns and could leave
-them hidden (a blank table until a scroll, and a header row without cells for screen readers); the
-explorer's table did so at most loads once the first load had become faster."""
+them hidden (a table with no visible cells, and a header row without cells for screen readers); the explorer's
+table did so at most phone-sized loads once the first load had become faster."""
 
 from __future__ import annotations
 
