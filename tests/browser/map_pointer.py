@@ -68,6 +68,14 @@ def move(driver, x: float, y: float) -> None:
     driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": float(x), "y": float(y)})
 
 
+def click(driver, x: float, y: float) -> None:
+    """A real left click at page pixel (x, y): the pointer moves there, presses and releases."""
+    for kind, extra in (("mouseMoved", {}), ("mousePressed", {"clickCount": 1}), ("mouseReleased", {"clickCount": 1})):
+        driver.execute_cdp_cmd(
+            "Input.dispatchMouseEvent", {"type": kind, "x": float(x), "y": float(y), "button": "left", **extra}
+        )
+
+
 def loneliest_project(found: list[dict], box: dict, margin: float = 40, least: float = 8) -> dict:
     """The project marker inside the map that stands furthest from every other marker. Plotly's hover picks the
     marker nearest the pointer, so the pointer on it is unambiguous when the next one is ``least`` px away."""

@@ -4,6 +4,7 @@ and the explorer opened from the navbar)."""
 from __future__ import annotations
 
 import pytest
+from map_pointer import click
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
@@ -109,12 +110,6 @@ def test_coverage_view_renders_and_a_cell_click_filters(dash_duo, tmp_path):
         raise
 
 
-def _cdp_click(driver, x: float, y: float) -> None:
-    """A real mouse click at viewport pixel (x, y), through the Chrome DevTools Protocol."""
-    for kind, extra in (("mouseMoved", {}), ("mousePressed", {"clickCount": 1}), ("mouseReleased", {"clickCount": 1})):
-        driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", **extra})
-
-
 def test_a_cell_click_selects_its_sites_outlines_the_cell_and_filters_the_table(dash_duo, tmp_path):
     """North Mitrovica x health: its camps are measured against every project within 5 km (South Mitrovica's
     across the river too), exactly as the analysis says; the cell is outlined; the gap table keeps health rows."""
@@ -147,7 +142,7 @@ def test_a_cell_click_selects_its_sites_outlines_the_cell_and_filters_the_table(
         dash_duo.wait_for_element("#coverage-gap-map .maplibregl-canvas", timeout=20)
         WebDriverWait(dash_duo.driver, 20).until(lambda d: len(set(table_sectors(d))) > 1)  # every sector's gaps
         row, column, x, y = _cell_pixel(dash_duo, "North Mitrovica", "health")
-        _cdp_click(dash_duo.driver, x, y)
+        click(dash_duo.driver, x, y)
 
         _wait_text(dash_duo, "#coverage-sentence", "Health projects in North Mitrovica")
         _wait_text(dash_duo, "#coverage-summary .coverage-headline", expected.summary)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from map_pointer import click
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -96,8 +97,7 @@ def _pointer_click(driver, selector: str) -> None:
         ),
         f"{selector} to stop moving",
     )
-    for kind, extra in (("mouseMoved", {}), ("mousePressed", {"clickCount": 1}), ("mouseReleased", {"clickCount": 1})):
-        driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", **extra})
+    click(driver, x, y)
 
 
 def _count(dash_duo) -> int:

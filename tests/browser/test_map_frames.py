@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 import pytest
-from map_pointer import at_rest, inside_unit_pixels
+from map_pointer import at_rest, click, inside_unit_pixels
 from PIL import Image
 from waits import callbacks_done, next_frame, until
 
@@ -68,11 +68,6 @@ def _changed_share(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(np.abs(a - b).max(axis=2) > 24))
 
 
-def _click(driver, x: float, y: float) -> None:
-    for kind, extra in (("mouseMoved", {}), ("mousePressed", {"clickCount": 1}), ("mouseReleased", {"clickCount": 1})):
-        driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", **extra})
-
-
 _OPTION = (
     "const i = document.querySelector('.dash-dropdown-option input[value=\"health\"]');"
     "const l = i && i.closest('label'); if (!l) return null; l.scrollIntoView({block: 'nearest'});"
@@ -85,7 +80,7 @@ def _toggle_health(dash_duo) -> None:
     driver = dash_duo.driver
     if not driver.execute_script(_OPTION):
         dash_duo.wait_for_element(f"#{ids.SECTOR}", timeout=30).click()
-    _click(driver, *until(driver, lambda: driver.execute_script(_OPTION), "the Health option"))
+    click(driver, *until(driver, lambda: driver.execute_script(_OPTION), "the Health option"))
 
 
 def _settle(driver, what: str) -> None:

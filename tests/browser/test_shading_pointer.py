@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from map_pointer import at_rest, inside_unit, markers, move, tooltip
+from map_pointer import at_rest, click, inside_unit, markers, move, tooltip
 from selenium.webdriver.common.action_chains import ActionChains
 from waits import callbacks_done, until
 
@@ -66,10 +66,7 @@ def test_a_municipality_s_hover_gives_way_to_a_project_s_and_a_click_recolours_t
     until(driver, lambda: not ((t := tooltip(driver, ids.MAP_TOOLTIP)) and t["visible"]), "the project's to hide")
 
     # a click on the polygon filters to it, and every polygon takes the colour of the filtered shading
-    for kind in ("mousePressed", "mouseReleased"):
-        driver.execute_cdp_cmd(
-            "Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}
-        )
+    click(driver, x, y)
     until(driver, lambda: "municipality=leposavic" in driver.current_url, "the municipality filter")
     until(driver, lambda: callbacks_done(driver), "the click's callbacks")
     mask = snap.mask(FilterState(municipalities=("leposavic",)))
