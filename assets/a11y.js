@@ -2,8 +2,11 @@
 
    1. Chart text alternatives. Each Plotly chart gets role="figure", a name (its title) and a visually hidden
       table of the values it draws (for maps: the layers, their point counts and the shaded values), rebuilt
-      after every redraw so it always matches what is on screen. Where a chart prints a text on a bar or point
-      (a suppressed count such as "<10", a formatted amount), the table shows that text, never the raw value.
+      after every redraw so it always matches what is on screen. A chart whose redraw waits until it comes
+      into view (assets/charts_in_view.js) is described at once from the figure it will draw
+      (window.tfaA11y.describeChart), so the text never lags the filters. Where a chart prints a text on a bar
+      or point (a suppressed count such as "<10", a formatted amount), the table shows that text, never the
+      raw value.
    2. Gaps in Dash 4.4.1's own components, which take no aria props from Python:
       - dcc.Dropdown puts a focusable proxy <input aria-hidden="true"> before its button, so screen readers
         meet a hidden focus stop. The proxy is made inert and the (labelled) button takes the Tab stop.
@@ -37,9 +40,9 @@
 
   // ---------------------------------------------------------------- 1. chart text alternatives
 
-  function chartTitle(gd) {
-    var layout = gd._fullLayout || {};
-    var title = text(layout.title && layout.title.text);
+  function chartTitle(gd, layout) {
+    layout = layout || gd._fullLayout || {};
+    var title = text(typeof layout.title === "string" ? layout.title : layout.title && layout.title.text);
     if (title) { return title; }
     var card = gd.closest(".chart-card, .map-card, .briefing-panel, section, .card");
     var heading = card && card.querySelector("h1, h2, h3, h4, h5, h6");
@@ -118,9 +121,14 @@
     return null; // map points are counted in the summary instead
   }
 
-  function describeChart(gd) {
-    var data = gd._fullData || [];
-    var layout = gd._fullLayout || {};
+  // figure: what the chart draws; by default what Plotly drew (its full data and layout). A chart whose drawing
+  // waits until it is in view (assets/charts_in_view.js) is described from the figure it will draw, its traces
+  // as Dash sent them (a trace without "visible" is visible).
+  function describeChart(gd, figure) {
+    var data = figure ? (figure.data || []).map(function (t) {
+      return t.visible === undefined ? Object.assign({}, t, {visible: true}) : t;
+    }) : gd._fullData || [];
+    var layout = (figure ? figure.layout : gd._fullLayout) || {};
     var box = document.createElement("div");
     box.className = "visually-hidden chart-text-alternative";
     var summary = [];
@@ -147,7 +155,7 @@
     if (old) { gd.removeChild(old); }
     gd.appendChild(box);
     gd.setAttribute("role", "figure");
-    gd.setAttribute("aria-label", chartTitle(gd));
+    gd.setAttribute("aria-label", chartTitle(gd, layout));
   }
 
   function watchChart(gd) {
@@ -269,5 +277,6 @@
     schedule();
   }
 
+  window.tfaA11y = {describeChart: describeChart};
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();

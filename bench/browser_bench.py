@@ -10,6 +10,9 @@ a subprocess over a project store of that many synthetic projects) and one fresh
 - ``filter_click``: a real mouse click (CDP ``Input.dispatchMouseEvent`` at the pixel of the "Health"
   option of the open sector dropdown, toggling it on and off) -> idle as above; median and p95 of
   ``clicks`` interactions;
+- ``charts_into_view``: the explorer's charts sit below the fold, and a redraw of a chart out of view waits until
+  it comes into view (``assets/charts_in_view.js``), so ``filter_click`` times what is on screen; this case is the
+  rest of it: after a click from the top of the page, real Page Down presses until no chart waits -> idle;
 - ``coverage_load`` and ``briefing_load``: a navigation to /coverage and /briefing -> idle (same browser,
   so the scripts come from the HTTP cache);
 
@@ -18,7 +21,8 @@ each with a breakdown taken from the browser: network (union of the resource-tim
 ``Plotly.react``/``newPlot`` call until its promise resolves), the table (the ag-grid's DOM changes after
 the response that carries its rows), and the rest ("dash+react": the renderer, React and everything that is
 neither network nor Plotly nor the grid), and the frames the page's maps drew and held (assets/map_frames.js;
-``--hold-ab`` measures the filter click with the hold switched off and on in one page). The start-up time of the
+``--hold-ab`` measures the filter click with the hold switched off and on in one page, ``--charts-ab`` with the
+charts out of view drawn at once and waiting). The start-up time of the
 server and its memory after the loads come with each size. Timings depend on the load of the machine, which
 is reported with every run.
 """
@@ -248,6 +252,7 @@ def filter_clicks(driver, clicks: int) -> list[dict]:
         x, y = _open_sector_dropdown(driver)
         before = driver.execute_script("return window.__bench.clicks.length")
         frames = map_frames(driver)
+        waited = driver.execute_script(_WAITED)
         click_at(driver, x, y)
         idle = _wait_idle(
             driver,
@@ -257,9 +262,53 @@ def filter_clicks(driver, clicks: int) -> list[dict]:
         rec = driver.execute_script(_RECORD)
         if len(rec["clicks"]) <= before or not rec["clicks"][before]["trusted"]:
             raise RuntimeError("the click did not reach the page as a trusted input event")
+        after = driver.execute_script(_WAITED)
         out.append(
-            {**breakdown(rec, idle["since"], idle["end"]), "map_frames": frames_between(frames, map_frames(driver))}
+            {
+                **breakdown(rec, idle["since"], idle["end"]),
+                "map_frames": frames_between(frames, map_frames(driver)),
+                "charts_waited": None if waited is None else after - waited,
+            }
         )
+    return out
+
+
+# Chart redraws that waited out of view so far (assets/charts_in_view.js); None where the page has no such charts
+_WAITED = "return window.tfaChartsInView ? window.tfaChartsInView.waited : null"
+_CHARTS_WAITING = "return window.tfaChartsInView ? window.tfaChartsInView.waiting().length : 0"
+
+
+def press(driver, key: str, code: int) -> None:
+    """A real key press (DevTools input): down, then up."""
+    for kind in ("rawKeyDown", "keyUp"):
+        driver.execute_cdp_cmd(
+            "Input.dispatchKeyEvent", {"type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code}
+        )
+
+
+def charts_into_view(driver, rounds: int = 3) -> list[dict]:
+    """What a chart redraw that waited out of view costs when the page is scrolled to it: from the top of the page,
+    a filter click (the charts wait), Escape (the dropdown closes), a click on the page's introduction (the
+    page, not a control, has the keyboard), then real Page Down presses until no chart waits -> idle. The
+    breakdown's plotly part is the late redraws. Empty where no chart waited (TFA_FAST=0)."""
+    out = []
+    for _ in range(rounds):
+        driver.execute_script("window.scrollTo(0, 0)")  # set-up, not the measured input
+        filter_clicks(driver, 1)
+        if not driver.execute_script(_CHARTS_WAITING):
+            return out
+        press(driver, "Escape", 27)
+        click_at(driver, *_centre(driver, f"document.getElementById('{ids.INTRO}')"))
+        since = driver.execute_script("return performance.now()")
+        for _page in range(6):
+            press(driver, "PageDown", 34)
+            time.sleep(0.05)
+            if not driver.execute_script(_CHARTS_WAITING):
+                break
+        else:
+            raise RuntimeError("Page Down did not bring the charts into view")
+        idle = _wait_idle(driver, str(since), need_fetch=False)
+        out.append(breakdown(driver.execute_script(_RECORD), since, idle["end"]))
     return out
 
 
@@ -282,6 +331,9 @@ def summarise(samples: list[dict]) -> dict:
     frames = [s["map_frames"] for s in samples if s.get("map_frames")]
     if frames:  # medians of the map frames drawn and held per sample
         out["map_frames"] = [statistics.median(f[0] for f in frames), statistics.median(f[1] for f in frames)]
+    waited = [s["charts_waited"] for s in samples if s.get("charts_waited") is not None]
+    if waited:  # chart redraws that waited out of view, per sample
+        out["charts_waited"] = statistics.median(waited)
     firsts = [s["to_first_request_ms"] for s in samples if s.get("to_first_request_ms") is not None]
     if firsts:
         out["to_first_request_ms"] = statistics.median(firsts)
@@ -304,6 +356,9 @@ def run(n: int | None, port: int, clicks: int = 10, pages: bool = True, store_ca
             rows.append(_row(label, "explorer_load", {**summarise([load]), "p95_ms": None}))
             if clicks:
                 rows.append(_row(label, "filter_click", summarise(filter_clicks(driver, clicks))))
+                late = charts_into_view(driver)
+                if late:
+                    rows.append(_row(label, "charts_into_view", summarise(late)))
             if pages:
                 for path in ("coverage", "briefing"):
                     stats = summarise([page_load(driver, f"{server.url}/{path}")])
@@ -360,22 +415,35 @@ def run_ab(n: int | None, port: int, clicks: int = 10, store_cache: Path | None 
     return rows
 
 
-def run_hold_ab(n: int | None, port: int, clicks: int = 10, store_cache: Path | None = None) -> list[dict]:
-    """The explorer's filter click with the map's frames held until its data has loaded (assets/map_frames.js)
-    and with every frame drawn, in one page, so both meet the same load: the hold is switched in the page
-    (``window.tfaFrames.enabled``) before each pair of clicks (Health on, then off), alternating which comes
-    first. One row per mode."""
+#: What ``run_switch_ab`` switches in a loaded page: the asset's settings object, and the names of its two modes
+#: (off, on).
+SWITCHES = {
+    "hold": ("window.tfaFrames", ("unheld", "held")),  # the map's frames held until its data has loaded
+    "charts": ("window.tfaChartsInView", ("charts at once", "charts in view")),  # charts out of view wait
+}
+
+
+def run_switch_ab(
+    n: int | None, port: int, switch: str, clicks: int = 10, store_cache: Path | None = None
+) -> list[dict]:
+    """The explorer's filter click with one of the page's fast paths (``SWITCHES``) off and on, in one page, so
+    both meet the same load: the path is switched in the page (its ``enabled``; a chart left waiting is drawn
+    first) before each pair of clicks (Health on, then off), alternating which comes first. One row per mode."""
     label = n if n is not None else "shipped"
-    samples: dict[str, list[dict]] = {"unheld": [], "held": []}
+    settings, (off, on) = SWITCHES[switch]
+    samples: dict[str, list[dict]] = {off: [], on: []}
     with served(n, port, store_cache=store_cache) as server:
         driver = chromium()
         try:
             page_load(driver, server.url + "/")
-            if not driver.execute_script("return !!window.tfaFrames"):
-                raise RuntimeError("the page does not hold map frames (TFA_FAST=0?)")
+            if not driver.execute_script(f"return !!{settings}"):
+                raise RuntimeError(f"the page has no {settings} (TFA_FAST=0?)")
             for i in range(clicks):
-                for mode in ("unheld", "held") if i % 2 == 0 else ("held", "unheld"):
-                    driver.execute_script(f"window.tfaFrames.enabled = {'true' if mode == 'held' else 'false'};")
+                for mode in (off, on) if i % 2 == 0 else (on, off):
+                    driver.execute_script(
+                        f"{settings}.enabled = {'true' if mode == on else 'false'};"
+                        f"if ({settings}.flush) {settings}.flush();"
+                    )
                     samples[mode] += filter_clicks(driver, 2)
             info = machine(driver)
         finally:
@@ -436,6 +504,11 @@ def table(rows: list[dict]) -> str:
         for r in figs:
             parts = ", ".join(f"{k} {v:.0f}" for k, v in r["plotly_per_figure_ms"].items())
             lines.append(f"  {r['n']!s:>7} {r['case']:<20} {parts}")
+    waits = [r for r in rows if r.get("charts_waited") is not None]
+    if waits:
+        lines.append("\nChart redraws that waited out of view, median per sample:")
+        for r in waits:
+            lines.append(f"  {r['n']!s:>7} {r['case']:<20} {r['charts_waited']:g}")
     ups = [r for r in rows if r["case"] == "startup"]
     if ups:
         lines.append(
@@ -462,12 +535,15 @@ def main(argv: list[str]) -> int:
     p.add_argument("--no-pages", action="store_true")
     p.add_argument("--ab", action="store_true", help="previous paths (TFA_FAST=0) against current, interleaved")
     p.add_argument("--hold-ab", action="store_true", help="the map's frames held against each drawn, in one page")
+    p.add_argument(
+        "--charts-ab", action="store_true", help="charts out of view drawn at once against in view, in one page"
+    )
     args = p.parse_args(argv)
     n = None if args.n == "shipped" else int(args.n)
     if args.ab:
         rows = run_ab(n, args.port, clicks=args.clicks)
-    elif args.hold_ab:
-        rows = run_hold_ab(n, args.port, clicks=args.clicks)
+    elif args.hold_ab or args.charts_ab:
+        rows = run_switch_ab(n, args.port, "hold" if args.hold_ab else "charts", clicks=args.clicks)
     else:
         rows = run(n, args.port, clicks=args.clicks, pages=not args.no_pages)
     for r in rows:

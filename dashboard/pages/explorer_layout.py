@@ -324,7 +324,7 @@ def charts_row(charts: dict) -> dbc.Row:
             _chart(ids.CHART_TIME, charts["over_time"]),
             _chart(ids.CHART_COMMUNITY, charts["by_community"]),
         ],
-        className="g-2 charts-row",
+        className="g-2 charts-row draw-in-view",
     )
 
 

@@ -1,0 +1,138 @@
+/* Charts out of view are drawn when they come into view, not at every filter change.
+
+   The explorer's four charts sit below its map and key figures: out of view on a laptop's screen until the page
+   is scrolled. Yet every filter click redrew them, about 25 ms each in the main thread, and the map's new data
+   went to MapLibre's worker only after them. A chart inside an element of class "draw-in-view" now draws at
+   once only when it is within MARGIN of the viewport; otherwise its latest figure waits and is drawn as it comes
+   within MARGIN (an IntersectionObserver, so usually before it shows), before the page prints, and in the
+   browser's idle time once no new figure has come for QUIET_MS (so a chart is usually current before anyone
+   scrolls to it, and clicking through several filters draws it once). A chart with no width (in a hidden tab, a
+   collapsed panel) waits until it has one.
+
+   What does not wait:
+   - the chart's text alternative (assets/a11y.js), rebuilt at once from the waiting figure, so a screen reader
+     always reads the current values; the chart is aria-busy until drawn;
+   - a chart's first draw, which Dash's Graph needs before it can listen to the chart's clicks;
+   - Dash: its Graph gets a resolved promise for a figure that waits (it queues each figure behind the last
+     one's promise); a newer figure replaces a waiting one.
+   TFA_FAST=0 (the page's "tfa-fast-paths" meta tag "0") draws every chart at once, for comparison.
+   window.tfaChartsInView counts the draws that waited and those drawn late; a measurement can switch the wait
+   off in a loaded page (enabled = false, then flush()) or lengthen the quiet time (QUIET_MS).
+*/
+(function () {
+  "use strict";
+
+  var MARGIN = 100;  // px above and below the viewport within which a chart draws at once
+  var QUIET_MS = 1500;  // after this long without a new waiting figure, waiting charts are drawn in idle time
+  var off = document.querySelector('meta[name="tfa-fast-paths"][content="0"]');
+  if (off) { return; }
+
+  var waiting = new Map();  // graph div -> the arguments of its latest Plotly.react, not yet drawn
+  var inView = new WeakMap();  // graph div -> whether it is within MARGIN of the viewport and has a width
+  var observer = null;
+  var original = null;
+  var quietTimer = null;
+  var idleTask = null;
+  var state = (window.tfaChartsInView = {
+    enabled: true,
+    MARGIN: MARGIN,
+    QUIET_MS: QUIET_MS,
+    waited: 0,
+    drawnLate: 0,
+    waiting: function () {  // the ids of the graphs whose latest figure waits
+      return Array.from(waiting.keys()).map(function (gd) { var el = gd.closest("[id]"); return el ? el.id : ""; });
+    },
+    flush: flush
+  });
+
+  function lazy(gd) {
+    return Boolean(gd && gd.closest && gd.closest(".draw-in-view")) && state.enabled && observer !== null;
+  }
+
+  function near(rect) {
+    return rect.width > 0 && rect.bottom > -MARGIN && rect.top < window.innerHeight + MARGIN;
+  }
+
+  function watch(gd) {
+    if (inView.has(gd)) { return; }
+    inView.set(gd, near(gd.getBoundingClientRect()));  // the observer's first report comes a frame later
+    observer.observe(gd);
+  }
+
+  function draw(gd) {
+    var args = waiting.get(gd);
+    if (!args) { return; }
+    waiting.delete(gd);
+    gd.removeAttribute("aria-busy");
+    if (!gd.isConnected) { return; }  // its page has gone
+    state.drawnLate += 1;
+    Promise.resolve(original.apply(window.Plotly, args)).catch(function (error) { console.error(error); });
+  }
+
+  function flush() {
+    Array.from(waiting.keys()).forEach(draw);
+  }
+
+  // Once the filters have been left alone for QUIET_MS, the waiting charts are drawn one per idle period, so a
+  // chart is current by the time the page is scrolled to it; a new waiting figure starts the quiet time again.
+  function catchUpLater() {
+    clearTimeout(quietTimer);
+    if (idleTask !== null && window.cancelIdleCallback) { window.cancelIdleCallback(idleTask); }
+    idleTask = null;
+    quietTimer = setTimeout(catchUp, state.QUIET_MS);
+  }
+
+  function catchUp() {
+    var next = Array.from(waiting.keys()).filter(function (gd) { return gd.getBoundingClientRect().width > 0; })[0];
+    if (!next) { return; }
+    if (!window.requestIdleCallback) { draw(next); setTimeout(catchUp, 0); return; }
+    idleTask = window.requestIdleCallback(function () { idleTask = null; draw(next); catchUp(); }, {timeout: 1000});
+  }
+
+  function figureOf(args) {
+    // Plotly.react(gd, figure) as Dash calls it, or Plotly.react(gd, data, layout)
+    var a = args[1];
+    return a && !Array.isArray(a) ? {data: a.data, layout: a.layout} : {data: a, layout: args[2]};
+  }
+
+  function react(gd) {
+    // a chart's first draw never waits: Dash's Graph binds its events to the drawn chart when the promise resolves
+    if (!lazy(gd) || !gd._fullLayout) { return original.apply(this, arguments); }
+    waiting.forEach(function (_, other) { if (!other.isConnected) { waiting.delete(other); } });  // pages gone
+    watch(gd);
+    if (inView.get(gd)) {
+      waiting.delete(gd);  // in view before the observer said so: this figure replaces the waiting one
+      gd.removeAttribute("aria-busy");
+      return original.apply(this, arguments);
+    }
+    waiting.set(gd, arguments);
+    state.waited += 1;
+    gd.setAttribute("aria-busy", "true");
+    if (window.tfaA11y) { window.tfaA11y.describeChart(gd, figureOf(arguments)); }
+    catchUpLater();
+    // Dash's Graph queues its next figure behind this promise: resolve now, or a waiting chart would hold back
+    // every figure after it (and its text alternative)
+    return Promise.resolve(gd);
+  }
+
+  function install() {
+    var P = window.Plotly;
+    if (!P || original || typeof P.react !== "function" || typeof IntersectionObserver !== "function") { return; }
+    original = P.react;
+    P.react = react;
+    observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        var rect = entry.boundingClientRect;
+        var seen = entry.isIntersecting && rect.width > 0;  // a chart in a hidden container has no width
+        inView.set(entry.target, seen);
+        if (seen) { draw(entry.target); }
+        if (!entry.target.isConnected) { observer.unobserve(entry.target); }
+      });
+    }, {rootMargin: MARGIN + "px 0px"});
+    window.addEventListener("beforeprint", flush);
+  }
+
+  // plotly.js is a script after this one (assets/vendor/); the pages draw only after Dash's renderer has fetched
+  // the layout, which is after the document has been parsed
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", install); } else { install(); }
+})();
