@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from a11y_support import DESKTOP, PAGES, PHONE, emulate, has_page, rect, run_axe, screenshot, serious, settle
+from map_pointer import click
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -144,6 +145,22 @@ def _active(driver) -> dict:
         "text: (e.textContent || '').trim().slice(0, 80), inKey: !!e.closest('#' + arguments[0])};",
         ids.CAMP_KEY,
     )
+
+
+def test_a_key_pressed_after_a_click_on_the_page_does_not_frame_the_whole_page(dash_duo):
+    """A click on the page's text gives the keyboard to the main region (the skip link's target); a key pressed
+    then (Page Down, to scroll) made the focus ring rule draw a ring round the whole page."""
+    driver = _open(dash_duo, "/")
+    intro = rect(driver, f"#{ids.INTRO}")
+    click(driver, intro["left"] + 20, intro["top"] + 8)  # a real click on the introduction's text
+    ActionChains(driver).send_keys(Keys.PAGE_DOWN).perform()
+    until(driver, lambda: driver.execute_script("return window.scrollY") > 0, "the page to scroll")
+    main = driver.execute_script(
+        "const m = document.getElementById('main'); const s = getComputedStyle(m);"
+        "return {focused: document.activeElement === m, visible: m.matches(':focus-visible'), outline: s.outlineStyle};"
+    )
+    assert main["focused"], "the click did not give the keyboard to the main region"
+    assert main["outline"] == "none", main
 
 
 def test_keyboard_only_from_the_skip_link_to_a_camp_history_and_back(dash_duo):
