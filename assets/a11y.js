@@ -125,6 +125,8 @@
   // waits until it is in view (assets/charts_in_view.js) is described from the figure it will draw, its traces
   // as Dash sent them (a trace without "visible" is visible).
   function describeChart(gd, figure) {
+    var waiting = window.tfaChartsInView && window.tfaChartsInView.figureFor(gd);
+    figure = figure || waiting;  // the old chart redrawn (a resize) while a new figure waits: describe the new one
     var data = figure ? (figure.data || []).map(function (t) {
       return t.visible === undefined ? Object.assign({}, t, {visible: true}) : t;
     }) : gd._fullData || [];

@@ -5,8 +5,9 @@
    went to MapLibre's worker only after them. A chart inside an element of class "draw-in-view" now draws at
    once only when it is within MARGIN of the viewport; otherwise its latest figure waits and is drawn as it comes
    within MARGIN (an IntersectionObserver, so usually before it shows), before the page prints, and in the
-   browser's idle time once no new figure has come for QUIET_MS (so a chart is usually current before anyone
-   scrolls to it, and clicking through several filters draws it once). A chart with no width (in a hidden tab, a
+   browser's idle time once no new figure has come for QUIET_MS and the page's maps have drawn their data (so a
+   chart is usually current before anyone scrolls to it, clicking through several filters draws it once, and
+   the charts never hold up the map on screen). A chart with no width (in a hidden tab, a
    collapsed panel) waits until it has one.
 
    What does not wait:
@@ -24,6 +25,7 @@
 
   var MARGIN = 100;  // px above and below the viewport within which a chart draws at once
   var QUIET_MS = 1500;  // after this long without a new waiting figure, waiting charts are drawn in idle time
+  var MAP_WAIT_MS = 10000;  // ... once the page's maps have drawn their data, or after this long at most
   var off = document.querySelector('meta[name="tfa-fast-paths"][content="0"]');
   if (off) { return; }
 
@@ -42,7 +44,10 @@
     waiting: function () {  // the ids of the graphs whose latest figure waits
       return Array.from(waiting.keys()).map(function (gd) { var el = gd.closest("[id]"); return el ? el.id : ""; });
     },
-    flush: flush
+    flush: flush,
+    figureFor: function (gd) {  // the figure waiting for a graph div, or null
+      return waiting.has(gd) ? figureOf(waiting.get(gd)) : null;
+    }
   });
 
   function lazy(gd) {
@@ -79,14 +84,32 @@
     clearTimeout(quietTimer);
     if (idleTask !== null && window.cancelIdleCallback) { window.cancelIdleCallback(idleTask); }
     idleTask = null;
-    quietTimer = setTimeout(catchUp, state.QUIET_MS);
+    quietTimer = setTimeout(function () { catchUp(0); }, state.QUIET_MS);
   }
 
-  function catchUp() {
+  // a map on the page still loading or drawing its data: the charts out of view wait for it, not the other way
+  function mapsBusy() {
+    return Array.prototype.some.call(document.querySelectorAll(".js-plotly-plot"), function (gd) {
+      var sub = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+      var map = sub && sub.map;
+      return Boolean(map && (!map.loaded() || !map.areTilesLoaded()));
+    });
+  }
+
+  function catchUp(postponed) {
     var next = Array.from(waiting.keys()).filter(function (gd) { return gd.getBoundingClientRect().width > 0; })[0];
     if (!next) { return; }
-    if (!window.requestIdleCallback) { draw(next); setTimeout(catchUp, 0); return; }
-    idleTask = window.requestIdleCallback(function () { idleTask = null; draw(next); catchUp(); }, {timeout: 1000});
+    postponed = postponed || 0;
+    if (mapsBusy() && postponed < MAP_WAIT_MS) {  // a map whose tiles never all load waits no longer than that
+      quietTimer = setTimeout(function () { catchUp(postponed + 200); }, 200);
+      return;
+    }
+    if (!window.requestIdleCallback) { draw(next); setTimeout(function () { catchUp(postponed); }, 0); return; }
+    idleTask = window.requestIdleCallback(function () {
+      idleTask = null;
+      draw(next);
+      catchUp(postponed);
+    }, {timeout: 1000});
   }
 
   function figureOf(args) {
@@ -97,6 +120,7 @@
 
   function react(gd) {
     // a chart's first draw never waits: Dash's Graph binds its events to the drawn chart when the promise resolves
+    // (and drawn after the map, the first draws made the first load longer: they no longer ran beside its worker)
     if (!lazy(gd) || !gd._fullLayout) { return original.apply(this, arguments); }
     waiting.forEach(function (_, other) { if (!other.isConnected) { waiting.delete(other); } });  // pages gone
     watch(gd);
