@@ -42,6 +42,7 @@
     waited: 0,
     drawnLate: 0,
     waiting: function () {  // the ids of the graphs whose latest figure waits
+      prune();
       return Array.from(waiting.keys()).map(function (gd) { var el = gd.closest("[id]"); return el ? el.id : ""; });
     },
     flush: flush,
@@ -49,6 +50,10 @@
       return waiting.has(gd) ? figureOf(waiting.get(gd)) : null;
     }
   });
+
+  function prune() {  // charts of a page that has gone (Dash's pages replace the page's components)
+    waiting.forEach(function (_, gd) { if (!gd.isConnected) { waiting.delete(gd); } });
+  }
 
   function lazy(gd) {
     return Boolean(gd && gd.closest && gd.closest(".draw-in-view")) && state.enabled && observer !== null;
@@ -97,6 +102,7 @@
   }
 
   function catchUp(postponed) {
+    prune();
     var next = Array.from(waiting.keys()).filter(function (gd) { return gd.getBoundingClientRect().width > 0; })[0];
     if (!next) { return; }
     postponed = postponed || 0;
@@ -122,7 +128,7 @@
     // a chart's first draw never waits: Dash's Graph binds its events to the drawn chart when the promise resolves
     // (and drawn after the map, the first draws made the first load longer: they no longer ran beside its worker)
     if (!lazy(gd) || !gd._fullLayout) { return original.apply(this, arguments); }
-    waiting.forEach(function (_, other) { if (!other.isConnected) { waiting.delete(other); } });  // pages gone
+    prune();
     watch(gd);
     if (inView.get(gd)) {
       waiting.delete(gd);  // in view before the observer said so: this figure replaces the waiting one

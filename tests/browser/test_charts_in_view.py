@@ -161,3 +161,25 @@ def test_waiting_charts_are_drawn_before_the_page_prints(dash_duo):
     driver.execute_cdp_cmd("Page.printToPDF", {})
     assert _waiting(driver) == []
     assert all(c["busy"] is None for c in _charts(driver).values())
+
+
+def test_charts_left_waiting_on_another_page_are_let_go(dash_duo):
+    """A chart whose figure waits belongs to its page: after a real click to the coverage page nothing waits, and
+    back on the explorer its charts are there, described, with no error."""
+    driver = _open(dash_duo, quiet_ms=600_000)
+    _choose_documented(dash_duo)
+    until(driver, lambda: _waiting(driver), "the charts to wait")
+    for page, path in (("Coverage", "/coverage"), ("Explorer", "/")):
+        link = driver.execute_script(
+            "return [...document.querySelectorAll('a.nav-link')].find(a => a.textContent.trim() === arguments[0])"
+            ".getBoundingClientRect().toJSON()",
+            page,
+        )
+        click(driver, link["x"] + link["width"] / 2, link["y"] + link["height"] / 2)
+        until(driver, lambda p=path: driver.current_url.split("?")[0].endswith(p), f"the {page} page")
+        settle(driver)
+        if page == "Coverage":
+            assert _waiting(driver) == []
+    # the explorer's page comes back with its figures drawn from the layout; the callback's may wait again
+    assert all(c["rows"] for c in _charts(driver).values())
+    assert dash_duo.get_logs() == []
