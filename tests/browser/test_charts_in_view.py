@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 from a11y_support import emulate, rect, settle
-from map_pointer import click, move
+from map_pointer import click
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
-from waits import callbacks_done, next_frame, steady, until
+from waits import callbacks_done, until
 
 from dashboard import ids
 from dashboard.app import create_app
@@ -60,6 +60,17 @@ def _open(dash_duo, quiet_ms: int | None = None):
     return driver
 
 
+def _click_text(driver, selector: str, text: str) -> None:
+    """A real click at the centre of the first element matching ``selector`` whose text holds ``text``."""
+    box = driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].find(e => e.textContent.includes(arguments[1]))"
+        ".getBoundingClientRect().toJSON()",
+        selector,
+        text,
+    )
+    click(driver, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
 def _page_down(driver) -> None:
     """A real Page Down, then the page scrolled (or at its end)."""
     y = driver.execute_script("return window.scrollY")
@@ -77,12 +88,7 @@ def _page_down(driver) -> None:
 def _choose_documented(dash_duo) -> None:
     """A real click on the dataset's "Documented" option, then the page's callbacks done."""
     driver = dash_duo.driver
-    label = driver.execute_script(
-        "return [...document.querySelectorAll('#' + arguments[0] + ' label')]"
-        ".find(l => l.textContent.includes('Documented')).getBoundingClientRect().toJSON()",
-        ids.DATASET,
-    )
-    click(driver, label["x"] + label["width"] / 2, label["y"] + label["height"] / 2)
+    _click_text(driver, f"#{ids.DATASET} label", "Documented")
     until(driver, lambda: "dataset=documented" in driver.current_url, "the documented dataset chosen")
     until(driver, lambda: callbacks_done(driver), "the page's callbacks")
 
@@ -127,30 +133,24 @@ def test_waiting_charts_catch_up_once_the_filters_rest(dash_duo):
     assert dash_duo.get_logs() == []
 
 
-def test_a_bar_clicked_in_view_redraws_the_charts_at_once(dash_duo):
-    driver = _open(dash_duo)
-    driver.execute_script("document.getElementById(arguments[0]).scrollIntoView({block: 'center'})", ids.CHART_SECTOR)
-    top = steady(driver, lambda: rect(driver, f"#{ids.CHART_SECTOR}")["top"], "the page to stop scrolling")
-    assert top >= 0, "the sector chart is not in view"
-    waited = driver.execute_script("return window.tfaChartsInView.waited")
-    bar = driver.execute_script(  # the longest bar
-        "const bs = [...document.querySelectorAll('#' + arguments[0] + ' .trace.bars .point path')]"
-        ".map(p => p.getBoundingClientRect()).sort((a, b) => b.width - a.width);"
-        "return [bs[0].x + bs[0].width / 2, bs[0].y + bs[0].height / 2];",
-        ids.CHART_SECTOR,
-    )
-    move(driver, *bar)  # Plotly finds the bar under the pointer as it moves, then takes the click
-    until(driver, lambda: driver.find_elements("css selector", f"#{ids.CHART_SECTOR} .hoverlayer .hovertext"), "hover")
-    next_frame(driver)
-    click(driver, *bar)
-    until(driver, lambda: "sector=" in driver.current_url, "the clicked sector as the filter")
-    until(driver, lambda: callbacks_done(driver), "the page's callbacks")
-    # the sector chart and its neighbour are in view: neither waited
+def test_charts_in_view_redraw_at_once(dash_duo):
+    """On a screen tall enough to show them, the charts redraw with the click: nothing waits."""
+    dash_duo.start_server(create_app())
+    driver = dash_duo.driver
+    emulate(driver, (1366, 2400))
+    driver.get(dash_duo.server_url + "/")
+    settle(driver)
     height = driver.execute_script("return window.innerHeight")
-    in_view = [c for c in CHARTS if rect(driver, f"#{c}")["bottom"] > 0 and rect(driver, f"#{c}")["top"] < height]
-    assert ids.CHART_SECTOR in in_view
-    assert not set(in_view) & set(_waiting(driver)), _waiting(driver)
-    assert driver.execute_script("return window.tfaChartsInView.waited") - waited <= len(CHARTS) - len(in_view)
+    assert all(rect(driver, f"#{c}")["bottom"] <= height for c in CHARTS), "a chart is out of view"
+    before = _charts(driver)
+    waited = driver.execute_script("return window.tfaChartsInView.waited")
+    _choose_documented(dash_duo)
+    until(driver, lambda: _charts(driver) != before, "the charts to redraw")
+    assert _waiting(driver) == []
+    assert driver.execute_script("return window.tfaChartsInView.waited") == waited
+    drawn = _charts(driver)
+    assert all(c["busy"] is None and float(c["opacity"]) == 1 for c in drawn.values())
+    assert any(drawn[c]["drawn"] != before[c]["drawn"] or drawn[c]["rows"] != before[c]["rows"] for c in CHARTS)
     assert dash_duo.get_logs() == []
 
 
@@ -170,12 +170,7 @@ def test_charts_left_waiting_on_another_page_are_let_go(dash_duo):
     _choose_documented(dash_duo)
     until(driver, lambda: _waiting(driver), "the charts to wait")
     for page, path in (("Coverage", "/coverage"), ("Explorer", "/")):
-        link = driver.execute_script(
-            "return [...document.querySelectorAll('a.nav-link')].find(a => a.textContent.trim() === arguments[0])"
-            ".getBoundingClientRect().toJSON()",
-            page,
-        )
-        click(driver, link["x"] + link["width"] / 2, link["y"] + link["height"] / 2)
+        _click_text(driver, "a.nav-link", page)
         until(driver, lambda p=path: driver.current_url.split("?")[0].endswith(p), f"the {page} page")
         settle(driver)
         if page == "Coverage":
