@@ -296,7 +296,7 @@ def apply_click(_clear, map_click, sector_click, muni_click, time_click, communi
     trigger = ctx.triggered_id
     if trigger == ids.CLEAR:
         v = controls_from_state(snap, FilterState.from_query(""))  # the default view, dataset included
-        return (*[v[k] for k in CONTROL_KEYS], None, no_update)
+        return (*[v[k] for k in CONTROL_KEYS], None)  # the controls, and no selection
     if trigger == ids.MAP_CLICK:
         if not map_click:  # the store's empty first state
             raise PreventUpdate
