@@ -36,7 +36,7 @@ import shapely
 from dashboard import config
 from geodata import load
 from geodata.analysis.coverage_view import CoverageInputs, CoverageView, VersionCache, coverage_view
-from geodata.analysis.filters import OPEN_END_YEAR, FilterState, ProjectIndex, active_years
+from geodata.analysis.filters import OPEN_END_YEAR, FilterState, ProjectIndex, active_years, listed_names
 from geodata.analysis.kpis import KpiArrays
 from geodata.analysis.privacy import suppress_frame
 from geodata.facts.build import round_coords
@@ -332,8 +332,8 @@ def build_snapshot(projects: gpd.GeoDataFrame, static: StaticLayers | None = Non
         unit_of_project=unit_of_project,
         year_min=year_min,
         year_max=year_max,
-        funders=sorted(projects["funder"].dropna().astype(str).unique()),
-        orgs=sorted(projects["implementing_org"].dropna().astype(str).unique()),
+        funders=listed_names(projects["funder"]),  # "USAID; European Union": two options
+        orgs=listed_names(projects["implementing_org"]),
         municipality_codes=sorted(projects["municipality"].dropna().astype(str).unique()),
         group_rows=[np.flatnonzero(group == g) for g in range(N_PROJECT_TRACES)],
         sector_code=sector.astype(np.uint8),

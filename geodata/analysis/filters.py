@@ -14,7 +14,8 @@ portfolio has been imported (the sample is then opt-in, ``dataset=all`` or ``dat
 command line without ``--dataset`` does the same.
 
 ``ProjectIndex`` is built once per projects frame and answers ``mask(state)`` with numpy operations
-only, so a filter over 100,000 projects takes milliseconds.
+only, so a filter over 100,000 projects takes milliseconds. A funder or implementing organisation named among
+others in its field ("USAID; European Union") is a filter value of its own (``NameLists``, ``listed_names``).
 """
 
 from __future__ import annotations
@@ -229,8 +230,8 @@ _FLAG_HELP = {
     "community": ", ".join(COMMUNITIES),
     "municipality": "code or name (Albanian, Serbian or English); Mitrovica alone is ambiguous",
     "status": ", ".join(STATUSES),
-    "funder": "funder, as written in the data",
-    "org": "implementing organisation",
+    "funder": "funder, as written in the data (one of several listed with ';' counts)",
+    "org": "implementing organisation (one of several listed with ';' counts)",
     "id": "project id (a map selection)",
 }
 
@@ -350,6 +351,41 @@ def describe(state: FilterState) -> str:
     return ", ".join(parts)
 
 
+def list_names(value: object) -> list[str]:
+    """The names in a funder or implementing-organisation field: one name, or several separated by ';'
+    ("USAID; European Union"), trimmed, blanks dropped."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    return [name.strip() for name in str(value).split(";") if name.strip()]
+
+
+def listed_names(values: Iterable[object]) -> list[str]:
+    """Every name listed in ``values`` (see ``list_names``), once each, sorted: a filter's options."""
+    return sorted({name for value in values for name in list_names(value)})
+
+
+@dataclass(frozen=True)
+class NameLists:
+    """Which projects list which names in a ';'-list field (funders, implementing organisations): a project
+    matches every name it lists, alone or among others, and its field's whole text (as a link made before
+    names were split still says)."""
+
+    codes: np.ndarray  # per project: the code of its field's text
+    names: tuple[frozenset[str], ...]  # per code: the names that text lists, and the text itself
+
+    @classmethod
+    def build(cls, values: pd.Series) -> NameLists:
+        codes, texts = pd.factorize(values.fillna("").astype(str))  # few distinct texts: split each once
+        names = tuple(frozenset([*list_names(t), t.strip()]) - {""} for t in texts)
+        return cls(codes=codes.astype(np.int32), names=names)
+
+    def matching(self, wanted: Iterable[str]) -> np.ndarray:
+        """Boolean per project: it lists any of ``wanted``."""
+        wanted = {w.strip() for w in wanted}
+        hit = np.fromiter((bool(n & wanted) for n in self.names), dtype=bool, count=len(self.names))
+        return hit[self.codes] if len(self.codes) else np.zeros(0, dtype=bool)
+
+
 def _codes(values: pd.Series) -> tuple[np.ndarray, dict[str, int]]:
     cat = pd.Categorical(values.fillna("").astype(str))
     return cat.codes.astype(np.int32), {c: i for i, c in enumerate(cat.categories)}
@@ -387,10 +423,8 @@ class ProjectIndex:
     municipality_lookup: dict[str, int]
     status: np.ndarray
     status_lookup: dict[str, int]
-    funder: np.ndarray
-    funder_lookup: dict[str, int]
-    org: np.ndarray
-    org_lookup: dict[str, int]
+    funder: NameLists
+    org: NameLists
     start_year: np.ndarray
     end_year: np.ndarray
     title_lower: np.ndarray
@@ -402,8 +436,6 @@ class ProjectIndex:
         sectors = projects["sectors"].where(projects["sectors"].fillna("") != "", projects["sector"])
         municipality, m_lookup = _codes(projects["municipality"])
         status, s_lookup = _codes(projects["status"])
-        funder, f_lookup = _codes(projects["funder"])
-        org, o_lookup = _codes(projects["implementing_org"])
         start, end = active_years(projects)
         return cls(
             n=len(projects),
@@ -413,10 +445,8 @@ class ProjectIndex:
             municipality_lookup=m_lookup,
             status=status,
             status_lookup=s_lookup,
-            funder=funder,
-            funder_lookup=f_lookup,
-            org=org,
-            org_lookup=o_lookup,
+            funder=NameLists.build(projects["funder"]),
+            org=NameLists.build(projects["implementing_org"]),
             start_year=start,
             end_year=end,
             title_lower=projects["title"].fillna("").astype(str).str.lower().to_numpy(dtype=object),
@@ -445,9 +475,9 @@ class ProjectIndex:
         if state.statuses:
             m &= self._isin(self.status, self.status_lookup, state.statuses)
         if state.funders:
-            m &= self._isin(self.funder, self.funder_lookup, state.funders)
+            m &= self.funder.matching(state.funders)
         if state.orgs:
-            m &= self._isin(self.org, self.org_lookup, state.orgs)
+            m &= self.org.matching(state.orgs)
         if state.year_to is not None:
             m &= self.start_year <= state.year_to
         if state.year_from is not None:

@@ -10,7 +10,7 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 
 import geodata
-from geodata.analysis.filters import FilterState, ProjectIndex, describe
+from geodata.analysis.filters import FilterState, ProjectIndex, describe, list_names, listed_names
 from geodata.facts.build import anchors_frame
 from geodata.facts.sample import sample_portfolio
 
@@ -57,6 +57,29 @@ def _projects(**columns) -> gpd.GeoDataFrame:
 def test_mask(state, expected):
     p = _projects()
     assert list(p.loc[ProjectIndex.build(p).mask(state), "project_id"]) == expected
+
+
+def test_a_funder_or_organisation_listed_among_others_is_its_own_option_and_matches():
+    """Real records name several funders or implementers in one field ("USAID; European Union")."""
+    p = _projects(
+        funder=["USAID; European Union", "European Union", None],
+        implementing_org=["UNHCR; OSCE ", "Mercy Corps", "OSCE;"],
+    )
+    index = ProjectIndex.build(p)
+
+    def matching(**filters):
+        return list(p.loc[index.mask(FilterState(**filters)), "project_id"])
+
+    assert listed_names(p["funder"]) == ["European Union", "USAID"]
+    assert listed_names(p["implementing_org"]) == ["Mercy Corps", "OSCE", "UNHCR"]
+    assert matching(funders=("European Union",)) == ["a", "b"]
+    assert matching(funders=("USAID",)) == ["a"]
+    assert matching(orgs=("OSCE",)) == ["a", "c"]
+    assert matching(orgs=("UNHCR", "Mercy Corps")) == ["a", "b"]
+    # a link made with the field's whole text still finds its project, and only it
+    assert matching(funders=("USAID; European Union",)) == ["a"]
+    assert matching(funders=("Union",)) == []  # names, not substrings
+    assert list_names(None) == [] and list_names(float("nan")) == [] and list_names(" ; ") == []
 
 
 def test_query_round_trip_restores_the_state_exactly():
