@@ -171,3 +171,26 @@ def test_a_cell_click_selects_its_sites_outlines_the_cell_and_filters_the_table(
     except Exception:
         dash_duo.driver.save_screenshot(str(tmp_path / "coverage-cell-failure.png"))
         raise
+
+
+def test_clear_sector_and_municipality_keeps_the_radius(dash_duo):
+    """A real click on the controls' clear button drops the cell's sector and municipality, not the radius."""
+    from dashboard import ids
+
+    dash_duo.start_server(create_app())
+    driver = dash_duo.driver
+    driver.get(f"{dash_duo.server_url}/coverage?sector=health&municipality=north-mitrovica&radius=10")
+    _wait_text(dash_duo, "#coverage-sentence", "Health projects in North Mitrovica")
+    box = driver.execute_script(
+        "const e = document.getElementById(arguments[0]); e.scrollIntoView({block: 'center', behavior: 'instant'});"
+        "return e.getBoundingClientRect().toJSON()",
+        ids.COVERAGE_CLEAR,
+    )
+    click(driver, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    _wait_text(dash_duo, "#coverage-sentence", "All projects")
+    assert "radius 10 km" in driver.execute_script(
+        "return document.getElementById(arguments[0]).textContent", ids.COVERAGE_SENTENCE
+    )
+    WebDriverWait(driver, 20).until(lambda d: "sector=" not in d.current_url)
+    assert "radius=10" in driver.current_url and "municipality=" not in driver.current_url
+    assert dash_duo.get_logs() == []
