@@ -416,6 +416,71 @@ def run_ab(n: int | None, port: int, clicks: int = 10, store_cache: Path | None 
     return rows
 
 
+#: Network links a page can be loaded over (DevTools ``Network.emulateNetworkConditions``): round-trip latency in
+#: ms, download and upload in Mbit/s. The bench's own runs are on localhost, where compression cannot show.
+NETWORKS = {
+    "localhost": None,  # no emulation: the bench's other runs
+    "broadband": (20, 50.0, 10.0),
+    "dsl": (40, 10.0, 2.0),  # an ordinary office or hotel link
+    "mobile": (150, 1.6, 0.75),  # a slow mobile link (Chrome's "Slow 3G"-like latency, a little more bandwidth)
+}
+
+
+def emulate_network(driver, network: str) -> None:
+    if NETWORKS[network] is None:
+        return
+    latency, down, up = NETWORKS[network]
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": latency,
+            "downloadThroughput": down * 1e6 / 8,
+            "uploadThroughput": up * 1e6 / 8,
+        },
+    )
+
+
+def run_network_ab(
+    n: int | None, port: int, network: str, rounds: int = 4, clicks: int = 4, store_cache: Path | None = None
+) -> list[dict]:
+    """Compressed responses (``dashboard/transfer.py``) against uncompressed (``TFA_COMPRESS=0``) over an
+    emulated ``network`` (``NETWORKS``): two servers (``port``, ``port + 1``); each round opens a fresh browser
+    for each, alternating which goes first, and times the explorer's first load (nothing cached), ``clicks``
+    filter clicks, and the coverage page (its scripts cached). One row per (mode, case); ``ratios`` gives
+    uncompressed / compressed as old / new."""
+    label = n if n is not None else "shipped"
+    modes = {"0": "old", "1": "new"}  # old: uncompressed, new: compressed
+    samples: dict[str, dict[str, list[dict]]] = {m: {"load": [], "click": [], "coverage": []} for m in modes.values()}
+    with contextlib.ExitStack() as stack:
+        servers = {
+            mode: stack.enter_context(served(n, port + i, store_cache=store_cache, extra_env={"TFA_COMPRESS": flag}))
+            for i, (flag, mode) in enumerate(modes.items())
+        }
+        info = None
+        for r in range(rounds):
+            for mode in list(servers) if r % 2 == 0 else list(servers)[::-1]:
+                driver = chromium()
+                try:
+                    emulate_network(driver, network)
+                    samples[mode]["load"].append(page_load(driver, servers[mode].url + "/"))
+                    if clicks:
+                        samples[mode]["click"] += filter_clicks(driver, clicks)
+                    samples[mode]["coverage"].append(page_load(driver, servers[mode].url + "/coverage"))
+                    info = machine(driver)
+                finally:
+                    driver.quit()
+    rows = []
+    for mode in modes.values():
+        for case, key in (("explorer_load", "load"), ("filter_click", "click"), ("coverage_load", "coverage")):
+            if samples[mode][key]:
+                rows.append(_row(label, f"{case} {mode}", summarise(samples[mode][key])))
+    for r in rows:
+        r["machine"] = {**(info or {}), "network": network}
+    return rows
+
+
 #: What ``run_switch_ab`` switches in a loaded page: the asset's settings object, and the names of its two modes
 #: (off, on).
 SWITCHES = {
@@ -539,9 +604,17 @@ def main(argv: list[str]) -> int:
     p.add_argument(
         "--charts-ab", action="store_true", help="charts out of view drawn at once against in view, in one page"
     )
+    p.add_argument(
+        "--network-ab",
+        choices=sorted(NETWORKS),
+        help="compressed responses against uncompressed (TFA_COMPRESS=0) over an emulated network, fresh browsers",
+    )
+    p.add_argument("--rounds", type=int, default=4, help="--network-ab: fresh browsers per mode")
     args = p.parse_args(argv)
     n = None if args.n == "shipped" else int(args.n)
-    if args.ab:
+    if args.network_ab:
+        rows = run_network_ab(n, args.port, args.network_ab, rounds=args.rounds, clicks=args.clicks)
+    elif args.ab:
         rows = run_ab(n, args.port, clicks=args.clicks)
     elif args.hold_ab or args.charts_ab:
         rows = run_switch_ab(n, args.port, "hold" if args.hold_ab else "charts", clicks=args.clicks)

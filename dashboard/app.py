@@ -15,7 +15,7 @@ import dash_bootstrap_components as dbc
 import geopandas as gpd
 from dash import ALL, Dash, Input, Output, State, dcc, html, set_props
 
-from dashboard import auth, config, data, geo_assets, heap, ids, jobs, security
+from dashboard import auth, config, data, geo_assets, heap, ids, jobs, security, transfer
 from geodata import LAYERS, load
 from geodata.io.leftovers import clean_leftovers
 
@@ -179,6 +179,7 @@ def create_app(projects: gpd.GeoDataFrame | None = None) -> Dash:
         )
     security.install(app)  # sign-in, per-callback roles, cross-site checks, body limits, security headers
     geo_assets.install(app.server, app.config.routes_pathname_prefix)  # the polygons the maps load by URL
+    transfer.install(app.server, app.config.assets_url_path)  # compressed text; assets kept by their version
     heap.install(app.server)  # freed memory goes back to the system whenever the last request has been sent
     app.clientside_callback(
         _SYNC_URL,
