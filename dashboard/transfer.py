@@ -3,7 +3,7 @@
 - Text responses (the pages' scripts and styles, Dash's layouts and callback answers, the GeoJSON the maps load)
   are compressed with Flask-Compress, in the first of zstd, Brotli and gzip the browser accepts. A first visit
   fetches about 5.8 MB of scripts (3.1 MB of them plotly.js), 1.8 MB compressed; a filter click's answer at
-  10,000 projects shrinks from about 97 to 25 kB. zstd at its level 3 compresses plotly.js in about 20 ms here.
+  10,000 projects from about 97 to 33 kB. zstd at its level 3 compresses plotly.js in about 20 ms here.
   ``TFA_COMPRESS=0`` leaves compression to a reverse proxy (or to nobody). No response body carries a secret
   (cross-site requests are refused by their origin, not by a token in a page), so compressing them gives an
   attacker nothing to guess at.

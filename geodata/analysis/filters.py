@@ -2,7 +2,7 @@
 fast vectorised mask over the projects layer.
 
 Why one module: the state, its URL and command-line forms and the mask that applies it change together, and
-parts of it would import each other (about 460 lines).
+parts of it would import each other (about 500 lines).
 
 ``FilterState`` is what every view shares (explorer, coverage, briefing, exports).
 ``FilterState.from_pairs`` is its one constructor from outside values, with one year range (``YEARS``):
