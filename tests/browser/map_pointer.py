@@ -8,6 +8,7 @@ DevTools mouse event sent there reaches MapLibre, Plotly's hit-testing and Dash'
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import shapely
@@ -68,12 +69,16 @@ def move(driver, x: float, y: float) -> None:
     driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": float(x), "y": float(y)})
 
 
-def click(driver, x: float, y: float) -> None:
-    """A real left click at page pixel (x, y): the pointer moves there, presses and releases."""
+def click(driver, x: float, y: float, hold: float = 0.0) -> None:
+    """A real left click at page pixel (x, y): the pointer moves there, presses and releases. ``hold`` seconds
+    pass between the move, the press and the release, as in a person's click (Plotly's charts find what was
+    clicked from their hover, computed at most every 50 ms: see tests/browser/test_chart_clicks.py)."""
     for kind, extra in (("mouseMoved", {}), ("mousePressed", {"clickCount": 1}), ("mouseReleased", {"clickCount": 1})):
         driver.execute_cdp_cmd(
             "Input.dispatchMouseEvent", {"type": kind, "x": float(x), "y": float(y), "button": "left", **extra}
         )
+        if hold and kind != "mouseReleased":
+            time.sleep(hold)
 
 
 def loneliest_project(found: list[dict], box: dict, margin: float = 40, least: float = 8) -> dict:

@@ -10,11 +10,9 @@ Plotly then reports no click at all."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from a11y_support import emulate, rect, settle
-from map_pointer import click, move
+from map_pointer import click
 from waits import callbacks_done, steady, until
 
 from dashboard import ids
@@ -59,14 +57,7 @@ def _settled(driver, what: str) -> None:
 
 def _click_bar(driver, bar: dict) -> None:
     """A person's click on the bar: the pointer moves onto it and rests, the button is held about 100 ms."""
-    move(driver, bar["x"], bar["y"])
-    time.sleep(0.1)
-    for kind in ("mousePressed", "mouseReleased"):
-        driver.execute_cdp_cmd(
-            "Input.dispatchMouseEvent",
-            {"type": kind, "x": float(bar["x"]), "y": float(bar["y"]), "button": "left", "clickCount": 1},
-        )
-        time.sleep(0.1 if kind == "mousePressed" else 0)
+    click(driver, bar["x"], bar["y"], hold=0.1)
 
 
 def _chosen(driver, control: str) -> list[str]:
