@@ -26,7 +26,7 @@ from dash import Patch, dcc, html
 
 from geodata.analysis.coverage import LOCATION_RULE, SITE_RULE, CoverageResult
 from geodata.analysis.formatting import usd
-from geodata.analysis.kpis import KPI_DEFINITIONS, kpi_lines, suppress
+from geodata.analysis.kpis import KPI_DEFINITIONS, kpi_lines, share_parts, suppress
 from geodata.facts.layers import PRECISION_CODES
 
 
@@ -299,7 +299,7 @@ _PROJECT_FIELDS = (
     ("sectors", "Sector shares"),
     ("target_communities", "Target communities"),
     ("municipality_label", "Municipality"),
-    ("site_id", "Site"),
+    ("site_label", "Site"),
     ("location_precision_text", "Location precision"),
     ("location_uncertainty_m", "Location uncertainty (m)"),
     ("location_note", "Location note"),
@@ -334,15 +334,27 @@ def _value(key: str, v) -> str:
             name, _, count = item.partition("=")
             parts.append(f"{name}: {suppress(float(count))}" if count.strip().isdigit() else item)
         return ", ".join(parts)
+    if key in ("sector", "status"):
+        return str(v).capitalize()  # as the filters and the legend name them
+    if key == "sectors":
+        shares = share_parts(str(v))
+        if len(shares) > 1:
+            return ", ".join(f"{name.capitalize()} {share:.0%}" for name, share in shares)
+        return ", ".join(name.capitalize() for name, _ in shares) or str(v)
+    if key == "target_communities":
+        return ", ".join(part.strip() for part in str(v).split(";") if part.strip())
     if isinstance(v, float):
         return f"{v:,.0f}"
     return str(v)
 
 
-def project_detail(row: dict, municipality_label: str) -> list:
-    """Every field of one project, with its sources as links. Sample rows say so first."""
+def project_detail(row: dict, municipality_label: str, site_label: str | None = None) -> list:
+    """Every field of one project, with its sources as links, worded as the page words them (sector names as the
+    filters give them, sector shares as percentages, communities as a list, the site by its name when
+    ``site_label`` is given). Sample rows say so first."""
     row = dict(row)
     row["municipality_label"] = municipality_label
+    row["site_label"] = site_label or row.get("site_id")
     p = row.get("location_precision")
     row["location_precision_text"] = (
         f"{int(p)}: {PRECISION_CODES.get(int(p), '')}" if p is not None and not pd.isna(p) else None

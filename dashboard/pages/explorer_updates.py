@@ -295,7 +295,11 @@ def stack_note(stacked: int) -> html.P:
 def project_panel(snap: Snapshot, row: int) -> tuple[str, list]:
     record = snap.projects.drop(columns="geometry").iloc[row].to_dict()
     title = str(record["title"]) + (" (SAMPLE)" if record.get("is_sample") else "")
-    return title, components.project_detail(record, municipality_label(str(record["municipality"])))
+    camps = snap.static.camps
+    site = camps.loc[camps["site_id"] == record.get("site_id"), "name_en"]
+    return title, components.project_detail(
+        record, municipality_label(str(record["municipality"])), str(site.iloc[0]) if len(site) else None
+    )
 
 
 def camp_panel(snap: Snapshot, site_id: str) -> tuple[str, list]:

@@ -86,16 +86,22 @@ def sector_shares(sectors: pd.Series, primary: pd.Series) -> np.ndarray:
     for s, j in single.items():
         out[plain & (names == s), j] = 1.0
     for i in np.flatnonzero(~plain):
-        parts = [m.groups() for m in (_SHARE.match(p) for p in text[i].split(";")) if m]
-        parts = [(name, float(w) if w else np.nan) for name, w in parts if name in single]
-        if not parts:
-            continue
-        weights = np.array([w for _, w in parts], dtype=float)
-        weights = np.where(np.isnan(weights), 1.0, weights) if np.isnan(weights).any() else weights
-        total = weights.sum() or 1.0
-        for (name, _), w in zip(parts, weights, strict=True):
-            out[i, single[name]] += w / total
+        for name, share in share_parts(text[i]):
+            out[i, single[name]] += share
     return out
+
+
+def share_parts(text: str) -> list[tuple[str, float]]:
+    """One project's ``sectors`` field ("health:60;education:40", or names alone: equal shares) as (sector, share
+    of its money) pairs summing to 1, in the field's order; a name that is not a sector is left out."""
+    parts = [m.groups() for m in (_SHARE.match(p) for p in str(text).split(";")) if m]
+    parts = [(name, float(w) if w else np.nan) for name, w in parts if name in SECTORS]
+    if not parts:
+        return []
+    weights = np.array([w for _, w in parts], dtype=float)
+    weights = np.where(np.isnan(weights), 1.0, weights) if np.isnan(weights).any() else weights
+    total = weights.sum() or 1.0
+    return [(name, float(w / total)) for (name, _), w in zip(parts, weights, strict=True)]
 
 
 def community_counts(values: pd.Series) -> np.ndarray:
