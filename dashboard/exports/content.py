@@ -397,6 +397,14 @@ def chart_spec(briefing: Briefing, key: str) -> ChartSpec:
         )
     notes = [_plain(a.text) for a in fig.layout.annotations if a.name == "unreported"]
     caption = " ".join([CAPTIONS[key], *notes])
+    # the figure's own empty-state message ("No projects match these filters."), else why nothing is charted
+    empty = [_plain(a.text) for a in fig.layout.annotations if a.name == "empty"]
+    if empty:
+        message = empty[0]
+    elif not categories:
+        message = f"None of the {briefing.n_projects:,} projects shown gives what this chart needs."
+    else:
+        message = ""  # the chart is drawn
     return ChartSpec(
         title=figure_title(briefing, key),
         kind=kind,
@@ -404,6 +412,7 @@ def chart_spec(briefing: Briefing, key: str) -> ChartSpec:
         series=tuple(series),
         number_format=USD_FORMAT if money else COUNT_FORMAT,
         caption=caption,
+        empty_message=message,
     )
 
 

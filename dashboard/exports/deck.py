@@ -64,6 +64,7 @@ TITLE_NAME = "Slide title"
 WATERMARK_NAME = "SAMPLE DATA mark"
 PICTURE_NAME = "Figure"
 CHART_NAME = "Chart"
+EMPTY_CHART_NAME = "Nothing to chart"
 TABLE_NAME = "Largest projects table"
 SAMPLE_TEXT = WATERMARK  # the same words as the figures' watermark
 
@@ -351,8 +352,16 @@ def chart_alt_text(spec: ChartSpec, most: int = 8) -> str:
 
 
 def _chart_slide(slide, deck: DeckInput, spec: ChartSpec) -> None:
-    """A native chart: its numbers live in the embedded workbook, so it can be restyled and edited."""
+    """A native chart: its numbers live in the embedded workbook, so it can be restyled and edited. With no
+    project in the view, or no categories (no project gives what the chart counts), the slide says so instead, as
+    the page's chart does: PowerPoint cannot hold a chart without categories, and a chart of zeros says less."""
     _slide_title(slide, spec.title)
+    if spec.empty_message or not spec.categories:
+        box = _textbox(slide, MARGIN, CONTENT_TOP, SLIDE_WIDTH - 2 * MARGIN, Inches(1.6), name=EMPTY_CHART_NAME)
+        _para(box.text_frame, spec.empty_message or "Nothing to chart for these filters.", 20, color=MUTED, first=True)
+        if spec.caption:
+            _para(box.text_frame, spec.caption, 11, color=MUTED)
+        return
     caption_h = Inches(0.5) if spec.caption else 0
     data = CategoryChartData(number_format=spec.number_format)
     data.categories = list(spec.categories)

@@ -43,6 +43,9 @@ class ChartSpec:
     number_format: str = "#,##0"  # Excel number format of the value axis and the embedded data
     caption: str = ""
     alt_text: str = ""  # when empty, ``chart_alt_text`` describes the data
+    #: what the slide says instead of a chart: the figure's empty-state message (no project in the view), or why
+    #: there are no ``categories`` (PowerPoint cannot hold a chart without them); "" draws the chart
+    empty_message: str = ""
 
 
 @dataclass(frozen=True)

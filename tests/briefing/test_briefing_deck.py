@@ -3,6 +3,7 @@ alt text, footnote, the sample mark beside (never over) the content."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import pytest
@@ -135,6 +136,22 @@ def test_empty_table_says_so(deck_factory):
     slide = prs.slides[-2]
     assert not shapes_named(slide, D.TABLE_NAME)
     assert any("No projects match" in s.text_frame.text for s in slide.shapes if s.has_text_frame)
+
+
+def test_a_chart_with_nothing_to_chart_says_so_instead(deck_factory):
+    """PowerPoint cannot hold a chart without categories (python-pptx raised, and the whole export failed); a
+    chart whose figure said it had no project shows that message, not a chart of zeros."""
+    deck = deck_factory(charts=3)
+    no_categories = dataclasses.replace(deck.charts[0], categories=(), series=(D.ChartSeries("Committed", ()),))
+    no_project = dataclasses.replace(deck.charts[2], empty_message="No projects match these filters.")
+    prs = reopen(dataclasses.replace(deck, charts=(no_categories, deck.charts[1], no_project)))
+    slides = {D.slide_titles(dataclasses.replace(deck))[i]: slide for i, slide in enumerate(prs.slides)}
+    for title, message in (("Chart 0", "Nothing to chart for these filters."), ("Chart 2", "No projects match")):
+        slide = slides[title]
+        assert not [s for s in slide.shapes if s.has_chart], title
+        (note,) = shapes_named(slide, D.EMPTY_CHART_NAME)
+        assert message in note.text_frame.text and "Source: chart" in note.text_frame.text
+    assert [s for s in slides["Chart 1"].shapes if s.has_chart]  # the others are still charts
 
 
 def _box(shape) -> tuple[int, int, int, int]:

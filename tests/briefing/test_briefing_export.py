@@ -178,6 +178,22 @@ def test_cli_pdf_page_count_from_url(tmp_path, capsys):
     assert "[4/4] Converted to PDF" in progress  # filter, map picture, slides (native charts), PDF
 
 
+def test_a_view_with_no_project_exports_a_deck_that_says_so(tmp_path):
+    """No project matches the filters: the deck (and so the PDF, made from it) still comes, each chart's slide
+    saying so as the page's chart does (a chart without categories had made the export fail)."""
+    out = tmp_path / "empty.pptx"
+    assert E.main(["--format", "pptx", "--out", str(out), "--text", "no title has these words", "--quiet"]) == 0
+    prs = Presentation(str(out))
+    frames = {titles(prs)[i]: slide for i, slide in enumerate(prs.slides)}
+    briefing = C.build_briefing(FilterState(text="no title has these words"))
+    assert briefing.n_projects == 0
+    for key in ("by_sector", "by_municipality", "over_time", "by_community"):
+        slide = frames[C.figure_title(briefing, key)]
+        assert not [s for s in slide.shapes if s.has_chart], key
+        notes = [s.text_frame.text for s in slide.shapes if s.name == D.EMPTY_CHART_NAME]
+        assert notes and "No projects match these filters." in notes[0], key
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
