@@ -1,5 +1,5 @@
 """Shared by the map pointer tests: where a map's markers are drawn, whether the map is at rest, where on it
-nothing is drawn, a real pointer move, and whether a ``dcc.Tooltip`` shows.
+nothing is drawn, a real pointer move, click and drag, and whether a ``dcc.Tooltip`` shows.
 
 A marker's pixel is MapLibre's ``project([lon, lat])`` plus the map container's position on the page, so a
 DevTools mouse event sent there reaches MapLibre, Plotly's hit-testing and Dash's Graph as a person's does.
@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 import shapely
-from waits import steady, until
+from waits import next_frame, steady, until
 
 from dashboard import data
 
@@ -79,6 +79,28 @@ def click(driver, x: float, y: float, hold: float = 0.0) -> None:
         )
         if hold and kind != "mouseReleased":
             time.sleep(hold)
+
+
+def drag(driver, path: list[tuple[float, float]]) -> None:
+    """A real drag along page pixels ``path``: press at the first, move through the others with the button held
+    (each move handled and drawn before the next), release at the last."""
+    x0, y0 = path[0]
+    move(driver, x0, y0)
+    driver.execute_cdp_cmd(
+        "Input.dispatchMouseEvent",
+        {"type": "mousePressed", "x": float(x0), "y": float(y0), "button": "left", "clickCount": 1},
+    )
+    for x, y in path[1:]:
+        driver.execute_cdp_cmd(
+            "Input.dispatchMouseEvent",
+            {"type": "mouseMoved", "x": float(x), "y": float(y), "button": "left", "buttons": 1},
+        )
+        next_frame(driver)
+    x1, y1 = path[-1]
+    driver.execute_cdp_cmd(
+        "Input.dispatchMouseEvent",
+        {"type": "mouseReleased", "x": float(x1), "y": float(y1), "button": "left", "clickCount": 1},
+    )
 
 
 def loneliest_project(found: list[dict], box: dict, margin: float = 40, least: float = 8) -> dict:

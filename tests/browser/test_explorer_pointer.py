@@ -13,12 +13,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
-from map_pointer import empty_spot
+from map_pointer import drag, empty_spot
 from map_pointer import tooltip as pointer_tooltip
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from waits import callbacks_done, next_frame, steady, until
+from waits import callbacks_done, steady, until
 
 from dashboard import data, figures, ids, map_points
 from dashboard.app import create_app
@@ -113,13 +113,10 @@ def _scroll_to_map(dash_duo) -> None:
     _map_at_rest(dash_duo, "the page to stop scrolling to the map")
 
 
-def _mouse(dash_duo, kind: str, x: float, y: float, buttons: int = 0) -> None:
+def _mouse(dash_duo, kind: str, x: float, y: float) -> None:
     event = {"type": kind, "x": float(x), "y": float(y), "button": "left" if kind != "mouseMoved" else "none"}
     if kind in ("mousePressed", "mouseReleased"):
         event["clickCount"] = 1
-    if buttons:
-        event["buttons"] = buttons
-        event["button"] = "left"
     dash_duo.driver.execute_cdp_cmd("Input.dispatchMouseEvent", event)
 
 
@@ -146,13 +143,7 @@ def _click(dash_duo, x: float, y: float) -> None:
 
 def _drag(dash_duo, path: list[tuple[float, float]]) -> None:
     """Press at the first point, move through the others (button held), release at the last."""
-    x0, y0 = path[0]
-    _mouse(dash_duo, "mouseMoved", x0, y0)
-    _mouse(dash_duo, "mousePressed", x0, y0)
-    for x, y in path[1:]:
-        _mouse(dash_duo, "mouseMoved", x, y, buttons=1)
-        next_frame(dash_duo.driver)  # the move is handled and drawn before the next one
-    _mouse(dash_duo, "mouseReleased", *path[-1])
+    drag(dash_duo.driver, path)
 
 
 def _markers(dash_duo) -> tuple[list[dict], dict]:
