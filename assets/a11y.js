@@ -12,8 +12,8 @@
         meet a hidden focus stop. The proxy is made inert and the (labelled) button takes the Tab stop.
       - A <label for=X> whose X is a component wrapper (slider, radio group, upload), not a form field: the
         wrapper becomes a named group (radiogroup for radios), the label no longer points at a non-field,
-        and the fields inside that have no name are named after the label (slider thumbs, the slider's
-        number boxes).
+        and the fields inside that have no name are named after the label (slider thumbs, a range slider's
+        two as its "from" and "to" ends; the slider's number boxes).
       - dcc.Upload's file input, which takes keyboard focus, is named after its drop zone's text.
    3. Slider marks never overlap: marks that would collide with the previous visible one are hidden (the
       first and last stay), recomputed whenever a slider changes size.
@@ -180,9 +180,11 @@
 
   function nameFields(container, name) {
     var thumbs = container.querySelectorAll("[role=slider]");
-    Array.prototype.forEach.call(thumbs, function (thumb) {
+    var range = thumbs.length === 2;  // a range slider's two thumbs: which end each sets
+    Array.prototype.forEach.call(thumbs, function (thumb, i) {
       var own = thumb.getAttribute("aria-label");
-      var part = own && own !== name && own.indexOf(name) !== 0 ? ", " + own.toLowerCase() : "";
+      var part = own && own !== name && own.indexOf(name) !== 0 ? ", " + own.toLowerCase()
+        : range ? (i === 0 ? ", from" : ", to") : "";
       thumb.setAttribute("aria-label", name + part);
     });
     var boxes = container.querySelectorAll("input:not([type=radio]):not([type=checkbox])");

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.browser
 _HANDLES = """
 return [...document.querySelectorAll('#' + arguments[0] + ' [role=slider]')].map(h => {
   const r = h.getBoundingClientRect();
-  return {value: Number(h.getAttribute('aria-valuenow')), x: r.x + r.width / 2, y: r.y + r.height / 2};
+  return {value: Number(h.getAttribute('aria-valuenow')), x: r.x + r.width / 2, y: r.y + r.height / 2,
+          name: h.getAttribute('aria-label')};
 });"""
 
 
@@ -39,6 +40,9 @@ def test_dragging_a_year_handle_and_arrow_keys_filter_the_projects(dash_duo):
     low, high = _handles(driver)
     snap = data.snapshot()
     assert (low["value"], high["value"]) == (snap.year_min, snap.year_max)
+    # a screen reader tells the two handles apart (assets/a11y.js)
+    names = ["Active in years, from", "Active in years, to"]
+    until(driver, lambda: [h["name"] for h in _handles(driver)] == names, "the handles' names")
     step = (high["x"] - low["x"]) / (high["value"] - low["value"])
 
     # drag the first handle four years to the right, in ten moves, as a hand does
