@@ -381,19 +381,43 @@ def run(n: int | None, port: int, clicks: int = 10, pages: bool = True, store_ca
     return rows
 
 
+#: An A/B run's two servers: the environment flag's value for each, and the mode's name in the rows.
+_AB_MODES = {"0": "old", "1": "new"}
+#: An A/B run's cases: the row's case name, and the key its samples are kept under.
+_AB_CASES = (("explorer_load", "load"), ("filter_click", "click"), ("coverage_load", "coverage"))
+
+
+def _ab_servers(stack: contextlib.ExitStack, n: int | None, port: int, flag: str, store_cache: Path | None) -> dict:
+    """Two servers of ``n`` projects (``port``, ``port + 1``) that differ only in the environment ``flag``: "0"
+    for the "old" mode, "1" for the "new"; stopped when ``stack`` closes."""
+    return {
+        mode: stack.enter_context(served(n, port + i, store_cache=store_cache, extra_env={flag: value}))
+        for i, (value, mode) in enumerate(_AB_MODES.items())
+    }
+
+
+def _ab_rows(label, samples: dict[str, dict[str, list[dict]]], info: dict) -> list[dict]:
+    """One row per (mode, case) that has samples; no p95 from fewer than five."""
+    rows = []
+    for mode in _AB_MODES.values():
+        for case, key in _AB_CASES:
+            found = samples[mode][key]
+            if found:
+                stats = summarise(found)
+                rows.append(_row(label, f"{case} {mode}", stats if len(found) >= 5 else {**stats, "p95_ms": None}))
+    for r in rows:
+        r["machine"] = info
+    return rows
+
+
 def run_ab(n: int | None, port: int, clicks: int = 10, store_cache: Path | None = None) -> list[dict]:
     """The explorer's previous paths (``TFA_FAST=0``) against the current ones, interleaved so both meet the
     same load: two servers (``port``, ``port + 1``) and two browsers; the explorer is loaded in each, then
     one filter click is measured in each in turn; last, each server's first coverage page. One row per (path,
     case); ``ratios`` gives old / new."""
-    label = n if n is not None else "shipped"
-    modes = {"0": "old", "1": "new"}
-    samples: dict[str, dict[str, list[dict]]] = {m: {"load": [], "click": [], "coverage": []} for m in modes.values()}
+    samples: dict[str, dict[str, list[dict]]] = {m: {k: [] for _, k in _AB_CASES} for m in _AB_MODES.values()}
     with contextlib.ExitStack() as stack:
-        servers = {
-            mode: stack.enter_context(served(n, port + i, store_cache=store_cache, extra_env={"TFA_FAST": flag}))
-            for i, (flag, mode) in enumerate(modes.items())
-        }
+        servers = _ab_servers(stack, n, port, "TFA_FAST", store_cache)
         drivers = {}
         for mode in servers:
             drivers[mode] = chromium()
@@ -406,14 +430,7 @@ def run_ab(n: int | None, port: int, clicks: int = 10, store_cache: Path | None 
         for mode, server in servers.items():  # each server's first coverage page
             samples[mode]["coverage"].append(page_load(drivers[mode], server.url + "/coverage"))
         info = machine(drivers["new"])
-    rows = []
-    for mode in modes.values():
-        rows.append(_row(label, f"explorer_load {mode}", {**summarise(samples[mode]["load"]), "p95_ms": None}))
-        rows.append(_row(label, f"filter_click {mode}", summarise(samples[mode]["click"])))
-        rows.append(_row(label, f"coverage_load {mode}", {**summarise(samples[mode]["coverage"]), "p95_ms": None}))
-    for r in rows:
-        r["machine"] = info
-    return rows
+    return _ab_rows(n if n is not None else "shipped", samples, info)
 
 
 #: Network links a page can be loaded over (DevTools ``Network.emulateNetworkConditions``): round-trip latency in
@@ -450,15 +467,10 @@ def run_network_ab(
     for each, alternating which goes first, and times the explorer's first load (nothing cached), ``clicks``
     filter clicks, and the coverage page (its scripts cached). One row per (mode, case); ``ratios`` gives
     uncompressed / compressed as old / new."""
-    label = n if n is not None else "shipped"
-    modes = {"0": "old", "1": "new"}  # old: uncompressed, new: compressed
-    samples: dict[str, dict[str, list[dict]]] = {m: {"load": [], "click": [], "coverage": []} for m in modes.values()}
+    samples: dict[str, dict[str, list[dict]]] = {m: {k: [] for _, k in _AB_CASES} for m in _AB_MODES.values()}
+    info = None
     with contextlib.ExitStack() as stack:
-        servers = {
-            mode: stack.enter_context(served(n, port + i, store_cache=store_cache, extra_env={"TFA_COMPRESS": flag}))
-            for i, (flag, mode) in enumerate(modes.items())
-        }
-        info = None
+        servers = _ab_servers(stack, n, port, "TFA_COMPRESS", store_cache)  # old: uncompressed, new: compressed
         for r in range(rounds):
             for mode in list(servers) if r % 2 == 0 else list(servers)[::-1]:
                 driver = chromium()
@@ -471,14 +483,7 @@ def run_network_ab(
                     info = machine(driver)
                 finally:
                     driver.quit()
-    rows = []
-    for mode in modes.values():
-        for case, key in (("explorer_load", "load"), ("filter_click", "click"), ("coverage_load", "coverage")):
-            if samples[mode][key]:
-                rows.append(_row(label, f"{case} {mode}", summarise(samples[mode][key])))
-    for r in rows:
-        r["machine"] = {**(info or {}), "network": network}
-    return rows
+    return _ab_rows(n if n is not None else "shipped", samples, {**(info or {}), "network": network})
 
 
 #: What ``run_switch_ab`` switches in a loaded page: the asset's settings object, and the names of its two modes
