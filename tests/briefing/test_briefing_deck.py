@@ -145,7 +145,7 @@ def test_a_chart_with_nothing_to_chart_says_so_instead(deck_factory):
     no_categories = dataclasses.replace(deck.charts[0], categories=(), series=(D.ChartSeries("Committed", ()),))
     no_project = dataclasses.replace(deck.charts[2], empty_message="No projects match these filters.")
     prs = reopen(dataclasses.replace(deck, charts=(no_categories, deck.charts[1], no_project)))
-    slides = {D.slide_titles(dataclasses.replace(deck))[i]: slide for i, slide in enumerate(prs.slides)}
+    slides = {D.slide_titles(deck)[i]: slide for i, slide in enumerate(prs.slides)}
     for title, message in (("Chart 0", "Nothing to chart for these filters."), ("Chart 2", "No projects match")):
         slide = slides[title]
         assert not [s for s in slide.shapes if s.has_chart], title
