@@ -354,7 +354,7 @@ def describe(state: FilterState) -> str:
 def list_names(value: object) -> list[str]:
     """The names in a funder or implementing-organisation field: one name, or several separated by ';'
     ("USAID; European Union"), trimmed, blanks dropped."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # None, NaN, or the store's pd.NA
         return []
     return [name.strip() for name in str(value).split(";") if name.strip()]
 

@@ -80,6 +80,9 @@ def test_a_funder_or_organisation_listed_among_others_is_its_own_option_and_matc
     assert matching(funders=("USAID; European Union",)) == ["a"]
     assert matching(funders=("Union",)) == []  # names, not substrings
     assert list_names(None) == [] and list_names(float("nan")) == [] and list_names(" ; ") == []
+    # a missing name in the store's string column is pd.NA: no "<NA>" option
+    assert list_names(pd.NA) == []
+    assert listed_names(pd.Series(["USAID; European Union", None], dtype="string")) == ["European Union", "USAID"]
 
 
 def test_query_round_trip_restores_the_state_exactly():
