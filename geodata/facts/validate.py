@@ -9,6 +9,7 @@ Rows are numbered from 1 in file order (the feature number).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -190,6 +191,18 @@ def _geometry_problems(
     return out
 
 
+#: A value written as a day of the calendar (31.02.2024, 31/02/2024, 2024-02-31), whichever the order
+_DAY_SHAPED = re.compile(r"^\s*(\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}-\d{1,2}-\d{1,2})\s*$")
+
+
+def _not_a_date(value) -> str:
+    """Why a date field's value is not a date: a day-shaped value names no day of the calendar (the partner's
+    format is fine, the day is not), anything else is not written as a date we read."""
+    if _DAY_SHAPED.match(str(value)):
+        return "is not a date: no such day in the calendar"
+    return "is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"
+
+
 def _cross_field_problems(gdf: pd.DataFrame, spec: LayerSpec, file: str, rows: pd.Series) -> list[Problem]:
     out: list[Problem] = []
     ids = gdf.get(spec.id_column)
@@ -217,7 +230,7 @@ def _cross_field_problems(gdf: pd.DataFrame, spec: LayerSpec, file: str, rows: p
                         int(rows.loc[idx]),
                         col,
                         gdf[col].loc[idx],
-                        "is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)",
+                        _not_a_date(gdf[col].loc[idx]),
                     )
                 )
         start, end = parse_dates(gdf["start_date"]), parse_dates(gdf["end_date"], end=True)
