@@ -10,6 +10,7 @@ from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dashboard import ids
 from dashboard.app import create_app
 
 pytestmark = pytest.mark.browser
@@ -175,8 +176,6 @@ def test_a_cell_click_selects_its_sites_outlines_the_cell_and_filters_the_table(
 
 def test_clear_sector_and_municipality_keeps_the_radius(dash_duo):
     """A real click on the controls' clear button drops the cell's sector and municipality, not the radius."""
-    from dashboard import ids
-
     dash_duo.start_server(create_app())
     driver = dash_duo.driver
     driver.get(f"{dash_duo.server_url}/coverage?sector=health&municipality=north-mitrovica&radius=10")
