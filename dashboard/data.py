@@ -36,7 +36,7 @@ import shapely
 from dashboard import config
 from geodata import load
 from geodata.analysis.coverage_view import CoverageInputs, CoverageView, VersionCache, coverage_view
-from geodata.analysis.filters import OPEN_END_YEAR, FilterState, ProjectIndex, active_years, listed_names
+from geodata.analysis.filters import OPEN_END_YEAR, FilterState, ProjectIndex, active_years, names_by_dataset
 from geodata.analysis.kpis import KpiArrays
 from geodata.analysis.privacy import suppress_frame
 from geodata.facts.build import round_coords
@@ -230,8 +230,8 @@ class Snapshot:
     unit_of_project: np.ndarray  # intp (bincount's own type: no copy) index into static.units; len(units) when unknown
     year_min: int
     year_max: int
-    funders: list[str]
-    orgs: list[str]
+    funders: dict[str, list[str]]  # per dataset choice ("documented", "sample", "all"): the funder filter's names
+    orgs: dict[str, list[str]]  # the same for implementing organisations
     municipality_codes: list[str] = field(default_factory=list)
     group_rows: list[np.ndarray] = field(default_factory=list)  # row positions per project trace
     # per project trace, the typed-array specs of all its points (lat, lon, size, customdata), built on first
@@ -314,6 +314,7 @@ def build_snapshot(projects: gpd.GeoDataFrame, static: StaticLayers | None = Non
     year_min = int(known_start.min()) if len(known_start) else 2000
     year_max = int(max(known_end.max() if len(known_end) else year_min, known_start.max() if len(known_start) else 0))
     stack_of = _stacks(group, sector, lat, lon) if STACK_POINTS else np.arange(n, dtype=np.int64)
+    is_sample = projects["is_sample"].to_numpy(dtype=bool)
     stack_rows = []
     for g in range(N_PROJECT_TRACES):
         rows = np.flatnonzero(group == g)
@@ -332,8 +333,9 @@ def build_snapshot(projects: gpd.GeoDataFrame, static: StaticLayers | None = Non
         unit_of_project=unit_of_project,
         year_min=year_min,
         year_max=year_max,
-        funders=listed_names(projects["funder"]),  # "USAID; European Union": two options
-        orgs=listed_names(projects["implementing_org"]),
+        # "USAID; European Union": two options
+        funders=names_by_dataset(projects["funder"], is_sample),
+        orgs=names_by_dataset(projects["implementing_org"], is_sample),
         municipality_codes=sorted(projects["municipality"].dropna().astype(str).unique()),
         group_rows=[np.flatnonzero(group == g) for g in range(N_PROJECT_TRACES)],
         sector_code=sector.astype(np.uint8),

@@ -22,6 +22,7 @@ TEXT = "filter-text"
 DATASET = "filter-dataset"
 METRIC = "filter-metric"
 SELECTION = "filter-selection"  # dcc.Store: project ids chosen by box/lasso on the map
+NAME_OPTIONS = "filter-name-options"  # dcc.Store: the funder and organisation names of each dataset choice
 CLEAR = "filter-clear"
 MAP_POINTS_KEY = "map-points-key"  # dcc.Store: which filter the map's project points were drawn for
 MAP_SHADING = "explorer-map-shading"  # dcc.Store: the municipal shading's colours and hover (figures.shading)

@@ -339,6 +339,24 @@ clientside_callback(
     prevent_initial_call=True,
 )
 
+# The funder and organisation menus offer the names of the chosen dataset's projects (and whatever is chosen, so
+# a choice never disappears from its control, and a name of another dataset goes once it is unchosen): with
+# "Documented" chosen, no sample donor is offered. The lists are in a store, so a change needs no request.
+clientside_callback(
+    """function (dataset, funders, orgs, lists) {
+        const options = (names, chosen) => Array.from(new Set([...(names[dataset] || names.all), ...(chosen || [])]))
+            .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        return [options(lists.funders, funders), options(lists.orgs, orgs)];
+    }""",
+    Output(ids.FUNDER, "options"),
+    Output(ids.ORG, "options"),
+    Input(ids.DATASET, "value"),
+    Input(ids.FUNDER, "value"),
+    Input(ids.ORG, "value"),
+    State(ids.NAME_OPTIONS, "data"),
+    prevent_initial_call=True,
+)
+
 # The polygons' shading is set on the map in the browser, in place (``figures.shading``, assets/map_shading.js);
 # a click on a polygon comes back as the Graph's clickData, as the choropleth trace's did.
 clientside_callback(

@@ -18,7 +18,7 @@ from dash import dcc, html
 from dashboard import components, figures, geo_assets, ids
 from dashboard.camp_key import camp_key
 from dashboard.data import Snapshot, municipality_label
-from geodata.analysis.filters import FilterState, describe
+from geodata.analysis.filters import FilterState, describe, name_options
 from geodata.analysis.kpis import trust_fund_status
 from geodata.facts.layers import COMMUNITIES, SECTORS, STATUSES
 from geodata.facts.municipality_registry import BY_CODE
@@ -89,8 +89,22 @@ def filter_panel(snap: Snapshot, values: dict) -> html.Div:
             _dropdown(ids.COMMUNITY, "Target community", list(COMMUNITIES), values["communities"], "Any community"),
             _dropdown(ids.MUNICIPALITY, "Municipality", muni_options, values["municipalities"], "Any municipality"),
             _dropdown(ids.STATUS, "Status", [s for s in STATUSES], values["statuses"], "Any status"),
-            _dropdown(ids.FUNDER, "Funder", snap.funders, values["funders"], "Any funder"),
-            _dropdown(ids.ORG, "Implementing organisation", snap.orgs, values["orgs"], "Any organisation"),
+            # the names of the chosen dataset's projects (and any name chosen); the callback on the dataset
+            # choice gives each its new list from the store below
+            _dropdown(
+                ids.FUNDER,
+                "Funder",
+                name_options(snap.funders[values["dataset"]], values["funders"]),
+                values["funders"],
+                "Any funder",
+            ),
+            _dropdown(
+                ids.ORG,
+                "Implementing organisation",
+                name_options(snap.orgs[values["dataset"]], values["orgs"]),
+                values["orgs"],
+                "Any organisation",
+            ),
             html.Div(
                 [
                     _label("Active in years", ids.YEARS),
@@ -132,6 +146,7 @@ def filter_panel(snap: Snapshot, values: dict) -> html.Div:
                 title="Open the briefing (full screen, exports) with these filters",
             ),
             dcc.Store(id=ids.SELECTION, data=values["selection"]),
+            dcc.Store(id=ids.NAME_OPTIONS, data={"funders": snap.funders, "orgs": snap.orgs}),
             dcc.Store(id=ids.MAP_POINTS_KEY, data=None),
             # not None: a memory Store whose data is None reports its data as changed when it mounts (its store
             # holds nothing yet), which fired both click callbacks at every page load, and the main callback,

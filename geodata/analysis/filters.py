@@ -364,6 +364,24 @@ def listed_names(values: Iterable[object]) -> list[str]:
     return sorted({name for value in values for name in list_names(value)})
 
 
+def names_by_dataset(values: pd.Series, is_sample: np.ndarray) -> dict[str, list[str]]:
+    """A name filter's options for each dataset choice (see ``DATASET_CHOICES``): the names listed by documented
+    projects, by sample projects, and by all. A donor who has chosen documented data is not offered the sample
+    portfolio's invented funders."""
+    sample = np.asarray(is_sample, dtype=bool)
+    return {
+        "documented": listed_names(values[~sample]),
+        "sample": listed_names(values[sample]),
+        "all": listed_names(values),
+    }
+
+
+def name_options(names: list[str], chosen: Iterable[str]) -> list[str]:
+    """``names`` with every chosen name that is not among them (chosen in another dataset, or from a link), sorted:
+    a choice is never hidden from the control that holds it."""
+    return sorted({*names, *chosen})
+
+
 @dataclass(frozen=True)
 class NameLists:
     """Which projects list which names in a ';'-list field (funders, implementing organisations): a project

@@ -10,7 +10,15 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 
 import geodata
-from geodata.analysis.filters import FilterState, ProjectIndex, describe, list_names, listed_names
+from geodata.analysis.filters import (
+    FilterState,
+    ProjectIndex,
+    describe,
+    list_names,
+    listed_names,
+    name_options,
+    names_by_dataset,
+)
 from geodata.facts.build import anchors_frame
 from geodata.facts.sample import sample_portfolio
 
@@ -83,6 +91,21 @@ def test_a_funder_or_organisation_listed_among_others_is_its_own_option_and_matc
     # a missing name in the store's string column is pd.NA: no "<NA>" option
     assert list_names(pd.NA) == []
     assert listed_names(pd.Series(["USAID; European Union", None], dtype="string")) == ["European Union", "USAID"]
+
+
+def test_the_name_filters_offer_only_the_chosen_datasets_names():
+    """With "Documented" chosen, a donor is not offered the sample portfolio's invented funders; a name that is
+    chosen stays offered whatever the dataset, so a link's choice never vanishes from its control."""
+    funders = pd.Series(["USAID; European Union", "Sample donor B", None, "UNMIK"], dtype="string")
+    by_dataset = names_by_dataset(funders, np.array([False, True, True, False]))
+    assert by_dataset == {
+        "documented": ["European Union", "UNMIK", "USAID"],
+        "sample": ["Sample donor B"],
+        "all": ["European Union", "Sample donor B", "UNMIK", "USAID"],
+    }
+    assert name_options(by_dataset["sample"], ["USAID"]) == ["Sample donor B", "USAID"]
+    assert name_options(by_dataset["sample"], []) == ["Sample donor B"]
+    assert names_by_dataset(funders[:0], np.zeros(0, bool)) == {"documented": [], "sample": [], "all": []}
 
 
 def test_query_round_trip_restores_the_state_exactly():
