@@ -46,6 +46,7 @@
       return Array.from(waiting.keys()).map(function (gd) { var el = gd.closest("[id]"); return el ? el.id : ""; });
     },
     flush: flush,
+    mapsBusy: mapsBusy,  // also read by assets/table_in_view.js
     figureFor: function (gd) {  // the figure waiting for a graph div, or null
       return waiting.has(gd) ? figureOf(waiting.get(gd)) : null;
     }

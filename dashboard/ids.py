@@ -51,6 +51,7 @@ CHART_MUNICIPALITY = "chart-by-municipality"
 CHART_TIME = "chart-over-time"
 CHART_COMMUNITY = "chart-by-community"
 TABLE = "project-table"
+TABLE_REQUEST = "project-table-request"  # dcc.Store: the grid's block request, passed on by assets/table_in_view.js
 TABLE_NOTE = "project-table-note"
 DOWNLOAD_BUTTON = "download-csv-button"
 DOWNLOAD = "download-csv"

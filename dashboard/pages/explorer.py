@@ -30,7 +30,9 @@ Main filter callback: ``update_explorer``. It is the one callback whose Inputs a
 
 The table pages on demand (ag-grid's infinite row model): ``table_block`` answers the grid's request for a
 block of rows, sorted as asked; a filter change empties the grid's cache in the browser, so the grid asks
-again at once, in parallel with the main callback (``TFA_FAST=0``: ``update_table`` sends the whole list).
+again at once, in parallel with the main callback (``TFA_FAST=0``: ``update_table`` sends the whole list). The
+request reaches ``table_block`` through ``project-table-request.data``, which ``assets/table_in_view.js`` sets:
+at once, except the first while the table is out of view (then as it is scrolled to, or when the page is idle).
 A map click is moved from the Graph's ``clickData`` into ``explorer-map-click.data`` (numbered) in the
 browser; the callbacks below listen to that store.
 Other callbacks turn clicks into filter values (``apply_click``), a box/lasso selection into
@@ -232,12 +234,25 @@ def table_block(
 
 
 if config.FAST:
+    # The grid's request for rows passes through assets/table_in_view.js: at once when the table is near the
+    # viewport or has had rows; the first, while the page loads with the table out of view, when it comes near
+    # or the page is idle (without the asset, at once).
+    clientside_callback(
+        "function (request) { const t = window.tfaTableInView;"
+        " return t ? t.gate(request, __IDS__) : request || window.dash_clientside.no_update; }".replace(
+            "__IDS__", f"{json.dumps(ids.TABLE)}, {json.dumps(ids.TABLE_REQUEST)}"
+        ),
+        Output(ids.TABLE_REQUEST, "data"),
+        Input(ids.TABLE, "getRowsRequest"),
+        prevent_initial_call=True,
+    )
     callback(
         Output(ids.TABLE, "getRowsResponse"),
         Output(ids.TABLE_NOTE, "children"),
-        Input(ids.TABLE, "getRowsRequest"),
+        Input(ids.TABLE_REQUEST, "data"),
         *FILTER_STATES,
         State(ids.SELECTION, "data"),
+        prevent_initial_call=True,  # the store holds no request yet
     )(table_block)
     # A filter change empties the grid's cache, so it asks for its first block again (with the new filters as
     # States); the request goes out at once, beside the map's and charts' callback, not after it.

@@ -104,6 +104,9 @@ def table_card() -> html.Div:
                 className="ag-theme-alpine",
                 style={"height": "420px", "width": "100%"},
             ),
+            # the grid's request for a block of rows, as assets/table_in_view.js passes it on (not None: a memory
+            # store whose data is None reports a change when it mounts, which would call the server for nothing)
+            dcc.Store(id=ids.TABLE_REQUEST, data={}),
         ],
         className="table-card",
     )

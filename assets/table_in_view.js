@@ -1,0 +1,84 @@
+/* The explorer's table asks for its first rows when it comes into view, not while the page loads.
+
+   The table sits at the bottom of the explorer, under the map, the key figures and the charts. Its first block of
+   rows came while the map was still drawing its first data, and building the grid's rows took about 300 ms of
+   the page's main thread there (bench/README.md, thirteenth round). The grid's request for rows goes through
+   gate() (a clientside callback, dashboard/pages/explorer.py) to the store the server's callback listens to:
+   - it passes at once when the table is within MARGIN of the viewport, or has had its rows since it was made
+     (every later request, such as a filter change's, passes at once);
+   - otherwise the latest request waits, and is sent as the table comes within MARGIN (an IntersectionObserver),
+     before the page prints, or in the browser's idle time once the page's maps have drawn their data (QUIET_MS
+     after the request at the soonest), so the rows are usually there before anyone scrolls to them.
+   TFA_FAST=0 (the whole-list table, no row requests) never comes here. window.tfaTableInView counts the
+   requests that waited; a measurement can switch the wait off (enabled = false).
+*/
+(function () {
+  "use strict";
+
+  var MARGIN = 400;  // px below the viewport within which the table asks for its rows at once
+  var QUIET_MS = 1500;
+  var MAP_WAIT_MS = 10000;  // the longest a waiting request waits for the page's maps
+  var filled = new WeakSet();  // grid elements that have had a request pass
+  var waiting = new Map();  // grid element -> {request, store}
+  var observer = null;
+  var state = (window.tfaTableInView = {enabled: true, MARGIN: MARGIN, QUIET_MS: QUIET_MS, waited: 0, gate: gate});
+
+  function near(el) {
+    var rect = el.getBoundingClientRect();
+    return rect.width > 0 && rect.bottom > -MARGIN && rect.top < window.innerHeight + MARGIN;
+  }
+
+  function send(el) {
+    var entry = waiting.get(el);
+    if (!entry) { return; }
+    waiting.delete(el);
+    if (observer) { observer.unobserve(el); }
+    if (!el.isConnected) { return; }  // its page has gone
+    filled.add(el);
+    window.dash_clientside.set_props(entry.store, {data: entry.request});
+  }
+
+  function sendAll() { Array.from(waiting.keys()).forEach(send); }
+
+  function later(el, postponed) {
+    setTimeout(function () {
+      if (!waiting.has(el)) { return; }
+      var maps = window.tfaChartsInView && window.tfaChartsInView.mapsBusy;
+      if (maps && maps() && postponed < MAP_WAIT_MS) { later(el, postponed + 200); return; }
+      if (window.requestIdleCallback) {
+        window.requestIdleCallback(function () { send(el); }, {timeout: 1000});
+      } else {
+        send(el);
+      }
+    }, postponed ? 200 : state.QUIET_MS);
+  }
+
+  function watch(el) {
+    if (typeof IntersectionObserver !== "function") { return false; }
+    if (!observer) {
+      observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) { if (entry.isIntersecting) { send(entry.target); } });
+      }, {rootMargin: "0px 0px " + MARGIN + "px 0px"});
+      window.addEventListener("beforeprint", sendAll);
+    }
+    observer.observe(el);
+    return true;
+  }
+
+  // The clientside callback's body: the grid's request, or no_update while it waits.
+  function gate(request, gridId, store) {
+    var el = document.getElementById(gridId);
+    if (!request || !el || !state.enabled || filled.has(el) || near(el)) {
+      if (el && request) { filled.add(el); waiting.delete(el); }
+      return request || window.dash_clientside.no_update;
+    }
+    var first = !waiting.has(el);
+    waiting.set(el, {request: request, store: store});
+    if (first) {
+      state.waited += 1;
+      if (!watch(el)) { send(el); return window.dash_clientside.no_update; }
+      later(el, 0);
+    }
+    return window.dash_clientside.no_update;
+  }
+})();

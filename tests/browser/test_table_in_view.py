@@ -1,0 +1,88 @@
+"""The explorer's table asks for its first rows as it comes into view, not while the page loads
+(assets/table_in_view.js). On a laptop's screen the table is below the fold: its rows come when the page is
+scrolled towards it with Page Down, or in idle time once the map has drawn; after that a filter change refreshes
+them at once, out of view or not."""
+
+from __future__ import annotations
+
+import pytest
+from a11y_support import emulate, rect, settle
+from map_pointer import click
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+from waits import until
+
+from dashboard import data, ids
+from dashboard.app import create_app
+from geodata.analysis.filters import FilterState
+
+pytestmark = pytest.mark.browser
+
+#: The browser viewport of a 1366 x 768 laptop screen: the table is below the fold
+LAPTOP = (1366, 660)
+#: Before the page's scripts: a waiting request is not sent in idle time (only scrolling sends it)
+_NO_IDLE_FILL = """
+document.addEventListener('DOMContentLoaded', () => {
+  if (window.tfaTableInView) { window.tfaTableInView.QUIET_MS = 600000; }
+});
+"""
+_ROWS = f"return document.querySelectorAll('#{ids.TABLE} .ag-center-cols-container .ag-row[row-id]').length"
+
+
+def _rows(driver) -> int:
+    return driver.execute_script(_ROWS)
+
+
+def _note(driver) -> str:
+    return driver.execute_script("return document.getElementById(arguments[0]).textContent", ids.TABLE_NOTE)
+
+
+def _out_of_view(driver) -> bool:
+    margin = driver.execute_script("return window.tfaTableInView.MARGIN")
+    return rect(driver, f"#{ids.TABLE}")["top"] > driver.execute_script("return innerHeight") + margin
+
+
+def test_the_table_asks_for_its_rows_as_it_is_scrolled_to(dash_duo):
+    dash_duo.start_server(create_app())
+    driver = dash_duo.driver
+    emulate(driver, LAPTOP)
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _NO_IDLE_FILL})
+    driver.get(dash_duo.server_url + "/?dataset=all")
+    settle(driver)
+    assert _out_of_view(driver), "the table is in view at the first load: nothing to wait for"
+    assert _rows(driver) == 0 and driver.execute_script("return window.tfaTableInView.waited") == 1
+    assert _note(driver) == ""
+    # a real click on the page's text, so the keyboard scrolls the page, then Page Down until the rows come
+    box = rect(driver, f"#{ids.INTRO}")
+    click(driver, box["left"] + 10, box["top"] + box["height"] / 2)
+    for _ in range(8):
+        if not _out_of_view(driver):
+            break
+        assert _rows(driver) == 0, "the rows came before the table was near the viewport"
+        y = driver.execute_script("return scrollY")
+        ActionChains(driver).send_keys(Keys.PAGE_DOWN).perform()
+        until(driver, lambda y=y: driver.execute_script("return scrollY") > y, "the page to scroll")
+    until(driver, lambda: _rows(driver), "the table's rows once scrolled to")
+    n = data.snapshot().n
+    assert _note(driver).startswith(f"{n:,} matching"), _note(driver)
+    # had its rows: a filter change (a real click on "Documented") refreshes them at once
+    documented = int(data.snapshot().mask(FilterState(dataset="documented")).sum())
+    box = driver.execute_script(
+        "const l = [...document.querySelectorAll(arguments[0])].find(e => e.textContent.trim() === 'Documented');"
+        "window.scrollTo({top: 0, behavior: 'instant'}); return l.getBoundingClientRect().toJSON();",
+        f"#{ids.DATASET} label",
+    )
+    click(driver, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    until(driver, lambda: "dataset=documented" in driver.current_url, "the documented dataset chosen")
+    until(driver, lambda: _note(driver).startswith(f"{documented:,} matching"), "the documented rows")
+    assert _out_of_view(driver)
+
+
+def test_the_table_out_of_view_gets_its_rows_when_the_page_is_idle(dash_duo):
+    dash_duo.start_server(create_app())
+    driver = dash_duo.driver
+    emulate(driver, LAPTOP)
+    driver.get(dash_duo.server_url + "/?dataset=all")
+    settle(driver)
+    until(driver, lambda: _rows(driver), "the table's rows in idle time", timeout=30)
+    assert driver.execute_script("return [window.scrollY, window.tfaTableInView.waited]") == [0, 1]
