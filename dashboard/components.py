@@ -26,7 +26,7 @@ from dash import Patch, dcc, html
 
 from geodata.analysis.coverage import LOCATION_RULE, SITE_RULE, CoverageResult
 from geodata.analysis.formatting import usd
-from geodata.analysis.kpis import KPI_DEFINITIONS, kpi_lines, share_parts, suppress
+from geodata.analysis.kpis import KPI_DEFINITIONS, kpi_lines, sectors_in_words, suppress
 from geodata.facts.layers import PRECISION_CODES
 
 
@@ -337,10 +337,7 @@ def _value(key: str, v) -> str:
     if key in ("sector", "status"):
         return str(v).capitalize()  # as the filters and the legend name them
     if key == "sectors":
-        shares = share_parts(str(v))
-        if len(shares) > 1:
-            return ", ".join(f"{name.capitalize()} {share:.0%}" for name, share in shares)
-        return ", ".join(name.capitalize() for name, _ in shares) or str(v)
+        return sectors_in_words(v) or str(v)
     if key == "target_communities":
         return ", ".join(part.strip() for part in str(v).split(";") if part.strip())
     if isinstance(v, float):

@@ -37,7 +37,7 @@ from dashboard import config
 from geodata import load
 from geodata.analysis.coverage_view import CoverageInputs, CoverageView, VersionCache, coverage_view
 from geodata.analysis.filters import OPEN_END_YEAR, FilterState, ProjectIndex, active_years, names_by_dataset
-from geodata.analysis.kpis import KpiArrays
+from geodata.analysis.kpis import KpiArrays, sectors_in_words
 from geodata.analysis.privacy import suppress_frame
 from geodata.facts.build import round_coords
 from geodata.facts.layers import LAYERS, SECTORS
@@ -443,10 +443,12 @@ def table_frame(snap: Snapshot, rows: np.ndarray, suppress: bool = True) -> pd.D
         {col: frame[col] for col in TABLE_COLUMNS if col in frame and col != "municipality_name"}, index=frame.index
     )
     out.insert(3, "municipality_name", frame["municipality"].map(lambda c: municipality_label(str(c))))
-    if "sectors" in frame:  # every sector of a multi-sector project ("health 60%, education 40%")
-        shares = frame["sectors"].fillna("").astype(str)
-        readable = shares.str.replace(r":(\d+(?:\.\d+)?)", r" \1%", regex=True).str.replace(";", ", ")
-        out["sector"] = readable.where(shares != "", frame["sector"])
+    # every sector of a multi-sector project, as the page names them ("Health 60%, Education 40%", "Housing"); the
+    # distinct pairs are few, so each is worded once
+    sectors = frame["sectors"].fillna("").astype(str) if "sectors" in frame else pd.Series("", index=frame.index)
+    pairs = list(zip(sectors, frame["sector"].fillna("").astype(str), strict=True))
+    words = {pair: sectors_in_words(*pair) for pair in set(pairs)}
+    out["sector"] = [words[pair] for pair in pairs]
     out = out[list(TABLE_COLUMNS)]
     return suppress_frame(out) if suppress else out  # counts of people 1-9 as "<10", in the grid and the CSV
 

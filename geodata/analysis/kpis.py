@@ -104,6 +104,17 @@ def share_parts(text: str) -> list[tuple[str, float]]:
     return [(name, float(w / total)) for (name, _), w in zip(parts, weights, strict=True)]
 
 
+def sectors_in_words(text: object, sector: object = None) -> str:
+    """A project's sectors as the page names them: "Health 60%, Education 40%" for shares, "Housing" for one
+    sector; ``sector`` (the primary sector) when the ``sectors`` field names none."""
+    shares = share_parts("" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text))
+    if len(shares) > 1:
+        return ", ".join(f"{name.capitalize()} {share:.0%}" for name, share in shares)
+    if shares:
+        return shares[0][0].capitalize()
+    return "" if sector is None or (not isinstance(sector, str) and pd.isna(sector)) else str(sector).capitalize()
+
+
 def community_counts(values: pd.Series) -> np.ndarray:
     """(n, len(COMMUNITIES)) int64 from 'Roma=12;Ashkali=3' strings (0 where not given)."""
     out = np.zeros((len(values), len(COMMUNITIES)), dtype=np.int64)

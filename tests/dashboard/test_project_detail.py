@@ -4,6 +4,7 @@ suppressed."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from dash import html
 
@@ -69,3 +70,19 @@ def test_the_explorer_panel_names_the_site_from_the_camps_layer():
     name = camps.loc[camps["site_id"] == record["site_id"], "name_en"].iloc[0]
     assert _fields(body)["Site"] == name != record["site_id"]
     assert title.startswith(str(record["title"]))
+
+
+def test_the_table_words_sectors_as_the_panel_does():
+    """The table's sector column read "health 60%, education 40%" and "housing" (stored codes) beside a panel
+    that says "Health 60%, Education 40%"; both now word them alike, and a row with no shares its sector."""
+    snap = data.snapshot()
+    frame = data.table_frame(snap, np.arange(snap.n))
+    projects = snap.projects
+    for row in range(snap.n):
+        record = projects.iloc[row].to_dict()
+        shown = _fields(components.project_detail(record, "x"))
+        expected = (
+            shown.get("Sector shares") if shown.get("Sector shares") not in (None, "not given") else shown["Sector"]
+        )
+        assert frame["sector"].iloc[row] == expected, (record["project_id"], record.get("sectors"))
+    assert "Economic development 60%, Education 40%" in set(frame["sector"])
