@@ -57,9 +57,10 @@ test: export TFA_REQUIRE_POSTGIS = 1
 test: export TFA_REQUIRE_REDIS = 1
 # Two pytest-xdist workers: the browser and render tests wait on Chromium, LibreOffice and polls much of the time,
 # so two share this 2-core machine well (14.6 min instead of 19.5 for pytest here). Each worker starts its own
-# database cluster and Redis, and its browser tests take ports of their own (tests/conftest.py).
+# database cluster and Redis, and its browser tests take ports of their own (tests/conftest.py). The run ends with
+# its 25 slowest tests, to keep an eye on the 20-minute budget.
 test: venv system-deps axe plotly-bundle
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --durations=25
 
 # The fast path while developing: the unit and callback tiers (no Chromium, kaleido or LibreOffice).
 # `make test` (the README's command, and CI's) runs every tier.
