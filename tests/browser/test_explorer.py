@@ -51,11 +51,13 @@ def _start(dash_duo, path: str = "/", expect_points: bool = True):
 
 def _shaded_polygons(dash_duo) -> tuple[set[str], dict[str, str]] | None:
     """The boundary units the map's shading layer holds, and the colour each is painted with (its feature
-    state), or None before the layer has them."""
+    state), or None before the layer has them all loaded."""
     found = dash_duo.driver.execute_script(
         """const gd = document.querySelector('#explorer-map .js-plotly-plot');
         const map = gd && gd._fullLayout.map && gd._fullLayout.map._subplot.map;
-        if (!map || !map.getSource(window.tfaShading.SOURCE)) { return null; }
+        // every tile of the polygons loaded: read earlier, a tile still being cut left a municipality out
+        if (!map || !map.getSource(window.tfaShading.SOURCE) || !map.isSourceLoaded(window.tfaShading.SOURCE)
+            || !map.areTilesLoaded()) { return null; }
         const units = [...new Set(map.querySourceFeatures(window.tfaShading.SOURCE).map(f => f.properties.unit))];
         return units.map(u => [u, (map.getFeatureState({source: window.tfaShading.SOURCE, id: u}) || {}).fill]);"""
     )

@@ -1,8 +1,9 @@
 """The explorer's filters stay beside the page as it scrolls, on a screen where they fit (assets/sidebar_sticky.js).
 The sidebar had been meant to be sticky, but its sticky panel sat in a wrapper of its own height, so it scrolled
 away with the map: at the charts and the table, no filter was in reach. On a tall window the panel now stays in
-view down to the page's end, where a real click on its "Present" button opens the briefing; on a short one (the
-panel taller than the window) it scrolls with the page, so its last buttons are never hidden."""
+view down to the page's end (scrolled with the mouse wheel), where a real click on its "Present" button opens the
+briefing; on a short one (the panel taller than the window) it scrolls with the page, so its last buttons are never
+hidden."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from a11y_support import emulate, rect, settle
 from map_pointer import click
 from selenium.webdriver.common.action_chains import ActionChains
-from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
 from waits import until
 
 from dashboard import ids
@@ -21,18 +22,19 @@ pytestmark = pytest.mark.browser
 _PANEL = f"#{ids.FILTERS_PANEL}"
 
 
+_AT_END = "return innerHeight + scrollY >= document.documentElement.scrollHeight - 1 && scrollY > 300"
+
+
 def _to_the_end(driver) -> None:
-    """A real click on the page's text, then End: the page scrolled to its end."""
-    box = rect(driver, f"#{ids.INTRO}")
-    click(driver, box["left"] + 10, box["top"] + box["height"] / 2)
-    ActionChains(driver).send_keys(Keys.END).perform()
-    until(
-        driver,
-        lambda: driver.execute_script(
-            "return innerHeight + scrollY >= document.documentElement.scrollHeight - 1 && scrollY > 300"
-        ),
-        "the page to scroll to its end",
-    )
+    """The mouse wheel over the sidebar's column (not the map, which the wheel zooms) to the page's end."""
+    height = driver.execute_script("return innerHeight")
+    for _ in range(20):
+        if driver.execute_script(_AT_END):
+            return
+        y = driver.execute_script("return scrollY")
+        ActionChains(driver).scroll_from_origin(ScrollOrigin.from_viewport(20, height // 2), 0, 500).perform()
+        until(driver, lambda y=y: driver.execute_script("return scrollY") > y, "the page to scroll")
+    until(driver, lambda: driver.execute_script(_AT_END), "the page to scroll to its end")
 
 
 def test_the_filters_stay_in_view_where_they_fit_and_scroll_where_they_do_not(dash_duo):
