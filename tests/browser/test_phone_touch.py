@@ -48,8 +48,9 @@ def _detail(driver) -> str | None:
 def _centre(driver, selector: str) -> tuple[float, float]:
     return tuple(
         driver.execute_script(
-            "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
-            "return [r.x + r.width / 2, r.y + r.height / 2];",
+            # in view first: a control below the fold (or moved by the page's late content) is not tapped blind
+            "const e = document.querySelector(arguments[0]); e.scrollIntoView({block: 'center', behavior: 'instant'});"
+            "const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];",
             selector,
         )
     )
