@@ -103,8 +103,7 @@
   // whenever the map's size changes (window, full screen, print), once the map has loaded.
   function fitMap(gd) {
     var panel = gd.closest ? gd.closest("[data-extent]") : null;
-    var subplot = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-    var map = subplot && subplot.map;
+    var map = window.tfaPageMaps.mapOf(gd);
     if (!panel || !map || !gd.clientHeight) { return; }
     if (!map.loaded()) { map.once("idle", function () { fitMap(gd); }); return; }
     var size = gd.clientWidth + "x" + gd.clientHeight;

@@ -25,7 +25,6 @@
 
   var MARGIN = 100;  // px above and below the viewport within which a chart draws at once
   var QUIET_MS = 1500;  // after this long without a new waiting figure, waiting charts are drawn in idle time
-  var MAP_WAIT_MS = 10000;  // ... once the page's maps have drawn their data, or after this long at most
   var off = document.querySelector('meta[name="tfa-fast-paths"][content="0"]');
   if (off) { return; }
 
@@ -33,8 +32,7 @@
   var inView = new WeakMap();  // graph div -> whether it is within MARGIN of the viewport and has a width
   var observer = null;
   var original = null;
-  var quietTimer = null;
-  var idleTask = null;
+  var cancelCatchUp = null;
   var state = (window.tfaChartsInView = {
     enabled: true,
     MARGIN: MARGIN,
@@ -46,7 +44,6 @@
       return Array.from(waiting.keys()).map(function (gd) { var el = gd.closest("[id]"); return el ? el.id : ""; });
     },
     flush: flush,
-    mapsBusy: mapsBusy,  // also read by assets/table_in_view.js
     figureFor: function (gd) {  // the figure waiting for a graph div, or null
       return waiting.has(gd) ? figureOf(waiting.get(gd)) : null;
     }
@@ -61,7 +58,7 @@
   }
 
   function near(rect) {
-    return rect.width > 0 && rect.bottom > -MARGIN && rect.top < window.innerHeight + MARGIN;
+    return window.tfaPageMaps.near(rect, MARGIN);
   }
 
   function watch(gd) {
@@ -84,39 +81,20 @@
     Array.from(waiting.keys()).forEach(draw);
   }
 
-  // Once the filters have been left alone for QUIET_MS, the waiting charts are drawn one per idle period, so a
-  // chart is current by the time the page is scrolled to it; a new waiting figure starts the quiet time again.
-  function catchUpLater() {
-    clearTimeout(quietTimer);
-    if (idleTask !== null && window.cancelIdleCallback) { window.cancelIdleCallback(idleTask); }
-    idleTask = null;
-    quietTimer = setTimeout(function () { catchUp(0); }, state.QUIET_MS);
-  }
-
-  // a map on the page still loading or drawing its data: the charts out of view wait for it, not the other way
-  function mapsBusy() {
-    return Array.prototype.some.call(document.querySelectorAll(".js-plotly-plot"), function (gd) {
-      var sub = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-      var map = sub && sub.map;
-      return Boolean(map && (!map.loaded() || !map.areTilesLoaded()));
-    });
-  }
-
-  function catchUp(postponed) {
-    prune();
-    var next = Array.from(waiting.keys()).filter(function (gd) { return gd.getBoundingClientRect().width > 0; })[0];
-    if (!next) { return; }
-    postponed = postponed || 0;
-    if (mapsBusy() && postponed < MAP_WAIT_MS) {  // a map whose tiles never all load waits no longer than that
-      quietTimer = setTimeout(function () { catchUp(postponed + 200); }, 200);
-      return;
-    }
-    if (!window.requestIdleCallback) { draw(next); setTimeout(function () { catchUp(postponed); }, 0); return; }
-    idleTask = window.requestIdleCallback(function () {
-      idleTask = null;
+  // Once the filters have been left alone for QUIET_MS, the waiting charts are drawn one per idle period after the
+  // page's maps have drawn their data (assets/page_maps.js: the charts out of view wait for a map, not the other
+  // way), so a chart is current by the time the page is scrolled to it; a new waiting figure starts the quiet
+  // time again. mapWaitMs: what is left of the longest wait for the maps, shared by the charts of one catch-up.
+  function catchUpLater(quietMs, mapWaitMs) {
+    if (cancelCatchUp) { cancelCatchUp(); }
+    cancelCatchUp = window.tfaPageMaps.whenIdle(function (waited) {
+      cancelCatchUp = null;
+      prune();
+      var next = Array.from(waiting.keys()).filter(function (gd) { return gd.getBoundingClientRect().width > 0; })[0];
+      if (!next) { return; }
       draw(next);
-      catchUp(postponed);
-    }, {timeout: 1000});
+      catchUpLater(0, Math.max(0, mapWaitMs - waited));
+    }, quietMs, mapWaitMs);
   }
 
   function figureOf(args) {
@@ -140,7 +118,7 @@
     state.waited += 1;
     gd.setAttribute("aria-busy", "true");
     if (window.tfaA11y) { window.tfaA11y.describeChart(gd, figureOf(arguments)); }
-    catchUpLater();
+    catchUpLater(state.QUIET_MS, window.tfaPageMaps.MAP_WAIT_MS);
     // Dash's Graph queues its next figure behind this promise: resolve now, or a waiting chart would hold back
     // every figure after it (and its text alternative)
     return Promise.resolve(gd);

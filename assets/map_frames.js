@@ -56,10 +56,8 @@
     };
   }
 
-  function mapOf(gd) {
-    var layout = gd && gd._fullLayout;
-    var subplot = layout && layout.map && layout.map._subplot;
-    return subplot && subplot.map;
+  function mapOf(gd) {  // assets/page_maps.js (loaded after this script: looked up when called)
+    return window.tfaPageMaps.mapOf(gd);
   }
 
   function attach(container, tries) {

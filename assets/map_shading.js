@@ -27,10 +27,8 @@
     return outer ? outer.querySelector(".js-plotly-plot") : null;
   }
 
-  function mapOf(gd) {
-    var layout = gd && gd._fullLayout;
-    var subplot = layout && layout.map && layout.map._subplot;
-    return subplot && subplot.map;
+  function mapOf(gd) {  // assets/page_maps.js (loaded after this script: looked up when called)
+    return window.tfaPageMaps.mapOf(gd);
   }
 
   function addLayers(map, shading) {

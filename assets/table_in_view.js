@@ -8,7 +8,8 @@
      (every later request, such as a filter change's, passes at once);
    - otherwise the latest request waits, and is sent as the table comes within MARGIN (an IntersectionObserver),
      before the page prints, or in the browser's idle time once the page's maps have drawn their data (QUIET_MS
-     after the request at the soonest), so the rows are usually there before anyone scrolls to them.
+     after the request at the soonest; assets/page_maps.js), so the rows are usually there before anyone scrolls
+     to them.
    TFA_FAST=0 (the whole-list table, no row requests) never comes here. window.tfaTableInView counts the
    requests that waited; a measurement can switch the wait off (enabled = false).
 */
@@ -17,15 +18,13 @@
 
   var MARGIN = 400;  // px below the viewport within which the table asks for its rows at once
   var QUIET_MS = 1500;
-  var MAP_WAIT_MS = 10000;  // the longest a waiting request waits for the page's maps
   var filled = new WeakSet();  // grid elements that have had a request pass
   var waiting = new Map();  // grid element -> {request, store}
   var observer = null;
   var state = (window.tfaTableInView = {enabled: true, MARGIN: MARGIN, QUIET_MS: QUIET_MS, waited: 0, gate: gate});
 
   function near(el) {
-    var rect = el.getBoundingClientRect();
-    return rect.width > 0 && rect.bottom > -MARGIN && rect.top < window.innerHeight + MARGIN;
+    return window.tfaPageMaps.near(el.getBoundingClientRect(), MARGIN);
   }
 
   function send(el) {
@@ -40,18 +39,6 @@
 
   function sendAll() { Array.from(waiting.keys()).forEach(send); }
 
-  function later(el, postponed) {
-    setTimeout(function () {
-      if (!waiting.has(el)) { return; }
-      var maps = window.tfaChartsInView && window.tfaChartsInView.mapsBusy;
-      if (maps && maps() && postponed < MAP_WAIT_MS) { later(el, postponed + 200); return; }
-      if (window.requestIdleCallback) {
-        window.requestIdleCallback(function () { send(el); }, {timeout: 1000});
-      } else {
-        send(el);
-      }
-    }, postponed ? 200 : state.QUIET_MS);
-  }
 
   function watch(el) {
     if (typeof IntersectionObserver !== "function") { return false; }
@@ -77,7 +64,7 @@
     if (first) {
       state.waited += 1;
       if (!watch(el)) { send(el); return window.dash_clientside.no_update; }
-      later(el, 0);
+      window.tfaPageMaps.whenIdle(function () { send(el); }, state.QUIET_MS);
     }
     return window.dash_clientside.no_update;
   }

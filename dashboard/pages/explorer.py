@@ -27,6 +27,8 @@ Main filter callback: ``update_explorer``. It is the one callback whose Inputs a
         explorer-map-shading.data  the polygons' colours and hover lines (``figures.shading``), when they changed;
                                    ``assets/map_shading.js`` sets them in place (``TFA_FAST=0``: the choropleth
                                    trace's z, hover and customdata are in the map's patch instead)
+        project-table-note.children  "N matching" beside the table's heading (sent with the key figures, not with
+                                   the table's rows, which wait while the table is out of view)
 
 The table pages on demand (ag-grid's infinite row model): ``table_block`` answers the grid's request for a
 block of rows, sorted as asked; a filter change empties the grid's cache in the browser, so the grid asks
@@ -83,7 +85,6 @@ from dashboard.pages.explorer_updates import (
     set_view,
     stack_note,
     state_from_controls,
-    table_note,
     toggle_municipalities,
     tooltip_outputs,
     unit_municipalities,
@@ -176,6 +177,7 @@ def warm_default_view() -> None:
     Output(ids.MAP_POINTS_KEY, "data"),
     Output(ids.EXPLORER_DRAWN, "data"),
     Output(ids.MAP_SHADING, "data"),
+    Output(ids.TABLE_NOTE, "children"),
     *FILTER_INPUTS,
     Input(ids.METRIC, "value"),
     Input(ids.SELECTION, "data"),
@@ -207,20 +209,21 @@ def update_explorer(
 
 def update_table(sectors, communities, municipalities, statuses, funders, orgs, years, text, dataset, selection):
     """The whole-list table (``TFA_FAST=0``): the largest commitments among the matching projects (at most
-    config.TABLE_ROW_LIMIT), sent in one response."""
+    config.TABLE_ROW_LIMIT), sent in one response. The table's note comes from the main callback."""
     snap = snapshot()
     state = state_from_controls(
         snap, sectors, communities, municipalities, statuses, funders, orgs, years, text, dataset, selection
     )
-    rows, total = table_rows(snap, snap.mask(state), config.TABLE_ROW_LIMIT)
-    return rows, table_note(total, len(rows))
+    rows, _ = table_rows(snap, snap.mask(state), config.TABLE_ROW_LIMIT)
+    return rows
 
 
 def table_block(
     request, sectors, communities, municipalities, statuses, funders, orgs, years, text, dataset, selection
 ):
-    """One block of the table for the grid's request (rows ``startRow`` to ``endRow`` in its ``sortModel``), and
-    the count of matching projects. Every matching project can be reached by scrolling; the CSV has them all."""
+    """One block of the table for the grid's request (rows ``startRow`` to ``endRow`` in its ``sortModel``), with
+    the count of matching projects the grid scrolls through (the note beside the table's heading comes from the
+    main callback, at once). Every matching project can be reached by scrolling; the CSV has them all."""
     if not request:
         raise PreventUpdate
     snap = snapshot()
@@ -230,7 +233,7 @@ def table_block(
     rows, total = table_page(
         snap, snap.mask(state), request.get("startRow", 0), request.get("endRow", 0), request.get("sortModel")
     )
-    return {"rowData": rows, "rowCount": total}, table_note(total)
+    return {"rowData": rows, "rowCount": total}
 
 
 if config.FAST:
@@ -248,7 +251,6 @@ if config.FAST:
     )
     callback(
         Output(ids.TABLE, "getRowsResponse"),
-        Output(ids.TABLE_NOTE, "children"),
         Input(ids.TABLE_REQUEST, "data"),
         *FILTER_STATES,
         State(ids.SELECTION, "data"),
@@ -272,7 +274,6 @@ if config.FAST:
 else:
     callback(
         Output(ids.TABLE, "rowData"),
-        Output(ids.TABLE_NOTE, "children"),
         *FILTER_INPUTS,
         Input(ids.SELECTION, "data"),
     )(update_table)

@@ -178,6 +178,7 @@ def explorer_outputs(snap: Snapshot, state: FilterState, metric: str, drawn_key=
     metric = metric if metric in figures.METRICS else figures.DEFAULT_METRIC
     map_mask = snap.mask(state.with_(ids=()))  # the map keeps every filtered point; a selection narrows the rest
     mask = map_mask & snap.index.ids.isin(state.ids) if state.ids else map_mask
+    count = int(np.count_nonzero(mask))
     count_sample = int(np.count_nonzero(snap.kpi.is_sample & mask))
     agg = snap.kpi.aggregate(mask)
     updates = figures.chart_updates(snap, mask, agg)
@@ -201,16 +202,21 @@ def explorer_outputs(snap: Snapshot, state: FilterState, metric: str, drawn_key=
             *[text for key in components.KPI_KEYS for text in kpi[key]],
             components.filter_sentence(describe(state)),
             components.sample_banner(count_sample),
-            components.empty_state(int(np.count_nonzero(mask))),
+            components.empty_state(count),
             page_query(state, metric),
             points_key,
             digests,
             shading,
+            # the table's count comes with the key figures, not with its rows (which wait while it is out of view)
+            table_note(count, None if config.FAST else config.TABLE_ROW_LIMIT),
         )
     )
 
 
-def table_note(total: int, shown: int | None = None) -> str:
+def table_note(total: int, limit: int | None = None) -> str:
+    """The note beside the table's heading: the number of matching projects, and whether the table holds only the
+    ``limit`` largest of them (the whole-list table of ``TFA_FAST=0``)."""
+    shown = None if limit is None else min(total, limit)
     if shown is None or total <= shown:
         return f"{total:,} matching"
     return f"showing the {shown:,} largest of {total:,} matching; the CSV has all"

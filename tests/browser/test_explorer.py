@@ -105,12 +105,16 @@ def test_choosing_a_sector_changes_kpis_and_table(dash_duo):
     until(dash_duo.driver, lambda: _text(dash_duo, "#kpi-projects-value") not in (shipped, ""), "KPIs to change")
     count = int(_text(dash_duo, "#kpi-projects-value"))
     assert count == len(filter_projects(geodata.load("projects"), FilterState(sectors=("health",))))
-    until(dash_duo.driver, lambda: f"{count} matching" in _text(dash_duo, f"#{ids.TABLE_NOTE}"), "the table to change")
-    sectors = dash_duo.driver.execute_script(
-        "return Array.from(document.querySelectorAll('#project-table .ag-cell[col-id=sector]')).map(e => e.textContent)"
-    )
+    assert f"{count} matching" in _text(dash_duo, f"#{ids.TABLE_NOTE}")  # the count comes with the key figures
+
+    def sectors():
+        return dash_duo.driver.execute_script(
+            "return Array.from(document.querySelectorAll('#project-table .ag-cell[col-id=sector]'))"
+            ".map(e => e.textContent)"
+        )
+
     # worded as the filters name them; a multi-sector project lists all its sectors ("Health 60%, Education 40%")
-    assert sectors and all("Health" in s for s in sectors), sectors
+    until(dash_duo.driver, lambda: sectors() and all("Health" in s for s in sectors()), "the table to change")
     assert "Health projects" in _text(dash_duo, f"#{ids.SENTENCE}")
     assert "sector=health" in dash_duo.driver.current_url
     assert dash_duo.get_logs() == []

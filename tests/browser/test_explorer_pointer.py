@@ -282,12 +282,17 @@ def test_box_and_lasso_selection_narrow_the_kpis_and_table(dash_duo):
         what="the table to narrow",
     )
     assert "selected on the map" in _text(dash_duo, f"#{ids.SENTENCE}")
-    table_ids = set(
-        dash_duo.driver.execute_script(
-            "return Array.from(document.querySelectorAll('#project-table .ag-row')).map(r => r.getAttribute('row-id'))"
+
+    def table_ids():
+        return set(
+            dash_duo.driver.execute_script(
+                "return Array.from(document.querySelectorAll('#project-table .ag-row'))"
+                ".map(r => r.getAttribute('row-id'))"
+            )
         )
-    )
-    assert table_ids and table_ids <= set(snap.projects["project_id"].iloc[sorted(expected)])  # rows in view
+
+    inside = set(snap.projects["project_id"].iloc[sorted(expected)])
+    until(dash_duo.driver, lambda: table_ids() and table_ids() <= inside, what="the table's rows to narrow")
 
     # a lasso (an octagon, 50 px across) around another project
     other = next(m for m in projects if int(m["id"]) not in expected)

@@ -9,7 +9,7 @@ import time
 import pytest
 from a11y_support import PHONE
 from map_pointer import at_rest, inside_unit, loneliest_project, markers
-from waits import callbacks_done, until
+from waits import callbacks_done, steady, until
 
 from dashboard import components, data, ids
 from dashboard.app import create_app
@@ -73,8 +73,10 @@ def test_a_tap_opens_a_project_and_a_tap_on_a_municipality_filters(dash_duo):
     tap(driver, marker["x"], marker["y"])
     until(driver, lambda: (text := _detail(driver)) and title in text, f"the details of {title!r}")
 
-    # the panel's close button closes it with a tap
-    tap(driver, *_centre(driver, f"#{ids.DETAIL} .btn-close"))
+    # the panel's close button closes it with a tap, once the panel has slid in: a finger taps the button where it
+    # is, not where it was a frame before (under load the slide takes long enough for a tap to miss)
+    close = steady(driver, lambda: _centre(driver, f"#{ids.DETAIL} .btn-close"), "the panel at rest")
+    tap(driver, *close)
     until(driver, lambda: _detail(driver) is None, "the details to close")
 
     # a tap inside Leposaviq/Leposavić (away from every marker) filters to it

@@ -159,7 +159,7 @@ def test_update_explorer_one_sector(explorer):
     out = explorer.update_explorer(*_controls(snap, sectors=("health",)), figures.DEFAULT_METRIC, None, None)
     map_patch, by_sector, _, _, _ = out[:5]
     kpi = _kpis(out)
-    sentence, banner, empty, query, key, _drawn, shading = out[15:]
+    sentence, banner, empty, query, key, _drawn, shading, note = out[15:]
     # the main callback returns plain JSON (see components.plain): a patch spec, component dicts
     assert map_patch["__dash_patch_update"] == "__dash_patch_update"
     expected = int(snap.mask(FilterState(sectors=("health",))).sum())
@@ -167,7 +167,7 @@ def test_update_explorer_one_sector(explorer):
     assert kpi["committed"][1].endswith("(sample data)")
     assert "Health projects" in json.dumps(sentence)
     assert query == "sector=health" and key == "sector=health"
-    assert banner is not None and empty is None
+    assert banner is not None and empty is None and note == f"{expected:,} matching"
     ops = map_patch["operations"]
     lat_ops = [o for o in ops if o["location"][-1] == "lat"]
     assert len(lat_ops) == data.N_PROJECT_TRACES
@@ -263,9 +263,27 @@ def test_selection_narrows_kpis_not_map(explorer):
 
 def test_update_table(explorer):
     snap = data.snapshot()
-    rows, note = explorer.update_table(*_controls(snap, dataset="documented"), None)
+    rows = explorer.update_table(*_controls(snap, dataset="documented"), None)
     assert {r["dataset"] for r in rows} == {"documented"}
-    assert note == f"{len(rows)} matching"
+
+
+def test_the_tables_note_comes_with_the_key_figures(explorer, monkeypatch):
+    """The main callback counts the matches beside the table's heading (a selection narrows them), so the count is
+    there while the table's rows wait out of view; the whole-list table of TFA_FAST=0 says when it holds only the
+    largest."""
+    from dashboard import config
+
+    snap = data.snapshot()
+    documented = int((~snap.projects["is_sample"].astype(bool)).sum())
+    out = explorer.update_explorer(*_controls(snap, dataset="documented"), figures.DEFAULT_METRIC, None, None)
+    assert out[-1] == f"{documented} matching"
+    chosen = list(snap.projects["project_id"].iloc[:3])
+    out = explorer.update_explorer(*_controls(snap), figures.DEFAULT_METRIC, chosen, None)
+    assert out[-1] == "3 matching"
+    monkeypatch.setattr(config, "FAST", False)
+    monkeypatch.setattr(config, "TABLE_ROW_LIMIT", 5)
+    out = explorer.update_explorer(*_controls(snap, dataset="all"), figures.DEFAULT_METRIC, None, None)
+    assert out[-1] == f"showing the 5 largest of {len(snap.projects)} matching; the CSV has all"
 
 
 def test_table_block_pages_every_match_in_the_order_asked(explorer):
@@ -276,23 +294,23 @@ def test_table_block_pages_every_match_in_the_order_asked(explorer):
     expected = set(snap.projects["project_id"].iloc[np.flatnonzero(snap.mask(FilterState(dataset="all")))])
     seen = []
     for start in range(0, len(expected) + 50, 50):
-        response, note = explorer.table_block({"startRow": start, "endRow": start + 50}, *controls, None)
-        assert response["rowCount"] == len(expected) and note == f"{len(expected):,} matching"
+        response = explorer.table_block({"startRow": start, "endRow": start + 50}, *controls, None)
+        assert response["rowCount"] == len(expected)
         seen += [r["project_id"] for r in response["rowData"]]
     assert sorted(seen) == sorted(expected)
     # default order: largest commitment first, unknown amounts last
-    first, _ = explorer.table_block({"startRow": 0, "endRow": len(expected)}, *controls, None)
+    first = explorer.table_block({"startRow": 0, "endRow": len(expected)}, *controls, None)
     amounts = [r["committed_usd"] for r in first["rowData"]]
     known = [a for a in amounts if a is not None]
     assert known == sorted(known, reverse=True) and amounts[: len(known)] == known
     # a sort asked by the grid applies to all matches, across blocks
     by_title = {"startRow": 0, "endRow": 10, "sortModel": [{"colId": "title", "sort": "asc"}]}
-    page, _ = explorer.table_block(by_title, *controls, None)
+    page = explorer.table_block(by_title, *controls, None)
     titles = sorted(snap.projects["title"].astype(str), key=str.casefold)
     assert [r["title"] for r in page["rowData"]] == titles[:10]
-    later, _ = explorer.table_block({**by_title, "startRow": 10, "endRow": 20}, *controls, None)
+    later = explorer.table_block({**by_title, "startRow": 10, "endRow": 20}, *controls, None)
     assert [r["title"] for r in later["rowData"]] == titles[10:20]
-    desc, _ = explorer.table_block(
+    desc = explorer.table_block(
         {"startRow": 0, "endRow": 5, "sortModel": [{"colId": "disbursed_usd", "sort": "asc"}]}, *controls, None
     )
     values = [r["disbursed_usd"] for r in desc["rowData"]]

@@ -1,0 +1,63 @@
+/* The page's MapLibre maps, as the other assets need them, and the wait for them that the explorer's deferred parts
+   share: the charts out of view (assets/charts_in_view.js) and the table's first rows (assets/table_in_view.js)
+   wait until they come near the viewport, or until the page is idle once its maps have drawn their data, so that
+   neither holds up the map on screen.
+
+   window.tfaPageMaps:
+   - mapOf(gd): the MapLibre map of a Plotly graph div with a map subplot, once MapLibre has built it (else null);
+   - mapsBusy(): whether a map on the page is still loading or drawing its data (MapLibre's style, sources or tiles);
+   - near(rect, margin): whether a bounding rectangle with a width lies within margin px above or below the viewport;
+   - whenIdle(fn, quietMs, mapWaitMs): calls fn once quietMs have passed and the page's maps are done (waiting for
+     them mapWaitMs at most, MAP_WAIT_MS by default: a map whose tiles never all load must not hold anything back
+     for ever), in the browser's idle time. fn is given the ms it waited for the maps. Returns a cancel function.
+   mapOf() is the one place that reads plotly.js's internals (gd._fullLayout.map._subplot.map): the plotly.js of
+   the pinned bundle (tools/plotly_bundle) keeps them; a plotly.js upgrade must check it.
+*/
+(function () {
+  "use strict";
+
+  var MAP_WAIT_MS = 10000;
+  var POLL_MS = 200;
+
+  function near(rect, margin) {
+    return rect.width > 0 && rect.bottom > -margin && rect.top < window.innerHeight + margin;
+  }
+
+  function mapOf(gd) {
+    var layout = gd && gd._fullLayout;
+    var subplot = layout && layout.map && layout.map._subplot;
+    return (subplot && subplot.map) || null;
+  }
+
+  function mapsBusy() {
+    return Array.prototype.some.call(document.querySelectorAll(".js-plotly-plot"), function (gd) {
+      var map = mapOf(gd);
+      return Boolean(map && (!map.loaded() || !map.areTilesLoaded()));
+    });
+  }
+
+  function whenIdle(fn, quietMs, mapWaitMs) {
+    var limit = mapWaitMs === undefined ? MAP_WAIT_MS : mapWaitMs;
+    var timer = null;
+    var idle = null;
+
+    function attempt(waited) {
+      timer = null;
+      if (waited < limit && mapsBusy()) {
+        timer = setTimeout(function () { attempt(waited + POLL_MS); }, POLL_MS);
+        return;
+      }
+      if (!window.requestIdleCallback) { fn(waited); return; }
+      idle = window.requestIdleCallback(function () { idle = null; fn(waited); }, {timeout: 1000});
+    }
+
+    timer = setTimeout(function () { attempt(0); }, quietMs);
+    return function cancel() {
+      clearTimeout(timer);
+      if (idle !== null && window.cancelIdleCallback) { window.cancelIdleCallback(idle); }
+      timer = idle = null;
+    };
+  }
+
+  window.tfaPageMaps = {MAP_WAIT_MS: MAP_WAIT_MS, mapOf: mapOf, mapsBusy: mapsBusy, near: near, whenIdle: whenIdle};
+})();
