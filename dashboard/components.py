@@ -26,7 +26,8 @@ from dash import Patch, dcc, html
 
 from geodata.analysis.coverage import LOCATION_RULE, SITE_RULE, CoverageResult
 from geodata.analysis.formatting import usd
-from geodata.analysis.kpis import KPI_DEFINITIONS, kpi_lines, sectors_in_words, suppress
+from geodata.analysis.kpis import KPI_DEFINITIONS, kpi_lines, suppress
+from geodata.analysis.sector_shares import sectors_in_words
 from geodata.facts.layers import PRECISION_CODES
 
 

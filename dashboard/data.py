@@ -37,8 +37,9 @@ from dashboard import config
 from geodata import load
 from geodata.analysis.coverage_view import CoverageInputs, CoverageView, VersionCache, coverage_view
 from geodata.analysis.filters import OPEN_END_YEAR, FilterState, ProjectIndex, active_years, names_by_dataset
-from geodata.analysis.kpis import KpiArrays, sectors_in_words
+from geodata.analysis.kpis import KpiArrays
 from geodata.analysis.privacy import suppress_frame
+from geodata.analysis.sector_shares import sectors_in_words
 from geodata.facts.build import round_coords
 from geodata.facts.layers import LAYERS, SECTORS
 from geodata.facts.municipality_registry import BY_CODE

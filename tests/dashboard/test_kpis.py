@@ -10,6 +10,7 @@ from shapely.geometry import Point
 
 import geodata
 from geodata.analysis import kpis as K
+from geodata.analysis import sector_shares as S
 from geodata.facts.layers import COMMUNITIES, SECTORS
 
 
@@ -80,28 +81,28 @@ def test_by_sector_splits_money_by_shares():
 
 
 def test_sector_shares_equal_when_no_weights():
-    shares = K.sector_shares(pd.Series(["housing;education", ""]), pd.Series(["housing", "health"]))
+    shares = S.sector_shares(pd.Series(["housing;education", ""]), pd.Series(["housing", "health"]))
     assert shares[0, SECTORS.index("housing")] == pytest.approx(0.5)
     assert shares[1, SECTORS.index("health")] == pytest.approx(1.0)
     assert shares.sum(axis=1) == pytest.approx([1.0, 1.0])
 
 
 def test_share_parts_reads_one_field_as_sector_shares_does():
-    assert K.share_parts("health:60;education:40") == [
+    assert S.share_parts("health:60;education:40") == [
         ("health", pytest.approx(0.6)),
         ("education", pytest.approx(0.4)),
     ]
-    assert K.share_parts("housing; education") == [("housing", 0.5), ("education", 0.5)]
-    assert K.share_parts("health:3;not a sector:5;infrastructure:1") == [
+    assert S.share_parts("housing; education") == [("housing", 0.5), ("education", 0.5)]
+    assert S.share_parts("health:3;not a sector:5;infrastructure:1") == [
         ("health", pytest.approx(0.75)),
         ("infrastructure", pytest.approx(0.25)),
     ]
-    assert K.share_parts("") == [] and K.share_parts("not a sector") == []
+    assert S.share_parts("") == [] and S.share_parts("not a sector") == []
     fields = ["health:60;education:40", "social protection:50;infrastructure:50", "health;health:2"]
-    shares = K.sector_shares(pd.Series(fields), pd.Series(["health"] * 3))
+    shares = S.sector_shares(pd.Series(fields), pd.Series(["health"] * 3))
     for row, text in zip(shares, fields, strict=True):
         expected = np.zeros(len(SECTORS))
-        for name, share in K.share_parts(text):
+        for name, share in S.share_parts(text):
             expected[SECTORS.index(name)] += share
         assert row == pytest.approx(expected)
 
