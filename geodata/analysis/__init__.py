@@ -5,7 +5,8 @@ and aggregations), ``kpi_words`` (those figures in words), ``coverage`` (sites a
 the gaps, exposure to hazards), ``coverage_view`` (the coverage page's analysis in one call, kept per data
 version), ``ranking`` (which municipalities a funding chart lists, in what order),
 ``privacy`` (counts of people below 10 shown as "<10"), ``formatting`` (amounts of money written for people),
-``sector_shares`` (a project's sector shares, as weights and in words), ``trust_fund`` (the Trust Fund card) and ``site_history`` (a camp's history and its distance to the smelter).
+``sector_shares`` (a project's sector shares, as weights and in words), ``trust_fund`` (the Trust Fund card)
+and ``site_history`` (a camp's history and its distance to the smelter).
 """
 
 __all__ = [

@@ -200,7 +200,6 @@ def test_changing_only_the_currency_converts_the_same_amount_and_back_to_usd_dro
         ({"currency": "ZZZ"}, "ZZZ is not an ISO 4217 currency code"),
         ({"currency": "KPW"}, "the ECB publishes no reference rate for KPW"),
         ({"currency": "GBP", "start_date": "1990-01-01"}, "the start date 1990-01-01 is before the first ECB"),
-        ({"currency": "GBP", "start_date": ""}, "need a date to take the exchange rate on"),
     ],
 )
 def test_a_currency_without_a_rate_is_one_problem_of_the_currency_field(values, why):
@@ -211,6 +210,20 @@ def test_a_currency_without_a_rate_is_one_problem_of_the_currency_field(values, 
     assert len(currency_problems) == 1, [edit.describe(p) for p in correction.problems]
     assert why in edit.describe(currency_problems[0])
     assert edit.describe(currency_problems[0]).startswith("Currency (currency) = ")
+    with pytest.raises(edit.CorrectionRefused):
+        edit.save_correction(SAMPLE, values)
+    assert store_digest() == digest
+
+
+@pytest.mark.parametrize("start", ["", "31.02.2024"])
+def test_a_currency_change_with_no_start_date_is_one_problem_of_the_start_date(start):
+    """The rate is taken on the start date: when it is empty or no date, that is the one problem (not a second one
+    about the rate that could not be taken), and nothing is saved."""
+    store.ensure_store()
+    digest = store_digest()
+    values = {"currency": "GBP", "start_date": start}
+    correction = edit.check_correction(SAMPLE, values)
+    assert [p.field for p in correction.problems] == ["start_date"], [edit.describe(p) for p in correction.problems]
     with pytest.raises(edit.CorrectionRefused):
         edit.save_correction(SAMPLE, values)
     assert store_digest() == digest

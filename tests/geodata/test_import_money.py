@@ -114,6 +114,20 @@ def test_a_currency_without_a_rate_is_the_rows_problem_not_a_silent_gap():
     assert preview.n_valid == 1
 
 
+def test_a_start_date_that_is_not_a_date_is_the_one_problem_of_a_row_in_another_currency():
+    """The rate is taken on the start date: a row whose date is no date ("31.02.2023", the Kosovo day-first form of
+    a day February has not) or is empty gets one message, about the date, not a second one about the rate it could
+    not take; once the date is right, the amount is converted."""
+    rows = (row("eur-1", "31.02.2023", "250.000,00", "EUR"), row("eur-2", "", "100", "EUR"))
+    preview = preview_bytes(csv(*rows), "partner.csv")
+    assert sorted((p.row, p.field) for p in preview.problems) == [(2, "start_date"), (3, "start_date")]
+    assert "is not a date: no such day" in next(p.why for p in preview.problems if p.row == 2)
+    assert "required" in next(p.why for p in preview.problems if p.row == 3)
+    assert preview.n_rejected == 2
+    fixed = preview_bytes(csv(row("eur-1", "28.02.2023", "250.000,00", "EUR")), "partner.csv")
+    assert fixed.ok and "ECB reference rate of 2023-02-28" in fixed.frame.iloc[0]["fx_note"]
+
+
 def test_usd_amounts_the_file_gives_are_kept():
     header = HEADER + ",committed_usd"
     preview = preview_bytes(csv(row("e", "2020-03-02", "100", "EUR") + ",120", header=header), "x.csv")

@@ -36,7 +36,7 @@ from geodata.io.importers.mapping import (
     text,
     unsafe_link,
 )
-from geodata.io.importers.money import RateUnavailable, usd_rate
+from geodata.io.importers.money import RateUnavailable, parse_iso_date, usd_rate
 from geodata.io.importers.result import plain_value
 from geodata.io.load import load_layer
 
@@ -169,6 +169,13 @@ def _column(table: RawTable, name: str) -> pd.Series:
     return pd.Series([None] * len(table.data), index=table.data.index, dtype=object)
 
 
+def _start_date_reported(start: object) -> bool:
+    """Whether validate() rejects this start date: empty though required, or text kept because it is no date."""
+    if start is None:
+        return "start_date" in PROJECTS.required
+    return parse_iso_date(start) is None
+
+
 def _convert_amounts(
     table: RawTable,
     out: dict[str, list],
@@ -188,6 +195,8 @@ def _convert_amounts(
         cur = normalise_currency(v) or (normalise_currency(currency) if currency else None)
         c, d = out["committed"][i], out["disbursed"][i]
         cu, du = out["committed_usd"][i], out["disbursed_usd"][i]
+        needs_rate = cur is not None and ((c is not None and cu is None) or (d is not None and du is None))
+        start = out["start_date"][i]
         if cur is None and (cu is not None or du is not None) and c is None and d is None:
             cur, c, d = "USD", cu, du
         if cur == "USD":
@@ -197,9 +206,11 @@ def _convert_amounts(
             d = d if d is not None else du
         elif cur is None and (c is not None or d is not None):
             no_currency = True
-        elif cur is not None and ((c is not None and cu is None) or (d is not None and du is None)):
+        elif needs_rate and _start_date_reported(start):
+            pass  # the rate is taken on the start date, which is the row's problem already: one cause, one message
+        elif needs_rate:
             try:
-                rate = usd_rate(cur, out["start_date"][i], "start date")
+                rate = usd_rate(cur, start, "start date")
             except RateUnavailable as exc:
                 add(i, "currency", cur, f"amounts cannot be shown in USD: {exc}")
             else:
