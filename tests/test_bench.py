@@ -227,8 +227,10 @@ def test_the_bench_calls_a_page_idle_only_once_every_graph_has_drawn(plotly_bloc
                 driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*plotly.min.js*"]})
             driver.get(url)
             driver.execute_script("window.__bench.needsPages = false")
+            # blocked, the page must still not be idle after 4 s; drawn, it may take longer than that under load
             result = driver.execute_async_script(
-                "const done = arguments[0]; window.__bench.waitIdle(0, true, 4000).then(done);"
+                "const done = arguments[1]; window.__bench.waitIdle(0, true, arguments[0]).then(done);",
+                4000 if plotly_blocked else 30000,
             )
             drawn = driver.execute_script("return !!document.querySelector('.js-plotly-plot')")
         finally:
