@@ -56,11 +56,12 @@ serve: venv
 test: export TFA_REQUIRE_POSTGIS = 1
 test: export TFA_REQUIRE_REDIS = 1
 # Two pytest-xdist workers: the browser and render tests wait on Chromium, LibreOffice and polls much of the time,
-# so two share this 2-core machine well (14.6 min instead of 19.5 for pytest here). Each worker starts its own
-# database cluster and Redis, and its browser tests take ports of their own (tests/conftest.py). The run ends with
-# its 25 slowest tests, to keep an eye on the 20-minute budget.
+# so two share this 2-core machine well. `--dist loadgroup` gives the browser tests a lane of their own
+# (tests/conftest_lanes.py: one worker runs them while the other runs the rest), so no two Chromiums draw at once
+# until the end. Each worker starts its own database cluster and Redis, and its browser tests take ports of their
+# own (tests/conftest.py). The run ends with its 25 slowest tests, to keep an eye on the 20-minute budget.
 test: venv system-deps axe plotly-bundle
-	$(BIN)/python -m pytest -n 2 --durations=25
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=25
 
 # The fast path while developing: the unit and callback tiers (no Chromium, kaleido or LibreOffice).
 # `make test` (the README's command, and CI's) runs every tier.

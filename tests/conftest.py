@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from tiers import TIERS, tier
 
-# the store_backend fixture (GeoPackage and PostGIS) and its database server; the redis_url fixture (the job queue)
-pytest_plugins = ["conftest_postgis", "conftest_redis"]
+# the store_backend fixture (GeoPackage and PostGIS) and its database server; the redis_url fixture (the job queue);
+# the browser tests' own lane under pytest-xdist
+pytest_plugins = ["conftest_postgis", "conftest_redis", "conftest_lanes"]
 
 
 def pytest_configure(config):
@@ -30,7 +31,8 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark each test with its tier unless it names one itself (``make test-fast``: ``-m "unit or callback"``)."""
+    """Mark each test with its tier unless it names one itself (``make test-fast``: ``-m "unit or callback"``;
+    ``make test`` runs the browser tier on one worker: conftest_lanes.py)."""
     for item in items:
         if not any(item.get_closest_marker(name) for name in TIERS):
             item.add_marker(tier(Path(str(item.path)), getattr(item, "fixturenames", ())))

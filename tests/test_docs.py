@@ -63,7 +63,7 @@ def _make_recipe(target: str) -> list[str]:
 
 def test_make_test_runs_every_tier_and_make_test_fast_the_unit_and_callback_ones():
     # no -m: every tier, as the README says
-    assert _make_recipe("test") == ["$(BIN)/python -m pytest -n 2 --durations=25"]
+    assert _make_recipe("test") == ["$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=25"]
     assert _make_recipe("test-fast") == ['$(BIN)/python -m pytest -m "unit or callback"']
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "`make test-fast`" in readme.split("## Test it", 1)[1].split("\n## ", 1)[0]
