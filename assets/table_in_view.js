@@ -19,7 +19,7 @@
   var MARGIN = 400;  // px below the viewport within which the table asks for its rows at once
   var QUIET_MS = 1500;
   var filled = new WeakSet();  // grid elements that have had a request pass
-  var waiting = new Map();  // grid element -> {request, store}
+  var waiting = new Map();  // grid element -> {request, store, cancel: its idle-time send's cancel function}
   var observer = null;
   var state = (window.tfaTableInView = {enabled: true, MARGIN: MARGIN, QUIET_MS: QUIET_MS, waited: 0, gate: gate});
 
@@ -27,10 +27,16 @@
     return window.tfaPageMaps.near(el.getBoundingClientRect(), MARGIN);
   }
 
-  function send(el) {
+  function forget(el) {  // no longer waiting: its idle-time send (and its polling of the maps) is cancelled
     var entry = waiting.get(el);
-    if (!entry) { return; }
+    if (entry && entry.cancel) { entry.cancel(); }
     waiting.delete(el);
+    return entry;
+  }
+
+  function send(el) {
+    var entry = forget(el);
+    if (!entry) { return; }
     if (observer) { observer.unobserve(el); }
     if (!el.isConnected) { return; }  // its page has gone
     filled.add(el);
@@ -38,7 +44,6 @@
   }
 
   function sendAll() { Array.from(waiting.keys()).forEach(send); }
-
 
   function watch(el) {
     if (typeof IntersectionObserver !== "function") { return false; }
@@ -56,16 +61,20 @@
   function gate(request, gridId, store) {
     var el = document.getElementById(gridId);
     if (!request || !el || !state.enabled || filled.has(el) || near(el)) {
-      if (el && request) { filled.add(el); waiting.delete(el); }
+      if (el && request) { filled.add(el); forget(el); }
       return request || window.dash_clientside.no_update;
     }
-    var first = !waiting.has(el);
-    waiting.set(el, {request: request, store: store});
-    if (first) {
-      state.waited += 1;
-      if (!watch(el)) { send(el); return window.dash_clientside.no_update; }
-      window.tfaPageMaps.whenIdle(function () { send(el); }, state.QUIET_MS);
+    var entry = waiting.get(el);
+    if (entry) {  // a newer request replaces the waiting one
+      entry.request = request;
+      entry.store = store;
+      return window.dash_clientside.no_update;
     }
+    entry = {request: request, store: store, cancel: null};
+    waiting.set(el, entry);
+    state.waited += 1;
+    if (!watch(el)) { send(el); return window.dash_clientside.no_update; }
+    entry.cancel = window.tfaPageMaps.whenIdle(function () { send(el); }, state.QUIET_MS);
     return window.dash_clientside.no_update;
   }
 })();
