@@ -75,8 +75,8 @@ def test_loads_without_console_errors_and_draws_polygons_and_points(dash_duo):
     assert int(mask.sum()) == shipped
     assert _points(dash_duo) == sum(len(d.starts) for d in snap.drawn_points(mask))  # a marker per stack
     # one polygon per current municipality (geoBoundaries), each shaded with the colour the page was sent for it
-    until(dash_duo.driver, lambda: _shaded_polygons(dash_duo) is not None, "the polygons to be shaded")
-    drawn, painted = _shaded_polygons(dash_duo)
+    # the reading taken once every tile has loaded (read again, a tile being cut anew could leave it empty)
+    drawn, painted = until(dash_duo.driver, lambda: _shaded_polygons(dash_duo), "the polygons to be shaded")
     assert len(drawn) == len(geodata.load("municipalities"))
     expected = figures.shell_shading(snap, figures.DEFAULT_METRIC, geo_assets.polygons_url(snap.static))
     assert painted == {u: f for u, f in zip(expected["units"], expected["fill"], strict=True) if u in drawn}
