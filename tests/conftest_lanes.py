@@ -22,8 +22,7 @@ from pathlib import Path
 
 import pytest
 
-#: The scope, and the workerinput key of the file a worker writes its browser tests' ids to
-BROWSER_LANE = "browser"
+#: The workerinput key of the file a worker writes its browser tests' ids to
 _KEY = "tfa_browser_lane"
 
 
