@@ -13,9 +13,17 @@
    not loaded within HOLD_MS, which then draws as it arrives (a failed tile does not freeze the map).
    Labels appear without MapLibre's fade (its fadeDuration, 300 ms, which Plotly does not expose): a fade is a
    full redraw every frame for 300 ms, eight frames after the explorer's first load here, and is only cosmetic.
+   With no fade, MapLibre places every label in full in each frame; yet a frame in which label tiles have changed
+   marks its placement stale (in case the placement ran over several frames, which it does only with a fade) and asks
+   for one more frame: a second full redraw of the same picture, in software GL about 200-250 ms before the map
+   reports idle (bench/README.md, fourteenth round). That mark is undone, so the map is idle after the one frame.
+   The MapLibre internals read here (the painter, _fadeDuration, the style's placements, _placementDirty) are those of
+   the MapLibre in the pinned plotly.js bundle (tools/plotly_bundle); an upgrade must check them.
    TFA_FAST=0 (the page's "tfa-fast-paths" meta tag "0") leaves MapLibre's frames as they were, for comparison.
-   Each map counts its frames drawn and held (map.__tfaFrames), which the browser tests read; a measurement can
-   switch the hold off in a loaded page (window.tfaFrames.enabled = false) to compare in one page.
+   Each map counts its frames drawn and held, and the stale placements it settled (map.__tfaFrames), which the
+   browser tests read; a measurement can switch the hold (window.tfaFrames.enabled = false) or the settling
+   (window.tfaFrames.settle = false) off in a loaded page to compare in one page, or from a page's start
+   (window.tfaFramesDefaults = {settle: false}, set before the page's scripts run: bench/browser_bench.py).
 */
 (function () {
   "use strict";
@@ -23,7 +31,23 @@
   var HOLD_MS = 2000;
   var off = document.querySelector('meta[name="tfa-fast-paths"][content="0"]');
   if (off) { return; }
-  var settings = (window.tfaFrames = {enabled: true, HOLD_MS: HOLD_MS});
+  // a measurement that must start a page with a switch off sets window.tfaFramesDefaults before the page's scripts
+  var settings = (window.tfaFrames = Object.assign({enabled: true, settle: true, HOLD_MS: HOLD_MS},
+                                                   window.tfaFramesDefaults));
+
+  // Called as a frame is about to be drawn, after MapLibre has placed its labels for it (Map._render calls
+  // Style._updatePlacement, then the painter). With fadeDuration 0 each frame's placement is a full one that never
+  // pauses, so a stale mark can only be the one Style._updatePlacement sets "since the placement gets split over
+  // multiple frames": undone, with the map's need for another frame computed as MapLibre computes it.
+  function settlePlacement(map, style, frames) {
+    var placement = style && style.placement;
+    var pauseable = style && style.pauseablePlacement;
+    if (!settings.settle || map._fadeDuration !== 0 || !placement || !placement.stale || !pauseable ||
+        !pauseable.isDone()) { return; }
+    placement.stale = false;
+    map._placementDirty = placement.hasTransitions(performance.now());
+    frames.settled += 1;
+  }
 
   function hold(map) {
     // setData and a new GeoJSON source fire "sourcedataloading" without a tile; a tile load carries its tile
@@ -52,6 +76,7 @@
         clearTimeout(map.__tfaHoldTimer);
       }
       frames.drawn += 1;
+      settlePlacement(map, style, frames);
       return render.apply(this, arguments);
     };
   }
@@ -70,7 +95,7 @@
       return;
     }
     if (map.__tfaFrames || !map.painter || typeof map.painter.render !== "function") { return; }
-    map.__tfaFrames = {drawn: 0, held: 0};
+    map.__tfaFrames = {drawn: 0, held: 0, settled: 0};
     map._fadeDuration = 0;  // the constructor's fadeDuration option, read at every frame
     hold(map);
   }

@@ -525,6 +525,38 @@ def run_switch_ab(
     return rows
 
 
+#: The pages ``run_settle_ab`` loads (in a browser that has loaded the explorer, so their scripts are cached).
+SETTLE_PAGES = ("coverage", "briefing")
+
+
+def run_settle_ab(n: int | None, port: int, loads: int = 8, store_cache: Path | None = None) -> list[dict]:
+    """The coverage and briefing pages' loads with the maps' stale label placements settled (``assets/map_frames.js``,
+    as shipped) and left to MapLibre (one more frame after new labels): two browsers on one server, the second
+    starting every page with ``window.tfaFramesDefaults = {settle: false}``; each loads the explorer once, then the
+    pages in turn, alternating which browser goes first. One row per (page, mode), with the map frames drawn."""
+    label = n if n is not None else "shipped"
+    modes = {"unsettled": "window.tfaFramesDefaults = {settle: false};", "settled": None}
+    samples: dict[tuple[str, str], list[dict]] = {(p, m): [] for p in SETTLE_PAGES for m in modes}
+    with served(n, port, store_cache=store_cache) as server, contextlib.ExitStack() as stack:
+        drivers = {}
+        for mode, script in modes.items():
+            drivers[mode] = driver = chromium()
+            stack.callback(driver.quit)
+            if script:
+                driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": script})
+            page_load(driver, server.url + "/")
+        for i in range(loads):
+            for mode in list(modes) if i % 2 == 0 else list(modes)[::-1]:
+                for path in SETTLE_PAGES:
+                    samples[(path, mode)].append(page_load(drivers[mode], f"{server.url}/{path}"))
+        info = machine(drivers["settled"])
+    rows = [
+        {**_row(label, f"{path}_load {mode}", summarise(found)), "machine": info}
+        for (path, mode), found in samples.items()
+    ]
+    return rows
+
+
 def ratios(rows: list[dict]) -> list[str]:
     """old / new for every case measured both ways (median, and the parts that changed most)."""
     by_case = {r["case"]: r for r in rows}
@@ -615,12 +647,20 @@ def main(argv: list[str]) -> int:
         help="compressed responses against uncompressed (TFA_COMPRESS=0) over an emulated network, fresh browsers",
     )
     p.add_argument("--rounds", type=int, default=4, help="--network-ab: fresh browsers per mode")
+    p.add_argument(
+        "--settle-ab",
+        action="store_true",
+        help="the coverage and briefing loads with the maps' stale label placements settled and not, two browsers",
+    )
+    p.add_argument("--loads", type=int, default=8, help="--settle-ab: loads of each page per mode")
     args = p.parse_args(argv)
     n = None if args.n == "shipped" else int(args.n)
     if args.network_ab:
         rows = run_network_ab(n, args.port, args.network_ab, rounds=args.rounds, clicks=args.clicks)
     elif args.ab:
         rows = run_ab(n, args.port, clicks=args.clicks)
+    elif args.settle_ab:
+        rows = run_settle_ab(n, args.port, loads=args.loads)
     elif args.hold_ab or args.charts_ab:
         rows = run_switch_ab(n, args.port, "hold" if args.hold_ab else "charts", clicks=args.clicks)
     else:

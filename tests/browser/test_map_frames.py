@@ -1,6 +1,7 @@
 """A Plotly map draws a new data state once its sources have loaded (assets/map_frames.js), and never freezes: a
 real filter click redraws the explorer's map with the new points (compared in screenshots), a map dragged while
-new data loads is drawn as it moves, and data that does not load within the hold is drawn as it is."""
+new data loads is drawn as it moves, data that does not load within the hold is drawn as it is, and new labels are
+placed and drawn in one frame (the coverage gap map's names: what a second frame draws is the same)."""
 
 from __future__ import annotations
 
@@ -48,10 +49,11 @@ def _frames(driver) -> dict:
     return driver.execute_script(_FRAMES)
 
 
-def _picture(driver) -> np.ndarray:
-    """The map as the page shows it (a screenshot of its box), as RGB pixels."""
+def _picture(driver, which: str = _M) -> np.ndarray:
+    """The map as the page shows it (a screenshot of its box), as RGB pixels: the explorer's, or the map ``which``
+    (a script that sets ``m``) finds."""
     box = driver.execute_script(
-        _M + "const b = m.getContainer().getBoundingClientRect(); return [b.left, b.top, b.width, b.height];"
+        which + "const b = m.getContainer().getBoundingClientRect(); return [b.left, b.top, b.width, b.height];"
     )
     shot = driver.execute_cdp_cmd(
         "Page.captureScreenshot",
@@ -213,3 +215,56 @@ def test_data_that_does_not_load_within_the_hold_is_drawn_as_it_is(dash_duo, slo
     assert time.monotonic() - armed < _SLOW_S
     assert driver.execute_script(_M + "return !m.isStyleLoaded();")
     assert _frames(driver)["held_until"] == 0
+
+
+_GAP = "const gd = document.querySelector('#coverage-gap-map .js-plotly-plot'); const m = window.tfaPageMaps.mapOf(gd);"
+_GAP_IDLE = _GAP + (
+    "return !!(m && m.__tfaFrames && m.loaded() && m.areTilesLoaded() && !m.isMoving() && !m._placementDirty"
+    " && gd._fullData.some(t => t.name === 'Site names'));"
+)
+# the texts of the labels MapLibre has placed (a label hidden by a collision is not returned), and the frame counts
+_PLACED = _GAP + (
+    "const texts = m.queryRenderedFeatures().filter(f => f.layer.type === 'symbol')"
+    ".map(f => String(f.properties.text || '')).filter(t => t);"
+    "return {texts: [...new Set(texts)].sort(), frames: Object.assign({}, m.__tfaFrames)};"
+)
+
+
+def _placed_when_idle(driver) -> list[str]:
+    """The placed labels' texts once the gap map is idle ([] before)."""
+    return driver.execute_script(_PLACED)["texts"] if driver.execute_script(_GAP_IDLE) else []
+
+
+def test_new_labels_are_placed_and_drawn_in_one_frame(dash_duo):
+    """New labels on a map (the coverage gap map's site names, renamed in the loaded page with every frame drawn, so
+    that the labels' tiles arrive in a drawn frame): MapLibre marks that frame's placement stale and would draw the
+    same picture again; the mark is undone, and what the one frame drew is what a second frame draws (the same
+    labels placed, the same pixels)."""
+    dash_duo.start_server(create_app())
+    driver = dash_duo.driver
+    driver.get(dash_duo.server_url + "/coverage")
+    until(driver, lambda: driver.execute_script(_GAP + "return !!m;"), "the gap map", timeout=60)
+    driver.execute_script(_GAP + "m.getContainer().scrollIntoView({block: 'center', behavior: 'instant'});")
+    until(driver, lambda: callbacks_done(driver) and driver.execute_script(_GAP_IDLE), "the gap map idle", timeout=60)
+    before = driver.execute_script(_PLACED)
+    renamed = driver.execute_script(
+        _GAP + "window.tfaFrames.enabled = false;"  # frames are not held: the new labels come in a frame that is drawn
+        "const at = gd._fullData.filter(t => t.name === 'Site names').map(t => t.index);"
+        "const text = at.map(i => Array.from(gd._fullData[i].text).map(t => t + ' (site)'));"
+        "Plotly.restyle(gd, {text: text}, at); return text.flat();"
+    )
+    until(driver, lambda: set(renamed) & set(_placed_when_idle(driver)), "the renamed labels placed", timeout=30)
+    next_frame(driver, 3)
+    first = driver.execute_script(_PLACED)
+    assert first["frames"]["settled"] > before["frames"]["settled"], first["frames"]
+    picture = _picture(driver, _GAP)
+
+    # one more frame, as MapLibre would have drawn: nothing to place differently, nothing drawn differently
+    driver.execute_script(_GAP + "m.triggerRepaint();")
+    next_frame(driver, 3)
+    until(driver, lambda: driver.execute_script(_GAP_IDLE), "the gap map idle again", timeout=30)
+    again = driver.execute_script(_PLACED)
+    assert again["frames"]["drawn"] > first["frames"]["drawn"], "no frame was drawn again"
+    assert again["texts"] == first["texts"]
+    assert _changed_share(picture, _picture(driver, _GAP)) < 0.001
+    assert dash_duo.get_logs() == []
