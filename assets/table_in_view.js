@@ -1,27 +1,31 @@
-/* The explorer's table asks for its first rows when it comes into view, not while the page loads.
+/* The explorer's table asks for rows when it is in view, not while the page loads or a filter changes out of view.
 
    The table sits at the bottom of the explorer, under the map, the key figures and the charts. Its first block of
    rows came while the map was still drawing its first data, and building the grid's rows took about 300 ms of
    the page's main thread there (bench/README.md, thirteenth round). The grid's request for rows goes through
    gate() (a clientside callback, dashboard/pages/explorer.py) to the store the server's callback listens to:
-   - it passes at once when the table is within MARGIN of the viewport, or has had its rows since it was made
-     (every later request, such as a filter change's, passes at once);
+   - it passes at once when the table is within MARGIN of the viewport (a filter changed with the table in view,
+     the grid scrolled or sorted);
    - otherwise the latest request waits, and is sent as the table comes within MARGIN (an IntersectionObserver),
      before the page prints, or in the browser's idle time once the page's maps have drawn their data (QUIET_MS
      after the request at the soonest; assets/page_maps.js), so the rows are usually there before anyone scrolls
-     to them.
+     to them. That holds for the first rows, while the page loads, and for a filter change's (which empties the
+     grid's cache, so it shows its loading rows, never the old ones): the table's rows no longer come in the
+     middle of the map's redraw for a filter clicked with the table out of view (bench/README.md, fourteenth
+     round). The count beside the table's heading comes with the key figures, at once.
    TFA_FAST=0 (the whole-list table, no row requests) never comes here. window.tfaTableInView counts the
-   requests that waited; a measurement can switch the wait off (enabled = false).
+   requests that waited; a measurement can switch the wait off (enabled = false, then flush() sends a waiting one).
 */
 (function () {
   "use strict";
 
   var MARGIN = 400;  // px below the viewport within which the table asks for its rows at once
   var QUIET_MS = 1500;
-  var filled = new WeakSet();  // grid elements that have had a request pass
   var waiting = new Map();  // grid element -> {request, store, cancel: its idle-time send's cancel function}
   var observer = null;
-  var state = (window.tfaTableInView = {enabled: true, MARGIN: MARGIN, QUIET_MS: QUIET_MS, waited: 0, gate: gate});
+  var state = (window.tfaTableInView = {
+    enabled: true, MARGIN: MARGIN, QUIET_MS: QUIET_MS, waited: 0, gate: gate, flush: sendAll
+  });
 
   function near(el) {
     return window.tfaPageMaps.near(el.getBoundingClientRect(), MARGIN);
@@ -39,7 +43,6 @@
     if (!entry) { return; }
     if (observer) { observer.unobserve(el); }
     if (!el.isConnected) { return; }  // its page has gone
-    filled.add(el);
     window.dash_clientside.set_props(entry.store, {data: entry.request});
   }
 
@@ -60,8 +63,8 @@
   // The clientside callback's body: the grid's request, or no_update while it waits.
   function gate(request, gridId, store) {
     var el = document.getElementById(gridId);
-    if (!request || !el || !state.enabled || filled.has(el) || near(el)) {
-      if (el && request) { filled.add(el); forget(el); }
+    if (!request || !el || !state.enabled || near(el)) {
+      if (el && request) { forget(el); }
       return request || window.dash_clientside.no_update;
     }
     var entry = waiting.get(el);

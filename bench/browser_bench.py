@@ -491,6 +491,7 @@ def run_network_ab(
 SWITCHES = {
     "hold": ("window.tfaFrames", ("unheld", "held")),  # the map's frames held until its data has loaded
     "charts": ("window.tfaChartsInView", ("charts at once", "charts in view")),  # charts out of view wait
+    "table": ("window.tfaTableInView", ("table at once", "table in view")),  # the table's rows out of view wait
 }
 
 
@@ -642,6 +643,9 @@ def main(argv: list[str]) -> int:
         "--charts-ab", action="store_true", help="charts out of view drawn at once against in view, in one page"
     )
     p.add_argument(
+        "--table-ab", action="store_true", help="the table's rows out of view fetched at once against in view, one page"
+    )
+    p.add_argument(
         "--network-ab",
         choices=sorted(NETWORKS),
         help="compressed responses against uncompressed (TFA_COMPRESS=0) over an emulated network, fresh browsers",
@@ -661,8 +665,9 @@ def main(argv: list[str]) -> int:
         rows = run_ab(n, args.port, clicks=args.clicks)
     elif args.settle_ab:
         rows = run_settle_ab(n, args.port, loads=args.loads)
-    elif args.hold_ab or args.charts_ab:
-        rows = run_switch_ab(n, args.port, "hold" if args.hold_ab else "charts", clicks=args.clicks)
+    elif args.hold_ab or args.charts_ab or args.table_ab:
+        switch = "hold" if args.hold_ab else "charts" if args.charts_ab else "table"
+        rows = run_switch_ab(n, args.port, switch, clicks=args.clicks)
     else:
         rows = run(n, args.port, clicks=args.clicks, pages=not args.no_pages)
     for r in rows:

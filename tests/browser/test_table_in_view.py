@@ -1,7 +1,7 @@
 """The explorer's table asks for its first rows as it comes into view, not while the page loads
 (assets/table_in_view.js). On a laptop's screen the table is below the fold: its rows come when the page is
-scrolled towards it (the mouse wheel), or in idle time once the map has drawn; after that a filter change refreshes
-them at once, out of view or not."""
+scrolled towards it (the mouse wheel), or in idle time once the map has drawn. A filter changed with the table out of
+view waits the same way (its count comes at once), and one changed with the table in view refreshes it at once."""
 
 from __future__ import annotations
 
@@ -44,6 +44,19 @@ def _out_of_view(driver) -> bool:
     return rect(driver, f"#{ids.TABLE}")["top"] > driver.execute_script("return innerHeight") + margin
 
 
+def _wheel_to_table(driver, size: tuple[int, int], check=lambda: True) -> None:
+    """The mouse wheel over the sidebar's column (not the map, which the wheel zooms) until the table is near the
+    viewport; ``check()`` must hold before each turn (e.g. no rows yet)."""
+    for _ in range(12):
+        if not _out_of_view(driver):
+            return
+        assert check(), "the rows came before the table was near the viewport"
+        y = driver.execute_script("return scrollY")
+        ActionChains(driver).scroll_from_origin(ScrollOrigin.from_viewport(20, size[1] // 2), 0, 300).perform()
+        until(driver, lambda y=y: driver.execute_script("return scrollY") > y, "the page to scroll")
+    assert not _out_of_view(driver), "the table did not come near the viewport"
+
+
 def test_the_table_asks_for_its_rows_as_it_is_scrolled_to(dash_duo):
     dash_duo.start_server(create_app())
     driver = dash_duo.driver
@@ -55,17 +68,11 @@ def test_the_table_asks_for_its_rows_as_it_is_scrolled_to(dash_duo):
     assert _rows(driver) == 0 and driver.execute_script("return window.tfaTableInView.waited") == 1
     n = data.snapshot().n
     assert _note(driver) == f"{n:,} matching", "the count comes with the key figures, before the rows"
-    # the mouse wheel over the sidebar's column (not the map, which the wheel zooms) until the table is near
-    for _ in range(12):
-        if not _out_of_view(driver):
-            break
-        assert _rows(driver) == 0, "the rows came before the table was near the viewport"
-        y = driver.execute_script("return scrollY")
-        ActionChains(driver).scroll_from_origin(ScrollOrigin.from_viewport(20, LAPTOP[1] // 2), 0, 300).perform()
-        until(driver, lambda y=y: driver.execute_script("return scrollY") > y, "the page to scroll")
+    _wheel_to_table(driver, LAPTOP, check=lambda: _rows(driver) == 0)
     until(driver, lambda: _rows(driver), "the table's rows once scrolled to")
     assert driver.execute_script(_ROW_COUNT) == n
-    # had its rows: a filter change (a real click on "Documented") refreshes them at once
+
+    # a filter change (a real click on "Documented") with the table out of view: the count at once, the rows wait
     documented = int(data.snapshot().mask(FilterState(dataset="documented")).sum())
     box = driver.execute_script(
         "const l = [...document.querySelectorAll(arguments[0])].find(e => e.textContent.trim() === 'Documented');"
@@ -74,9 +81,24 @@ def test_the_table_asks_for_its_rows_as_it_is_scrolled_to(dash_duo):
     )
     click(driver, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     until(driver, lambda: "dataset=documented" in driver.current_url, "the documented dataset chosen")
-    until(driver, lambda: driver.execute_script(_ROW_COUNT) == documented, "the documented rows")
-    assert _note(driver) == f"{documented:,} matching"
+    until(driver, lambda: _note(driver) == f"{documented:,} matching", "the documented count")
+    until(driver, lambda: driver.execute_script("return window.tfaTableInView.waited") == 2, "the rows to wait")
     assert _out_of_view(driver)
+    assert driver.execute_script(_ROW_COUNT) != documented, "the rows came with the table out of view"
+    _wheel_to_table(driver, LAPTOP)
+    until(driver, lambda: driver.execute_script(_ROW_COUNT) == documented, "the documented rows once scrolled to")
+
+    # on a screen tall enough to show the filters and the table, a filter change refreshes the rows at once
+    emulate(driver, (1366, 2400))
+    box = driver.execute_script(
+        "const l = [...document.querySelectorAll(arguments[0])].find(e => e.textContent.trim() === 'Both');"
+        "window.scrollTo({top: 0, behavior: 'instant'}); return l.getBoundingClientRect().toJSON();",
+        f"#{ids.DATASET} label",
+    )
+    assert not _out_of_view(driver), "the table is out of view on the tall screen"
+    click(driver, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    until(driver, lambda: driver.execute_script(_ROW_COUNT) == n, "every row again")
+    assert driver.execute_script("return window.tfaTableInView.waited") == 2
 
 
 def test_the_table_out_of_view_gets_its_rows_when_the_page_is_idle(dash_duo):
