@@ -14,7 +14,8 @@
      middle of the map's redraw for a filter clicked with the table out of view (bench/README.md, fourteenth
      round). The count beside the table's heading comes with the key figures, at once.
    TFA_FAST=0 (the whole-list table, no row requests) never comes here. window.tfaTableInView counts the
-   requests that waited; a measurement can switch the wait off (enabled = false, then flush() sends a waiting one).
+   requests that waited and says how many wait now (pending()); a measurement can switch the wait off (enabled =
+   false, then flush() sends a waiting one).
 */
 (function () {
   "use strict";
@@ -24,7 +25,10 @@
   var waiting = new Map();  // grid element -> {request, store, cancel: its idle-time send's cancel function}
   var observer = null;
   var state = (window.tfaTableInView = {
-    enabled: true, MARGIN: MARGIN, QUIET_MS: QUIET_MS, waited: 0, gate: gate, flush: sendAll
+    enabled: true, MARGIN: MARGIN, QUIET_MS: QUIET_MS, waited: 0, gate: gate, flush: sendAll,
+    pending: function () {  // grids on the page whose request waits
+      return Array.from(waiting.keys()).filter(function (el) { return el.isConnected; }).length;
+    }
   });
 
   function near(el) {

@@ -10,9 +10,10 @@ a subprocess over a project store of that many synthetic projects) and one fresh
 - ``filter_click``: a real mouse click (CDP ``Input.dispatchMouseEvent`` at the pixel of the "Health"
   option of the open sector dropdown, toggling it on and off) -> idle as above; median and p95 of
   ``clicks`` interactions;
-- ``charts_into_view``: the explorer's charts sit below the fold, and a redraw of a chart out of view waits until
-  it comes into view (``assets/charts_in_view.js``), so ``filter_click`` times what is on screen; this case is the
-  rest of it: after a click from the top of the page, real Page Down presses until no chart waits -> idle;
+- ``charts_into_view``: the explorer's charts and table sit below the fold, and a chart's redraw and the table's
+  rows wait out of view until they come into view (``assets/charts_in_view.js``, ``assets/table_in_view.js``), so
+  ``filter_click`` times what is on screen; this case is the rest of it: after a click from the top of the page,
+  real Page Down presses until neither a chart nor the table waits -> idle;
 - ``coverage_load`` and ``briefing_load``: a navigation to /coverage and /briefing -> idle (same browser,
   so the scripts come from the HTTP cache);
 
@@ -275,7 +276,11 @@ def filter_clicks(driver, clicks: int) -> list[dict]:
 
 # Chart redraws that waited out of view so far (assets/charts_in_view.js); None where the page has no such charts
 _WAITED = "return window.tfaChartsInView ? window.tfaChartsInView.waited : null"
-_CHARTS_WAITING = "return window.tfaChartsInView ? window.tfaChartsInView.waiting().length : 0"
+# Charts and table requests that wait out of view now (assets/charts_in_view.js, assets/table_in_view.js)
+_WAITING = (
+    "return (window.tfaChartsInView ? window.tfaChartsInView.waiting().length : 0)"
+    " + (window.tfaTableInView ? window.tfaTableInView.pending() : 0)"
+)
 
 
 def press(driver, key: str, code: int) -> None:
@@ -287,27 +292,28 @@ def press(driver, key: str, code: int) -> None:
 
 
 def charts_into_view(driver, rounds: int = 3) -> list[dict]:
-    """What a chart redraw that waited out of view costs when the page is scrolled to it: from the top of the page,
-    a filter click (the charts wait), Escape (the dropdown closes), a click on the page's introduction (the
-    page, not a control, has the keyboard), then real Page Down presses until no chart waits -> idle. The
-    breakdown's plotly part is the late redraws. Empty where no chart waited (TFA_FAST=0)."""
+    """What the redraws that waited out of view cost when the page is scrolled to them: from the top of the page,
+    a filter click (the charts and the table's rows wait), Escape (the dropdown closes), a click on the page's
+    introduction (the page, not a control, has the keyboard), then real Page Down presses until no chart and no
+    table request waits -> idle. The breakdown's plotly part is the late redraws, its table part the rows. Empty
+    where nothing waited (TFA_FAST=0)."""
     out = []
     for _ in range(rounds):
         # set-up, not the measured input; at once, not smoothly (Bootstrap scrolls smoothly), so the click sees the top
         driver.execute_script("window.scrollTo({top: 0, behavior: 'instant'})")
         filter_clicks(driver, 1)
-        if not driver.execute_script(_CHARTS_WAITING):
+        if not driver.execute_script(_WAITING):
             return out
         press(driver, "Escape", 27)
         click_at(driver, *_centre(driver, f"document.getElementById('{ids.INTRO}')"))
         since = driver.execute_script("return performance.now()")
-        for _page in range(6):
+        for _page in range(8):
             press(driver, "PageDown", 34)
             time.sleep(0.05)
-            if not driver.execute_script(_CHARTS_WAITING):
+            if not driver.execute_script(_WAITING):
                 break
         else:
-            raise RuntimeError("Page Down did not bring the charts into view")
+            raise RuntimeError("Page Down did not bring the charts and the table into view")
         idle = _wait_idle(driver, str(since), need_fetch=False)
         out.append(breakdown(driver.execute_script(_RECORD), since, idle["end"]))
     return out
