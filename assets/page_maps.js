@@ -11,7 +11,8 @@
      them mapWaitMs at most, MAP_WAIT_MS by default: a map whose tiles never all load must not hold anything back
      for ever), in the browser's idle time. fn is given the ms it waited for the maps. Returns a cancel function.
    mapOf() is the one place that reads plotly.js's internals (gd._fullLayout.map._subplot.map): the plotly.js of
-   the pinned bundle (tools/plotly_bundle) keeps them; a plotly.js upgrade must check it.
+   the pinned bundle (tools/plotly_bundle) keeps them; a plotly.js upgrade must check it. The browser tests and the
+   bench read a page's maps through it too (only bench/floor_bench.py's bare pages, which load no asset, do not).
 */
 (function () {
   "use strict";

@@ -156,8 +156,8 @@ def breakdown(rec: dict, t0: float, t1: float, page_load: bool = False) -> dict:
 _FRAMES = """
 const out = {};
 document.querySelectorAll('.js-plotly-plot').forEach(gd => {
-  const sub = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-  const f = sub && sub.map && sub.map.__tfaFrames;
+  const map = window.tfaPageMaps.mapOf(gd);
+  const f = map && map.__tfaFrames;
   const el = gd.closest('[id]');
   if (f && el) out[el.id] = [f.drawn, f.held];
 });

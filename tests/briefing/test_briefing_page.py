@@ -169,7 +169,7 @@ MAP_GEOMETRY = """
 const gd = document.querySelector('#briefing-graph-map .js-plotly-plot');
 const panel = document.getElementById('briefing-panel-map');
 const rect = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
-const map = gd._fullLayout.map._subplot.map;
+const map = window.tfaPageMaps.mapOf(gd);
 const e = panel.dataset.extent.split(',').map(Number);
 const sw = map.project([e[0], e[1]]), ne = map.project([e[2], e[3]]);
 return {

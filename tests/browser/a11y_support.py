@@ -71,8 +71,8 @@ if (!document.querySelector('h1')) return false;
 if (document.querySelector('[data-dash-is-loading="true"]')) return false;
 for (const gd of document.querySelectorAll('.js-plotly-plot')) {
     if (!gd._fullLayout) return false;
-    const sub = gd._fullLayout.map && gd._fullLayout.map._subplot;
-    if (sub && !sub.map.loaded()) return false;
+    const map = window.tfaPageMaps.mapOf(gd);
+    if (map && !map.loaded()) return false;
 }
 for (const grid of document.querySelectorAll('.ag-root-wrapper')) {
     if (!grid.querySelector('.ag-row, .ag-overlay-no-rows-center, .ag-overlay-no-rows-wrapper')) return false;

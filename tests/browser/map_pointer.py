@@ -21,15 +21,15 @@ from dashboard import data
 # ``row`` is its decoded customdata, where it has any.
 _MARKERS = """
 const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');
-const sub = gd._fullLayout.map._subplot;
-const box = sub.map.getContainer().getBoundingClientRect();
+const map = window.tfaPageMaps.mapOf(gd);
+const box = map.getContainer().getBoundingClientRect();
 const out = [];
 gd._fullData.forEach(t => {
   if (t.type !== 'scattermap' || !t.lat || t.visible === false) return;
   const project = !!((t.meta && t.meta.level) || (t.name && t.name.toLowerCase().includes('project')));
   for (let i = 0; i < t.lat.length; i++) {
     if (t.lat[i] == null) continue;
-    const p = sub.map.project([t.lon[i], t.lat[i]]);
+    const p = map.project([t.lon[i], t.lat[i]]);
     out.push({project: project, x: box.left + p.x, y: box.top + p.y, lon: t.lon[i], lat: t.lat[i],
               row: project && t.customdata ? t.customdata[i] : null});
   }
@@ -39,10 +39,10 @@ return {markers: out, box: {left: box.left, top: box.top, right: box.right, bott
 
 _AT_REST = """
 const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');
-const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-if (!sub || !sub.map.loaded() || sub.map.isMoving()) return null;
-const r = gd.getBoundingClientRect(), c = sub.map.getCenter();
-return [Math.round(r.top), Math.round(r.left), sub.map.getZoom(), c.lng, c.lat, window.scrollY];
+const map = window.tfaPageMaps.mapOf(gd);
+if (!map || !map.loaded() || map.isMoving()) return null;
+const r = gd.getBoundingClientRect(), c = map.getCenter();
+return [Math.round(r.top), Math.round(r.left), map.getZoom(), c.lng, c.lat, window.scrollY];
 """
 
 _TOOLTIP = """
@@ -152,7 +152,7 @@ def empty_spot(found: list[dict], box: dict, clearance: float = 60) -> tuple[flo
 
 _PROJECT = """
 const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');
-const m = gd._fullLayout.map._subplot.map, b = m.getContainer().getBoundingClientRect();
+const m = window.tfaPageMaps.mapOf(gd), b = m.getContainer().getBoundingClientRect();
 return arguments[1].map(([lon, lat]) => { const p = m.project([lon, lat]); return [b.left + p.x, b.top + p.y]; });
 """
 

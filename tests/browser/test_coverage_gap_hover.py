@@ -54,14 +54,14 @@ def test_hovering_a_gap_map_project_shows_its_title_from_the_server(dash_duo, tm
         until(driver, lambda: callbacks_done(driver), "the page's callbacks")
         # projects crowd around the sites at the opening view: zoom in with the wheel, as a person would, on one
         first = next(m for m in markers(driver, GRAPH)[0] if m["project"])
-        zoom = driver.execute_script(_GD + "return gd._fullLayout.map._subplot.map.getZoom()")
+        zoom = driver.execute_script(_GD + "return window.tfaPageMaps.mapOf(gd).getZoom()")
         for _ in range(4):
             driver.execute_cdp_cmd(
                 "Input.dispatchMouseEvent",
                 {"type": "mouseWheel", "x": first["x"], "y": first["y"], "deltaX": 0, "deltaY": -300},
             )
         at_rest(driver, GRAPH, "the gap map to finish zooming")
-        assert driver.execute_script(_GD + "return gd._fullLayout.map._subplot.map.getZoom()") > zoom + 1
+        assert driver.execute_script(_GD + "return window.tfaPageMaps.mapOf(gd).getZoom()") > zoom + 1
         drawn, box = markers(driver, GRAPH)
         point = loneliest_project(drawn, box, margin=60)
         mask = cov.site_project_mask(index, FilterState(dataset="all"))

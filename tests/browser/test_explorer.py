@@ -54,7 +54,7 @@ def _shaded_polygons(dash_duo) -> tuple[set[str], dict[str, str]] | None:
     state), or None before the layer has them all loaded."""
     found = dash_duo.driver.execute_script(
         """const gd = document.querySelector('#explorer-map .js-plotly-plot');
-        const map = gd && gd._fullLayout.map && gd._fullLayout.map._subplot.map;
+        const map = window.tfaPageMaps.mapOf(gd);
         // every tile of the polygons loaded: read earlier, a tile still being cut left a municipality out
         if (!map || !map.getSource(window.tfaShading.SOURCE) || !map.isSourceLoaded(window.tfaShading.SOURCE)
             || !map.areTilesLoaded()) { return null; }

@@ -35,15 +35,15 @@ _GD = "const gd = document.querySelector('#explorer-map .js-plotly-plot');"
 _MARKERS = (
     _GD
     + """
-const sub = gd._fullLayout.map._subplot;
-const box = sub.map.getContainer().getBoundingClientRect();
+const map = window.tfaPageMaps.mapOf(gd);
+const box = map.getContainer().getBoundingClientRect();
 const out = [];
 gd._fullData.forEach((t, curve) => {
   if (t.type !== 'scattermap' || !t.lat || !t.visible) return;
   const kind = t.meta && t.meta.level ? 'project' : t.name;
   for (let i = 0; i < t.lat.length; i++) {
     if (t.lat[i] == null) continue;
-    const p = sub.map.project([t.lon[i], t.lat[i]]);
+    const p = map.project([t.lon[i], t.lat[i]]);
     out.push({kind: kind, curve: curve, x: box.left + p.x, y: box.top + p.y,
               id: t.customdata ? t.customdata[i] : null});
   }
@@ -95,10 +95,10 @@ def _start(dash_duo) -> None:
 _MAP_AT_REST = (
     _GD
     + """
-const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-if (!sub || !sub.map.loaded() || sub.map.isMoving()) return null;
-const r = gd.getBoundingClientRect(), c = sub.map.getCenter();
-return [Math.round(r.top), Math.round(r.left), sub.map.getZoom(), c.lng, c.lat, window.scrollY];
+const map = window.tfaPageMaps.mapOf(gd);
+if (!map || !map.loaded() || map.isMoving()) return null;
+const r = gd.getBoundingClientRect(), c = map.getCenter();
+return [Math.round(r.top), Math.round(r.left), map.getZoom(), c.lng, c.lat, window.scrollY];
 """
 )
 
@@ -337,8 +337,8 @@ def test_the_map_starts_in_the_first_screen_and_a_second_click_on_a_municipality
         if polygon.buffer(-0.01).contains(shapely.Point(lon, lat))
     ]
     pixels = dash_duo.driver.execute_script(
-        _GD + "const sub = gd._fullLayout.map._subplot; const b = sub.map.getContainer().getBoundingClientRect();"
-        "return arguments[0].map(([lat, lon]) => { const p = sub.map.project([lon, lat]);"
+        _GD + "const map = window.tfaPageMaps.mapOf(gd); const b = map.getContainer().getBoundingClientRect();"
+        "return arguments[0].map(([lat, lon]) => { const p = map.project([lon, lat]);"
         " return [b.left + p.x, b.top + p.y]; });",
         candidates,
     )

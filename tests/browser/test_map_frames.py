@@ -22,7 +22,7 @@ from dashboard.app import create_app
 pytestmark = pytest.mark.skipif(not config.FAST, reason="TFA_FAST=0 leaves MapLibre's frames as they were")
 
 _MAP = f"#{ids.MAP}"
-_M = "const gd = document.querySelector('#explorer-map .js-plotly-plot'); const m = gd._fullLayout.map._subplot.map;"
+_M = "const gd = document.querySelector('#explorer-map .js-plotly-plot'); const m = window.tfaPageMaps.mapOf(gd);"
 _FRAMES = _M + "return Object.assign({}, m.__tfaFrames, {held_until: m.__tfaHeldUntil || 0});"
 _SETTLED = _M + "return !m.isMoving() && m.isStyleLoaded() && !m.__tfaHeldUntil;"
 _SLOW_S = 6.0
@@ -34,7 +34,7 @@ def _start(dash_duo, app=None):
         dash_duo.driver,
         lambda: dash_duo.driver.execute_script(
             "const gd = document.querySelector('#explorer-map .js-plotly-plot');"
-            "const m = gd && gd._fullLayout.map && gd._fullLayout.map._subplot.map;"
+            "const m = window.tfaPageMaps.mapOf(gd);"
             "return !!(m && m.__tfaFrames && m.isStyleLoaded()"
             " && gd._fullData.some(t => t.meta && t.meta.level && t.lat.length));"
         ),

@@ -22,7 +22,7 @@ _GD = "const gd = document.querySelector('#explorer-map .js-plotly-plot');"
 _TIP = _GD + "const t = gd.querySelector('.map-shading-tip'); return t && !t.hidden ? t.innerText : null;"
 _PAINTED = (
     _GD
-    + """const map = gd._fullLayout.map._subplot.map, source = window.tfaShading.SOURCE;
+    + """const map = window.tfaPageMaps.mapOf(gd), source = window.tfaShading.SOURCE;
     return arguments[0].map(u => (map.getFeatureState({source: source, id: u}) || {}).fill);"""
 )
 
@@ -32,7 +32,7 @@ def _start(dash_duo):
     until(
         dash_duo.driver,
         lambda: dash_duo.driver.execute_script(
-            _GD + "const m = gd && gd._fullLayout.map && gd._fullLayout.map._subplot.map;"
+            _GD + "const m = window.tfaPageMaps.mapOf(gd);"
             "return !!(m && m.__tfaShadingPainted && gd._fullData.some(t => t.meta && t.meta.level && t.lat.length));"
         ),
         timeout=60,
@@ -80,7 +80,7 @@ def test_a_municipality_s_hover_gives_way_to_a_project_s_and_a_click_recolours_t
     )
     assert expected["fill"] != figures.shading_data(snap, everything, figures.DEFAULT_METRIC, "-")["fill"]
     assert geo_assets.polygons_url(snap.static) in driver.execute_script(
-        _GD + "return gd._fullLayout.map._subplot.map.__tfaShadingUrl;"
+        _GD + "return window.tfaPageMaps.mapOf(gd).__tfaShadingUrl;"
     )
     assert dash_duo.get_logs() == []
 
