@@ -20,7 +20,7 @@
 (function () {
   "use strict";
 
-  var MARGIN = 400;  // px below the viewport within which the table asks for its rows at once
+  var MARGIN = 400;  // px above or below the viewport within which the table asks for its rows at once
   var QUIET_MS = 1500;
   var waiting = new Map();  // grid element -> {request, store, cancel: its idle-time send's cancel function}
   var observer = null;

@@ -77,13 +77,16 @@ def pytest_xdist_make_scheduler(config, log):
                 self.browser = frozenset(i for p in lanes.glob("*.json") for i in json.loads(p.read_text()))
             return nodeid in self.browser
 
+        def _first(self, browser: bool, from_end: bool = False) -> str | None:
+            """The queue's first (or last) unit that is, or is not, a browser test; None when there is none."""
+            queue = reversed(self.workqueue) if from_end else iter(self.workqueue)
+            return next((scope for scope in queue if self._is_browser(scope) == browser), None)
+
         def _assign_work_unit(self, node) -> None:
-            browser = [scope for scope in self.workqueue if self._is_browser(scope)]
-            others = [scope for scope in self.workqueue if not self._is_browser(scope)]
-            if node is self.nodes[0]:
-                pick = browser[0] if browser else others[0]
-            else:
-                pick = others[0] if others else browser[-1]
+            if node is self.nodes[0]:  # the lane: browser tests in order, then whatever is left
+                pick = self._first(True) or self._first(False)
+            else:  # every other test, then browser tests from the lane's end
+                pick = self._first(False) or self._first(True, from_end=True)
             self.workqueue.move_to_end(pick, last=False)  # the parent hands out the queue's first unit
             super()._assign_work_unit(node)
 
