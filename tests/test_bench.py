@@ -237,3 +237,31 @@ def test_the_bench_calls_a_page_idle_only_once_every_graph_has_drawn(plotly_bloc
             driver.quit()
     assert result["timeout"] is plotly_blocked
     assert drawn is not plotly_blocked
+
+
+def test_the_points_layer_bound_reports_each_way_against_plotly_s():
+    from bench.points_layer_bound import summary
+
+    result = {
+        "points": [3306, 84],
+        "plotly": {"all": [300.0, 280.0, 320.0], "quarter": [160.0, 170.0, 180.0]},
+        "uniform": {"all": [210.0], "quarter": [170.0]},
+        "own": {"all": [120.0, 110.0, 130.0], "quarter": [85.0, 90.0, 80.0]},
+    }
+    lines = summary(result)
+    assert lines[0] == "points per project trace: [3306, 84]"
+    assert lines[1].startswith("plotly (as shipped)") and "(1.00x)" in lines[1]
+    assert "all     120 ms (0.40x)" in lines[3] and "a quarter      85 ms (0.50x)" in lines[3]
+
+
+@pytest.mark.browser
+def test_the_points_layer_bound_times_plotly_s_path_and_an_own_layer_that_draws():
+    """One round at 1,000 projects: every way timed, and the own layers drew points."""
+    from bench import points_layer_bound
+    from bench.cluster_bench import free_port
+
+    out = points_layer_bound.measure(1000, rounds=1, port=free_port())
+    assert out["own_drawn"] > 0 and sum(out["points"]) > 0
+    for way in points_layer_bound.LABELS:
+        assert len(out[way]["all"]) == len(out[way]["quarter"]) == 1
+        assert all(ms > 0 for ms in out[way]["all"] + out[way]["quarter"])
