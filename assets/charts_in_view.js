@@ -10,21 +10,29 @@
    the charts never hold up the map on screen). A chart with no width (in a hidden tab, a
    collapsed panel) waits until it has one.
 
+   A chart's first figure waits too: out of view, the chart is first drawn empty, at its height (Dash's Graph
+   listens to a chart's clicks once Plotly has drawn it, so something must be drawn at once), and its figure
+   comes as above. On the explorer's first load the four charts' first draws took about 0.3 s of the main
+   thread while the map was being drawn.
+
    What does not wait:
    - the chart's text alternative (assets/a11y.js), rebuilt at once from the waiting figure, so a screen reader
      always reads the current values; the chart is aria-busy until drawn;
-   - a chart's first draw, which Dash's Graph needs before it can listen to the chart's clicks;
    - Dash: its Graph gets a resolved promise for a figure that waits (it queues each figure behind the last
      one's promise); a newer figure replaces a waiting one.
    TFA_FAST=0 (the page's "tfa-fast-paths" meta tag "0") draws every chart at once, for comparison.
    window.tfaChartsInView counts the draws that waited and those drawn late; a measurement can switch the wait
-   off in a loaded page (enabled = false, then flush()) or lengthen the quiet time (QUIET_MS).
+   off in a loaded page (enabled = false, then flush()) or lengthen the quiet time (QUIET_MS), and draw the first
+   figures at once from a page's start (window.tfaChartsInViewDefaults = {firstWaits: false}, set before the
+   page's scripts run).
 */
 (function () {
   "use strict";
 
   var MARGIN = 100;  // px above and below the viewport within which a chart draws at once
   var QUIET_MS = 1500;  // after this long without a new waiting figure, waiting charts are drawn in idle time
+  // the same for a page's first figures: the map's data comes after them, and until it does the map is not busy
+  var FIRST_QUIET_MS = 5000;
   var off = document.querySelector('meta[name="tfa-fast-paths"][content="0"]');
   if (off) { return; }
 
@@ -33,10 +41,12 @@
   var observer = null;
   var original = null;
   var cancelCatchUp = null;
-  var state = (window.tfaChartsInView = {
+  var state = (window.tfaChartsInView = Object.assign({
     enabled: true,
+    firstWaits: true,
     MARGIN: MARGIN,
     QUIET_MS: QUIET_MS,
+    FIRST_QUIET_MS: FIRST_QUIET_MS,
     waited: 0,
     drawnLate: 0,
     waiting: function () {  // the ids of the graphs whose latest figure waits
@@ -47,7 +57,7 @@
     figureFor: function (gd) {  // the figure waiting for a graph div, or null
       return waiting.has(gd) ? figureOf(waiting.get(gd)) : null;
     }
-  });
+  }, window.tfaChartsInViewDefaults));
 
   function prune() {  // charts of a page that has gone (Dash's pages replace the page's components)
     waiting.forEach(function (_, gd) { if (!gd.isConnected) { waiting.delete(gd); } });
@@ -103,10 +113,21 @@
     return a && !Array.isArray(a) ? {data: a.data, layout: a.layout} : {data: a, layout: args[2]};
   }
 
+  // What a chart whose first figure waits draws at once: its title and nothing else, at the figure's size and
+  // background, in the arguments' form (Plotly.react(gd, figure) as Dash calls it, or Plotly.react(gd, data,
+  // layout, config)).
+  function empty(args) {
+    var layout = figureOf(args).layout || {};
+    var blank = {height: layout.height, width: layout.width, paper_bgcolor: layout.paper_bgcolor,
+                 plot_bgcolor: layout.plot_bgcolor, margin: layout.margin, font: layout.font, title: layout.title,
+                 template: layout.template, xaxis: {visible: false}, yaxis: {visible: false}};
+    var a = args[1];
+    return a && !Array.isArray(a) ? [args[0], {data: [], layout: blank, config: a.config}] : [args[0], [], blank, args[3]];
+  }
+
   function react(gd) {
-    // a chart's first draw never waits: Dash's Graph binds its events to the drawn chart when the promise resolves
-    // (and drawn after the map, the first draws made the first load longer: they no longer ran beside its worker)
-    if (!lazy(gd) || !gd._fullLayout) { return original.apply(this, arguments); }
+    var first = !gd._fullLayout;
+    if (!lazy(gd) || (first && !state.firstWaits)) { return original.apply(this, arguments); }
     prune();
     watch(gd);
     if (inView.get(gd)) {
@@ -118,7 +139,10 @@
     state.waited += 1;
     gd.setAttribute("aria-busy", "true");
     if (window.tfaA11y) { window.tfaA11y.describeChart(gd, figureOf(arguments)); }
-    catchUpLater(state.QUIET_MS, window.tfaPageMaps.MAP_WAIT_MS);
+    catchUpLater(first ? Math.max(state.QUIET_MS, state.FIRST_QUIET_MS) : state.QUIET_MS,
+                 window.tfaPageMaps.MAP_WAIT_MS);
+    // Dash's Graph binds its events to a chart once its first draw's promise resolves: draw it empty
+    if (first) { return original.apply(this, empty(arguments)); }
     // Dash's Graph queues its next figure behind this promise: resolve now, or a waiting chart would hold back
     // every figure after it (and its text alternative)
     return Promise.resolve(gd);

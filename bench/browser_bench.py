@@ -6,7 +6,9 @@ a subprocess over a project store of that many synthetic projects) and one fresh
 
 - ``explorer_load``: navigation start -> every view drawn and idle (no Dash callback pending, every Plotly
   graph drawn, no Plotly call in flight, no DOM change over two animation frames); a fresh browser, so the
-  HTTP cache is cold;
+  HTTP cache is cold. The four charts below the fold are drawn empty and their figures wait until they come
+  into view or the page has been quiet for a while (``assets/charts_in_view.js``): the run reports them as
+  waiting, and ``charts_into_view`` times such redraws when the page is scrolled to them;
 - ``filter_click``: a real mouse click (CDP ``Input.dispatchMouseEvent`` at the pixel of the "Health"
   option of the open sector dropdown, toggling it on and off) -> idle as above; median and p95 of
   ``clicks`` interactions;
@@ -207,6 +209,7 @@ def page_load(driver, url: str) -> dict:
     idle = _wait_idle(driver, "0", need_fetch=True)
     out = breakdown(driver.execute_script(_RECORD), 0.0, idle["end"], page_load=True)
     out["map_frames"] = frames_between({}, map_frames(driver))
+    out["charts_waited"] = driver.execute_script(_WAITED)  # the page's charts whose first figure waits
     return out
 
 

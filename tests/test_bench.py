@@ -121,6 +121,7 @@ def test_browser_bench_runs_end_to_end_at_1000_projects(tmp_path):
     assert ids.MAP in click["plotly_per_figure_ms"]
     # the four charts sit below the fold of the bench's window: their redraws wait, and scrolling draws them
     assert click["charts_waited"] == 4
+    assert cases["explorer_load"]["charts_waited"] == 4  # their first figures too: drawn empty, out of view
     late = cases["charts_into_view"]
     assert late["samples"] >= 1 and ids.CHART_SECTOR in late["plotly_per_figure_ms"]
     assert ids.MAP not in late["plotly_per_figure_ms"]

@@ -112,9 +112,30 @@ def test_page_structure_language_heading_labels_chart_alternatives_link_contrast
     assert low == [], f"links below 4.5:1: {low}"
 
 
+_TEXT_ROWS = """
+const table = document.querySelector('#' + arguments[0] + ' .js-plotly-plot .chart-text-alternative table');
+return table ? [...table.querySelectorAll('tr')].slice(1).map(r => [...r.children].map(c => c.textContent)) : null;
+"""
+
+
 def test_chart_text_alternative_lists_what_the_chart_draws(dash_duo):
-    """The sector chart's table holds one row per bar, with the value the chart draws for it."""
+    """The sector chart's table holds one row per bar, with the value the chart draws for it: already while the
+    chart, below the fold, waits to be drawn (assets/charts_in_view.js), and the same once the page is wheeled
+    down to it and it is drawn."""
     driver = _open(dash_duo, "/")
+    waiting = driver.execute_script(_TEXT_ROWS, ids.CHART_SECTOR)
+    assert waiting, "no text alternative while the chart waits"
+    chart = driver.find_element(By.ID, ids.CHART_SECTOR)
+    ActionChains(driver).scroll_to_element(chart).perform()  # the mouse wheel, as a reader scrolls
+    until(
+        driver,
+        lambda: driver.execute_script(
+            "const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');"
+            "return gd.getAttribute('aria-busy') !== 'true' && (gd._fullData || []).length > 0",
+            ids.CHART_SECTOR,
+        ),
+        "the sector chart drawn once in view",
+    )
     drawn = driver.execute_script(
         """
         const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
@@ -128,6 +149,7 @@ def test_chart_text_alternative_lists_what_the_chart_draws(dash_duo):
         ids.CHART_SECTOR,
     )
     assert drawn["cats"] and [r[0] for r in drawn["rows"]] == drawn["cats"]
+    assert drawn["rows"] == waiting  # what the text said while the chart waited is what it drew
     for i, row in enumerate(drawn["rows"]):
         shown = drawn["text"][i] if drawn["text"] and drawn["text"][i] else None
         if shown:  # the chart prints a text on the bar: the table shows that text

@@ -28,8 +28,8 @@ const out = {};
 for (const id of arguments[0]) {
   const gd = document.querySelector('#' + id + ' .js-plotly-plot');
   const rows = [...gd.querySelectorAll('.chart-text-alternative tr')].map(r => r.textContent.trim());
-  const t = gd._fullData[0];
-  const cats = t.type === 'bar' ? (t.orientation === 'h' ? t.y : t.x) : t.x;
+  const t = (gd._fullData || [])[0];  // none while a first figure waits (the chart drawn empty)
+  const cats = !t ? [] : t.type === 'bar' ? (t.orientation === 'h' ? t.y : t.x) : t.x;
   out[id] = {rows: rows, busy: gd.getAttribute('aria-busy'), opacity: getComputedStyle(gd).opacity,
              drawn: Array.from(cats || []).map(String)};
 }
@@ -45,14 +45,23 @@ def _waiting(driver) -> list[str]:
     return driver.execute_script("return window.tfaChartsInView.waiting()")
 
 
-def _open(dash_duo, quiet_ms: int | None = None):
+def _open(dash_duo, quiet_ms: int | None = None, first_drawn: bool = True):
+    """The explorer at laptop size, settled; ``first_drawn``: its charts' first figures (which wait out of view
+    as well) drawn, as after a scroll; ``quiet_ms``: the quiet time before waiting charts catch up, from the
+    page's start (first figures included)."""
     dash_duo.start_server(create_app())
     driver = dash_duo.driver
     emulate(driver, LAPTOP)
+    if quiet_ms is not None:
+        driver.execute_cdp_cmd(
+            "Page.addScriptToEvaluateOnNewDocument",
+            {"source": f"window.tfaChartsInViewDefaults = {{QUIET_MS: {quiet_ms}, FIRST_QUIET_MS: {quiet_ms}}};"},
+        )
     driver.get(dash_duo.server_url + "/")
     settle(driver)
-    if quiet_ms is not None:
-        driver.execute_script("window.tfaChartsInView.QUIET_MS = arguments[0]", quiet_ms)
+    if first_drawn:
+        driver.execute_script("window.tfaChartsInView.flush()")
+        until(driver, lambda: not _waiting(driver) and all(c["drawn"] for c in _charts(driver).values()), "drawn")
     top = rect(driver, f"#{ids.CHART_SECTOR}")["top"]
     margin = driver.execute_script("return window.tfaChartsInView.MARGIN")
     height = driver.execute_script("return window.innerHeight")
@@ -91,6 +100,45 @@ def _choose_documented(dash_duo) -> None:
     _click_text(driver, f"#{ids.DATASET} label", "Documented")
     until(driver, lambda: "dataset=documented" in driver.current_url, "the documented dataset chosen")
     until(driver, lambda: callbacks_done(driver), "the page's callbacks")
+
+
+_SECTOR_BARS = """
+const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+const t = gd._fullData[0];
+return Array.from(gd.querySelectorAll('.trace.bars .point path')).map((p, i) => {
+  const r = p.getBoundingClientRect();
+  return {category: String(t.y[i]), x: r.left + r.width / 2, y: r.top + r.height / 2, width: r.width};
+});
+"""
+
+
+def test_first_figures_wait_out_of_view_drawn_empty_then_drawn_and_clickable(dash_duo):
+    """At the first load the charts below the fold are drawn empty, at their height, faded and busy, their text
+    alternatives already listing their values; Page Down draws them as they come into view, with what their text
+    said; and a real click on a drawn bar filters the page (Dash's Graph listened to the chart drawn empty)."""
+    driver = _open(dash_duo, quiet_ms=600_000, first_drawn=False)
+    assert set(_waiting(driver)) == set(CHARTS)
+    first = _charts(driver)
+    for chart in CHARTS:
+        assert first[chart]["drawn"] == [] and first[chart]["busy"] == "true", first[chart]
+        assert float(first[chart]["opacity"]) < 1 and first[chart]["rows"], first[chart]
+        assert rect(driver, f"#{chart} .js-plotly-plot")["height"] >= 250  # its height kept: nothing jumps
+    intro = rect(driver, f"#{ids.INTRO}")
+    click(driver, intro["left"] + 20, (intro["top"] + intro["bottom"]) / 2)
+    for _ in range(6):
+        _page_down(driver)
+        if not _waiting(driver):
+            break
+    until(driver, lambda: not _waiting(driver), "the charts to draw as they came into view")
+    drawn = _charts(driver)
+    for chart in CHARTS:
+        assert drawn[chart]["busy"] is None and drawn[chart]["drawn"], drawn[chart]
+        assert drawn[chart]["rows"] == first[chart]["rows"], chart
+    bars = [b for b in driver.execute_script(_SECTOR_BARS, ids.CHART_SECTOR) if b["width"] > 2]
+    assert bars, "no bar drawn"
+    click(driver, bars[0]["x"], bars[0]["y"], hold=0.1)
+    until(driver, lambda: "sector=" in driver.current_url, f"the page filtered to {bars[0]['category']}")
+    assert dash_duo.get_logs() == []
 
 
 def test_charts_out_of_view_wait_then_draw_what_their_text_said(dash_duo):
