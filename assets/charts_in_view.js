@@ -10,10 +10,12 @@
    the charts never hold up the map on screen). A chart with no width (in a hidden tab, a
    collapsed panel) waits until it has one.
 
-   A chart's first figure waits too: out of view, the chart is first drawn empty, at its height (Dash's Graph
-   listens to a chart's clicks once Plotly has drawn it, so something must be drawn at once), and its figure
-   comes as above. On the explorer's first load the four charts' first draws took about 0.3 s of the main
-   thread while the map was being drawn.
+   A chart's first figure waits too: out of view, the chart is first drawn empty, with its title at its height
+   (Dash's Graph listens to a chart's clicks once Plotly has drawn it, so something must be drawn at once), and
+   its figure comes as above, but drawn in idle time only after FIRST_QUIET_MS: the map's data comes after the
+   charts' first figures, and until it does the map is not busy, so after QUIET_MS the charts were drawn in the
+   middle of the map's first drawing. On the explorer's first load the four charts' first draws had taken about
+   0.3 s of the main thread while the map was being drawn.
 
    What does not wait:
    - the chart's text alternative (assets/a11y.js), rebuilt at once from the waiting figure, so a screen reader

@@ -209,7 +209,7 @@ def page_load(driver, url: str) -> dict:
     idle = _wait_idle(driver, "0", need_fetch=True)
     out = breakdown(driver.execute_script(_RECORD), 0.0, idle["end"], page_load=True)
     out["map_frames"] = frames_between({}, map_frames(driver))
-    out["charts_waited"] = driver.execute_script(_WAITED)  # the page's charts whose first figure waits
+    out["charts_waited"] = driver.execute_script(_WAITED_ON_LOAD)  # the page's charts whose first figure waits
     return out
 
 
@@ -279,6 +279,11 @@ def filter_clicks(driver, clicks: int) -> list[dict]:
 
 # Chart redraws that waited out of view so far (assets/charts_in_view.js); None where the page has no such charts
 _WAITED = "return window.tfaChartsInView ? window.tfaChartsInView.waited : null"
+# the same at a page's load, None on a page with no chart that waits out of view (the coverage and briefing pages)
+_WAITED_ON_LOAD = (
+    "return window.tfaChartsInView && document.querySelector('.draw-in-view .js-plotly-plot')"
+    " ? window.tfaChartsInView.waited : null"
+)
 # Charts and table requests that wait out of view now (assets/charts_in_view.js, assets/table_in_view.js)
 _WAITING = (
     "return (window.tfaChartsInView ? window.tfaChartsInView.waiting().length : 0)"
