@@ -94,6 +94,18 @@ def _page_down(driver) -> None:
     )
 
 
+def _page_down_to_the_charts(driver) -> None:
+    """A real click on the introduction (the page has the keyboard, not a control), then Page Down until no chart
+    waits, and the charts drawn as they came into view."""
+    intro = rect(driver, f"#{ids.INTRO}")
+    click(driver, intro["left"] + 20, (intro["top"] + intro["bottom"]) / 2)
+    for _ in range(6):
+        _page_down(driver)
+        if not _waiting(driver):
+            break
+    until(driver, lambda: not _waiting(driver), "the charts to draw as they came into view")
+
+
 def _choose_documented(dash_duo) -> None:
     """A real click on the dataset's "Documented" option, then the page's callbacks done."""
     driver = dash_duo.driver
@@ -123,13 +135,7 @@ def test_first_figures_wait_out_of_view_drawn_empty_then_drawn_and_clickable(das
         assert first[chart]["drawn"] == [] and first[chart]["busy"] == "true", first[chart]
         assert float(first[chart]["opacity"]) < 1 and first[chart]["rows"], first[chart]
         assert rect(driver, f"#{chart} .js-plotly-plot")["height"] >= 250  # its height kept: nothing jumps
-    intro = rect(driver, f"#{ids.INTRO}")
-    click(driver, intro["left"] + 20, (intro["top"] + intro["bottom"]) / 2)
-    for _ in range(6):
-        _page_down(driver)
-        if not _waiting(driver):
-            break
-    until(driver, lambda: not _waiting(driver), "the charts to draw as they came into view")
+    _page_down_to_the_charts(driver)
     drawn = _charts(driver)
     for chart in CHARTS:
         assert drawn[chart]["busy"] is None and drawn[chart]["drawn"], drawn[chart]
@@ -153,14 +159,7 @@ def test_charts_out_of_view_wait_then_draw_what_their_text_said(dash_duo):
     # the text alternatives already describe the documented projects
     assert any(waiting[c]["rows"] != before[c]["rows"] for c in CHARTS), "no chart's text alternative changed"
 
-    # the page has the keyboard (not the dataset's radio), then Page Down until the charts are in view
-    intro = rect(driver, f"#{ids.INTRO}")
-    click(driver, intro["left"] + 20, (intro["top"] + intro["bottom"]) / 2)
-    for _ in range(6):
-        _page_down(driver)
-        if not _waiting(driver):
-            break
-    until(driver, lambda: not _waiting(driver), "the charts to draw as they came into view")
+    _page_down_to_the_charts(driver)
     drawn = _charts(driver)
     for chart in CHARTS:
         assert drawn[chart]["busy"] is None and float(drawn[chart]["opacity"]) == 1, drawn[chart]
