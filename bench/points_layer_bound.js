@@ -8,7 +8,7 @@ const gd = document.querySelector('#explorer-map .js-plotly-plot');
 const map = window.tfaPageMaps.mapOf(gd);
 const idx = gd._fullData.map((t, i) => String(t.uid || '').startsWith(uid) ? i : -1).filter(i => i >= 0);
 const full = idx.map(i => { const t = gd._fullData[i]; return {lat: Array.from(t.lat), lon: Array.from(t.lon),
-  size: Array.from(t.marker.size), colour: Array.from(t.marker.color)}; });
+  size: Array.from(t.marker.size), colour: Array.from(t.marker.color), rows: t.customdata ? Array.from(t.customdata) : null}; });
 const keep = (quarter) => (_, j) => !quarter || j % 4 === 0;
 function drawn() {  // MapLibre's next idle: the data laid out and drawn
   return new Promise(r => { map.once('idle', () => r()); map.triggerRepaint(); });
@@ -17,7 +17,7 @@ async function plotly(quarter, uniform) {
   const data = gd.data.slice();
   idx.forEach((i, k) => {
     const f = full[k], pick = keep(quarter);
-    data[i] = Object.assign({}, data[i], {lat: f.lat.filter(pick), lon: f.lon.filter(pick), customdata: undefined,
+    data[i] = Object.assign({}, data[i], {lat: f.lat.filter(pick), lon: f.lon.filter(pick), customdata: f.rows && f.rows.filter(pick),
       marker: Object.assign({}, data[i].marker, uniform ? {size: 8, color: 3} : {size: f.size.filter(pick), color: f.colour.filter(pick)})});
   });
   const t0 = performance.now();
@@ -49,7 +49,7 @@ async function own(quarter) {
     for (let r = 0; r < rounds; r++) { v.quarter.push(await plotly(true, uniform)); v.all.push(await plotly(false, uniform)); }
   }
   const data = gd.data.slice();  // the project traces emptied; their places in the style stay
-  idx.forEach(i => { data[i] = Object.assign({}, data[i], {lat: [], lon: [], customdata: undefined,
+  idx.forEach(i => { data[i] = Object.assign({}, data[i], {lat: [], lon: [], customdata: [],
     marker: Object.assign({}, data[i].marker, {size: 8, color: 3})}); });
   await Plotly.react(gd, data, gd.layout);
   const colour = ['match', ['get', 's']].concat(colours.flatMap((c, k) => [k, c]), ['#999999']);

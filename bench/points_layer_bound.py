@@ -37,10 +37,10 @@ _MEASURE = (Path(__file__).parent / "points_layer_bound.js").read_text()
 LABELS = {"plotly": "plotly (as shipped)", "uniform": "plotly, one colour and size", "own": "own layer"}
 
 
-def measure(n: int, rounds: int, port: int) -> dict:
+def measure(n: int, rounds: int, port: int, store_cache=STORE_CACHE) -> dict:
     """{"points": [per project trace], "own_drawn": points the own layers drew, variant: {"all": [ms], "quarter":
-    [ms]}} from one explorer page of ``n`` projects."""
-    with served(n, port, store_cache=STORE_CACHE) as server:
+    [ms]}} from one explorer page of ``n`` projects (its synthetic store written to, or read from, ``store_cache``)."""
+    with served(n, port, store_cache=store_cache) as server:
         driver = browser_bench.chromium()
         try:
             browser_bench.page_load(driver, server.url + "/")

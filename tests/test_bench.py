@@ -256,12 +256,12 @@ def test_the_points_layer_bound_reports_each_way_against_plotly_s():
 
 
 @pytest.mark.browser
-def test_the_points_layer_bound_times_plotly_s_path_and_an_own_layer_that_draws():
+def test_the_points_layer_bound_times_plotly_s_path_and_an_own_layer_that_draws(tmp_path):
     """One round at 1,000 projects: every way timed, and the own layers drew points."""
     from bench import points_layer_bound
     from bench.cluster_bench import free_port
 
-    out = points_layer_bound.measure(1000, rounds=1, port=free_port())
+    out = points_layer_bound.measure(1000, rounds=1, port=free_port(), store_cache=tmp_path)
     assert out["own_drawn"] > 0 and sum(out["points"]) > 0
     for way in points_layer_bound.LABELS:
         assert len(out[way]["all"]) == len(out[way]["quarter"]) == 1
