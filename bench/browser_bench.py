@@ -572,6 +572,31 @@ def run_settle_ab(n: int | None, port: int, loads: int = 8, store_cache: Path | 
     return rows
 
 
+def run_first_ab(n: int | None, port: int, loads: int = 8, store_cache: Path | None = None) -> list[dict]:
+    """The explorer's first load with the charts' first figures drawn at once (``window.tfaChartsInViewDefaults =
+    {firstWaits: false}`` before the page's scripts) and waiting out of view (as shipped): a fresh browser for each
+    load, as ``explorer_load``, alternating which mode goes first. One row per mode, with the charts that waited."""
+    label = n if n is not None else "shipped"
+    modes = {"first at once": "window.tfaChartsInViewDefaults = {firstWaits: false};", "first in view": None}
+    samples: dict[str, list[dict]] = {m: [] for m in modes}
+    info = {}
+    with served(n, port, store_cache=store_cache) as server:
+        for i in range(loads):
+            for mode in list(modes) if i % 2 == 0 else list(modes)[::-1]:
+                driver = chromium()
+                try:
+                    if modes[mode]:
+                        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": modes[mode]})
+                    samples[mode].append(page_load(driver, server.url + "/"))
+                    info = machine(driver)
+                finally:
+                    driver.quit()
+    return [
+        {**_row(label, f"explorer_load {mode}", {**summarise(found), "p95_ms": None}), "machine": info}
+        for mode, found in samples.items()
+    ]
+
+
 def ratios(rows: list[dict]) -> list[str]:
     """old / new for every case measured both ways (median, and the parts that changed most)."""
     by_case = {r["case"]: r for r in rows}
@@ -670,7 +695,12 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="the coverage and briefing loads with the maps' stale label placements settled and not, two browsers",
     )
-    p.add_argument("--loads", type=int, default=8, help="--settle-ab: loads of each page per mode")
+    p.add_argument(
+        "--first-ab",
+        action="store_true",
+        help="the explorer's first load with the charts' first figures drawn at once and waiting, fresh browsers",
+    )
+    p.add_argument("--loads", type=int, default=8, help="--settle-ab, --first-ab: loads of each page per mode")
     args = p.parse_args(argv)
     n = None if args.n == "shipped" else int(args.n)
     if args.network_ab:
@@ -679,6 +709,8 @@ def main(argv: list[str]) -> int:
         rows = run_ab(n, args.port, clicks=args.clicks)
     elif args.settle_ab:
         rows = run_settle_ab(n, args.port, loads=args.loads)
+    elif args.first_ab:
+        rows = run_first_ab(n, args.port, loads=args.loads)
     elif args.hold_ab or args.charts_ab or args.table_ab:
         switch = "hold" if args.hold_ab else "charts" if args.charts_ab else "table"
         rows = run_switch_ab(n, args.port, switch, clicks=args.clicks)

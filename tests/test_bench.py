@@ -266,3 +266,17 @@ def test_the_points_layer_bound_times_plotly_s_path_and_an_own_layer_that_draws(
     for way in points_layer_bound.LABELS:
         assert len(out[way]["all"]) == len(out[way]["quarter"]) == 1
         assert all(ms > 0 for ms in out[way]["all"] + out[way]["quarter"])
+
+
+@pytest.mark.browser
+def test_the_first_figures_ab_loads_the_explorer_with_the_charts_drawn_at_once_and_waiting(tmp_path):
+    """One fresh-browser load of each mode at 1,000 projects: the switch reaches the page (no chart waits when the
+    first figures are drawn at once; the four charts below the fold wait as shipped)."""
+    from bench.browser_bench import run_first_ab
+    from bench.cluster_bench import free_port
+
+    rows = {r["case"]: r for r in run_first_ab(1000, free_port(), loads=1, store_cache=tmp_path)}
+    assert set(rows) == {"explorer_load first at once", "explorer_load first in view"}
+    assert rows["explorer_load first at once"]["charts_waited"] == 0
+    assert rows["explorer_load first in view"]["charts_waited"] == 4
+    assert all(r["median_ms"] > 0 and r["samples"] == 1 for r in rows.values())
