@@ -141,8 +141,7 @@
     state.waited += 1;
     gd.setAttribute("aria-busy", "true");
     if (window.tfaA11y) { window.tfaA11y.describeChart(gd, figureOf(arguments)); }
-    catchUpLater(first ? Math.max(state.QUIET_MS, state.FIRST_QUIET_MS) : state.QUIET_MS,
-                 window.tfaPageMaps.MAP_WAIT_MS);
+    catchUpLater(first ? state.FIRST_QUIET_MS : state.QUIET_MS, window.tfaPageMaps.MAP_WAIT_MS);
     // Dash's Graph binds its events to a chart once its first draw's promise resolves: draw it empty
     if (first) { return original.apply(this, empty(arguments)); }
     // Dash's Graph queues its next figure behind this promise: resolve now, or a waiting chart would hold back

@@ -64,8 +64,9 @@ TABLE_PROPS = ("rowData", "getRowsResponse")
 GRAPH_IDS = (ids.MAP, ids.CHART_SECTOR, ids.CHART_MUNICIPALITY, ids.CHART_TIME, ids.CHART_COMMUNITY)
 
 
-def chromium():
-    """Debian's headless Chromium through chromedriver, with the probe injected into every document."""
+def chromium(first: str | None = None):
+    """Debian's headless Chromium through chromedriver, with the probe injected into every document, and ``first``
+    (a script, such as a page switch's defaults) run in every document before the page's own scripts."""
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
 
@@ -76,8 +77,14 @@ def chromium():
     driver = webdriver.Chrome(options=options)
     driver.set_script_timeout(IDLE_TIMEOUT_MS / 1000 + 30)
     driver.set_page_load_timeout(IDLE_TIMEOUT_MS / 1000)
-    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": PROBE})
+    for script in (PROBE, first) if first else (PROBE,):
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": script})
     return driver
+
+
+def in_turn(modes, i: int) -> list:
+    """The modes of an A/B run in the order of its ``i``-th round: as given, then reversed, alternately."""
+    return list(modes) if i % 2 == 0 else list(modes)[::-1]
 
 
 def machine(driver=None) -> dict:
@@ -525,7 +532,7 @@ def run_switch_ab(
             if not driver.execute_script(f"return !!{settings}"):
                 raise RuntimeError(f"the page has no {settings} (TFA_FAST=0?)")
             for i in range(clicks):
-                for mode in (off, on) if i % 2 == 0 else (on, off):
+                for mode in in_turn((off, on), i):
                     driver.execute_script(
                         f"{settings}.enabled = {'true' if mode == on else 'false'};"
                         f"if ({settings}.flush) {settings}.flush();"
@@ -555,13 +562,11 @@ def run_settle_ab(n: int | None, port: int, loads: int = 8, store_cache: Path | 
     with served(n, port, store_cache=store_cache) as server, contextlib.ExitStack() as stack:
         drivers = {}
         for mode, script in modes.items():
-            drivers[mode] = driver = chromium()
+            drivers[mode] = driver = chromium(script)
             stack.callback(driver.quit)
-            if script:
-                driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": script})
             page_load(driver, server.url + "/")
         for i in range(loads):
-            for mode in list(modes) if i % 2 == 0 else list(modes)[::-1]:
+            for mode in in_turn(modes, i):
                 for path in SETTLE_PAGES:
                     samples[(path, mode)].append(page_load(drivers[mode], f"{server.url}/{path}"))
         info = machine(drivers["settled"])
@@ -582,11 +587,9 @@ def run_first_ab(n: int | None, port: int, loads: int = 8, store_cache: Path | N
     info = {}
     with served(n, port, store_cache=store_cache) as server:
         for i in range(loads):
-            for mode in list(modes) if i % 2 == 0 else list(modes)[::-1]:
-                driver = chromium()
+            for mode in in_turn(modes, i):
+                driver = chromium(modes[mode])
                 try:
-                    if modes[mode]:
-                        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": modes[mode]})
                     samples[mode].append(page_load(driver, server.url + "/"))
                     info = machine(driver)
                 finally:

@@ -246,6 +246,26 @@ def test_albanian_activity_title_header_and_statuses_with_their_article():
 
 
 @pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("në zbatim", "ongoing"),  # Albanian, "in implementation": an Albanian 3W sheet's word for ongoing
+        ("Në Zbatim", "ongoing"),
+        ("planifikuar", "pipeline"),
+        ("I planifikuar", "pipeline"),
+        ("u realizaciji", "ongoing"),  # Serbian
+        ("planirano", "pipeline"),
+        ("planifié", "pipeline"),  # French
+        ("achevé", "completed"),
+        ("në pritje të fondeve", "në pritje të fondeve"),  # unknown: kept as written, so validation names it
+    ],
+)
+def test_status_words_of_albanian_serbian_and_french_sheets(cell, expected):
+    from geodata.io.importers.vocabularies import normalise_status
+
+    assert normalise_status(cell) == expected
+
+
+@pytest.mark.parametrize(
     ("header", "field"),
     [
         ("Shuma e zotuar", "committed"),

@@ -174,43 +174,25 @@ def sector_problems(sectors: str | None) -> list[str]:
     return why
 
 
-_STATUS_ALIASES = {
-    "pipeline": "pipeline",
-    "planned": "pipeline",
-    "planning": "pipeline",
-    "identification": "pipeline",
-    "proposed": "pipeline",
-    "ongoing": "ongoing",
-    "active": "ongoing",
-    "implementation": "ongoing",
-    "in progress": "ongoing",
-    "on going": "ongoing",
-    "running": "ongoing",
-    "finalisation": "completed",
-    "finalization": "completed",
-    "suspended": "ongoing",
-    "completed": "completed",
-    "complete": "completed",
-    "closed": "completed",
-    "finished": "completed",
-    "done": "completed",
-    "cancelled": "cancelled",
-    "canceled": "cancelled",
-    "terminated": "cancelled",
-    "en cours": "ongoing",
-    "termine": "completed",
-    "annule": "cancelled",
-    "prevu": "pipeline",
-    "ne vazhdim": "ongoing",
-    "perfunduar": "completed",
-    "i perfunduar": "completed",  # Albanian participles as written with their article
-    "e perfunduar": "completed",
-    "anuluar": "cancelled",
-    "i anuluar": "cancelled",
-    "e anuluar": "cancelled",
-    "u toku": "ongoing",
-    "zavrsen": "completed",
-    "otkazan": "cancelled",
+_STATUS_ALIASES = {  # English, French, Albanian (with the article: "i/e përfunduar") and Serbian, keys normalised
+    **dict.fromkeys(
+        ("pipeline", "planned", "planning", "identification", "proposed", "prevu", "planifie", "en preparation")
+        + ("planifikuar", "i planifikuar", "e planifikuar", "ne planifikim", "planiran", "planirano"),
+        "pipeline",
+    ),
+    **dict.fromkeys(
+        ("ongoing", "active", "implementation", "in progress", "on going", "running", "suspended", "en cours")
+        + ("ne vazhdim", "ne zbatim", "aktiv", "u toku", "u realizaciji", "u implementaciji"),
+        "ongoing",
+    ),
+    **dict.fromkeys(
+        ("finalisation", "finalization", "completed", "complete", "closed", "finished", "done", "termine", "acheve")
+        + ("perfunduar", "i perfunduar", "e perfunduar", "zavrsen"),
+        "completed",
+    ),
+    **dict.fromkeys(
+        ("cancelled", "canceled", "terminated", "annule", "anuluar", "i anuluar", "e anuluar", "otkazan"), "cancelled"
+    ),
 }
 
 #: The IATI ActivityStatus codelist (https://iatistandard.org/en/iati-standard/203/codelists/activitystatus/)
