@@ -2,7 +2,8 @@
 
    1. Chart text alternatives. Each Plotly chart gets role="figure", a name (its title) and a visually hidden
       table of the values it draws (for maps: the layers, their point counts and the shaded values), rebuilt
-      after every redraw so it always matches what is on screen. A chart whose redraw waits until it comes
+      after every redraw so it always matches what is on screen (the explorer's project markers, which the page
+      draws itself, are counted by assets/map_points.js, which asks for the text again when it draws them). A chart whose redraw waits until it comes
       into view (assets/charts_in_view.js) is described at once from the figure it will draw
       (window.tfaA11y.describeChart), so the text never lags the filters. Where a chart prints a text on a bar
       or point (a suppressed count such as "<10", a formatted amount), the table shows that text, never the
@@ -135,9 +136,10 @@
     box.className = "visually-hidden chart-text-alternative";
     var summary = [];
     var layers = [];
-    data.forEach(function (trace) {
+    var own = figure || !window.tfaPoints ? {} : window.tfaPoints.counts(gd);  // markers the page draws itself
+    data.forEach(function (trace, curve) {
       if (trace.visible !== true) { return; }
-      var points = trace.lat ? trace.lat.length : 0;
+      var points = own[curve] !== undefined ? own[curve] : trace.lat ? trace.lat.length : 0;
       if (/map|geo/.test(trace.type) && !/choropleth/.test(trace.type)) {
         if (points) { layers.push((text(trace.name) || "points") + ": " + points); }
         return;

@@ -7,8 +7,9 @@
    - fill and outline as the trace drew them (its opacity on both; the outline 1 px), a unit without a value
      neither filled nor outlined, under the map's other layers and traces (before the base style's
      "tfa-choropleth" anchor);
-   - a hover label with the unit's lines, unless Plotly is showing a point's own hover;
-   - a click on a polygon (and on no point) becomes the Graph's clickData, shaped as the trace's was
+   - a hover label with the unit's lines, unless Plotly is showing a point's own hover or the pointer is on a
+     project marker (assets/map_points.js);
+   - a click on a polygon (and on no point or project marker) becomes the Graph's clickData, shaped as the trace's was
      ({points: [{curveNumber, location}]}), so the page's callbacks read it as before.
    Plotly may rebuild the map (a new graph, a new style): after each redraw the layer is checked and put back.
 */
@@ -71,6 +72,10 @@
     return null;
   }
 
+  function projectAt(gd, map, event) {  // a project marker the page draws itself (assets/map_points.js)
+    return Boolean(window.tfaPoints && window.tfaPoints.hit(gd, map, event));
+  }
+
   function label(map) {
     var container = map.getContainer();
     var tip = container.querySelector(".map-shading-tip");
@@ -123,13 +128,14 @@
     map.__tfaShadingEvents = true;
     map.on("mousemove", function (event) {
       var dragging = event.originalEvent && event.originalEvent.buttons;  // a pan, or a box or lasso drawn
-      var unit = gd.__tfaPointHover || dragging ? null : unitAt(map, event.point);
+      var unit = gd.__tfaPointHover || dragging || projectAt(gd, map, event) ? null : unitAt(map, event.point);
       if (unit) { showLabel(map, unit, event.point); } else { hideLabel(map); }
     });
     map.getContainer().addEventListener("mouseleave", function () { hideLabel(map); });
     map.on("movestart", function () { hideLabel(map); });
     map.on("click", function (event) {
       if (gd.__tfaPointHover || (gd._hoverdata && gd._hoverdata.length)) { return; }  // Plotly's own click
+      if (projectAt(gd, map, event)) { return; }  // a project marker's (assets/map_points.js)
       var unit = unitAt(map, event.point);
       if (!unit || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
       window.dash_clientside.set_props(graphId, {

@@ -431,14 +431,17 @@ def _ab_rows(label, samples: dict[str, dict[str, list[dict]]], info: dict) -> li
     return rows
 
 
-def run_ab(n: int | None, port: int, clicks: int = 10, store_cache: Path | None = None) -> list[dict]:
-    """The explorer's previous paths (``TFA_FAST=0``) against the current ones, interleaved so both meet the
-    same load: two servers (``port``, ``port + 1``) and two browsers; the explorer is loaded in each, then
-    one filter click is measured in each in turn; last, each server's first coverage page. One row per (path,
-    case); ``ratios`` gives old / new."""
+def run_ab(
+    n: int | None, port: int, clicks: int = 10, store_cache: Path | None = None, flag: str = "TFA_FAST"
+) -> list[dict]:
+    """The explorer's previous paths (``flag`` "0": ``TFA_FAST=0``, or ``TFA_POINTS_LAYER=0`` for the project
+    points as Plotly traces) against the current ones, interleaved so both meet the same load: two servers
+    (``port``, ``port + 1``) and two browsers; the explorer is loaded in each, then one filter click is measured
+    in each in turn; last, each server's first coverage page. One row per (path, case); ``ratios`` gives
+    old / new."""
     samples: dict[str, dict[str, list[dict]]] = {m: {k: [] for _, k in _AB_CASES} for m in _AB_MODES.values()}
     with contextlib.ExitStack() as stack:
-        servers = _ab_servers(stack, n, port, "TFA_FAST", store_cache)
+        servers = _ab_servers(stack, n, port, flag, store_cache)
         drivers = {}
         for mode in servers:
             drivers[mode] = chromium()
@@ -680,6 +683,9 @@ def main(argv: list[str]) -> int:
     p.add_argument("--clicks", type=int, default=10)
     p.add_argument("--no-pages", action="store_true")
     p.add_argument("--ab", action="store_true", help="previous paths (TFA_FAST=0) against current, interleaved")
+    p.add_argument(
+        "--points-ab", action="store_true", help="the map's project points as Plotly traces against the page's own"
+    )
     p.add_argument("--hold-ab", action="store_true", help="the map's frames held against each drawn, in one page")
     p.add_argument(
         "--charts-ab", action="store_true", help="charts out of view drawn at once against in view, in one page"
@@ -708,8 +714,8 @@ def main(argv: list[str]) -> int:
     n = None if args.n == "shipped" else int(args.n)
     if args.network_ab:
         rows = run_network_ab(n, args.port, args.network_ab, rounds=args.rounds, clicks=args.clicks)
-    elif args.ab:
-        rows = run_ab(n, args.port, clicks=args.clicks)
+    elif args.ab or args.points_ab:
+        rows = run_ab(n, args.port, clicks=args.clicks, flag="TFA_POINTS_LAYER" if args.points_ab else "TFA_FAST")
     elif args.settle_ab:
         rows = run_settle_ab(n, args.port, loads=args.loads)
     elif args.first_ab:

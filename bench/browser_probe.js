@@ -6,8 +6,8 @@
 //   - the last DOM mutation anywhere, and the last one inside an ag-grid;
 //   - the timestamp of every real click (a capturing listener: the event comes from the input pipeline).
 // window.__bench.waitIdle(since, needFetch, timeoutMs) resolves when the page is idle: no Dash callback
-// pending in the renderer's store, no Plotly call in flight, no DOM mutation, held over two animation
-// frames; it resolves with the time of the second frame.
+// pending in the renderer's store, no Plotly call in flight, no MapLibre map loading its data, no DOM mutation,
+// held over two animation frames; it resolves with the time of the second frame.
 (function () {
   "use strict";
   if (window.__bench) return;
@@ -177,6 +177,9 @@
     });
     if (needFetch && fetches.length === 0) return true;
     if (fetches.some(function (f) { return f.headers === null; })) return true;
+    // a MapLibre map still loading or laying out its data (a source set again and cut into tiles in its worker):
+    // Plotly's map traces and the explorer's own project layers (assets/map_points.js) alike
+    if (window.tfaPageMaps && window.tfaPageMaps.mapsBusy()) return true;
     return !graphsDrawn();
   }
 

@@ -82,3 +82,7 @@ TABLE_ROW_LIMIT = 1000
 #: previous behaviour (every figure patched on every filter change, the table sent whole), so the benchmark
 #: can compare both in one run on the same machine.
 FAST = os.environ.get("TFA_FAST", "1") != "0"
+#: The explorer map's project points as MapLibre layers of the page's own (``figures.points_layer``,
+#: ``assets/map_points.js``), set from a store, in place of plotly.js's traces. ``TFA_POINTS_LAYER=0`` (or
+#: ``TFA_FAST=0``) draws them as Plotly traces again, for the benchmark to compare.
+POINTS_LAYER = FAST and os.environ.get("TFA_POINTS_LAYER", "1") != "0"

@@ -9,6 +9,9 @@ of a project trace are, in order, the stacks of that trace's rows that pass the 
 for (``map-points-key``; projects of one sector at one place are one marker, ``Snapshot.drawn``), so the server
 rebuilds that list and indexes it. The event's coordinates are
 checked against the row's: a point drawn for another version of the data never opens the wrong project.
+
+Where the page draws the points itself (``figures.points_layer``), a box or lasso selection's event holds no
+project points, only its outline: ``region_rows`` finds the markers inside it.
 """
 
 from __future__ import annotations
@@ -75,3 +78,64 @@ def _same_place(snap: Snapshot, row: int, point: dict) -> bool:
         np.isclose(snap.lat[row], lat, atol=COORD_TOLERANCE_DEG)
         and np.isclose(snap.lon[row], lon, atol=COORD_TOLERANCE_DEG)
     )
+
+
+def region_rows(snap: Snapshot, points_key: str | None, event: dict | None) -> list[int]:
+    """Row positions of the project markers inside a box or lasso selection's outline (the event's ``range`` or
+    ``lassoPoints`` on the map subplot, as longitude and latitude), every project of a marker that is inside, in
+    drawing order; [] without an outline. Inside is tested as plotly.js tests its points, in the map's pixels,
+    that is in Web Mercator, where the outline's edges are the straight lines the pointer drew."""
+    inside = _outline_test(event)
+    if inside is None:
+        return []
+    mask = snap.mask(drawn_state(points_key))
+    found = []
+    for drawn in snap.drawn_points(mask):
+        if len(drawn.starts) == 0:
+            continue
+        shown = drawn.shown
+        held = inside(*_mercator(snap.lon[shown], snap.lat[shown]))
+        found.append(drawn.rows[np.repeat(held, np.diff(np.r_[drawn.starts, len(drawn.rows)]))])
+    return [int(r) for r in np.concatenate(found)] if found else []
+
+
+def _mercator(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    lon = np.radians(np.asarray(lon, dtype=np.float64))
+    lat = np.radians(np.clip(np.asarray(lat, dtype=np.float64), -85.0, 85.0))
+    return lon, np.log(np.tan(np.pi / 4 + lat / 2))
+
+
+def _outline_test(event: dict | None):
+    """A test ``(x, y) -> bool array`` in Web Mercator for the event's lasso or box on a map subplot, or None."""
+    event = event if isinstance(event, dict) else {}
+    try:
+        lasso = _on_map(event.get("lassoPoints"))
+        if lasso is not None and len(lasso) >= 3:
+            vx, vy = _mercator(*np.asarray(lasso, dtype=np.float64).T)
+            return lambda x, y: _crossings_inside(np.r_[vx, vx[:1]], np.r_[vy, vy[:1]], x, y)
+        corners = _on_map(event.get("range"))
+        if corners is not None and len(corners) == 2:
+            (x0, x1), (y0, y1) = (sorted(v) for v in _mercator(*np.asarray(corners, dtype=np.float64).T))
+            return lambda x, y: (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+    except (TypeError, ValueError):  # not an outline of numbers: nothing is selected
+        return None
+    return None
+
+
+def _on_map(value) -> list | None:
+    """The outline given for the map subplot ("map", "map2", ...) of an event's ``range`` or ``lassoPoints``."""
+    if not isinstance(value, dict):
+        return None
+    return next((v for k, v in value.items() if str(k).startswith("map") and isinstance(v, list)), None)
+
+
+def _crossings_inside(vx: np.ndarray, vy: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Inside the closed ring ``vx, vy`` by counting edge crossings to the right (odd: inside), as plotly.js
+    tests a lasso, which may cross itself."""
+    inside = np.zeros(len(x), dtype=bool)
+    for ax, ay, bx, by in zip(vx[:-1], vy[:-1], vx[1:], vy[1:], strict=True):
+        spans = (ay > y) != (by > y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cross = ax + (y - ay) * (bx - ax) / (by - ay)
+        inside ^= spans & (x < cross)
+    return inside

@@ -4,7 +4,8 @@ module of this package imports Dash.
 Modules: ``style`` (palette, font, metrics, a chart's base layout), ``annotations`` (the one watermark,
 designation footnote, boundary credit, empty-state and unreported notes), ``basemap`` (the one base-map
 builder), ``map`` (the explorer map), ``shading`` (the explorer page's municipal shading, a MapLibre layer
-recoloured in place), ``unshaded`` (the polygons the map leaves unshaded, and its note on them),
+recoloured in place), ``points_layer`` (the explorer page's project points, MapLibre layers of the page's own),
+``unshaded`` (the polygons the map leaves unshaded, and its note on them),
 ``charts`` (the explorer's four charts), ``timeline`` (a camp's population timeline), ``coverage`` (the coverage
 page's heatmap and gap map), ``encoding`` (typed-array patch encoding).
 

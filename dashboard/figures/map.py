@@ -35,7 +35,14 @@ from dashboard.figures.map_places import (
     sector_legend_traces,
     static_layers,
 )
-from dashboard.figures.style import CHOROPLETH_SCALE, DEFAULT_METRIC, FONT, METRICS, SECTOR_COLOURS
+from dashboard.figures.style import (
+    CHOROPLETH_SCALE,
+    DEFAULT_METRIC,
+    FONT,
+    METRICS,
+    PROJECT_OPACITY,
+    SECTOR_COLOURS,
+)
 from dashboard.figures.unshaded import unreported_units, unshaded_text
 from geodata.analysis.coverage_view import VersionCache
 from geodata.analysis.privacy import SUPPRESS_BELOW, SUPPRESSED_LABEL, suppress, suppressed_mask
@@ -147,7 +154,7 @@ def _project_traces(snap: Snapshot, shown: np.ndarray) -> list[go.Scattermap]:
                         cmin=0,
                         cmax=max(len(SECTORS) - 1, 1),
                         showscale=False,
-                        opacity=0.9 if level == 0 else 0.4,
+                        opacity=PROJECT_OPACITY[level],
                     ),
                     name=f"Projects, {LEVELS[level]} level",
                     showlegend=False,
@@ -167,7 +174,7 @@ def _project_traces(snap: Snapshot, shown: np.ndarray) -> list[go.Scattermap]:
                     lon=a["lon"],
                     customdata=a["customdata"],
                     mode="markers",
-                    marker=dict(size=a["size"], color=SECTOR_COLOURS[sector], opacity=0.9 if level == 0 else 0.4),
+                    marker=dict(size=a["size"], color=SECTOR_COLOURS[sector], opacity=PROJECT_OPACITY[level]),
                     name=sector.capitalize(),
                     legendgroup=sector,
                     showlegend=level == 0,

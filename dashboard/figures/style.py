@@ -8,6 +8,8 @@ from geodata.facts.layers import SECTORS
 SECTOR_COLOURS: dict[str, str] = dict(
     zip(SECTORS, ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"), strict=True)
 )
+#: The project markers' opacity per level (site, municipality: the vaguer place drawn fainter).
+PROJECT_OPACITY = (0.9, 0.4)
 COMMITTED_COLOUR = "#33507A"
 HAZARD_COLOUR = "#6B2C00"
 DISBURSED_COLOUR = "#9DB6D8"

@@ -11,11 +11,12 @@ Main filter callback: ``update_explorer``. It is the one callback whose Inputs a
         filter-metric.value                        (choropleth metric, a key of figures.METRICS)
         filter-selection.data                      (project ids chosen by box/lasso, or null)
     Outputs:
-        explorer-map.figure        a dash.Patch of what changed (``no_update`` when nothing did): the two project
-                                   traces' lat/lon (float32), marker.size and marker.color (uint8 sector codes)
-                                   and customdata (int32 row positions) as base64 typed arrays when the map's
-                                   filter changed; the colour bar's top and title and the annotations when they
-                                   changed. Polygons are never resent.
+        explorer-map.figure        a dash.Patch of what changed (``no_update`` when nothing did): the colour
+                                   bar's top and title and the annotations when they changed; with
+                                   ``TFA_POINTS_LAYER=0``, also the two project traces' lat/lon (float32),
+                                   marker.size and marker.color (uint8 sector codes) and customdata (int32 row
+                                   positions) as base64 typed arrays when the map's filter changed. Polygons are
+                                   never resent.
         chart-by-sector.figure, chart-by-municipality.figure, chart-over-time.figure,
         chart-by-community.figure  small patches, each only when its chart's content changed
         kpi-<key>-value.children, kpi-<key>-sub.children   (strings; key in components.KPI_KEYS)
@@ -27,6 +28,11 @@ Main filter callback: ``update_explorer``. It is the one callback whose Inputs a
         explorer-map-shading.data  the polygons' colours and hover lines (``figures.shading``), when they changed;
                                    ``assets/map_shading.js`` sets them in place (``TFA_FAST=0``: the choropleth
                                    trace's z, hover and customdata are in the map's patch instead)
+        explorer-map-points.data   the project markers (``figures.points_layer``) when the map's filter changed;
+                                   ``assets/map_points.js`` draws them (``TFA_POINTS_LAYER=0``: they are the
+                                   project traces' patch above)
+        explorer-map-selected.data which of those markers a box/lasso selection holds (None: no selection), when
+                                   that changed
         project-table-note.children  "N matching" beside the table's heading (sent with the key figures, not with
                                    the table's rows, which wait while the table is out of view)
 
@@ -177,6 +183,8 @@ def warm_default_view() -> None:
     Output(ids.MAP_POINTS_KEY, "data"),
     Output(ids.EXPLORER_DRAWN, "data"),
     Output(ids.MAP_SHADING, "data"),
+    Output(ids.MAP_POINTS, "data"),
+    Output(ids.MAP_POINTS_SELECTED, "data"),
     Output(ids.TABLE_NOTE, "children"),
     *FILTER_INPUTS,
     Input(ids.METRIC, "value"),
@@ -371,6 +379,15 @@ clientside_callback(
     Input(ids.ORG, "value"),
     State(ids.NAME_OPTIONS, "data"),
     prevent_initial_call=True,
+)
+
+# The project points are drawn in the browser as MapLibre layers of the page's own (``figures.points_layer``,
+# assets/map_points.js); a hover or click on one comes back as the Graph's hoverData or clickData, as the traces' did.
+clientside_callback(
+    "function (points, held) {"
+    " if (window.tfaPoints) { window.tfaPoints.show(" + json.dumps(ids.MAP) + ", points, held); } }",
+    Input(ids.MAP_POINTS, "data"),
+    Input(ids.MAP_POINTS_SELECTED, "data"),
 )
 
 # The polygons' shading is set on the map in the browser, in place (``figures.shading``, assets/map_shading.js);

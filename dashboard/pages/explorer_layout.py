@@ -311,6 +311,8 @@ def map_card(snap: Snapshot, metric: str) -> html.Div:
                     ),
                     dcc.Tooltip(id=ids.MAP_TOOLTIP, direction="bottom", className="map-tooltip"),
                     dcc.Store(id=ids.MAP_SHADING, data=figures.shell_shading(snap, metric, polygons)),
+                    dcc.Store(id=ids.MAP_POINTS),
+                    dcc.Store(id=ids.MAP_POINTS_SELECTED),
                 ],
                 className="map-frame",
             ),

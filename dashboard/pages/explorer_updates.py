@@ -15,7 +15,8 @@ from dash import html, no_update
 
 from dashboard import components, config, figures, geo_assets
 from dashboard.data import Snapshot, municipality_label
-from dashboard.map_points import event_rows, event_stacks
+from dashboard.figures import points_layer
+from dashboard.map_points import event_rows, event_stacks, region_rows
 from geodata.analysis.filters import DATASET_CHOICES, FilterState, describe
 from geodata.analysis.formatting import usd
 from geodata.analysis.kpis import site_history
@@ -190,11 +191,19 @@ def explorer_outputs(snap: Snapshot, state: FilterState, metric: str, drawn_key=
     kpi = components.kpi_texts(snap.kpi.kpis(agg=agg))
     points_key = state.with_(ids=()).to_query() or "all"
     points = points_key != drawn_key  # resend points only when the map's filter changed
+    on_page, selected = NOT_SENT, NOT_SENT  # the points and which of them a selection holds, beside the figure
+    if config.POINTS_LAYER:
+        held = points_layer.selected(snap, map_mask, mask if state.ids else np.zeros(snap.n, dtype=bool), points_key)
+        digests["selected"] = digest(held)
+        if points or before.get("selected") != digests["selected"]:
+            selected = held
+        if points:
+            on_page = points_layer.points(snap, map_mask, points_key)
     # plain JSON (no component or Patch objects): Dash's encoder then serialises it in one orjson call
     shading = parts["shading"] if "shading" in changed else NOT_SENT
     return components.plain(
         (
-            map_patch(snap, parts, changed, map_mask, points),
+            map_patch(snap, parts, changed, map_mask, points and not config.POINTS_LAYER),
             charts["by_sector"],
             charts["by_municipality"],
             charts["over_time"],
@@ -207,6 +216,8 @@ def explorer_outputs(snap: Snapshot, state: FilterState, metric: str, drawn_key=
             points_key,
             digests,
             shading,
+            on_page,
+            selected,
             # the table's count comes with the key figures, not with its rows (which wait while it is out of view)
             table_note(count, None if config.FAST else config.TABLE_ROW_LIMIT),
         )
@@ -224,8 +235,11 @@ def table_note(total: int, limit: int | None = None) -> str:
 
 def selected_ids(snap: Snapshot, points_key: str | None, selected: dict | None) -> list[str] | None:
     """Project ids in a box/lasso selection (points of the project traces only, mapped to rows through the
-    filter the points were drawn for: see dashboard.map_points); None when nothing is selected."""
+    filter the points were drawn for: see dashboard.map_points; or, where the page draws the points itself, the
+    markers inside the selection's outline); None when nothing is selected."""
     rows = event_rows(snap, points_key, selected)
+    if config.POINTS_LAYER:  # the points are the page's own: the event holds the outline, not the points
+        rows = list(dict.fromkeys([*rows, *region_rows(snap, points_key, selected)]))
     return [str(x) for x in snap.projects["project_id"].iloc[rows]] or None
 
 

@@ -14,11 +14,13 @@ import numpy as np
 import shapely
 from waits import next_frame, steady, until
 
-from dashboard import data
+from dashboard import data, map_points
 
 # Every drawn marker of the map in graph ``arguments[0]`` (a CSS selector) in page pixels. A project marker is one
-# of a trace with ``meta.level`` (the explorer's and briefing's maps) or named for projects (the gap map); its
-# ``row`` is its decoded customdata, where it has any.
+# of a trace with ``meta.level`` (the briefing's map, the explorer's with TFA_POINTS_LAYER=0), one the page draws
+# itself (the explorer's: assets/map_points.js, with its trace and number) or one of a trace named for projects
+# (the gap map); its ``row`` is its decoded customdata, where it has any. ``key``: the filter the page's own
+# project markers were drawn for (None without them).
 _MARKERS = """
 const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');
 const map = window.tfaPageMaps.mapOf(gd);
@@ -34,7 +36,25 @@ gd._fullData.forEach(t => {
               row: project && t.customdata ? t.customdata[i] : null});
   }
 });
-return {markers: out, box: {left: box.left, top: box.top, right: box.right, bottom: box.bottom}};
+const own = window.tfaPoints && window.tfaPoints.markers(gd);
+(own ? own.markers : []).forEach(m => {
+  const p = map.project([m.lon, m.lat]);
+  out.push({project: true, x: box.left + p.x, y: box.top + p.y, lon: m.lon, lat: m.lat, row: null,
+            curve: m.curve, point: m.point});
+});
+return {markers: out, box: {left: box.left, top: box.top, right: box.right, bottom: box.bottom},
+        key: own ? own.key : null};
+"""
+
+#: How many project markers the explorer map draws (the page's own, or its project traces' points); -1 before
+#: the map is there.
+PROJECT_MARKERS = """
+const gd = document.querySelector('#explorer-map .js-plotly-plot');
+if (!gd || !gd._fullData) return -1;
+const own = window.tfaPoints && window.tfaPoints.markers(gd);
+let n = own ? own.markers.length : 0;
+for (const t of gd._fullData) { if (t.meta && t.meta.level && t.lat) n += t.lat.length; }
+return n;
 """
 
 _AT_REST = """
@@ -54,9 +74,21 @@ return {text: e.textContent, visible: getComputedStyle(box).display !== 'none'};
 
 
 def markers(driver, graph: str) -> tuple[list[dict], dict]:
-    """(markers, the map's box) of the map in ``graph`` (a CSS selector of its dcc.Graph)."""
+    """(markers, the map's box) of the map in ``graph`` (a CSS selector of its dcc.Graph). A project marker the
+    page draws itself gets the ``row`` it stands for from the server's reading of its trace and number, as a
+    click on it is read (``dashboard.map_points``)."""
     found = driver.execute_script(_MARKERS, graph)
+    for m in found["markers"]:
+        if m["row"] is None and m.get("curve") is not None:
+            m["row"] = project_row(found["key"], m["curve"], m["point"])
     return found["markers"], found["box"]
+
+
+def project_row(key: str | None, curve: int, point: int) -> int:
+    """The row a project marker stands for (its stack's largest project): marker ``point`` of trace ``curve`` on
+    a map drawn for the filter ``key``."""
+    event = {"points": [{"curveNumber": curve, "pointNumber": point}]}
+    return int(map_points.event_stacks(data.snapshot(), key, event)[0][0])
 
 
 def at_rest(driver, graph: str, what: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from map_pointer import PROJECT_MARKERS
 from selenium.webdriver.common.by import By
 from waits import until
 
@@ -13,13 +14,7 @@ from geodata.analysis.filters import FilterState, filter_projects
 
 pytestmark = pytest.mark.browser
 
-_POINTS = """
-const gd = document.querySelector('#explorer-map .js-plotly-plot');
-if (!gd || !gd._fullData) return -1;
-let n = 0;
-for (const t of gd._fullData) { if (t.meta && t.meta.level && t.lat) n += t.lat.length; }
-return n;
-"""
+_POINTS = PROJECT_MARKERS
 
 
 def _counts() -> dict[str, int]:

@@ -4,6 +4,7 @@ as it mounted had fired both click callbacks at every load, and the main callbac
 
 from __future__ import annotations
 
+from map_pointer import PROJECT_MARKERS
 from waits import callbacks_done, until
 
 from dashboard import ids
@@ -21,10 +22,7 @@ window.fetch = function (input, init) {
   return send.apply(this, arguments);
 };
 """
-_DRAWN = """
-const gd = document.querySelector('#explorer-map .js-plotly-plot');
-return !!(gd && gd._fullData && gd._fullData.some(t => t.meta && t.meta.level && t.lat && t.lat.length));
-"""
+_DRAWN = "return (() => {" + PROJECT_MARKERS + "})() > 0"
 
 
 def test_the_first_load_asks_for_the_page_then_the_main_callback_and_no_click_callback(dash_duo):

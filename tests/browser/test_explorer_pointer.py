@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
-from map_pointer import drag, empty_spot
+from map_pointer import PROJECT_MARKERS, drag, empty_spot, project_row
 from map_pointer import tooltip as pointer_tooltip
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -31,7 +31,8 @@ pytestmark = pytest.mark.browser
 _GD = "const gd = document.querySelector('#explorer-map .js-plotly-plot');"
 
 # Pixel positions (page CSS pixels) of every drawn marker of every Scattermap trace, with the project row
-# (from the trace's decoded customdata) for project traces and the site id for camps.
+# (from the trace's decoded customdata) for project traces and the site id for camps, and of every project marker
+# the page draws itself (assets/map_points.js: its row is read as the server reads a click on it).
 _MARKERS = (
     _GD
     + """
@@ -48,7 +49,13 @@ gd._fullData.forEach((t, curve) => {
               id: t.customdata ? t.customdata[i] : null});
   }
 });
-return {markers: out, box: {left: box.left, top: box.top, right: box.right, bottom: box.bottom}};
+const own = window.tfaPoints && window.tfaPoints.markers(gd);
+(own ? own.markers : []).forEach(m => {
+  const p = map.project([m.lon, m.lat]);
+  out.push({kind: 'project', curve: m.curve, point: m.point, x: box.left + p.x, y: box.top + p.y, id: null});
+});
+return {markers: out, box: {left: box.left, top: box.top, right: box.right, bottom: box.bottom},
+        key: own ? own.key : null};
 """
 )
 
@@ -72,10 +79,7 @@ def _marker_count(snap, state) -> int:
 
 
 def _project_count(dash_duo) -> int:
-    return dash_duo.driver.execute_script(
-        _GD + "if (!gd || !gd._fullData) return 0; let n = 0;"
-        "for (const t of gd._fullData) { if (t.meta && t.meta.level && t.lat) n += t.lat.length; } return n;"
-    )
+    return max(dash_duo.driver.execute_script(PROJECT_MARKERS), 0)
 
 
 def _start(dash_duo) -> None:
@@ -121,7 +125,12 @@ def _mouse(dash_duo, kind: str, x: float, y: float) -> None:
 
 
 _HIDE_SHADING_TIP = "const tip0 = gd.querySelector('.map-shading-tip'); if (tip0) { tip0.hidden = true; }"
-_TIP_SHOWN = " || !!(gd.querySelector('.map-shading-tip:not([hidden])'));"
+# a municipality's label, or a project's tooltip (shown once the server has answered the hover)
+_TIP_SHOWN = (
+    " || !!(gd.querySelector('.map-shading-tip:not([hidden])'))"
+    f" || !!document.querySelector('#{ids.MAP_TOOLTIP}') && getComputedStyle("
+    f"document.querySelector('#{ids.MAP_TOOLTIP}').closest('.dcc-tooltip-bounding-box')).display !== 'none';"
+)
 
 
 def _click(dash_duo, x: float, y: float) -> None:
@@ -130,8 +139,8 @@ def _click(dash_duo, x: float, y: float) -> None:
     dash_duo.driver.execute_script(_GD + "gd._hoverdata = undefined;" + _HIDE_SHADING_TIP)
     _mouse(dash_duo, "mouseMoved", x - 3, y - 3)
     _mouse(dash_duo, "mouseMoved", x, y)
-    # a click on the map reports what the pointer hovers: wait until it shows, as a person would (a point's by
-    # Plotly, a municipality's by the shading layer's label)
+    # a click on the map reports what the pointer hovers: wait until it shows, as a person would (a camp's by
+    # Plotly, a project's tooltip, a municipality's by the shading layer's label)
     until(
         dash_duo.driver,
         lambda: dash_duo.driver.execute_script(_GD + "return !!(gd._hoverdata && gd._hoverdata.length)" + _TIP_SHOWN),
@@ -148,6 +157,9 @@ def _drag(dash_duo, path: list[tuple[float, float]]) -> None:
 
 def _markers(dash_duo) -> tuple[list[dict], dict]:
     found = dash_duo.driver.execute_script(_MARKERS)
+    for m in found["markers"]:
+        if m["id"] is None and m.get("point") is not None:
+            m["id"] = project_row(found["key"], m["curve"], m["point"])
     return found["markers"], found["box"]
 
 

@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 import pytest
-from map_pointer import at_rest, click, inside_unit_pixels
+from map_pointer import PROJECT_MARKERS, at_rest, click, inside_unit_pixels
 from PIL import Image
 from waits import callbacks_done, next_frame, until
 
@@ -36,7 +36,7 @@ def _start(dash_duo, app=None):
             "const gd = document.querySelector('#explorer-map .js-plotly-plot');"
             "const m = window.tfaPageMaps.mapOf(gd);"
             "return !!(m && m.__tfaFrames && m.isStyleLoaded()"
-            " && gd._fullData.some(t => t.meta && t.meta.level && t.lat.length));"
+            " && (() => {" + PROJECT_MARKERS + "})() > 0);"
         ),
         timeout=60,
         what="the map with its project points, its frames counted",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from map_pointer import at_rest, click, inside_unit, markers, move, tooltip
+from map_pointer import PROJECT_MARKERS, at_rest, click, inside_unit, markers, move, tooltip
 from selenium.webdriver.common.action_chains import ActionChains
 from waits import callbacks_done, until
 
@@ -33,7 +33,7 @@ def _start(dash_duo):
         dash_duo.driver,
         lambda: dash_duo.driver.execute_script(
             _GD + "const m = window.tfaPageMaps.mapOf(gd);"
-            "return !!(m && m.__tfaShadingPainted && gd._fullData.some(t => t.meta && t.meta.level && t.lat.length));"
+            "return !!(m && m.__tfaShadingPainted && (() => {" + PROJECT_MARKERS + "})() > 0);"
         ),
         timeout=60,
         what="the shaded map with its project points",

@@ -16,7 +16,7 @@ from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
 import geodata
-from dashboard import components, data, figures, ids, map_points
+from dashboard import components, config, data, figures, ids, map_points
 from dashboard.app import create_app
 from geodata.analysis.filters import FilterState
 from geodata.facts.build import anchors_frame
@@ -159,7 +159,7 @@ def test_update_explorer_one_sector(explorer):
     out = explorer.update_explorer(*_controls(snap, sectors=("health",)), figures.DEFAULT_METRIC, None, None)
     map_patch, by_sector, _, _, _ = out[:5]
     kpi = _kpis(out)
-    sentence, banner, empty, query, key, _drawn, shading, note = out[15:]
+    sentence, banner, empty, query, key, _drawn, shading, on_page, held, note = out[15:]
     # the main callback returns plain JSON (see components.plain): a patch spec, component dicts
     assert map_patch["__dash_patch_update"] == "__dash_patch_update"
     expected = int(snap.mask(FilterState(sectors=("health",))).sum())
@@ -170,8 +170,14 @@ def test_update_explorer_one_sector(explorer):
     assert banner is not None and empty is None and note == f"{expected:,} matching"
     ops = map_patch["operations"]
     lat_ops = [o for o in ops if o["location"][-1] == "lat"]
-    assert len(lat_ops) == data.N_PROJECT_TRACES
-    drawn = sum(len(base64.b64decode(o["params"]["value"]["bdata"])) // 4 for o in lat_ops if o["params"]["value"])
+    if config.POINTS_LAYER:  # the markers travel beside the figure, for the page's own layers
+        assert not lat_ops and on_page["key"] == "sector=health" and held is None
+        lats = [t["lat"] for t in on_page["traces"]]
+    else:
+        assert not _sent(on_page) and not _sent(held)
+        lats = [o["params"]["value"] for o in lat_ops]
+    assert len(lats) == data.N_PROJECT_TRACES
+    drawn = sum(len(base64.b64decode(v["bdata"])) // 4 for v in lats if v)
     markers = snap.drawn_points(snap.mask(FilterState(sectors=("health",))))
     assert drawn == sum(len(m.starts) for m in markers)  # a marker per stack of projects at one place
     assert sum(len(m.rows) for m in markers) == expected
@@ -209,6 +215,7 @@ def test_update_explorer_sends_only_what_changed(explorer):
     again = explorer.update_explorer(*args, figures.DEFAULT_METRIC, None, key, drawn)
     assert not any(_sent(v) for v in (*again[:5], again[21]))  # same filter: no figure or shading is sent
     assert again[20] == drawn
+    assert not _sent(again[22]) and not _sent(again[23])  # nor the points, nor which a selection holds
     # the metric changes only the map's shading: the charts stay, the points are not resent
     metric = explorer.update_explorer(*args, "projects", None, key, drawn)
     assert _sent(metric[0]) and not any(_sent(v) for v in metric[1:5]) and _sent(metric[21])
@@ -222,10 +229,15 @@ def test_update_explorer_sends_only_what_changed(explorer):
         *_controls(snap, sectors=("health",)), figures.DEFAULT_METRIC, chosen, key, drawn
     )
     assert not _sent(selected[0]) and not _sent(selected[21]) and _sent(selected[1])
+    if config.POINTS_LAYER:  # the points stay; which of them the selection holds is sent
+        assert not _sent(selected[22]) and selected[23]["key"] == key
+        same = explorer.update_explorer(
+            *_controls(snap, sectors=("health",)), figures.DEFAULT_METRIC, chosen, key, selected[20]
+        )
+        assert not _sent(same[23])  # the same selection again: not resent
 
 
 def test_update_explorer_sends_everything_when_fast_is_off(explorer, monkeypatch):
-    from dashboard import config
 
     snap = data.snapshot()
     args = _controls(snap, sectors=("health",))
@@ -271,8 +283,6 @@ def test_the_tables_note_comes_with_the_key_figures(explorer, monkeypatch):
     """The main callback counts the matches beside the table's heading (a selection narrows them), so the count is
     there while the table's rows wait out of view; the whole-list table of TFA_FAST=0 says when it holds only the
     largest."""
-    from dashboard import config
-
     snap = data.snapshot()
     documented = int((~snap.projects["is_sample"].astype(bool)).sum())
     out = explorer.update_explorer(*_controls(snap, dataset="documented"), figures.DEFAULT_METRIC, None, None)
@@ -394,7 +404,11 @@ def test_endpoint_main_callback_sends_typed_points_and_no_polygons(client):
     payload = json.loads(response.data)["response"]
     ops = payload[ids.MAP]["figure"]["operations"]
     assert not any("geojson" in o["location"] for o in ops)
-    lat = [o["params"]["value"] for o in ops if o["location"][-1] == "lat" and o["params"]["value"]]
+    if config.POINTS_LAYER:  # the markers beside the figure, for the page's own layers
+        assert not any(o["location"][-1] == "lat" for o in ops)
+        lat = [t["lat"] for t in payload[ids.MAP_POINTS]["data"]["traces"] if t["lat"]]
+    else:
+        lat = [o["params"]["value"] for o in ops if o["location"][-1] == "lat" and o["params"]["value"]]
     assert lat and all(v["dtype"] == "f4" for v in lat)
     assert payload[ids.FILTER_QUERY]["data"] == "sector=health"
     if figures.SHADING_LAYER:  # colours and hover per polygon, the polygons themselves loaded once from a URL
