@@ -217,9 +217,13 @@
       // off (and a label it still shows taken down, without an unhover event: the marker's hover follows)
       gd.on("plotly_beforehover", function (event) {
         var m = mapOf(gd);
-        if (!m || !m.__tfaPoints || !event || event.clientX === undefined) { return true; }
-        var box = m.getContainer().getBoundingClientRect();
-        if (!winner(gd, m, {x: event.clientX - box.left, y: event.clientY - box.top})) { return true; }
+        if (!m || !m.__tfaPoints || !event) { return true; }
+        var at = event.point;  // a map's hover comes with MapLibre's mouse event (its point in the map's pixels)
+        if (!at && event.clientX !== undefined) {
+          var box = m.getContainer().getBoundingClientRect();
+          at = {x: event.clientX - box.left, y: event.clientY - box.top};
+        }
+        if (!at || !winner(gd, m, at)) { return true; }
         if (gd._hoverdata && window.Plotly) { window.Plotly.Fx.unhover(gd, {}); }
         return false;
       });
@@ -239,6 +243,7 @@
     map.getContainer().addEventListener("mouseleave", function () { hover(graphId, gd, map, null); });
     map.on("movestart", function () { hover(graphId, gd, map, null); });
     map.on("click", function (event) {
+      if (window.tfaPageMaps.dragged()) { return; }  // the end of a box or lasso, not a click
       var found = hit(gd, map, event);  // none: Plotly's own click (a camp), or the shading's
       if (found) { setProps(graphId, {clickData: {points: [eventPoint(gd, map, found)]}}); }
     });
@@ -288,14 +293,15 @@
       if (points) { points.traces.forEach(function (t, level) { out[points.source.curves[level]] = t.lat.length; }); }
       return out;
     },
-    markers: function (gd) {  // every marker drawn ({curve, point, lon, lat, size}) and the filter it is drawn for
+    markers: function (gd) {  // every marker drawn ({curve, level, point, lon, lat, size}) and its filter
       var map = gd && mapOf(gd);
       var points = map && map.__tfaPoints;
       if (!points) { return null; }
       var out = [];
       points.traces.forEach(function (t, level) {
         for (var j = 0; j < t.lat.length; j++) {
-          out.push({curve: points.source.curves[level], point: j, lon: t.lon[j], lat: t.lat[j], size: t.size[j]});
+          out.push({curve: points.source.curves[level], level: level, point: j, lon: t.lon[j], lat: t.lat[j],
+            size: t.size[j]});
         }
       });
       return {key: points.key, markers: out};

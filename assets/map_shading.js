@@ -134,6 +134,7 @@
     map.getContainer().addEventListener("mouseleave", function () { hideLabel(map); });
     map.on("movestart", function () { hideLabel(map); });
     map.on("click", function (event) {
+      if (window.tfaPageMaps.dragged()) { return; }  // the end of a box or lasso, not a click
       if (gd.__tfaPointHover || (gd._hoverdata && gd._hoverdata.length)) { return; }  // Plotly's own click
       if (projectAt(gd, map, event)) { return; }  // a project marker's (assets/map_points.js)
       var unit = unitAt(map, event.point);

@@ -10,6 +10,9 @@
    - whenIdle(fn, quietMs, mapWaitMs): calls fn once quietMs have passed and the page's maps are done (waiting for
      them mapWaitMs at most, MAP_WAIT_MS by default: a map whose tiles never all load must not hold anything back
      for ever), in the browser's idle time. fn is given the ms it waited for the maps. Returns a cancel function.
+   - dragged(): whether the pointer moved more than 3 px while its last button was held: a map's own click
+     handlers (assets/map_shading.js, assets/map_points.js) ignore the click MapLibre fires at the end of a lasso
+     that closes where it started.
    mapOf() is the one place that reads plotly.js's internals (gd._fullLayout.map._subplot.map): the plotly.js of
    the pinned bundle (tools/plotly_bundle) keeps them; a plotly.js upgrade must check it. The browser tests and the
    bench read a page's maps through it too (only bench/floor_bench.py's bare pages, which load no asset, do not).
@@ -19,6 +22,7 @@
 
   var MAP_WAIT_MS = 10000;
   var POLL_MS = 200;
+  var DRAG_PX = 3;
 
   function near(rect, margin) {
     return rect.width > 0 && rect.bottom > -margin && rect.top < window.innerHeight + margin;
@@ -60,5 +64,23 @@
     };
   }
 
-  window.tfaPageMaps = {MAP_WAIT_MS: MAP_WAIT_MS, mapOf: mapOf, mapsBusy: mapsBusy, near: near, whenIdle: whenIdle};
+  // How far the pointer moved while the last button was held: MapLibre fires a click when the button comes up
+  // where it went down, also at the end of a lasso drawn back to its start, which is a selection, not a click.
+  var press = null;
+  document.addEventListener("pointerdown", function (event) {
+    press = {x: event.clientX, y: event.clientY, moved: 0};
+  }, true);
+  document.addEventListener("pointermove", function (event) {
+    if (press && event.buttons) {
+      press.moved = Math.max(press.moved, Math.hypot(event.clientX - press.x, event.clientY - press.y));
+    }
+  }, true);
+
+  function dragged() {  // the last press moved more than MapLibre's click tolerance (3 px) before its release
+    return Boolean(press && press.moved > DRAG_PX);
+  }
+
+  window.tfaPageMaps = {
+    MAP_WAIT_MS: MAP_WAIT_MS, mapOf: mapOf, mapsBusy: mapsBusy, near: near, whenIdle: whenIdle, dragged: dragged
+  };
 })();

@@ -14,8 +14,9 @@ again, all of them or one in four (as the bench's click on "Health" leaves about
   ``assets/map_shading.js`` does for the municipalities.
 
 Each time is the call -> MapLibre's ``idle`` (the data laid out in its worker and drawn). ``own layer`` leaves out
-what a page would still need before it could ship that way (hover, click and box/lasso selection of points are
-plotly.js's, from its traces), so it bounds what the change could give; it changes nothing in the dashboard.
+what a page needs besides (hover, click, box/lasso selection), so it bounded what the change could give. The
+explorer now draws its points that way (``figures.points_layer``, ``assets/map_points.js``); this bench serves the
+page with ``TFA_POINTS_LAYER=0``, the project traces, so that plotly.js's path can still be timed beside it.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ LABELS = {"plotly": "plotly (as shipped)", "uniform": "plotly, one colour and si
 def measure(n: int, rounds: int, port: int, store_cache=STORE_CACHE) -> dict:
     """{"points": [per project trace], "own_drawn": points the own layers drew, variant: {"all": [ms], "quarter":
     [ms]}} from one explorer page of ``n`` projects (its synthetic store written to, or read from, ``store_cache``)."""
-    with served(n, port, store_cache=store_cache) as server:
+    with served(n, port, store_cache=store_cache, extra_env={"TFA_POINTS_LAYER": "0"}) as server:
         driver = browser_bench.chromium()
         try:
             browser_bench.page_load(driver, server.url + "/")

@@ -20,7 +20,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from waits import callbacks_done, steady, until
 
-from dashboard import data, figures, ids, map_points
+from dashboard import config, data, figures, ids, map_points
 from dashboard.app import create_app
 from dashboard.camp_key import camp_key
 from geodata.analysis.filters import FilterState
@@ -117,10 +117,10 @@ def _scroll_to_map(dash_duo) -> None:
     _map_at_rest(dash_duo, "the page to stop scrolling to the map")
 
 
-def _mouse(dash_duo, kind: str, x: float, y: float) -> None:
+def _mouse(dash_duo, kind: str, x: float, y: float, count: int = 1) -> None:
     event = {"type": kind, "x": float(x), "y": float(y), "button": "left" if kind != "mouseMoved" else "none"}
     if kind in ("mousePressed", "mouseReleased"):
-        event["clickCount"] = 1
+        event["clickCount"] = count
     dash_duo.driver.execute_cdp_cmd("Input.dispatchMouseEvent", event)
 
 
@@ -161,6 +161,24 @@ def _markers(dash_duo) -> tuple[list[dict], dict]:
         if m["id"] is None and m.get("point") is not None:
             m["id"] = project_row(found["key"], m["curve"], m["point"])
     return found["markers"], found["box"]
+
+
+_HELD = (
+    _GD
+    + """
+const map = window.tfaPageMaps.mapOf(gd), own = window.tfaPoints.markers(gd);
+const faded = layer => JSON.stringify(map.getPaintProperty(window.tfaPoints.PREFIX + layer, 'circle-opacity'));
+if (!own || [0, 1].some(layer => !faded(layer).includes('feature-state'))) return null;
+return own.markers.filter(m => map.getFeatureState({source: window.tfaPoints.PREFIX + m.level, id: m.point}).held)
+  .map(m => [m.curve, m.point]);
+"""
+)
+
+
+def _held(dash_duo) -> set[tuple[int, int]] | None:
+    """The page's own project markers a selection holds (the rest faded), or None when none are faded."""
+    held = dash_duo.driver.execute_script(_HELD)
+    return None if held is None else {tuple(h) for h in held}
 
 
 def _inside(box: dict, x: float, y: float, margin: float = 60) -> bool:
@@ -305,6 +323,13 @@ def test_box_and_lasso_selection_narrow_the_kpis_and_table(dash_duo):
 
     inside = set(snap.projects["project_id"].iloc[sorted(expected)])
     until(dash_duo.driver, lambda: table_ids() and table_ids() <= inside, what="the table's rows to narrow")
+    if config.POINTS_LAYER:  # the markers in the box stay as they were, the others fade
+        boxed = {
+            (m["curve"], m["point"])
+            for m in markers
+            if m["kind"] == "project" and x0 <= m["x"] <= x1 and y0 <= m["y"] <= y1
+        }
+        until(dash_duo.driver, lambda: _held(dash_duo) == boxed, what="the markers outside the box to fade")
 
     # a lasso (an octagon, 50 px across) around another project
     other = next(m for m in projects if int(m["id"]) not in expected)
@@ -324,6 +349,25 @@ def test_box_and_lasso_selection_narrow_the_kpis_and_table(dash_duo):
         lambda: _text(dash_duo, "#kpi-projects-value") == str(len(expected)),
         what="KPIs to narrow to the lasso",
     )
+    # the lasso closed where it started: a selection, not a click on what lies there (a project, a municipality)
+    assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.DETAIL}")  # the panel is not open
+    assert "municipality=" not in dash_duo.driver.current_url
+    if config.POINTS_LAYER:
+        lassoed = {
+            (m["curve"], m["point"])
+            for m in markers
+            if m["kind"] == "project" and lasso.contains(shapely.Point(m["x"], m["y"]))
+        }
+        until(dash_duo.driver, lambda: _held(dash_duo) == lassoed, what="the markers outside the lasso to fade")
+    # a double click on the map clears the selection: every project again, none faded
+    x, y = empty_spot(markers, box)
+    _mouse(dash_duo, "mouseMoved", x, y)
+    for count in (1, 2):
+        _mouse(dash_duo, "mousePressed", x, y, count)
+        _mouse(dash_duo, "mouseReleased", x, y, count)
+    until(dash_duo.driver, lambda: _text(dash_duo, "#kpi-projects-value") == str(snap.n), what="the selection to clear")
+    if config.POINTS_LAYER:
+        until(dash_duo.driver, lambda: _held(dash_duo) is None, what="the markers to stop fading")
     assert dash_duo.get_logs() == []
 
 

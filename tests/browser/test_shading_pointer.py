@@ -61,6 +61,8 @@ def test_a_municipality_s_hover_gives_way_to_a_project_s_and_a_click_recolours_t
     move(driver, project["x"], project["y"])
     until(driver, lambda: (t := tooltip(driver, ids.MAP_TOOLTIP)) and t["visible"], "the project's tooltip")
     assert driver.execute_script(_TIP) is None
+    # one label: Plotly shows none of its own (a camp near the project) beside the project's tooltip
+    assert driver.execute_script(_GD + "return gd.querySelectorAll('.hoverlayer .hovertext').length") == 0
     move(driver, x, y)  # back on the polygon: its label again, the project's tooltip gone
     until(driver, lambda: driver.execute_script(_TIP), "the municipality's label again")
     until(driver, lambda: not ((t := tooltip(driver, ids.MAP_TOOLTIP)) and t["visible"]), "the project's to hide")
