@@ -7,6 +7,8 @@
    - fill and outline as the trace drew them (its opacity on both; the outline 1 px), a unit without a value
      neither filled nor outlined, under the map's other layers and traces (before the base style's
      "tfa-choropleth" anchor);
+   - the colour key (shading.key: the metric's title, the scale and its ticks), drawn beside the map in HTML where
+     the trace had a Plotly colour bar, whose every change made Plotly redraw the whole map;
    - a hover label with the unit's lines, unless Plotly is showing a point's own hover or the pointer is on a
      project marker (assets/map_points.js);
    - a click on a polygon (and on no point or project marker) becomes the Graph's clickData, shaped as the trace's was
@@ -60,6 +62,48 @@
     map.__tfaShadingHover = hover;
     map.__tfaShadingCurve = shading.curve;
     map.__tfaShadingPainted = shading;
+    drawKey(map, shading.key);
+  }
+
+  // The colour key, beside the map (not a Plotly colour bar: a change to one redraws the whole map)
+  function drawKey(map, key) {
+    var container = map.getContainer();
+    var box = container.querySelector(".map-colour-key");
+    if (!key) { if (box) { box.remove(); } return; }
+    var text = JSON.stringify(key);
+    if (box && box.__key === text) { return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "map-colour-key";
+      container.appendChild(box);
+    }
+    box.textContent = "";
+    var title = document.createElement("div");
+    title.className = "map-colour-key-title";
+    key.title.forEach(function (line, k) {
+      if (k) { title.appendChild(document.createElement("br")); }
+      title.appendChild(document.createTextNode(line));
+    });
+    var bar = document.createElement("div");
+    bar.className = "map-colour-key-bar";
+    bar.style.background = "linear-gradient(to top, " + key.scale.map(function (stop) {
+      return stop[1] + " " + (stop[0] * 100) + "%";
+    }).join(", ") + ")";
+    var ticks = document.createElement("div");
+    ticks.className = "map-colour-key-ticks";
+    key.ticks.forEach(function (tick) {
+      var label = document.createElement("span");
+      label.textContent = tick[1];
+      label.style.bottom = (tick[0] * 100) + "%";
+      ticks.appendChild(label);
+    });
+    var scale = document.createElement("div");
+    scale.className = "map-colour-key-scale";
+    scale.appendChild(bar);
+    scale.appendChild(ticks);
+    box.appendChild(title);
+    box.appendChild(scale);
+    box.__key = text;
   }
 
   function unitAt(map, point) {

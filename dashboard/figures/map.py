@@ -2,7 +2,8 @@
 hazards, camps: ``map_places``).
 
 Only what is filtered, hovered or clicked is a trace, in this fixed order (``TRACE``): the choropleth of boundary
-units (on the explorer page only its colour bar: the page shades the polygons itself, ``figures.shading``), the
+units (on the explorer page a trace that draws nothing: the page shades the polygons and draws their key itself,
+``figures.shading``), the
 project traces (site-level, then municipality-level; each point coloured by its sector through a
 discrete colour scale over ``sector_code``), the highlight ring of a selected project, then the places (the
 hazards, then the camps' numbered fills), on top so they stay visible and clickable under dense project markers.
@@ -62,8 +63,8 @@ for _offset, _name in enumerate(_AFTER):
 CAMP_TRACE = TRACE["places"] if STATIC_LAYERS else TRACE["camp_fill"]
 #: Stable trace ids (MapLibre's layer ids are made from them).
 PROJECT_UID = "projects"
-#: The explorer page shades the polygons with a MapLibre layer of its own, recoloured in place
-#: (``figures.shading``); its map's first trace is then only the colour bar. ``TFA_FAST=0``: the Plotly trace.
+#: The explorer page shades the polygons with a MapLibre layer of its own, recoloured in place, and draws their
+#: colour key (``figures.shading``); its map's first trace then draws nothing. ``TFA_FAST=0``: the Plotly trace.
 SHADING_LAYER = STATIC_LAYERS
 
 
@@ -199,12 +200,12 @@ def map_figure(
     ``legend=False`` leaves the legend to the page (the explorer draws it in HTML above the map). A project
     point's hover is the page's tooltip (the explorer's and the briefing's, through ``dashboard.map_points``).
     ``polygons``, a URL, is where the browser loads the boundary units from (``dashboard.geo_assets``); without
-    it they are inline (exports). ``shading=True`` leaves the polygons to the page's shading layer
-    (``figures.shading``: the explorer page, fast path): the first trace is then only their colour bar."""
+    it they are inline (exports). ``shading=True`` leaves the polygons and their colour key to the page's shading
+    layer (``figures.shading``: the explorer page, fast path): the first trace then draws nothing."""
     static = snap.static
     shown = np.zeros(snap.n, dtype=bool) if mask is None else mask
     shaded = np.ones(snap.n, dtype=bool) if mask is None else mask  # the rows the polygons are shaded by
-    first = _shading_key(snap, shaded, metric) if shading else _choropleth(snap, shaded, metric, polygons)
+    first = shading_layer.placeholder(_shading_name(metric)) if shading else _choropleth(snap, shaded, metric, polygons)
     traces: list[go.BaseTraceType] = [first]
     if STATIC_LAYERS:
         traces.extend(_project_traces(snap, shown))
@@ -300,15 +301,11 @@ def _shading_name(metric: str) -> str:
 
 def shading_data(snap: Snapshot, z: np.ndarray, metric: str, polygons: str) -> dict:
     """The explorer's shading layer (``figures.shading``) for the units' values ``z`` (``choropleth_z``), its
-    polygons loaded from the URL ``polygons``."""
+    polygons loaded from the URL ``polygons``, with its colour key."""
     customdata = choropleth_customdata(snap, z, metric)
-    return shading_layer.shading(snap, z, colour_top(z), metric, customdata, polygons, TRACE["choropleth"])
-
-
-def _shading_key(snap: Snapshot, shaded: np.ndarray, metric: str) -> go.Scattermap:
-    """The shading layer's colour bar, in the choropleth trace's place."""
-    z = choropleth_z(snap, shaded, metric)
-    return shading_layer.colour_key(colour_top(z), _shading_name(metric), _colorbar(metric))
+    return shading_layer.shading(
+        snap, z, colour_top(z), metric, customdata, polygons, TRACE["choropleth"], colorbar_title(metric)
+    )
 
 
 def _choropleth(snap: Snapshot, shaded: np.ndarray, metric: str, polygons: str | None = None) -> go.Choroplethmap:

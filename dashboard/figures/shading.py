@@ -10,8 +10,12 @@ unit (``shading``), which ``assets/map_shading.js`` sets as each polygon's featu
 What the trace gave for free is kept:
 * the colours: the same scale (``CHOROPLETH_SCALE``) from 0 to ``colour_top``, interpolated as Plotly does, a
   unit with no value (NaN) unshaded and without an outline;
-* the colour bar: drawn by ``colour_key``, a trace with one point that is never drawn (a trace with no points is
-  hidden, bar and all), in the choropleth's place among the traces (``TRACE["choropleth"]``);
+* the colour bar: drawn by the script beside the map (``key``: the metric's title, the scale, round ticks from 0
+  to the top labelled as Plotly labels a colour bar), not by Plotly: a Plotly colour bar is drawn from a trace's
+  ``cmax``, and a change to it made Plotly redraw the whole map, every trace's source again (100-190 ms at 10,000
+  projects, against about 30 ms for a change to the annotations alone). In the choropleth's place among the
+  traces (``TRACE["choropleth"]``) stays a trace that draws nothing (``placeholder``), so every trace keeps its
+  number;
 * the hover: the same lines as ``metric_hovertemplate`` (name, value, note), shown by the script;
 * a click: the script hands the Graph a ``clickData`` of the same shape as the trace's (``curveNumber``,
   ``location``), so the page's callbacks read a polygon click as before.
@@ -20,6 +24,8 @@ Exports and the briefing draw their maps without this server or script: they kee
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import plotly.colors
@@ -64,12 +70,45 @@ def hover_lines(text: str) -> list[list]:
     return lines
 
 
+def tick_label(value: float) -> str:
+    """A colour-key tick as Plotly labels a colour bar's ticks: SI suffixes (k, M, B), no trailing zeros."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:g}{suffix}"
+    return f"{value:g}"
+
+
+def colour_ticks(top: float) -> list[list]:
+    """The colour key's ticks from 0 to ``top``: ``[fraction of the bar, label]`` at a round step (1, 2 or 5 times
+    a power of ten) of at least a quarter of the range, so the short key holds two to five of them."""
+    top = top if top > 0 else 1.0
+    least = top / 4
+    power = 10.0 ** math.floor(math.log10(least))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= least * (1 - 1e-9))
+    count = int(math.floor(top / step + 1e-9))
+    return [[k * step / top, tick_label(k * step)] for k in range(count + 1)]
+
+
+def key(top: float, title: str) -> dict:
+    """The colour key the script draws beside the map: the ``title`` lines (a "<br>" starts a line), the
+    ``scale`` (``CHOROPLETH_SCALE``: 0 at the bottom, ``top`` at the top) and the ``ticks``."""
+    return {"title": title.split("<br>"), "scale": CHOROPLETH_SCALE, "ticks": colour_ticks(top)}
+
+
 def shading(
-    snap: Snapshot, z: np.ndarray, top: float, metric: str, customdata: list[str], url: str, curve: int
+    snap: Snapshot,
+    z: np.ndarray,
+    top: float,
+    metric: str,
+    customdata: list[str],
+    url: str,
+    curve: int,
+    title: str = "",
 ) -> dict:
     """What the script needs to draw the shading: the polygons' ``url``, the units (the polygons' ``unit``
     property), each unit's ``fill`` ("" unshaded) and ``hover`` lines (None unshaded: no hover, as the trace), the
-    fill ``opacity``, the ``outline`` colour, and ``curve``, the trace index a polygon click is reported under."""
+    fill ``opacity``, the ``outline`` colour, ``curve``, the trace index a polygon click is reported under, and
+    the colour ``key`` (``title`` over the scale from 0 to ``top``)."""
     static = snap.static
     fills = unit_colours(z, top)
     hover = []
@@ -89,26 +128,13 @@ def shading(
         "opacity": FILL_OPACITY,
         "outline": OUTLINE_COLOUR,
         "curve": curve,
+        "key": key(top, title),
     }
 
 
-def colour_key(top: float, name: str, colorbar: dict) -> go.Scattermap:
-    """The shading's colour bar, carried by a trace whose single point has no position (so nothing is drawn and
-    nothing hovers): Plotly hides a trace without points, and its colour bar with it."""
+def placeholder(name: str) -> go.Scattermap:
+    """The trace in the choropleth's place on the explorer's map: one point without a position, so nothing is
+    drawn and nothing hovers (the page draws the shading and its key)."""
     return go.Scattermap(
-        lat=[None],
-        lon=[None],
-        mode="markers",
-        marker=dict(
-            color=[0.0],
-            cmin=0,
-            cmax=top,
-            colorscale=CHOROPLETH_SCALE,
-            showscale=True,
-            colorbar=colorbar,
-        ),
-        hoverinfo="skip",
-        name=name,
-        showlegend=False,
-        uid="shading-key",
+        lat=[None], lon=[None], mode="markers", hoverinfo="skip", name=name, showlegend=False, uid="shading-key"
     )

@@ -118,15 +118,13 @@ def map_parts(snap: Snapshot, mask: np.ndarray, metric: str, has_sample: bool) -
     (``z``), the metric's hover and colour-bar title, the hover's second line, and the annotations (with the note
     on polygons left unshaded, which comes and goes with the filter and the metric).
 
-    With the page's shading layer (``figures.SHADING_LAYER``) the figure holds only the colour bar (its ``top``
-    and ``title``) and the annotations; ``shading`` is the layer's state (colours and hover per unit), which is
-    not in the figure (``explorer_outputs``)."""
+    With the page's shading layer (``figures.SHADING_LAYER``) the figure holds only the annotations; ``shading``
+    is the layer's state (colours and hover per unit, and the colour key), which is not in the figure
+    (``explorer_outputs``), so a filter click that changes only what is shaded does not redraw the map."""
     z = figures.choropleth_z(snap, mask, metric)
     annotations = figures.map_annotations(has_sample, not mask.any(), figures.unshaded_text(snap, mask, metric))
     if figures.SHADING_LAYER:
         return {
-            "top": figures.colour_top(z),
-            "title": figures.colorbar_title(metric),
             "annotations": annotations,
             "shading": figures.shading_data(snap, z, metric, geo_assets.polygons_url(snap.static)),
         }
@@ -145,11 +143,7 @@ def map_patch(snap: Snapshot, parts: dict, changed: set[str], mask: np.ndarray, 
     if not changed and not points:
         return NOT_SENT
     patch = dash.Patch()
-    first = patch["data"][figures.TRACE["choropleth"]]  # the choropleth, or the shading layer's colour bar
-    if "top" in changed:
-        first["marker"]["cmax"] = parts["top"]
-    if "title" in changed:
-        first["marker"]["colorbar"]["title"]["text"] = parts["title"]
+    first = patch["data"][figures.TRACE["choropleth"]]  # the choropleth (TFA_FAST=0)
     if "z" in changed:
         first["z"] = figures.typed(parts["z"])
         first["zmax"] = figures.colour_top(parts["z"])

@@ -191,10 +191,10 @@ def test_update_explorer_skips_points_when_only_the_metric_changes(explorer):
     snap = data.snapshot()
     args = _controls(snap, sectors=("health",))
     out = explorer.update_explorer(*args, "projects", None, "sector=health")
-    ops = out[0]["operations"]
-    assert not [o for o in ops if o["location"][-1] == "lat"]
-    if figures.SHADING_LAYER:  # the colour bar's title in the figure, the colours and hover beside it
-        assert any(o["location"][:3] == ["data", 0, "marker"] for o in ops)
+    ops = out[0]["operations"] if _sent(out[0]) else []
+    assert not [o for o in ops if o["location"][-1] == "lat"] and not _sent(out[22])
+    if figures.SHADING_LAYER:  # the colours, hover and key beside the figure, none of them in it
+        assert not [o for o in ops if o["location"][:2] == ["data", 0]]
         assert any(line[0].startswith("Projects: ") for lines in out[21]["hover"] if lines for line in lines)
     else:
         assert any(o["location"] == ["data", 0, "z"] for o in ops)
@@ -216,13 +216,10 @@ def test_update_explorer_sends_only_what_changed(explorer):
     assert not any(_sent(v) for v in (*again[:5], again[21]))  # same filter: no figure or shading is sent
     assert again[20] == drawn
     assert not _sent(again[22]) and not _sent(again[23])  # nor the points, nor which a selection holds
-    # the metric changes only the map's shading: the charts stay, the points are not resent
+    # the metric changes only the map's shading and its key: the map's figure, the charts and points stay
     metric = explorer.update_explorer(*args, "projects", None, key, drawn)
-    assert _sent(metric[0]) and not any(_sent(v) for v in metric[1:5]) and _sent(metric[21])
-    locations = {tuple(o["location"]) for o in metric[0]["operations"]}
-    assert ("data", 0, "marker", "colorbar", "title", "text") in locations
-    assert not any(loc[-1] == "lat" for loc in locations)
-    assert ("layout", "annotations") not in locations  # same sample flag and not empty: annotations unchanged
+    assert not any(_sent(v) for v in metric[:5]) and _sent(metric[21]) and not _sent(metric[22])
+    assert metric[21]["key"]["title"] == ["Projects", "(projects)"]
     # a selection narrows the charts, not the map: the map is not sent at all
     chosen = list(snap.projects["project_id"].iloc[snap.mask(FilterState(sectors=("health",)))][:3])
     selected = explorer.update_explorer(

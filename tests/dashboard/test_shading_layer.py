@@ -3,6 +3,8 @@ gave, and the contract with assets/map_shading.js (the polygons' ``unit`` proper
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -94,20 +96,40 @@ def test_people_reached_below_the_threshold_is_never_sent(snap):
     assert all(f": {n} people" not in sent for n in range(1, SUPPRESS_BELOW))
 
 
-def test_the_colour_bar_s_trace_draws_nothing_and_keeps_the_bar():
-    trace = shading.colour_key(42.0, "Municipalities: Projects", {"title": {"text": "Projects"}, "thickness": 12})
-    assert list(trace.lat) == [None] and list(trace.lon) == [None]  # one point (a trace with none is hidden)
-    assert trace.marker.showscale is True and (trace.marker.cmin, trace.marker.cmax) == (0, 42.0)
-    assert trace.marker.colorbar.title.text == "Projects" and trace.hoverinfo == "skip"
+def test_the_choropleth_s_place_holds_a_trace_that_draws_nothing():
+    trace = shading.placeholder("Municipalities: Projects")
+    assert list(trace.lat) == [None] and list(trace.lon) == [None] and trace.hoverinfo == "skip"
+    assert not trace.marker.showscale  # the page draws the colour key
+
+
+@pytest.mark.parametrize(
+    ("top", "ticks"),
+    [
+        (5_350_000.0, [(0, "0"), (2e6, "2M"), (4e6, "4M")]),
+        (1_530_000.0, [(0, "0"), (500e3, "500k"), (1e6, "1M"), (1.5e6, "1.5M")]),
+        (42.0, [(0, "0"), (20, "20"), (40, "40")]),
+        (1.0, [(0, "0"), (0.5, "0.5"), (1, "1")]),  # nothing reported: the bar runs from 0 to 1
+        (3.0, [(0, "0"), (1, "1"), (2, "2"), (3, "3")]),
+        (2_500_000_000.0, [(0, "0"), (1e9, "1B"), (2e9, "2B")]),
+    ],
+)
+def test_the_colour_key_has_round_ticks_from_zero_labelled_as_plotly_labels_them(top, ticks):
+    assert shading.colour_ticks(top) == [[value / top, label] for value, label in ticks]
+
+
+def test_the_shading_carries_its_colour_key(snap):
+    z = figures.choropleth_z(snap, np.ones(snap.n, dtype=bool), "committed_usd")
+    state = figures.shading_data(snap, z, "committed_usd", URL)
+    key = state["key"]
+    assert key["title"] == ["Committed", "(USD)"] and key["scale"] == CHOROPLETH_SCALE
+    assert key["ticks"] == shading.colour_ticks(figures.colour_top(z))
 
 
 @pytest.mark.skipif(not figures.SHADING_LAYER, reason="TFA_FAST=0 keeps the choropleth trace")
 def test_the_explorer_map_has_no_polygons_in_its_figure(snap):
     shell = figures.map_shell(snap, figures.DEFAULT_METRIC, URL)
     assert "geojson" not in shell["data"][figures.TRACE["choropleth"]]
-    assert shell["data"][figures.TRACE["choropleth"]]["marker"]["colorbar"]["title"]["text"] == (
-        figures.colorbar_title(figures.DEFAULT_METRIC)
-    )
+    assert "colorbar" not in json.dumps(shell["data"][figures.TRACE["choropleth"]])  # the page draws the key
     # the exports keep the trace: they are drawn without the page's script
     exported = figures.map_figure(snap, np.ones(snap.n, dtype=bool))
     assert exported.data[figures.TRACE["choropleth"]].type == "choroplethmap"

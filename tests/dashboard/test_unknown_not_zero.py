@@ -203,7 +203,9 @@ def test_a_metric_change_sends_the_colour_bar_top_with_the_shading():
     snap = data.snapshot()
     documented = FilterState(dataset="documented")
     first = eu.explorer_outputs(snap, documented, "committed_usd")
-    patch = eu.explorer_outputs(snap, documented, "disbursed_usd", first[19], first[20])[0]
-    top = "cmax" if figures.SHADING_LAYER else "zmax"  # the shading layer's colour bar, or the trace's
-    tops = [op["params"]["value"] for op in patch["operations"] if op["location"][-1] == top]
+    out = eu.explorer_outputs(snap, documented, "disbursed_usd", first[19], first[20])
+    if figures.SHADING_LAYER:  # the colour key comes with the shading
+        assert [label for _, label in out[21]["key"]["ticks"]] == ["0", "0.5", "1"]  # nothing disbursed reported
+        return
+    tops = [op["params"]["value"] for op in out[0]["operations"] if op["location"][-1] == "zmax"]
     assert tops == [1.0]  # nothing disbursed is reported: the bar runs from 0 to 1
