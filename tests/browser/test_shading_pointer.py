@@ -42,6 +42,21 @@ def _start(dash_duo):
     at_rest(dash_duo.driver, _MAP, "the page to stop scrolling to the map")
 
 
+# The shading's colour key as drawn (assets/map_shading.js): its title, tick labels, and whether it lies inside
+# the map's box.
+_KEY = (
+    _GD
+    + """
+const k = gd.querySelector('.map-colour-key');
+if (!k) return null;
+const r = k.getBoundingClientRect(), m = window.tfaPageMaps.mapOf(gd).getContainer().getBoundingClientRect();
+return {title: k.querySelector('.map-colour-key-title').innerText,
+        ticks: Array.from(k.querySelectorAll('.map-colour-key-ticks span')).map(s => s.textContent),
+        inside: r.width > 0 && r.left >= m.left && r.right <= m.right && r.top >= m.top && r.bottom <= m.bottom};
+"""
+)
+
+
 def test_a_municipality_s_hover_gives_way_to_a_project_s_and_a_click_recolours_the_map(dash_duo):
     _start(dash_duo)
     snap = data.snapshot()
@@ -81,6 +96,10 @@ def test_a_municipality_s_hover_gives_way_to_a_project_s_and_a_click_recolours_t
         "the polygons to take the filtered colours",
     )
     assert expected["fill"] != figures.shading_data(snap, everything, figures.DEFAULT_METRIC, "-")["fill"]
+    # the colour key beside the map follows: the metric's title, the filtered shading's ticks, inside the map
+    ticks = [label for _, label in expected["key"]["ticks"]]
+    key = until(driver, lambda: (k := driver.execute_script(_KEY)) and k["ticks"] == ticks and k, "the filtered key")
+    assert key["title"] == "Committed\n(USD)" and key["inside"]
     assert geo_assets.polygons_url(snap.static) in driver.execute_script(
         _GD + "return window.tfaPageMaps.mapOf(gd).__tfaShadingUrl;"
     )
