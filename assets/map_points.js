@@ -1,9 +1,11 @@
 /* The explorer's project points: MapLibre layers of the page's own (dashboard/figures/points_layer.py).
 
-   The page's stores hold the markers (per project trace: lat, lon, size and sector code as typed arrays, with the
-   sector colours, each level's opacity and the style markers to draw under) and which of them a box or lasso
-   selection holds. Each trace is one GeoJSON source and one circle layer, whose data is set again when the
-   filter changes, where plotly.js rebuilt its traces' sources and layers with a colour and size per feature.
+   The page's stores hold the markers and which of them a box or lasso selection holds. Each project trace (site
+   and municipality level) is one GeoJSON source and one circle layer, holding every marker of the whole data
+   (points.base, sent once: lat, lon, size and sector code as typed arrays), set once; a filter says which of them
+   it draws and how large (points.levels), and the others are hidden and these resized through their feature
+   state, which MapLibre applies to the tiles it has (setting the data again had its worker lay every point out
+   anew). plotly.js rebuilt its traces' sources and layers with a colour and size per feature on every redraw.
    What plotly.js did for these points is done here:
    - hover: the marker nearest the pointer whose edge lies within the layout's hoverdistance (plotly.js's rule
      for map points: the distance to its centre less its radius of at least 3 px), unless a point Plotly hovers
@@ -27,7 +29,7 @@
   var PREFIX = "tfa-points-";
   var TYPES = {f4: Float32Array, f8: Float64Array, u1: Uint8Array, i1: Int8Array, u2: Uint16Array,
     i2: Int16Array, u4: Uint32Array, i4: Int32Array};
-  var wanted = {};  // graph id -> {points, held} from the page's stores, decoded
+  var wanted = {};  // graph id -> {points, base, view, held} from the page's stores, decoded
   var retries = {};
 
   function graphDiv(graphId) {
@@ -40,22 +42,38 @@
   }
 
   function decode(spec) {  // a plotly typed-array spec ({dtype, bdata}); [] when empty
-    if (!spec || !spec.bdata) { return new Float32Array(0); }
+    if (!spec || !spec.bdata) { return new Int32Array(0); }
     var bin = atob(spec.bdata);
     var bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
     return new TYPES[spec.dtype](bytes.buffer);
   }
 
-  function decoded(points) {
-    var radius = 0;
-    var traces = points.traces.map(function (t) {
+  function baseOf(points) {  // the whole data's markers, per level
+    var radius = 3;
+    var traces = points.base.map(function (t) {
       var trace = {lat: decode(t.lat), lon: decode(t.lon), size: decode(t.size), code: decode(t.code)};
       for (var j = 0; j < trace.size.length; j++) { radius = Math.max(radius, trace.size[j] / 2); }
       return trace;
     });
-    return {key: points.key, source: points, traces: traces, maxRadius: radius};
+    return {id: points.base_id, traces: traces, maxRadius: radius};
   }
+
+  // What a filter draws of the base, per level: its markers in drawing order (shown: base numbers; a marker's
+  // place in it is its pointNumber) and their sizes; all: every base marker as the whole data draws it.
+  function viewOf(points, base) {
+    return {source: points, levels: points.levels.map(function (level, k) {
+      var n = base.traces[k].lat.length;
+      if (level.all) { return {all: true, count: n, size: base.traces[k].size}; }
+      var shown = decode(level.shown);
+      var pos = new Int32Array(n).fill(-1);
+      for (var i = 0; i < shown.length; i++) { pos[shown[i]] = i; }
+      return {all: false, count: shown.length, shown: shown, size: decode(level.size), pos: pos};
+    })};
+  }
+
+  function pointOf(level, j) { return level.all ? j : level.pos[j]; }  // base marker -> its number, or -1
+  function markerOf(level, i) { return level.all ? i : level.shown[i]; }  // number -> base marker
 
   function features(trace) {
     var out = [];
@@ -67,51 +85,98 @@
     return {type: "FeatureCollection", features: out};
   }
 
+  // A marker's radius is its feature state "r" where the filter sets one (0: hidden), else the base's; a hidden
+  // marker is also transparent, and one outside a selection faded.
+  var RADIUS = ["coalesce", ["feature-state", "r"], ["get", "r"]];
+
   function opacity(points, level, held) {
     var full = points.opacity[level];
-    if (!held) { return full; }
-    return ["case", ["boolean", ["feature-state", "held"], false], full, full * points.unselected];
+    var shown = held ? ["case", ["boolean", ["feature-state", "held"], false], full, full * points.unselected] : full;
+    return ["case", ["==", ["feature-state", "r"], 0], 0, shown];
   }
 
-  function addLayers(map, want) {
-    var points = want.points.source;
+  function freshState(map, base) {
+    map.__tfaPointsR = base.traces.map(function (t) { return new Float32Array(t.lat.length).fill(NaN); });
+    map.__tfaPointsView = null;
+    map.__tfaPointsHeld = null;
+    map.__tfaPointsHeldIds = base.traces.map(function () { return []; });
+  }
+
+  function addLayers(map, base, points) {
     var colour = ["match", ["get", "c"]];
     points.colours.forEach(function (c, k) { colour.push(k, c); });
     colour.push("#999999");
-    points.curves.forEach(function (_, level) {
+    base.traces.forEach(function (trace, level) {
       var id = PREFIX + level;
       if (map.getLayer(id)) { map.removeLayer(id); }
       if (map.getSource(id)) { map.removeSource(id); }
-      map.addSource(id, {type: "geojson", data: features(want.points.traces[level])});
+      map.addSource(id, {type: "geojson", data: features(trace)});
       map.addLayer({
         id: id, type: "circle", source: id,
-        paint: {"circle-color": colour, "circle-radius": ["get", "r"], "circle-opacity": points.opacity[level]}
+        paint: {"circle-color": colour, "circle-radius": RADIUS, "circle-opacity": opacity(points, level, null)}
       }, map.getLayer(points.anchors[level]) ? points.anchors[level] : undefined);
     });
-    map.__tfaPoints = want.points;
-    map.__tfaPointsHeld = null;
+    map.__tfaPointsBase = base;
+    freshState(map, base);
   }
 
-  function setData(map, want) {
-    want.points.traces.forEach(function (trace, level) {
-      map.getSource(PREFIX + level).setData(features(trace));
+  function setBase(map, base) {
+    base.traces.forEach(function (trace, level) {
+      var id = PREFIX + level;
+      map.getSource(id).setData(features(trace));
+      map.removeFeatureState({source: id});
     });
-    map.__tfaPoints = want.points;
-    map.__tfaPointsHeld = undefined;  // a marker's state outlives its data: set it again
+    map.__tfaPointsBase = base;
+    freshState(map, base);
+  }
+
+  function applyView(map, view) {  // hide and resize the base's markers as the filter draws them
+    var base = map.__tfaPointsBase;
+    view.levels.forEach(function (level, k) {
+      var id = PREFIX + k;
+      var state = map.__tfaPointsR[k];
+      var size = base.traces[k].size;
+      if (level.all) {  // as the whole data: no marker needs a state of its own
+        if (state.some(function (r) { return !isNaN(r); })) {
+          map.removeFeatureState({source: id});
+          state.fill(NaN);
+          map.__tfaPointsHeld = null;  // the selection's states went too
+          map.__tfaPointsHeldIds[k] = [];
+        }
+        return;
+      }
+      for (var j = 0; j < state.length; j++) {
+        var i = level.pos[j];
+        var want = i < 0 ? 0 : level.size[i] === size[j] ? NaN : level.size[i] / 2;
+        if (want === state[j] || (isNaN(want) && isNaN(state[j]))) { continue; }
+        if (isNaN(want)) {
+          map.removeFeatureState({source: id, id: j}, "r");
+        } else {
+          map.setFeatureState({source: id, id: j}, {r: want});
+        }
+        state[j] = want;
+      }
+    });
+    map.__tfaPointsView = view;
   }
 
   function hold(map, want) {  // fade the markers outside a selection made for these points
     var held = want.held && want.held.key === want.points.key ? want.held : null;
     if (map.__tfaPointsHeld === held) { return; }
-    var points = want.points.source;
-    points.curves.forEach(function (_, level) {
-      var id = PREFIX + level;
-      map.removeFeatureState({source: id});
+    var points = want.points;
+    want.view.levels.forEach(function (level, k) {
+      var id = PREFIX + k;
+      map.__tfaPointsHeldIds[k].forEach(function (j) { map.removeFeatureState({source: id, id: j}, "held"); });
+      map.__tfaPointsHeldIds[k] = [];
       if (held) {
-        var markers = decode(held.markers[level]);
-        for (var k = 0; k < markers.length; k++) { map.setFeatureState({source: id, id: markers[k]}, {held: true}); }
+        var markers = decode(held.markers[k]);
+        for (var m = 0; m < markers.length; m++) {
+          var j = markerOf(level, markers[m]);
+          map.setFeatureState({source: id, id: j}, {held: true});
+          map.__tfaPointsHeldIds[k].push(j);
+        }
       }
-      map.setPaintProperty(id, "circle-opacity", opacity(points, level, held));
+      map.setPaintProperty(id, "circle-opacity", opacity(points, k, held));
     });
     map.__tfaPointsHeld = held;
   }
@@ -124,26 +189,30 @@
   }
 
   function nearest(gd, map, at) {
-    var points = map.__tfaPoints;
-    if (!points) { return null; }
-    var layers = points.traces.map(function (_, level) { return PREFIX + level; }).filter(function (id) {
+    var base = map.__tfaPointsBase;
+    var view = map.__tfaPointsView;
+    if (!base || !view) { return null; }
+    var layers = base.traces.map(function (_, level) { return PREFIX + level; }).filter(function (id) {
       return map.getLayer(id);
     });
     if (!layers.length) { return null; }
     var reach = reachOf(gd);
-    var pad = reach + Math.max(points.maxRadius, 3);
+    var pad = reach + base.maxRadius;
     var found = map.queryRenderedFeatures([[at.x - pad, at.y - pad], [at.x + pad, at.y + pad]], {layers: layers});
     var best = null;
     for (var i = 0; i < found.length; i++) {
       var level = Number(found[i].layer.id.slice(PREFIX.length));
       var j = found[i].id;
-      var trace = points.traces[level];
+      var number = pointOf(view.levels[level], j);
+      if (number < 0) { continue; }  // hidden: not drawn for this filter
+      var trace = base.traces[level];
       var p = map.project([trace.lon[j], trace.lat[j]]);
-      var r = Math.max(3, trace.size[j] / 2);
+      var radius = view.levels[level].size[number] / 2;
+      var r = Math.max(3, radius);
       var d = Math.max(Math.hypot(p.x - at.x, p.y - at.y) - r, 1 - 3 / r);
       if (d > reach) { continue; }
       if (!best || d < best.d || (d === best.d && level < best.level)) {
-        best = {d: d, level: level, index: j, x: p.x, y: p.y, r: trace.size[j] / 2};
+        best = {d: d, level: level, index: number, marker: j, x: p.x, y: p.y, r: radius};
       }
     }
     return best;
@@ -180,17 +249,17 @@
   }
 
   function eventPoint(gd, map, found) {
-    var trace = map.__tfaPoints.traces[found.level];
+    var trace = map.__tfaPointsBase.traces[found.level];
     var graph = gd.getBoundingClientRect();
     var box = map.getContainer().getBoundingClientRect();
     var x = box.left - graph.left + found.x;
     var y = box.top - graph.top + found.y;
     var w = found.r || 1;
     return {
-      curveNumber: map.__tfaPoints.source.curves[found.level],
+      curveNumber: map.__tfaPointsView.source.curves[found.level],
       pointNumber: found.index,
-      lat: trace.lat[found.index],
-      lon: trace.lon[found.index],
+      lat: trace.lat[found.marker],
+      lon: trace.lon[found.marker],
       bbox: {x0: x - w, x1: x + w, y0: y - w, y1: y + w}
     };
   }
@@ -217,7 +286,7 @@
       // off (and a label it still shows taken down, without an unhover event: the marker's hover follows)
       gd.on("plotly_beforehover", function (event) {
         var m = mapOf(gd);
-        if (!m || !m.__tfaPoints || !event) { return true; }
+        if (!m || !m.__tfaPointsView || !event) { return true; }
         var at = event.point;  // a map's hover comes with MapLibre's mouse event (its point in the map's pixels)
         if (!at && event.clientX !== undefined) {
           var box = m.getContainer().getBoundingClientRect();
@@ -256,12 +325,15 @@
     var map = mapOf(gd);
     if (map) {
       try {
-        var points = want.points.source;
-        var present = points.curves.every(function (_, level) { return map.getSource(PREFIX + level); });
+        var present = want.base.traces.every(function (_, level) { return map.getSource(PREFIX + level); });
         if (!present) {
-          addLayers(map, want);
-        } else if (map.__tfaPoints !== want.points) {
-          setData(map, want);
+          addLayers(map, want.base, want.points);
+        } else if (map.__tfaPointsBase !== want.base) {
+          setBase(map, want.base);
+        }
+        if (map.__tfaPointsView !== want.view) {
+          applyView(map, want.view);
+          map.__tfaPointsHeld = undefined;  // a selection's markers are numbered in the view: set them again
         }
         hold(map, want);
         listen(graphId, gd, map);
@@ -276,35 +348,45 @@
     }
   }
 
+  var bases = {};  // graph id -> the whole data's markers (points.base), kept across filters
+
   window.tfaPoints = {
     show: function (graphId, points, held) {
-      if (!points || !points.traces) { return; }
+      if (!points || !points.levels) { return; }
+      if (points.base && (!bases[graphId] || bases[graphId].id !== points.base_id)) { bases[graphId] = baseOf(points); }
+      var base = bases[graphId];
+      if (!base || base.id !== points.base_id) {
+        console.error("project markers for a base the page does not hold");
+        return;
+      }
       var before = wanted[graphId];
-      var want = {points: before && before.points.key === points.key && before.points.source === points
-        ? before.points : decoded(points), held: held || null};
-      wanted[graphId] = want;
+      var view = before && before.points === points && before.base === base ? before.view : viewOf(points, base);
+      wanted[graphId] = {points: points, base: base, view: view, held: held || null};
       attach(graphId);
     },
-    hit: function (gd, map, event) { return map.__tfaPoints ? hit(gd, map, event) : null; },
+    hit: function (gd, map, event) { return map.__tfaPointsView ? hit(gd, map, event) : null; },
     counts: function (gd) {  // curve -> markers drawn, for the map's text alternative
       var map = gd && mapOf(gd);
-      var points = map && map.__tfaPoints;
+      var view = map && map.__tfaPointsView;
       var out = {};
-      if (points) { points.traces.forEach(function (t, level) { out[points.source.curves[level]] = t.lat.length; }); }
+      if (view) { view.levels.forEach(function (level, k) { out[view.source.curves[k]] = level.count; }); }
       return out;
     },
     markers: function (gd) {  // every marker drawn ({curve, level, point, lon, lat, size}) and its filter
       var map = gd && mapOf(gd);
-      var points = map && map.__tfaPoints;
-      if (!points) { return null; }
+      var view = map && map.__tfaPointsView;
+      if (!view) { return null; }
+      var base = map.__tfaPointsBase;
       var out = [];
-      points.traces.forEach(function (t, level) {
-        for (var j = 0; j < t.lat.length; j++) {
-          out.push({curve: points.source.curves[level], level: level, point: j, lon: t.lon[j], lat: t.lat[j],
-            size: t.size[j]});
+      view.levels.forEach(function (level, k) {
+        var trace = base.traces[k];
+        for (var i = 0; i < level.count; i++) {
+          var j = markerOf(level, i);
+          out.push({curve: view.source.curves[k], level: k, point: i, lon: trace.lon[j], lat: trace.lat[j],
+            size: level.size[i]});
         }
       });
-      return {key: points.key, markers: out};
+      return {key: view.source.key, markers: out};
     },
     PREFIX: PREFIX
   };

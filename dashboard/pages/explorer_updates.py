@@ -189,10 +189,12 @@ def explorer_outputs(snap: Snapshot, state: FilterState, metric: str, drawn_key=
     if config.POINTS_LAYER:
         held = points_layer.selected(snap, map_mask, mask if state.ids else np.zeros(snap.n, dtype=bool), points_key)
         digests["selected"] = digest(held)
-        if points or before.get("selected") != digests["selected"]:
+        digests["points_base"] = points_layer.base(snap)["id"]  # the whole data's markers, which the page holds
+        new_base = before.get("points_base") != digests["points_base"]
+        if points or new_base:
+            on_page = points_layer.points(snap, map_mask, points_key, with_base=new_base)
+        if points or new_base or before.get("selected") != digests["selected"]:
             selected = held
-        if points:
-            on_page = points_layer.points(snap, map_mask, points_key)
     # plain JSON (no component or Patch objects): Dash's encoder then serialises it in one orjson call
     shading = parts["shading"] if "shading" in changed else NOT_SENT
     return components.plain(

@@ -168,7 +168,7 @@ _HELD = (
     + """
 const map = window.tfaPageMaps.mapOf(gd), own = window.tfaPoints.markers(gd);
 const faded = layer => JSON.stringify(map.getPaintProperty(window.tfaPoints.PREFIX + layer, 'circle-opacity'));
-if (!own || [0, 1].some(layer => !faded(layer).includes('feature-state'))) return null;
+if (!own || [0, 1].some(layer => !faded(layer).includes('"held"'))) return null;
 return own.markers.filter(m => map.getFeatureState({source: window.tfaPoints.PREFIX + m.level, id: m.point}).held)
   .map(m => [m.curve, m.point]);
 """

@@ -100,8 +100,10 @@ def test_a_filter_click_holds_the_map_s_frames_and_then_draws_the_new_points(das
     _settle(driver, "the map to draw the filtered points")
     after_click = _frames(driver)
     filtered = _picture(driver)
-    # frames came while the new points loaded and were not drawn; the new state was drawn after them
-    assert after_click["held"] > counted["held"]
+    if config.POINTS_LAYER:  # the page's own points change their feature states: nothing loads, nothing is held
+        assert after_click["held"] == counted["held"]
+    else:  # frames came while the new points loaded and were not drawn; the new state was drawn after them
+        assert after_click["held"] > counted["held"]
     assert after_click["drawn"] > counted["drawn"]
     # the picture is the filtered map: markers of other sectors are gone (a frozen map would not change)
     assert _changed_share(before, filtered) > 0.001

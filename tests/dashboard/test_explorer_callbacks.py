@@ -172,7 +172,7 @@ def test_update_explorer_one_sector(explorer):
     lat_ops = [o for o in ops if o["location"][-1] == "lat"]
     if config.POINTS_LAYER:  # the markers travel beside the figure, for the page's own layers
         assert not lat_ops and on_page["key"] == "sector=health" and held is None
-        lats = [t["lat"] for t in on_page["traces"]]
+        lats = [level["shown"] for level in on_page["levels"]]  # int32 positions among the whole data's markers
     else:
         assert not _sent(on_page) and not _sent(held)
         lats = [o["params"]["value"] for o in lat_ops]
@@ -190,7 +190,8 @@ def test_update_explorer_one_sector(explorer):
 def test_update_explorer_skips_points_when_only_the_metric_changes(explorer):
     snap = data.snapshot()
     args = _controls(snap, sectors=("health",))
-    out = explorer.update_explorer(*args, "projects", None, "sector=health")
+    first = explorer.update_explorer(*args, figures.DEFAULT_METRIC, None, None, None)
+    out = explorer.update_explorer(*args, "projects", None, first[19], first[20])
     ops = out[0]["operations"] if _sent(out[0]) else []
     assert not [o for o in ops if o["location"][-1] == "lat"] and not _sent(out[22])
     if figures.SHADING_LAYER:  # the colours, hover and key beside the figure, none of them in it
@@ -403,7 +404,7 @@ def test_endpoint_main_callback_sends_typed_points_and_no_polygons(client):
     assert not any("geojson" in o["location"] for o in ops)
     if config.POINTS_LAYER:  # the markers beside the figure, for the page's own layers
         assert not any(o["location"][-1] == "lat" for o in ops)
-        lat = [t["lat"] for t in payload[ids.MAP_POINTS]["data"]["traces"] if t["lat"]]
+        lat = [t["lat"] for t in payload[ids.MAP_POINTS]["data"]["base"] if t["lat"]]
     else:
         lat = [o["params"]["value"] for o in ops if o["location"][-1] == "lat" and o["params"]["value"]]
     assert lat and all(v["dtype"] == "f4" for v in lat)

@@ -45,25 +45,38 @@ def _markers(snap, key: str) -> list[tuple[int, int, np.ndarray]]:
     ]
 
 
-def test_the_store_carries_each_levels_markers_as_the_traces_did(snap):
+def test_the_store_carries_the_whole_datas_markers_once_and_what_a_filter_draws_of_them(snap):
     state = FilterState(sectors=("health", "housing"))
     mask = snap.mask(state)
     out = points_layer.points(snap, mask, state.to_query())
-    assert out["key"] == state.to_query()
+    assert out["key"] == state.to_query() and out["base_id"] == points_layer.base(snap)["id"]
     assert out["curves"] == [figures.PROJECT_TRACE_START + level for level in range(data.N_PROJECT_TRACES)]
     assert out["colours"] == [SECTOR_COLOURS[s] for s in SECTORS] and out["opacity"] == list(PROJECT_OPACITY)
     assert out["anchors"] == ["tfa-projects-site", "tfa-projects-municipality"]
-    for trace, drawn in zip(out["traces"], snap.drawn_points(mask), strict=True):
-        shown = drawn.shown  # the row each marker is drawn at: its place, size and sector
-        np.testing.assert_array_equal(_decode(trace["lat"]), snap.lat[shown])
-        np.testing.assert_array_equal(_decode(trace["lon"]), snap.lon[shown])
-        np.testing.assert_array_equal(_decode(trace["size"]), snap.size[shown])
-        assert [SECTORS[c] for c in _decode(trace["code"])] == list(snap.projects["sector"].iloc[shown])
+    everything = snap.drawn_points(np.ones(snap.n, dtype=bool))
+    for spec, level, whole, drawn in zip(out["base"], out["levels"], everything, snap.drawn_points(mask), strict=True):
+        shown = whole.shown  # the base: the row each marker of the whole data is drawn at
+        np.testing.assert_array_equal(_decode(spec["lat"]), snap.lat[shown])
+        np.testing.assert_array_equal(_decode(spec["lon"]), snap.lon[shown])
+        np.testing.assert_array_equal(_decode(spec["size"]), snap.size[shown])
+        assert [SECTORS[c] for c in _decode(spec["code"])] == list(snap.projects["sector"].iloc[shown])
+        # the filter's markers, in drawing order: base markers at the same place and of the same sector
+        at = _decode(level["shown"]).astype(int)
+        assert len(at) == len(drawn.starts) < len(shown)
+        np.testing.assert_array_equal(snap.stack_of[shown[at]], snap.stack_of[drawn.shown])
+        np.testing.assert_array_equal(_decode(level["size"]), snap.size[drawn.shown])  # as large as drawn now
+        assert (_decode(level["size"]) <= snap.size[shown[at]]).all()
 
 
-def test_an_empty_filter_sends_empty_levels(snap):
+def test_a_filter_that_draws_the_whole_data_sends_no_list_and_the_base_only_when_asked(snap):
+    everything = np.ones(snap.n, dtype=bool)
+    out = points_layer.points(snap, everything, "all", with_base=False)
+    assert out["base"] is None and out["levels"] == [{"all": True}] * data.N_PROJECT_TRACES
+
+
+def test_an_empty_filter_draws_no_marker(snap):
     out = points_layer.points(snap, np.zeros(snap.n, dtype=bool), "q=none")
-    assert all(trace == {"lat": [], "lon": [], "size": [], "code": []} for trace in out["traces"])
+    assert all(level == {"shown": [], "size": []} for level in out["levels"])
 
 
 def test_a_selection_holds_every_marker_with_a_chosen_project(snap):
