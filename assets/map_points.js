@@ -332,6 +332,7 @@
           setBase(map, want.base);
         }
         if (map.__tfaPointsView !== want.view) {
+          if (gd.__tfaPointHovered) { hover(graphId, gd, map, null); }  // numbered in the view it was hovered in
           applyView(map, want.view);
           map.__tfaPointsHeld = undefined;  // a selection's markers are numbered in the view: set them again
         }
