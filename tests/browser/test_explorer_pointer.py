@@ -175,6 +175,31 @@ return own.markers.filter(m => map.getFeatureState({source: window.tfaPoints.PRE
 )
 
 
+# The page's own project markers MapLibre draws with a radius: the whole data's, less those a filter hides.
+_DRAWN_MARKERS = (
+    _GD
+    + """
+const map = window.tfaPageMaps.mapOf(gd), prefix = window.tfaPoints.PREFIX;
+let n = 0;
+for (const level of [0, 1]) {
+  const features = map.querySourceFeatures(prefix + level);
+  const seen = new Set();
+  for (const f of features) {
+    if (seen.has(f.id)) continue;
+    seen.add(f.id);
+    const state = map.getFeatureState({source: prefix + level, id: f.id});
+    if (state.r !== 0) n += 1;
+  }
+}
+return n;
+"""
+)
+
+
+def _drawn_markers(dash_duo) -> int:
+    return dash_duo.driver.execute_script(_DRAWN_MARKERS)
+
+
 def _held(dash_duo) -> set[tuple[int, int]] | None:
     """The page's own project markers a selection holds (the rest faded), or None when none are faded."""
     held = dash_duo.driver.execute_script(_HELD)
@@ -416,6 +441,8 @@ def test_the_map_starts_in_the_first_screen_and_a_second_click_on_a_municipality
     )
     markers = _marker_count(snap, FilterState(municipalities=members))
     until(dash_duo.driver, lambda: _project_count(dash_duo) == markers, what="the map to show only those projects")
+    if config.POINTS_LAYER:  # what MapLibre draws: every other marker of the whole data hidden (radius 0)
+        until(dash_duo.driver, lambda: _drawn_markers(dash_duo) == markers, what="the other markers to hide")
     # the same place clicked again (the map has not moved: what the filter changes sits beside it) clears it,
     # once the app has finished answering the first click and the map has redrawn
     until(dash_duo.driver, lambda: callbacks_done(dash_duo.driver), "the first click's callbacks to finish")
