@@ -30,15 +30,9 @@
   var TYPES = {f4: Float32Array, f8: Float64Array, u1: Uint8Array, i1: Int8Array, u2: Uint16Array,
     i2: Int16Array, u4: Uint32Array, i4: Int32Array};
   var wanted = {};  // graph id -> {points, base, view, held} from the page's stores, decoded
-  var retries = {};
-
-  function graphDiv(graphId) {
-    var outer = document.getElementById(graphId);
-    return outer ? outer.querySelector(".js-plotly-plot") : null;
-  }
 
   function mapOf(gd) {  // assets/page_maps.js (loaded after this script: looked up when called)
-    return window.tfaPageMaps.mapOf(gd);
+    return gd ? window.tfaPageMaps.mapOf(gd) : null;
   }
 
   function decode(spec) {  // a plotly typed-array spec ({dtype, bdata}); [] when empty
@@ -319,34 +313,24 @@
   }
 
   function attach(graphId) {
-    var want = wanted[graphId];
-    if (!want) { return; }
-    var gd = graphDiv(graphId);
-    var map = mapOf(gd);
-    if (map) {
-      try {
-        var present = want.base.traces.every(function (_, level) { return map.getSource(PREFIX + level); });
-        if (!present) {
-          addLayers(map, want.base, want.points);
-        } else if (map.__tfaPointsBase !== want.base) {
-          setBase(map, want.base);
-        }
-        if (map.__tfaPointsView !== want.view) {
-          if (gd.__tfaPointHovered) { hover(graphId, gd, map, null); }  // numbered in the view it was hovered in
-          applyView(map, want.view);
-          map.__tfaPointsHeld = undefined;  // a selection's markers are numbered in the view: set them again
-        }
-        hold(map, want);
-        listen(graphId, gd, map);
-        if (window.tfaA11y) { window.tfaA11y.describeChart(gd); }  // its text lists the markers drawn
-        return;
-      } catch (error) {
-        if (map.isStyleLoaded()) { console.error(error); return; }  // a fault, not a style still loading
+    if (!wanted[graphId]) { return; }
+    window.tfaPageMaps.withMap("points", graphId, function (gd, map) {
+      var want = wanted[graphId];
+      var present = want.base.traces.every(function (_, level) { return map.getSource(PREFIX + level); });
+      if (!present) {
+        addLayers(map, want.base, want.points);
+      } else if (map.__tfaPointsBase !== want.base) {
+        setBase(map, want.base);
       }
-    }
-    if (!retries[graphId] && document.getElementById(graphId)) {  // gone: the page's store shows it again
-      retries[graphId] = setTimeout(function () { retries[graphId] = null; attach(graphId); }, 100);
-    }
+      if (map.__tfaPointsView !== want.view) {
+        if (gd.__tfaPointHovered) { hover(graphId, gd, map, null); }  // numbered in the view it was hovered in
+        applyView(map, want.view);
+        map.__tfaPointsHeld = undefined;  // a selection's markers are numbered in the view: set them again
+      }
+      hold(map, want);
+      listen(graphId, gd, map);
+      if (window.tfaA11y) { window.tfaA11y.describeChart(gd); }  // its text lists the markers drawn
+    });
   }
 
   var bases = {};  // graph id -> the whole data's markers (points.base), kept across filters
@@ -367,14 +351,14 @@
     },
     hit: function (gd, map, event) { return map.__tfaPointsView ? hit(gd, map, event) : null; },
     counts: function (gd) {  // curve -> markers drawn, for the map's text alternative
-      var map = gd && mapOf(gd);
+      var map = mapOf(gd);
       var view = map && map.__tfaPointsView;
       var out = {};
       if (view) { view.levels.forEach(function (level, k) { out[view.source.curves[k]] = level.count; }); }
       return out;
     },
     markers: function (gd) {  // every marker drawn ({curve, level, point, lon, lat, size}) and its filter
-      var map = gd && mapOf(gd);
+      var map = mapOf(gd);
       var view = map && map.__tfaPointsView;
       if (!view) { return null; }
       var base = map.__tfaPointsBase;

@@ -23,16 +23,6 @@
   var ANCHOR = "tfa-choropleth";
   var FILLED = ["to-boolean", ["feature-state", "fill"]];
   var wanted = {};  // graph id -> the latest shading from the page
-  var retries = {};
-
-  function graphDiv(graphId) {
-    var outer = document.getElementById(graphId);
-    return outer ? outer.querySelector(".js-plotly-plot") : null;
-  }
-
-  function mapOf(gd) {  // assets/page_maps.js (loaded after this script: looked up when called)
-    return window.tfaPageMaps.mapOf(gd);
-  }
 
   function addLayers(map, shading) {
     if (map.getLayer(FILL)) { map.removeLayer(FILL); }
@@ -165,7 +155,7 @@
       gd.__tfaShading = true;
       gd.__tfaPointHover = false;
       gd.on("plotly_afterplot", function () { attach(graphId); });
-      gd.on("plotly_hover", function () { gd.__tfaPointHover = true; hideLabel(mapOf(gd) || map); });
+      gd.on("plotly_hover", function () { gd.__tfaPointHover = true; hideLabel(window.tfaPageMaps.mapOf(gd) || map); });
       gd.on("plotly_unhover", function () { gd.__tfaPointHover = false; });
     }
     if (map.__tfaShadingEvents) { return; }
@@ -189,24 +179,14 @@
     });
   }
 
-  function attach(graphId) {
-    var shading = wanted[graphId];
-    if (!shading) { return; }
-    var gd = graphDiv(graphId);
-    var map = mapOf(gd);
-    if (map) {
-      try {
-        if (!map.getSource(SOURCE) || map.__tfaShadingUrl !== shading.url) { addLayers(map, shading); }
-        paint(map, shading);
-        listen(graphId, gd, map);
-        return;
-      } catch (error) {
-        if (map.isStyleLoaded()) { console.error(error); return; }  // a fault, not a style still loading
-      }
-    }
-    if (!retries[graphId] && document.getElementById(graphId)) {  // gone: the page's store shows it again
-      retries[graphId] = setTimeout(function () { retries[graphId] = null; attach(graphId); }, 100);
-    }
+  function attach(graphId) {  // page_maps.js (loaded after this script: looked up when called)
+    if (!wanted[graphId]) { return; }
+    window.tfaPageMaps.withMap("shading", graphId, function (gd, map) {
+      var shading = wanted[graphId];
+      if (!map.getSource(SOURCE) || map.__tfaShadingUrl !== shading.url) { addLayers(map, shading); }
+      paint(map, shading);
+      listen(graphId, gd, map);
+    });
   }
 
   window.tfaShading = {

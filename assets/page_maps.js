@@ -13,6 +13,8 @@
    - dragged(): whether the pointer moved more than 3 px while its last button was held: a map's own click
      handlers (assets/map_shading.js, assets/map_points.js) ignore the click MapLibre fires at the end of a lasso
      that closes where it started.
+   - withMap(name, graphId, draw): draw(gd, map) once the graph's map can take layers (the explorer's own layers,
+     assets/map_shading.js and assets/map_points.js, retry until then).
    mapOf() is the one place that reads plotly.js's internals (gd._fullLayout.map._subplot.map): the plotly.js of
    the pinned bundle (tools/plotly_bundle) keeps them; a plotly.js upgrade must check it. The browser tests and the
    bench read a page's maps through it too (only bench/floor_bench.py's bare pages, which load no asset, do not).
@@ -23,6 +25,7 @@
   var MAP_WAIT_MS = 10000;
   var POLL_MS = 200;
   var DRAG_PX = 3;
+  var RETRY_MS = 100;
 
   function near(rect, margin) {
     return rect.width > 0 && rect.bottom > -margin && rect.top < window.innerHeight + margin;
@@ -80,7 +83,34 @@
     return Boolean(press && press.moved > DRAG_PX);
   }
 
+  function graphOf(graphId) {  // the Plotly graph div of the dcc.Graph with this id
+    var outer = document.getElementById(graphId);
+    return outer ? outer.querySelector(".js-plotly-plot") : null;
+  }
+
+  // draw(gd, map) for the graph with this id once its MapLibre map can take layers: at once, or again every
+  // RETRY_MS while the graph is on the page (the map not built yet, its style still loading). A fault with the
+  // style loaded is logged, not retried. ``name`` keeps the retries of the page's scripts apart.
+  var retries = {};
+  function withMap(name, graphId, draw) {
+    var gd = graphOf(graphId);
+    var map = mapOf(gd);
+    if (map) {
+      try {
+        draw(gd, map);
+        return;
+      } catch (error) {
+        if (map.isStyleLoaded()) { console.error(error); return; }
+      }
+    }
+    var key = name + " " + graphId;
+    if (!retries[key] && document.getElementById(graphId)) {  // gone: the page's store shows it again
+      retries[key] = setTimeout(function () { retries[key] = null; withMap(name, graphId, draw); }, RETRY_MS);
+    }
+  }
+
   window.tfaPageMaps = {
-    MAP_WAIT_MS: MAP_WAIT_MS, mapOf: mapOf, mapsBusy: mapsBusy, near: near, whenIdle: whenIdle, dragged: dragged
+    MAP_WAIT_MS: MAP_WAIT_MS, mapOf: mapOf, mapsBusy: mapsBusy, near: near, whenIdle: whenIdle, dragged: dragged,
+    withMap: withMap
   };
 })();
