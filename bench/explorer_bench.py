@@ -6,7 +6,8 @@ process so sizes do not share caches or memory). Prints one JSON object per case
 What is measured, all through ``app.server.test_client()`` as a browser would call it:
 - the main filter callback (``update_explorer`` in ``dashboard/pages/explorer.py``), POSTed to
   ``/_dash-update-component``: median and p95 of 21 calls after 3 warm-up calls, raw and gzip response
-  size, bytes per visible point; for a one-sector filter ("health") and for all points;
+  size, bytes per visible point; for a one-sector filter ("health") and for all points (a page that does not
+  hold the filter's points, but holds the whole data's markers, sent with its first view: figures.points_layer);
 - the same cases on the naive baseline (``bench/naive.py``: plotly express figures rebuilt from the
   GeoDataFrame on every call), giving the speed-up;
 - the first load: ``/_dash-layout`` plus the page-content callback for "/" (gzip), and the polygon layer.
@@ -23,8 +24,9 @@ import dash
 from bench.measure import callback_body, get_size, time_callback
 from bench.naive import SECTOR_ID, create_naive_app
 from bench.portfolio import synthetic_portfolio
-from dashboard import data, ids
+from dashboard import config, data, ids
 from dashboard.app import create_app
+from dashboard.figures import points_layer
 from geodata.analysis.filters import FilterState
 
 CASES = {"one_sector": ("health",), "all_points": ()}
@@ -108,6 +110,8 @@ def run(n: int, seed: int = 0) -> list[dict]:
         values = dict(defaults)
         values[(ids.SECTOR, "value")] = list(sectors)
         values[(ids.MAP_POINTS_KEY, "data")] = None  # the map does not hold these points yet: they are sent
+        if config.POINTS_LAYER:  # the page holds the whole data's markers, sent once with its first view
+            values[(ids.EXPLORER_DRAWN, "data")] = {"points_base": points_layer.base(snap)["id"]}
         stats = time_callback(app, callback_body(app, key, values, [f"{ids.SECTOR}.value"]))
         visible = int(snap.mask(FilterState(sectors=sectors)).sum())
         naive_body = callback_body(

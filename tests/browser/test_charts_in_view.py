@@ -10,7 +10,7 @@ from a11y_support import emulate, rect, settle
 from map_pointer import click
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
-from waits import callbacks_done, until
+from waits import callbacks_done, steady, until
 
 from dashboard import ids
 from dashboard.app import create_app
@@ -140,8 +140,13 @@ def test_first_figures_wait_out_of_view_drawn_empty_then_drawn_and_clickable(das
     for chart in CHARTS:
         assert drawn[chart]["busy"] is None and drawn[chart]["drawn"], drawn[chart]
         assert drawn[chart]["rows"] == first[chart]["rows"], chart
-    bars = [b for b in driver.execute_script(_SECTOR_BARS, ids.CHART_SECTOR) if b["width"] > 2]
-    assert bars, "no bar drawn"
+    # the bars where they rest once the page has stopped answering (the table's rows come as it nears the view)
+    until(driver, lambda: callbacks_done(driver), "the page's callbacks")
+    bars = steady(
+        driver,
+        lambda: [b for b in driver.execute_script(_SECTOR_BARS, ids.CHART_SECTOR) if b["width"] > 2] or None,
+        "the sector chart's bars to rest",
+    )
     click(driver, bars[0]["x"], bars[0]["y"], hold=0.1)
     until(driver, lambda: "sector=" in driver.current_url, f"the page filtered to {bars[0]['category']}")
     assert dash_duo.get_logs() == []
