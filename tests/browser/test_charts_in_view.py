@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from a11y_support import emulate, rect, settle
-from map_pointer import click
+from map_pointer import click, move
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from waits import callbacks_done, steady, until
@@ -124,6 +124,12 @@ return Array.from(gd.querySelectorAll('.trace.bars .point path')).map((p, i) => 
 """
 
 
+_HOVERED = (
+    "const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');"
+    " return !!(gd && gd._hoverdata && gd._hoverdata.length);"
+)
+
+
 def test_first_figures_wait_out_of_view_drawn_empty_then_drawn_and_clickable(dash_duo):
     """At the first load the charts below the fold are drawn empty, at their height, faded and busy, their text
     alternatives already listing their values; Page Down draws them as they come into view, with what their text
@@ -147,6 +153,9 @@ def test_first_figures_wait_out_of_view_drawn_empty_then_drawn_and_clickable(das
         lambda: [b for b in driver.execute_script(_SECTOR_BARS, ids.CHART_SECTOR) if b["width"] > 2] or None,
         "the sector chart's bars to rest",
     )
+    # on the bar until the chart reports it under the pointer (its hover label), as a person sees before clicking
+    move(driver, bars[0]["x"], bars[0]["y"])
+    until(driver, lambda: driver.execute_script(_HOVERED, ids.CHART_SECTOR), "the bar under the pointer")
     click(driver, bars[0]["x"], bars[0]["y"], hold=0.1)
     until(driver, lambda: "sector=" in driver.current_url, f"the page filtered to {bars[0]['category']}")
     assert dash_duo.get_logs() == []
