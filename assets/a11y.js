@@ -3,9 +3,9 @@
    1. Chart text alternatives. Each Plotly chart gets role="figure", a name (its title) and a visually hidden
       table of the values it draws (for maps: the layers, their point counts and the shaded values), rebuilt
       after every redraw so it always matches what is on screen (the explorer's project markers, which the page
-      draws itself, are counted by assets/map_points.js, which asks for the text again when it draws them). A chart whose redraw waits until it comes
-      into view (assets/charts_in_view.js) is described at once from the figure it will draw
-      (window.tfaA11y.describeChart), so the text never lags the filters. Where a chart prints a text on a bar
+      draws itself, are counted by assets/map_points.js, which asks for the text again when it draws them). A
+      chart whose redraw waits until it comes into view (assets/charts_in_view.js) is described at once from the
+      figure it will draw (window.tfaA11y.describeChart), so the text never lags the filters. Where a chart prints a text on a bar
       or point (a suppressed count such as "<10", a formatted amount), the table shows that text, never the
       raw value.
    2. Gaps in Dash 4.4.1's own components, which take no aria props from Python:

@@ -11,8 +11,8 @@
      the trace had a Plotly colour bar, whose every change made Plotly redraw the whole map;
    - a hover label with the unit's lines, unless Plotly is showing a point's own hover or the pointer is on a
      project marker (assets/map_points.js);
-   - a click on a polygon (and on no point or project marker) becomes the Graph's clickData, shaped as the trace's was
-     ({points: [{curveNumber, location}]}), so the page's callbacks read it as before.
+   - a click on a polygon (and on no point or project marker) becomes the Graph's clickData, shaped as the
+     trace's was ({points: [{curveNumber, location}]}), so the page's callbacks read it as before.
    Plotly may rebuild the map (a new graph, a new style): after each redraw the layer is checked and put back.
 */
 (function () {
