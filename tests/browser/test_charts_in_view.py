@@ -106,6 +106,24 @@ def _page_down_to_the_charts(driver) -> None:
     until(driver, lambda: not _waiting(driver), "the charts to draw as they came into view")
 
 
+def _sector_bars_in_view(driver) -> list[dict]:
+    """The sector chart's drawn bars once they rest, after real Page Ups or Page Downs brought the first into
+    view (the page's viewport coordinates)."""
+    for _ in range(8):
+        bars = steady(
+            driver,
+            lambda: [b for b in driver.execute_script(_SECTOR_BARS, ids.CHART_SECTOR) if b["width"] > 2] or None,
+            "the sector chart's bars to rest",
+        )
+        height = driver.execute_script("return window.innerHeight")
+        if 20 <= bars[0]["y"] <= height - 20:
+            return bars
+        y = driver.execute_script("return window.scrollY")
+        ActionChains(driver).send_keys(Keys.PAGE_UP if bars[0]["y"] < 20 else Keys.PAGE_DOWN).perform()
+        until(driver, lambda y=y: driver.execute_script("return window.scrollY") != y, "the page to scroll")
+    raise AssertionError(f"the sector chart's first bar is not in view: {bars[0]}")
+
+
 def _choose_documented(dash_duo) -> None:
     """A real click on the dataset's "Documented" option, then the page's callbacks done."""
     driver = dash_duo.driver
@@ -146,13 +164,10 @@ def test_first_figures_wait_out_of_view_drawn_empty_then_drawn_and_clickable(das
     for chart in CHARTS:
         assert drawn[chart]["busy"] is None and drawn[chart]["drawn"], drawn[chart]
         assert drawn[chart]["rows"] == first[chart]["rows"], chart
-    # the bars where they rest once the page has stopped answering (the table's rows come as it nears the view)
+    # the bars where they rest once the page has stopped answering (the table's rows come as it nears the view),
+    # in view: the Page Downs may have gone past them while the charts drew
     until(driver, lambda: callbacks_done(driver), "the page's callbacks")
-    bars = steady(
-        driver,
-        lambda: [b for b in driver.execute_script(_SECTOR_BARS, ids.CHART_SECTOR) if b["width"] > 2] or None,
-        "the sector chart's bars to rest",
-    )
+    bars = _sector_bars_in_view(driver)
     # on the bar until the chart reports it under the pointer (its hover label), as a person sees before clicking
     move(driver, bars[0]["x"], bars[0]["y"])
     until(driver, lambda: driver.execute_script(_HOVERED, ids.CHART_SECTOR), "the bar under the pointer")
