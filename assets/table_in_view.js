@@ -1,4 +1,5 @@
-/* The explorer's table asks for rows when it is in view, not while the page loads or a filter changes out of view.
+/* The explorer's table is created and asks for rows when it is in view, not while the page loads or a filter changes
+   out of view.
 
    The table sits at the bottom of the explorer, under the map, the key figures and the charts. Its first block of
    rows came while the map was still drawing its first data, and building the grid's rows took about 300 ms of
@@ -13,6 +14,10 @@
      grid's cache, so it shows its loading rows, never the old ones): the table's rows no longer come in the
      middle of the map's redraw for a filter clicked with the table out of view (bench/README.md, fourteenth
      round). The count beside the table's heading comes with the key figures, at once.
+   The grid itself is created the same way (mount(), config.TABLE_LATE): its slot waits, at the grid's height,
+   until it comes within MARGIN of the viewport, the page prints, or the maps have drawn and the page has been
+   quiet for QUIET_MS; creating the grid took 0.3-0.4 s of the first load's main thread, in the middle of the
+   map's first drawing (bench/README.md, seventeenth round).
    TFA_FAST=0 (the whole-list table, no row requests) never comes here. window.tfaTableInView counts the
    requests that waited and says how many wait now (pending()); a measurement can switch the wait off (enabled =
    false, then flush() sends a waiting one).
@@ -22,10 +27,12 @@
 
   var MARGIN = 400;  // px above or below the viewport within which the table asks for its rows at once
   var QUIET_MS = 1500;
+  var LAYOUT_POLL_MS = 200;
   var waiting = new Map();  // grid element -> {request, store, cancel: its idle-time send's cancel function}
   var observer = null;
   var state = (window.tfaTableInView = {
-    enabled: true, MARGIN: MARGIN, QUIET_MS: QUIET_MS, waited: 0, gate: gate, flush: sendAll,
+    enabled: true, MARGIN: MARGIN, QUIET_MS: QUIET_MS, waited: 0, gate: gate, flush: sendAll, mount: mount,
+    mountsWaited: 0,
     pending: function () {  // grids on the page whose request waits
       return Array.from(waiting.keys()).filter(function (el) { return el.isConnected; }).length;
     }
@@ -62,6 +69,60 @@
     }
     observer.observe(el);
     return true;
+  }
+
+  function graphsDrawn() {  // every graph on the page drawn by Plotly at least once
+    return Array.prototype.every.call(document.querySelectorAll(".dash-graph"), function (graph) {
+      var gd = graph.querySelector(".js-plotly-plot");
+      return Boolean(gd && gd._fullLayout);
+    });
+  }
+
+  // The clientside callback's body for the grid's slot (dashboard/pages/explorer_table.py, config.TABLE_LATE):
+  // true (create the grid now) when the slot is near the viewport; otherwise no_update, and the store is set to
+  // true as the slot comes near, before the page prints, or in idle time once the page's maps have drawn.
+  function mount(slotId, store) {
+    if (!state.enabled || typeof IntersectionObserver !== "function") { return true; }
+    state.mountsWaited += 1;
+    var frames = 0;
+    function watchSlot() {
+      var el = document.getElementById(slotId);
+      if (!el) {  // the callback can run before React has put the slot on the page
+        if (frames++ < 60) { requestAnimationFrame(watchSlot); }
+        return;
+      }
+      var done = false;
+      var cancel = null;
+      // where the slot is counts once the page's graphs have been drawn (the map and the charts above it take
+      // their heights then): polled until they have, then the observer reports
+      var laidOut = false;
+      var poll = setInterval(function () {
+        if (done || !el.isConnected) { clearInterval(poll); return; }
+        if (!graphsDrawn()) { return; }
+        clearInterval(poll);
+        laidOut = true;
+        if (near(el)) { go("near"); }
+      }, LAYOUT_POLL_MS);
+      var seen = new IntersectionObserver(function (entries) {
+        if (laidOut && entries.some(function (entry) { return entry.isIntersecting; })) { go("near"); }
+      }, {rootMargin: "0px 0px " + MARGIN + "px 0px"});
+      function go(why) {
+        if (done) { return; }
+        done = true;
+        state.mountedBy = [why, Math.round(performance.now())];
+        clearInterval(poll);
+        seen.disconnect();
+        if (cancel) { cancel(); }
+        window.removeEventListener("beforeprint", printing);
+        if (el.isConnected) { window.dash_clientside.set_props(store, {data: true}); }
+      }
+      function printing() { go("print"); }
+      seen.observe(el);
+      window.addEventListener("beforeprint", printing);
+      cancel = window.tfaPageMaps.whenIdle(function () { go("idle"); }, state.QUIET_MS);
+    }
+    watchSlot();
+    return window.dash_clientside.no_update;
   }
 
   // The clientside callback's body: the grid's request, or no_update while it waits.

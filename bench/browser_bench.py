@@ -217,7 +217,20 @@ def page_load(driver, url: str) -> dict:
     out = breakdown(driver.execute_script(_RECORD), 0.0, idle["end"], page_load=True)
     out["map_frames"] = frames_between({}, map_frames(driver))
     out["charts_waited"] = driver.execute_script(_WAITED_ON_LOAD)  # the page's charts whose first figure waits
+    out["table_created_ms"] = table_created(driver)
     return out
+
+
+def table_created(driver, timeout_s: float = 30.0) -> float | None:
+    """When the explorer's grid was created in its slot (ms since navigation start; config.TABLE_LATE: as it
+    nears the view or in idle time after the load), waited for; None on a page without the slot."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = driver.execute_script(_TABLE_CREATED, ids.TABLE_SLOT)
+        if found is None or found.get("at") is not None:
+            return None if found is None else found["at"]
+        time.sleep(0.1)
+    return None
 
 
 def click_at(driver, x: float, y: float) -> None:
@@ -287,6 +300,12 @@ def filter_clicks(driver, clicks: int) -> list[dict]:
 # Chart redraws that waited out of view so far (assets/charts_in_view.js); None where the page has no such charts
 _WAITED = "return window.tfaChartsInView ? window.tfaChartsInView.waited : null"
 # the same at a page's load, None on a page with no chart that waits out of view (the coverage and briefing pages)
+# the time the grid's slot asked for the grid (null while it waits), or null for a page without the slot
+_TABLE_CREATED = """
+if (!document.getElementById(arguments[0])) return null;
+const by = window.tfaTableInView && window.tfaTableInView.mountedBy;
+return {at: by ? by[1] : null};
+"""
 _WAITED_ON_LOAD = (
     "return window.tfaChartsInView && document.querySelector('.draw-in-view .js-plotly-plot')"
     " ? window.tfaChartsInView.waited : null"
@@ -356,6 +375,9 @@ def summarise(samples: list[dict]) -> dict:
     waited = [s["charts_waited"] for s in samples if s.get("charts_waited") is not None]
     if waited:  # chart redraws that waited out of view, per sample
         out["charts_waited"] = statistics.median(waited)
+    created = [s["table_created_ms"] for s in samples if s.get("table_created_ms") is not None]
+    if created:  # the explorer's grid created (after the load it times, when it waited for idle time)
+        out["table_created_ms"] = statistics.median(created)
     firsts = [s["to_first_request_ms"] for s in samples if s.get("to_first_request_ms") is not None]
     if firsts:
         out["to_first_request_ms"] = statistics.median(firsts)
@@ -603,6 +625,28 @@ def run_first_ab(n: int | None, port: int, loads: int = 8, store_cache: Path | N
     ]
 
 
+def run_loads_ab(n: int | None, port: int, flag: str, loads: int = 8, store_cache: Path | None = None) -> list[dict]:
+    """Explorer first loads from two servers that differ only in the environment ``flag`` ("0": the "old" mode,
+    "1": the "new"), a fresh browser for each load, alternating which server goes first; one row per mode."""
+    label = n if n is not None else "shipped"
+    samples: dict[str, list[dict]] = {m: [] for m in _AB_MODES.values()}
+    info = {}
+    with contextlib.ExitStack() as stack:
+        servers = _ab_servers(stack, n, port, flag, store_cache)
+        for i in range(loads):
+            for mode in in_turn(servers, i):
+                driver = chromium()
+                try:
+                    samples[mode].append(page_load(driver, servers[mode].url + "/"))
+                    info = machine(driver)
+                finally:
+                    driver.quit()
+    return [
+        {**_row(label, f"explorer_load {mode}", {**summarise(found), "p95_ms": None}), "machine": info}
+        for mode, found in samples.items()
+    ]
+
+
 def ratios(rows: list[dict]) -> list[str]:
     """old / new for every case measured both ways (median, and the parts that changed most)."""
     by_case = {r["case"]: r for r in rows}
@@ -653,6 +697,11 @@ def table(rows: list[dict]) -> str:
         for r in figs:
             parts = ", ".join(f"{k} {v:.0f}" for k, v in r["plotly_per_figure_ms"].items())
             lines.append(f"  {r['n']!s:>7} {r['case']:<26} {parts}")
+    grids = [r for r in rows if r.get("table_created_ms") is not None]
+    if grids:
+        lines.append("\nThe explorer's grid created, median ms after navigation start:")
+        for r in grids:
+            lines.append(f"  {r['n']!s:>7} {r['case']:<26} {r['table_created_ms']:.0f}")
     waits = [r for r in rows if r.get("charts_waited") is not None]
     if waits:
         lines.append("\nChart redraws that waited out of view, median per sample:")
@@ -709,7 +758,12 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="the explorer's first load with the charts' first figures drawn at once and waiting, fresh browsers",
     )
-    p.add_argument("--loads", type=int, default=8, help="--settle-ab, --first-ab: loads of each page per mode")
+    p.add_argument(
+        "--late-ab",
+        action="store_true",
+        help="the explorer's first load with its grid in the layout (TFA_TABLE_LATE=0) and created late, new browsers",
+    )
+    p.add_argument("--loads", type=int, default=8, help="--settle-ab, --first-ab, --late-ab: loads per mode")
     args = p.parse_args(argv)
     n = None if args.n == "shipped" else int(args.n)
     if args.network_ab:
@@ -720,6 +774,8 @@ def main(argv: list[str]) -> int:
         rows = run_settle_ab(n, args.port, loads=args.loads)
     elif args.first_ab:
         rows = run_first_ab(n, args.port, loads=args.loads)
+    elif args.late_ab:
+        rows = run_loads_ab(n, args.port, "TFA_TABLE_LATE", loads=args.loads)
     elif args.hold_ab or args.charts_ab or args.table_ab:
         switch = "hold" if args.hold_ab else "charts" if args.charts_ab else "table"
         rows = run_switch_ab(n, args.port, switch, clicks=args.clicks)

@@ -77,7 +77,7 @@ from dashboard.pages.explorer_layout import (
     map_card,
     summary_side,
 )
-from dashboard.pages.explorer_table import table_card
+from dashboard.pages.explorer_table import table_card, table_grid
 from dashboard.pages.explorer_updates import (
     CONTROL_KEYS,
     camp_panel,
@@ -286,6 +286,37 @@ else:
         Input(ids.SELECTION, "data"),
     )(update_table)
 
+# A clicked cell, passed on to the detail panel through a store outside the grid
+clientside_callback(
+    "function (cell) { return cell || window.dash_clientside.no_update; }",
+    Output(ids.TABLE_CLICK, "data"),
+    Input(ids.TABLE, "cellClicked"),
+    prevent_initial_call=True,
+)
+
+if config.TABLE_LATE:
+    # The grid is created in its slot when assets/table_in_view.js says it is wanted: at once if the slot is near
+    # the viewport, else as it comes near, before the page prints, or once the maps have drawn and the page rests.
+    clientside_callback(
+        "function (slotId) { const t = window.tfaTableInView; return t ? t.mount(slotId, __STORE__) : true; }".replace(
+            "__STORE__", json.dumps(ids.TABLE_MOUNT)
+        ),
+        Output(ids.TABLE_MOUNT, "data"),
+        Input(ids.TABLE_SLOT, "id"),
+    )
+
+    @callback(
+        Output(ids.TABLE_SLOT, "children"),
+        Output(ids.TABLE_SLOT, "aria-busy"),
+        Input(ids.TABLE_MOUNT, "data"),
+        prevent_initial_call=True,
+    )
+    def create_table(wanted):
+        """The grid, once the page wants it."""
+        if not wanted:
+            raise PreventUpdate
+        return table_grid(), "false"
+
 
 # ---------------------------------------------------------------- clicks and selections -> filters
 
@@ -432,7 +463,7 @@ def hover_project(hover, points_key):
     Output(ids.DETAIL_BODY, "children"),
     Output(ids.MAP, "figure", allow_duplicate=True),
     Input(ids.MAP_CLICK, "data"),
-    Input(ids.TABLE, "cellClicked"),
+    Input(ids.TABLE_CLICK, "data"),
     Input({"type": ids.CAMP_KEY_ITEM, "site": ALL}, "n_clicks"),
     State(ids.MAP_POINTS_KEY, "data"),
     prevent_initial_call=True,
@@ -452,7 +483,7 @@ def open_detail(map_click, cell, _key_clicks=None, points_key=None):
             *camp_panel(snap, site),
             set_view(highlight(snap, None), site_view(snap.static.camps, site), f"{site}-{clicks}"),
         )
-    if trigger == ids.TABLE:
+    if trigger == ids.TABLE_CLICK:
         project_id = (cell or {}).get("rowId")
         rows = np.flatnonzero(snap.index.ids == project_id) if project_id else []
         if len(rows) == 0:

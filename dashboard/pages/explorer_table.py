@@ -1,5 +1,6 @@
 """The explorer's project table: its columns, its row model (pages of rows on demand, or the whole capped list
-with ``TFA_FAST=0``) and the card that holds it with the Download CSV button."""
+with ``TFA_FAST=0``), the grid (created late, in its slot, with ``config.TABLE_LATE``) and the card that holds it
+with the Download CSV button."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dashboard.data import TABLE_COLUMNS
 #: Rows per block the table asks the server for (ag-grid's infinite row model), and blocks it keeps.
 TABLE_BLOCK_ROWS = 100
 TABLE_BLOCKS_KEPT = 10
+TABLE_HEIGHT_PX = 420
 
 
 def table_row_model() -> dict:
@@ -60,6 +62,45 @@ def grid_columns() -> list[dict]:
     ]
 
 
+def table_grid() -> dag.AgGrid:
+    """The grid: pages of rows from the server (``config.FAST``), or the whole capped list."""
+    return dag.AgGrid(
+        id=ids.TABLE,
+        columnDefs=grid_columns(),
+        **table_row_model(),
+        defaultColDef={"sortable": True, "resizable": True},
+        getRowId="params.data.project_id",
+        dashGridOptions={
+            **table_block_options(),
+            "rowSelection": {
+                "mode": "singleRow",
+                "checkboxes": False,
+                "enableClickSelection": True,
+            },
+            "tooltipShowDelay": 300,
+            "animateRows": False,
+            # every column header in the DOM at any width, in reading order: a narrow grid otherwise draws its
+            # header row before (or without) the cells a screen reader needs
+            "suppressColumnVirtualisation": True,
+            "ensureDomOrder": True,
+        },
+        className="ag-theme-alpine",
+        style={"height": f"{TABLE_HEIGHT_PX}px", "width": "100%"},
+    )
+
+
+def table_slot() -> html.Div:
+    """Where the grid is created late (``config.TABLE_LATE``): at the grid's height, so nothing moves when it
+    comes, and marked busy until then."""
+    return html.Div(
+        html.P("The projects table is being prepared.", className="table-slot-note"),
+        id=ids.TABLE_SLOT,
+        className="table-slot",
+        style={"minHeight": f"{TABLE_HEIGHT_PX}px"},
+        **{"aria-busy": "true"},
+    )
+
+
 def table_card() -> html.Div:
     """The projects table (paged from the server) with its note and the Download CSV button."""
     return html.Div(
@@ -80,33 +121,14 @@ def table_card() -> html.Div:
                 ],
                 className="d-flex align-items-center gap-3 mb-2 flex-wrap",
             ),
-            dag.AgGrid(
-                id=ids.TABLE,
-                columnDefs=grid_columns(),
-                **table_row_model(),
-                defaultColDef={"sortable": True, "resizable": True},
-                getRowId="params.data.project_id",
-                dashGridOptions={
-                    **table_block_options(),
-                    "rowSelection": {
-                        "mode": "singleRow",
-                        "checkboxes": False,
-                        "enableClickSelection": True,
-                    },
-                    "tooltipShowDelay": 300,
-                    "animateRows": False,
-                    # every column header in the DOM at any width, in reading order:
-                    # a narrow grid otherwise draws its header row before (or
-                    # without) the cells a screen reader needs
-                    "suppressColumnVirtualisation": True,
-                    "ensureDomOrder": True,
-                },
-                className="ag-theme-alpine",
-                style={"height": "420px", "width": "100%"},
-            ),
+            table_slot() if config.TABLE_LATE else table_grid(),
             # the grid's request for a block of rows, as assets/table_in_view.js passes it on (not None: a memory
             # store whose data is None reports a change when it mounts, which would call the server for nothing)
             dcc.Store(id=ids.TABLE_REQUEST, data={}),
+            # the grid's clicks, passed on outside it: a callback must not listen to the grid and to components
+            # outside it at once while the grid is not yet created (Dash reports a missing input)
+            dcc.Store(id=ids.TABLE_CLICK, data={}),
+            *([dcc.Store(id=ids.TABLE_MOUNT, data=False)] if config.TABLE_LATE else []),
         ],
         className="table-card",
     )

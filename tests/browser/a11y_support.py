@@ -74,6 +74,8 @@ for (const gd of document.querySelectorAll('.js-plotly-plot')) {
     const map = window.tfaPageMaps.mapOf(gd);
     if (map && !map.loaded()) return false;
 }
+// a table created late (assets/table_in_view.js) that has not been yet
+if (arguments[0] && document.querySelector('.table-slot[aria-busy="true"]')) return false;
 for (const grid of document.querySelectorAll('.ag-root-wrapper')) {
     if (!grid.querySelector('.ag-row, .ag-overlay-no-rows-center, .ag-overlay-no-rows-wrapper')) return false;
     // ag-grid draws a header row before its cells: an empty header row is a grid still being drawn
@@ -85,12 +87,13 @@ return true;
 """
 
 
-def settle(driver, timeout: float = 60.0, polls: int = 4) -> None:
-    """Wait until the page has its heading, no callback is pending, every chart and map has drawn and every
-    table has rows (or says it has none), and it stays so for ``polls`` checks in a row."""
+def settle(driver, timeout: float = 60.0, polls: int = 4, tables: bool = True) -> None:
+    """Wait until the page has its heading, no callback is pending, every chart and map has drawn, every table
+    created late has been (unless ``tables`` is false: a page whose table waits to be scrolled to) and has rows
+    (or says it has none), and it stays so for ``polls`` checks in a row."""
     steady(
         driver,
-        lambda: (driver.execute_script(_SETTLED) and callbacks_done(driver)) or None,
+        lambda: (driver.execute_script(_SETTLED, tables) and callbacks_done(driver)) or None,
         f"{driver.current_url} to settle",
         times=polls,
         timeout=timeout,

@@ -366,7 +366,9 @@ def test_open_detail_for_project_and_camp(explorer):
     text = json.dumps([b.to_plotly_json() for b in body], default=str)
     assert title == "Osterode" and "km to the" in text and "EPSG:32634" in text
     row_click = {"rowId": "doc-2013-leposavic-closure"}
-    is_open, title, _, patch = _in_context(explorer.open_detail, None, row_click, None, "all", triggered=ids.TABLE)
+    is_open, title, _, patch = _in_context(
+        explorer.open_detail, None, row_click, None, "all", triggered=ids.TABLE_CLICK
+    )
     assert "Leposavić" in title
     ops = patch.to_plotly_json()["operations"]
     assert ops[0]["location"][:2] == ["data", figures.TRACE["highlight"]]
