@@ -222,11 +222,11 @@ def page_load(driver, url: str) -> dict:
 
 
 def table_created(driver, timeout_s: float = 30.0) -> float | None:
-    """When the explorer's grid was created in its slot (ms since navigation start; config.TABLE_LATE: as it
-    nears the view or in idle time after the load), waited for; None on a page without the slot."""
+    """When the page's grid was created in its slot (ms since navigation start; config.TABLE_LATE: as it nears
+    the view or in idle time after the load), waited for; None on a page without a slot."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        found = driver.execute_script(_TABLE_CREATED, ids.TABLE_SLOT)
+        found = driver.execute_script(_TABLE_CREATED)
         if found is None or found.get("at") is not None:
             return None if found is None else found["at"]
         time.sleep(0.1)
@@ -300,9 +300,9 @@ def filter_clicks(driver, clicks: int) -> list[dict]:
 # Chart redraws that waited out of view so far (assets/charts_in_view.js); None where the page has no such charts
 _WAITED = "return window.tfaChartsInView ? window.tfaChartsInView.waited : null"
 # the same at a page's load, None on a page with no chart that waits out of view (the coverage and briefing pages)
-# the time the grid's slot asked for the grid (null while it waits), or null for a page without the slot
+# the time the grid's slot asked for the grid (null while it waits), or null for a page without a slot
 _TABLE_CREATED = """
-if (!document.getElementById(arguments[0])) return null;
+if (!document.querySelector('.table-slot')) return null;
 const by = window.tfaTableInView && window.tfaTableInView.mountedBy;
 return {at: by ? by[1] : null};
 """
@@ -376,7 +376,7 @@ def summarise(samples: list[dict]) -> dict:
     if waited:  # chart redraws that waited out of view, per sample
         out["charts_waited"] = statistics.median(waited)
     created = [s["table_created_ms"] for s in samples if s.get("table_created_ms") is not None]
-    if created:  # the explorer's grid created (after the load it times, when it waited for idle time)
+    if created:  # the page's grid created (after the load it times, when it waited for idle time)
         out["table_created_ms"] = statistics.median(created)
     firsts = [s["to_first_request_ms"] for s in samples if s.get("to_first_request_ms") is not None]
     if firsts:
@@ -699,7 +699,7 @@ def table(rows: list[dict]) -> str:
             lines.append(f"  {r['n']!s:>7} {r['case']:<26} {parts}")
     grids = [r for r in rows if r.get("table_created_ms") is not None]
     if grids:
-        lines.append("\nThe explorer's grid created, median ms after navigation start:")
+        lines.append("\nThe page's grid created in its slot, median ms after navigation start:")
         for r in grids:
             lines.append(f"  {r['n']!s:>7} {r['case']:<26} {r['table_created_ms']:.0f}")
     waits = [r for r in rows if r.get("charts_waited") is not None]

@@ -280,3 +280,17 @@ def test_the_first_figures_ab_loads_the_explorer_with_the_charts_drawn_at_once_a
     assert rows["explorer_load first at once"]["charts_waited"] == 0
     assert rows["explorer_load first in view"]["charts_waited"] == 4
     assert all(r["median_ms"] > 0 and r["samples"] == 1 for r in rows.values())
+
+
+@pytest.mark.browser
+def test_the_late_table_ab_loads_the_explorer_with_its_grid_in_the_layout_and_created_late(tmp_path):
+    """One fresh-browser load from each server at 1,000 projects: the flag reaches the app (only the server with
+    TFA_TABLE_LATE=1 has a slot, whose grid's creation the row reports)."""
+    from bench.browser_bench import run_loads_ab
+    from bench.cluster_bench import free_port
+
+    rows = {r["case"]: r for r in run_loads_ab(1000, free_port(), "TFA_TABLE_LATE", loads=1, store_cache=tmp_path)}
+    assert set(rows) == {"explorer_load old", "explorer_load new"}
+    assert "table_created_ms" not in rows["explorer_load old"]
+    assert rows["explorer_load new"]["table_created_ms"] > 0
+    assert all(r["median_ms"] > 0 and r["samples"] == 1 for r in rows.values())

@@ -27,9 +27,9 @@ import dash
 import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import components, config, data, geo_assets, ids
+from dashboard import components, config, data, geo_assets, ids, late_grid
 from dashboard.data import Snapshot, snapshot
 from dashboard.exports import service
 from dashboard.exports.service import gap_frame
@@ -41,7 +41,14 @@ from dashboard.figures.coverage import (
     heatmap_figure,
     heatmap_row_label,
 )
-from dashboard.pages.coverage_layout import controls_card, gap_map_panel, gap_table, heatmap_panel, page_head
+from dashboard.pages.coverage_layout import (
+    controls_card,
+    gap_grid,
+    gap_map_panel,
+    gap_table,
+    heatmap_panel,
+    page_head,
+)
 from dashboard.pages.explorer_updates import project_tooltip, tooltip_outputs
 from geodata.analysis import coverage as cov
 from geodata.analysis import coverage_view as cv
@@ -180,7 +187,7 @@ def layout(radius: str | None = None, allocation: str | None = None, **query) ->
     Output(ids.COVERAGE_SENTENCE, "children"),
     Output(ids.COVERAGE_SAMPLE_BANNER, "children"),
     Output(ids.COVERAGE_RULES, "children"),
-    Output(ids.COVERAGE_GAP_TABLE, "rowData"),
+    Output(ids.COVERAGE_GAP_ROWS, "data"),
     Output(ids.FILTER_QUERY, "data", allow_duplicate=True),
     Input(ids.COVERAGE_STATE, "data"),
     Input(ids.COVERAGE_RADIUS, "value"),
@@ -226,6 +233,17 @@ def draw_view(snap: Snapshot, query: str, radius_km: float, allocation: str, met
         gap_frame(view.result).to_dict("records"),
         shared_query(state, radius_km),
     )
+
+
+# The gap rows reach the grid through a store: the grid may be created after them (config.TABLE_LATE), and then
+# takes the latest as it comes
+clientside_callback(
+    "function (rows) { return rows || window.dash_clientside.no_update; }",
+    Output(ids.COVERAGE_GAP_TABLE, "rowData"),
+    Input(ids.COVERAGE_GAP_ROWS, "data"),
+)
+if config.TABLE_LATE:
+    late_grid.register(ids.COVERAGE_GAP_SLOT, ids.COVERAGE_GAP_MOUNT, gap_grid)
 
 
 @callback(

@@ -7,13 +7,14 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import components, ids
+from dashboard import components, config, ids, late_grid
 from dashboard.exports.service import GAP_COLUMNS
 from dashboard.figures.coverage import GAP_MAP_HEIGHT, HEATMAP_METRICS
 from geodata.analysis import coverage as cov
 from geodata.analysis.filters import FilterState, describe
 
 # 1 and 2 km sit about 10 px apart on a 1280 px screen: 2 keeps its tick but no label, so the labels don't collide
+GAP_TABLE_HEIGHT_PX = 420
 RADIUS_MARKS = {1: "1", 2: "", 5: "5", 10: "10", 15: "15", 20: "20", 25: "25 km"}
 
 
@@ -154,6 +155,25 @@ def gap_map_panel() -> list:
     ]
 
 
+def gap_grid() -> dag.AgGrid:
+    """The gap grid; its rows come from the ``COVERAGE_GAP_ROWS`` store."""
+    return dag.AgGrid(
+        id=ids.COVERAGE_GAP_TABLE,
+        columnDefs=gap_grid_columns(),
+        rowData=[],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "cellClass": "coverage-cell"},
+        dashGridOptions={
+            "tooltipShowDelay": 300,
+            # plain text (an HTML overlay template is blocked by AG Grid as code it would evaluate)
+            "localeText": {
+                "noRowsToShow": "No gaps: every shown site and municipality has a project in each shown sector."
+            },
+        },
+        style={"height": f"{GAP_TABLE_HEIGHT_PX}px"},
+        className="ag-theme-alpine coverage-gap-grid",
+    )
+
+
 def gap_table() -> list:
     """The gaps heading with its Download CSV button, and the grid."""
     return [
@@ -165,19 +185,10 @@ def gap_table() -> list:
             ],
             className="mt-3 mb-2",
         ),
-        dag.AgGrid(
-            id=ids.COVERAGE_GAP_TABLE,
-            columnDefs=gap_grid_columns(),
-            rowData=[],
-            defaultColDef={"sortable": True, "filter": True, "resizable": True, "cellClass": "coverage-cell"},
-            dashGridOptions={
-                "tooltipShowDelay": 300,
-                # plain text (an HTML overlay template is blocked by AG Grid as code it would evaluate)
-                "localeText": {
-                    "noRowsToShow": "No gaps: every shown site and municipality has a project in each shown sector."
-                },
-            },
-            style={"height": "420px"},
-            className="ag-theme-alpine coverage-gap-grid",
+        *(
+            late_grid.slot(ids.COVERAGE_GAP_SLOT, ids.COVERAGE_GAP_MOUNT, GAP_TABLE_HEIGHT_PX, "The gap table")
+            if config.TABLE_LATE
+            else [gap_grid()]
         ),
+        dcc.Store(id=ids.COVERAGE_GAP_ROWS),  # the rows, passed on to the grid (dashboard.pages.coverage)
     ]

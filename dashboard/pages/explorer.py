@@ -64,7 +64,7 @@ import numpy as np
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import components, config, figures, ids
+from dashboard import components, config, figures, ids, late_grid
 from dashboard.camp_key import cluster_view, site_view
 from dashboard.data import snapshot, table_page, table_rows
 from dashboard.exports import service
@@ -294,28 +294,8 @@ clientside_callback(
     prevent_initial_call=True,
 )
 
-if config.TABLE_LATE:
-    # The grid is created in its slot when assets/table_in_view.js says it is wanted: at once if the slot is near
-    # the viewport, else as it comes near, before the page prints, or once the maps have drawn and the page rests.
-    clientside_callback(
-        "function (slotId) { const t = window.tfaTableInView; return t ? t.mount(slotId, __STORE__) : true; }".replace(
-            "__STORE__", json.dumps(ids.TABLE_MOUNT)
-        ),
-        Output(ids.TABLE_MOUNT, "data"),
-        Input(ids.TABLE_SLOT, "id"),
-    )
-
-    @callback(
-        Output(ids.TABLE_SLOT, "children"),
-        Output(ids.TABLE_SLOT, "aria-busy"),
-        Input(ids.TABLE_MOUNT, "data"),
-        prevent_initial_call=True,
-    )
-    def create_table(wanted):
-        """The grid, once the page wants it."""
-        if not wanted:
-            raise PreventUpdate
-        return table_grid(), "false"
+if config.TABLE_LATE:  # the grid is created in its slot as it nears the view or in idle time
+    late_grid.register(ids.TABLE_SLOT, ids.TABLE_MOUNT, table_grid)
 
 
 # ---------------------------------------------------------------- clicks and selections -> filters

@@ -8,7 +8,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import config, ids
+from dashboard import config, ids, late_grid
 from dashboard.data import TABLE_COLUMNS
 
 #: Rows per block the table asks the server for (ag-grid's infinite row model), and blocks it keeps.
@@ -89,18 +89,6 @@ def table_grid() -> dag.AgGrid:
     )
 
 
-def table_slot() -> html.Div:
-    """Where the grid is created late (``config.TABLE_LATE``): at the grid's height, so nothing moves when it
-    comes, and marked busy until then."""
-    return html.Div(
-        html.P("The projects table is being prepared.", className="table-slot-note"),
-        id=ids.TABLE_SLOT,
-        className="table-slot",
-        style={"minHeight": f"{TABLE_HEIGHT_PX}px"},
-        **{"aria-busy": "true"},
-    )
-
-
 def table_card() -> html.Div:
     """The projects table (paged from the server) with its note and the Download CSV button."""
     return html.Div(
@@ -121,14 +109,17 @@ def table_card() -> html.Div:
                 ],
                 className="d-flex align-items-center gap-3 mb-2 flex-wrap",
             ),
-            table_slot() if config.TABLE_LATE else table_grid(),
+            *(
+                late_grid.slot(ids.TABLE_SLOT, ids.TABLE_MOUNT, TABLE_HEIGHT_PX, "The projects table")
+                if config.TABLE_LATE
+                else [table_grid()]
+            ),
             # the grid's request for a block of rows, as assets/table_in_view.js passes it on (not None: a memory
             # store whose data is None reports a change when it mounts, which would call the server for nothing)
             dcc.Store(id=ids.TABLE_REQUEST, data={}),
             # the grid's clicks, passed on outside it: a callback must not listen to the grid and to components
             # outside it at once while the grid is not yet created (Dash reports a missing input)
             dcc.Store(id=ids.TABLE_CLICK, data={}),
-            *([dcc.Store(id=ids.TABLE_MOUNT, data=False)] if config.TABLE_LATE else []),
         ],
         className="table-card",
     )

@@ -4,11 +4,13 @@ and the explorer opened from the navbar)."""
 from __future__ import annotations
 
 import pytest
+from a11y_support import settle
 from map_pointer import click
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+from waits import steady
 
 from dashboard import ids
 from dashboard.app import create_app
@@ -180,10 +182,17 @@ def test_clear_sector_and_municipality_keeps_the_radius(dash_duo):
     driver = dash_duo.driver
     driver.get(f"{dash_duo.server_url}/coverage?sector=health&municipality=north-mitrovica&radius=10")
     _wait_text(dash_duo, "#coverage-sentence", "Health projects in North Mitrovica")
-    box = driver.execute_script(
-        "const e = document.getElementById(arguments[0]); e.scrollIntoView({block: 'center', behavior: 'instant'});"
-        "return e.getBoundingClientRect().toJSON()",
-        ids.COVERAGE_CLEAR,
+    # aimed once the page has settled and the button rests: the heatmap and the map above it take their heights as
+    # they are drawn
+    settle(driver)
+    box = steady(
+        driver,
+        lambda: driver.execute_script(
+            "const e = document.getElementById(arguments[0]); e.scrollIntoView({block: 'center', behavior: 'instant'});"
+            "return e.getBoundingClientRect().toJSON()",
+            ids.COVERAGE_CLEAR,
+        ),
+        "the clear button to rest",
     )
     click(driver, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     _wait_text(dash_duo, "#coverage-sentence", "All projects")
