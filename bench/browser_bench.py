@@ -626,10 +626,11 @@ def run_first_ab(n: int | None, port: int, loads: int = 8, store_cache: Path | N
 
 
 def run_loads_ab(n: int | None, port: int, flag: str, loads: int = 8, store_cache: Path | None = None) -> list[dict]:
-    """Explorer first loads from two servers that differ only in the environment ``flag`` ("0": the "old" mode,
-    "1": the "new"), a fresh browser for each load, alternating which server goes first; one row per mode."""
+    """Explorer first loads, then a coverage page in the same browser, from two servers that differ only in the
+    environment ``flag`` ("0": the "old" mode, "1": the "new"), a fresh browser for each, alternating which server
+    goes first; one row per (case, mode)."""
     label = n if n is not None else "shipped"
-    samples: dict[str, list[dict]] = {m: [] for m in _AB_MODES.values()}
+    samples = {(case, m): [] for case in ("explorer_load", "coverage_load") for m in _AB_MODES.values()}
     info = {}
     with contextlib.ExitStack() as stack:
         servers = _ab_servers(stack, n, port, flag, store_cache)
@@ -637,13 +638,14 @@ def run_loads_ab(n: int | None, port: int, flag: str, loads: int = 8, store_cach
             for mode in in_turn(servers, i):
                 driver = chromium()
                 try:
-                    samples[mode].append(page_load(driver, servers[mode].url + "/"))
+                    samples["explorer_load", mode].append(page_load(driver, servers[mode].url + "/"))
+                    samples["coverage_load", mode].append(page_load(driver, servers[mode].url + "/coverage"))
                     info = machine(driver)
                 finally:
                     driver.quit()
     return [
-        {**_row(label, f"explorer_load {mode}", {**summarise(found), "p95_ms": None}), "machine": info}
-        for mode, found in samples.items()
+        {**_row(label, f"{case} {mode}", {**summarise(found), "p95_ms": None}), "machine": info}
+        for (case, mode), found in samples.items()
     ]
 
 
@@ -761,7 +763,7 @@ def main(argv: list[str]) -> int:
     p.add_argument(
         "--late-ab",
         action="store_true",
-        help="the explorer's first load with its grid in the layout (TFA_TABLE_LATE=0) and created late, new browsers",
+        help="explorer and coverage loads with the grids in the layout (TFA_TABLE_LATE=0) and created late",
     )
     p.add_argument("--loads", type=int, default=8, help="--settle-ab, --first-ab, --late-ab: loads per mode")
     args = p.parse_args(argv)

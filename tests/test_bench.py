@@ -284,13 +284,15 @@ def test_the_first_figures_ab_loads_the_explorer_with_the_charts_drawn_at_once_a
 
 @pytest.mark.browser
 def test_the_late_table_ab_loads_the_explorer_with_its_grid_in_the_layout_and_created_late(tmp_path):
-    """One fresh-browser load from each server at 1,000 projects: the flag reaches the app (only the server with
-    TFA_TABLE_LATE=1 has a slot, whose grid's creation the row reports)."""
+    """One fresh browser for each server at 1,000 projects, loading the explorer and then the coverage page: the
+    flag reaches the app (only the server with TFA_TABLE_LATE=1 has slots, whose grids' creation the rows
+    report)."""
     from bench.browser_bench import run_loads_ab
     from bench.cluster_bench import free_port
 
     rows = {r["case"]: r for r in run_loads_ab(1000, free_port(), "TFA_TABLE_LATE", loads=1, store_cache=tmp_path)}
-    assert set(rows) == {"explorer_load old", "explorer_load new"}
-    assert "table_created_ms" not in rows["explorer_load old"]
-    assert rows["explorer_load new"]["table_created_ms"] > 0
+    assert set(rows) == {f"{case} {mode}" for case in ("explorer_load", "coverage_load") for mode in ("old", "new")}
+    for case in ("explorer_load", "coverage_load"):
+        assert "table_created_ms" not in rows[f"{case} old"]
+        assert rows[f"{case} new"]["table_created_ms"] > 0
     assert all(r["median_ms"] > 0 and r["samples"] == 1 for r in rows.values())
