@@ -14,10 +14,10 @@
      grid's cache, so it shows its loading rows, never the old ones): the table's rows no longer come in the
      middle of the map's redraw for a filter clicked with the table out of view (bench/README.md, fourteenth
      round). The count beside the table's heading comes with the key figures, at once.
-   The grid itself is created the same way (mount(), config.TABLE_LATE): its slot waits, at the grid's height,
-   until it comes within MARGIN of the viewport, the page prints, or the maps have drawn and the page has been
-   quiet for QUIET_MS; creating the grid took 0.3-0.4 s of the first load's main thread, in the middle of the
-   map's first drawing (bench/README.md, seventeenth round).
+   The grid itself is created the same way (mount(), config.TABLE_LATE, dashboard/late_grid.py): its slot waits,
+   at the grid's height, until it comes within MARGIN of the viewport, the page prints, or the maps have drawn
+   their data and the page has been quiet for MOUNT_QUIET_MS; creating the grid took 0.2-0.4 s of a first load's
+   main thread, in the middle of the map's first drawing (bench/README.md, seventeenth round).
    TFA_FAST=0 (the whole-list table, no row requests) never comes here. window.tfaTableInView counts the
    requests that waited and says how many wait now (pending()); a measurement can switch the wait off (enabled =
    false, then flush() sends a waiting one).
@@ -28,10 +28,13 @@
   var MARGIN = 400;  // px above or below the viewport within which the table asks for its rows at once
   var QUIET_MS = 1500;
   var LAYOUT_POLL_MS = 200;
+  var MOUNT_QUIET_MS = 500;  // after the maps have drawn, before a grid out of view is created in idle time
+  var MAP_WAIT_MS = 15000;  // a map that has not drawn by then does not hold the grid back
   var waiting = new Map();  // grid element -> {request, store, cancel: its idle-time send's cancel function}
   var observer = null;
   var state = (window.tfaTableInView = {
-    enabled: true, MARGIN: MARGIN, QUIET_MS: QUIET_MS, waited: 0, gate: gate, flush: sendAll, mount: mount,
+    enabled: true, MARGIN: MARGIN, QUIET_MS: QUIET_MS, MOUNT_QUIET_MS: MOUNT_QUIET_MS, waited: 0, gate: gate,
+    flush: sendAll, mount: mount,
     mountsWaited: 0,
     pending: function () {  // grids on the page whose request waits
       return Array.from(waiting.keys()).filter(function (el) { return el.isConnected; }).length;
@@ -71,6 +74,14 @@
     return true;
   }
 
+  function mapsDrawn() {  // every map on the page built by Plotly and its data drawn
+    return Array.prototype.every.call(document.querySelectorAll(".js-plotly-plot"), function (gd) {
+      if (!gd._fullLayout || !gd._fullLayout.map) { return true; }
+      var map = window.tfaPageMaps.mapOf(gd);
+      return Boolean(map && map.loaded() && map.areTilesLoaded());
+    });
+  }
+
   function graphsDrawn() {  // every graph on the page drawn by Plotly at least once
     return Array.prototype.every.call(document.querySelectorAll(".dash-graph"), function (graph) {
       var gd = graph.querySelector(".js-plotly-plot");
@@ -94,14 +105,22 @@
       var done = false;
       var cancel = null;
       // where the slot is counts once the page's graphs have been drawn (the map and the charts above it take
-      // their heights then): polled until they have, then the observer reports
+      // their heights then): polled until they have, then the observer reports; the idle-time creation waits
+      // until the page's maps have drawn their data too (or MAP_WAIT_MS has passed), then MOUNT_QUIET_MS more,
+      // so the grid is not created while what is in view is still being drawn
       var laidOut = false;
+      var polls = 0;
       var poll = setInterval(function () {
         if (done || !el.isConnected) { clearInterval(poll); return; }
+        polls += 1;
         if (!graphsDrawn()) { return; }
+        if (!laidOut) {
+          laidOut = true;
+          if (near(el)) { go("near"); return; }
+        }
+        if (!mapsDrawn() && polls * LAYOUT_POLL_MS < MAP_WAIT_MS) { return; }
         clearInterval(poll);
-        laidOut = true;
-        if (near(el)) { go("near"); }
+        cancel = window.tfaPageMaps.whenIdle(function () { go("idle"); }, state.MOUNT_QUIET_MS);
       }, LAYOUT_POLL_MS);
       var seen = new IntersectionObserver(function (entries) {
         if (laidOut && entries.some(function (entry) { return entry.isIntersecting; })) { go("near"); }
@@ -119,7 +138,6 @@
       function printing() { go("print"); }
       seen.observe(el);
       window.addEventListener("beforeprint", printing);
-      cancel = window.tfaPageMaps.whenIdle(function () { go("idle"); }, state.QUIET_MS);
     }
     watchSlot();
     return window.dash_clientside.no_update;

@@ -21,10 +21,10 @@ pytestmark = pytest.mark.browser
 
 #: The browser viewport of a 1366 x 768 laptop screen: the table is below the fold
 LAPTOP = (1366, 660)
-#: Before the page's scripts: a waiting request is not sent in idle time (only scrolling sends it)
+#: Before the page's scripts: neither the grid nor a waiting request comes in idle time (only scrolling sends them)
 _NO_IDLE_FILL = """
 document.addEventListener('DOMContentLoaded', () => {
-  if (window.tfaTableInView) { window.tfaTableInView.QUIET_MS = 600000; }
+  if (window.tfaTableInView) { window.tfaTableInView.QUIET_MS = window.tfaTableInView.MOUNT_QUIET_MS = 600000; }
 });
 """
 _ROWS = f"return document.querySelectorAll('#{ids.TABLE} .ag-center-cols-container .ag-row[row-id]').length"
