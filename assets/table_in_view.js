@@ -16,8 +16,8 @@
      round). The count beside the table's heading comes with the key figures, at once.
    The grid itself is created the same way (mount(), config.TABLE_LATE, dashboard/late_grid.py): its slot waits,
    at the grid's height, until it comes within MARGIN of the viewport, the page prints, or the maps have drawn
-   their data and the page has been quiet for MOUNT_QUIET_MS; creating the grid took 0.2-0.4 s of a first load's
-   main thread, in the middle of the map's first drawing (bench/README.md, seventeenth round).
+   their data and the page has been quiet for MOUNT_QUIET_MS; creating the explorer's grid took 0.2-0.25 s of the
+   first load's main thread, in the middle of the map's first drawing (bench/README.md, seventeenth round).
    TFA_FAST=0 (the whole-list table, no row requests) never comes here. window.tfaTableInView counts the
    requests that waited and says how many wait now (pending()); a measurement can switch the wait off (enabled =
    false, then flush() sends a waiting one).
@@ -89,7 +89,7 @@
     });
   }
 
-  // The clientside callback's body for the grid's slot (dashboard/pages/explorer_table.py, config.TABLE_LATE):
+  // The clientside callback's body for a grid's slot (dashboard/late_grid.py, config.TABLE_LATE):
   // true (create the grid now) when the slot is near the viewport; otherwise no_update, and the store is set to
   // true as the slot comes near, before the page prints, or in idle time once the page's maps have drawn.
   function mount(slotId, store) {

@@ -86,8 +86,9 @@ FAST = os.environ.get("TFA_FAST", "1") != "0"
 #: ``assets/map_points.js``), set from a store, in place of plotly.js's traces. ``TFA_POINTS_LAYER=0`` (or
 #: ``TFA_FAST=0``) draws them as Plotly traces again, for the benchmark to compare.
 POINTS_LAYER = FAST and os.environ.get("TFA_POINTS_LAYER", "1") != "0"
-#: The explorer's table grid is created as it comes near the view, or once the page's maps have drawn and the
-#: page has been quiet (``assets/table_in_view.js``), not during the first load: creating it took 0.3-0.4 s of the
-#: first load's main thread while the map drew (bench/README.md, seventeenth round). ``TFA_TABLE_LATE=0`` (or
-#: ``TFA_FAST=0``) puts the grid in the page's layout again, for the benchmark to compare.
+#: The grids below the fold (the explorer's table, the coverage page's gap table) are created as they come near
+#: the view, or once the page's maps have drawn and the page has been quiet (``dashboard/late_grid.py``,
+#: ``assets/table_in_view.js``), not during the first load: creating the explorer's took 0.2-0.25 s of the first
+#: load's main thread while the map drew (bench/README.md, seventeenth round). ``TFA_TABLE_LATE=0`` (or
+#: ``TFA_FAST=0``) puts the grids in the pages' layouts again, for the benchmark to compare.
 TABLE_LATE = FAST and os.environ.get("TFA_TABLE_LATE", "1") != "0"

@@ -1,7 +1,7 @@
 """A grid created late (``config.TABLE_LATE``): below the fold, an ag-grid is not created with the page but in its
 slot, as the slot comes near the viewport, before the page prints, or once the page's maps have drawn and the page
-has been quiet (``assets/table_in_view.js``). Creating a grid took 0.2-0.4 s of a page's first load, in the middle
-of its map's first drawing (bench/README.md, seventeenth round).
+has been quiet (``assets/table_in_view.js``). Creating the explorer's grid took 0.2-0.25 s of the first load's main
+thread, in the middle of its map's first drawing (bench/README.md, seventeenth round).
 
 ``slot()`` is what the layout holds in the grid's place; ``register()`` wires the page's request for the grid to
 the callback that creates it. A callback must not take inputs from the grid and from components outside it at once:

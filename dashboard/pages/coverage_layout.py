@@ -13,8 +13,8 @@ from dashboard.figures.coverage import GAP_MAP_HEIGHT, HEATMAP_METRICS
 from geodata.analysis import coverage as cov
 from geodata.analysis.filters import FilterState, describe
 
-# 1 and 2 km sit about 10 px apart on a 1280 px screen: 2 keeps its tick but no label, so the labels don't collide
 GAP_TABLE_HEIGHT_PX = 420
+# 1 and 2 km sit about 10 px apart on a 1280 px screen: 2 keeps its tick but no label, so the labels don't collide
 RADIUS_MARKS = {1: "1", 2: "", 5: "5", 10: "10", 15: "15", 20: "20", 25: "25 km"}
 
 

@@ -135,12 +135,18 @@ def test_the_table_asks_for_its_rows_as_it_is_scrolled_to(dash_duo):
     assert driver.execute_script("return window.tfaTableInView.waited") == 1
 
 
-def test_the_table_out_of_view_gets_its_rows_when_the_page_is_idle(dash_duo):
+def _open(dash_duo, path: str):
+    """The explorer at laptop size, settled (its table created in idle time)."""
     dash_duo.start_server(create_app())
     driver = dash_duo.driver
     emulate(driver, LAPTOP)
-    driver.get(dash_duo.server_url + "/?dataset=all")
+    driver.get(dash_duo.server_url + path)
     settle(driver)
+    return driver
+
+
+def test_the_table_out_of_view_gets_its_rows_when_the_page_is_idle(dash_duo):
+    driver = _open(dash_duo, "/?dataset=all")
     until(driver, lambda: _rows(driver), "the table's rows in idle time", timeout=30)
     assert driver.execute_script("return [window.scrollY, window.tfaTableInView.waited]") == [0, 1]
     assert _slot(driver)["by"] == "idle" and _slot(driver)["busy"] == "false", "the grid was not created idly"
@@ -148,11 +154,7 @@ def test_the_table_out_of_view_gets_its_rows_when_the_page_is_idle(dash_duo):
 
 def test_a_real_click_on_a_row_opens_its_project(dash_duo):
     """The grid's clicks reach the detail panel through a store outside the grid (dashboard/pages/explorer.py)."""
-    dash_duo.start_server(create_app())
-    driver = dash_duo.driver
-    emulate(driver, LAPTOP)
-    driver.get(dash_duo.server_url + "/")
-    settle(driver)
+    driver = _open(dash_duo, "/")
     _wheel_to_table(driver, LAPTOP)
     until(driver, lambda: _rows(driver), "the table's rows")
     cell = None
