@@ -35,7 +35,6 @@
   var state = (window.tfaTableInView = {
     enabled: true, MARGIN: MARGIN, QUIET_MS: QUIET_MS, MOUNT_QUIET_MS: MOUNT_QUIET_MS, waited: 0, gate: gate,
     flush: sendAll, mount: mount,
-    mountsWaited: 0,
     pending: function () {  // grids on the page whose request waits
       return Array.from(waiting.keys()).filter(function (el) { return el.isConnected; }).length;
     }
@@ -94,7 +93,6 @@
   // true as the slot comes near, before the page prints, or in idle time once the page's maps have drawn.
   function mount(slotId, store) {
     if (!state.enabled || typeof IntersectionObserver !== "function") { return true; }
-    state.mountsWaited += 1;
     var frames = 0;
     function watchSlot() {
       var el = document.getElementById(slotId);

@@ -74,7 +74,7 @@ for (const gd of document.querySelectorAll('.js-plotly-plot')) {
     const map = window.tfaPageMaps.mapOf(gd);
     if (map && !map.loaded()) return false;
 }
-// a table created late (assets/table_in_view.js) that has not been yet
+// a table created late (assets/table_in_view.js) that is not there yet
 if (arguments[0] && document.querySelector('.table-slot[aria-busy="true"]')) return false;
 for (const grid of document.querySelectorAll('.ag-root-wrapper')) {
     if (!grid.querySelector('.ag-row, .ag-overlay-no-rows-center, .ag-overlay-no-rows-wrapper')) return false;
