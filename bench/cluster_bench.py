@@ -55,10 +55,26 @@ EDITOR, PASSWORD = "bench.editor", "a long benchmark password"
 START_TIMEOUT_S = 180.0
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+#: Ports a server here may take: below Linux's ephemeral range (32768-60999), which the kernel hands out as the
+#: local end of outgoing connections. Polled before its server listens, a port in that range can be taken by the
+#: poll's own connection, which then connects to itself and reads its own request back ("BadStatusLine: GET /").
+SERVER_PORTS = range(20000, 32000)
+
+
+def free_port(span: int = 1) -> int:
+    """A port ``p`` outside the ephemeral range such that ``p .. p + span - 1`` are all free now (an A/B bench
+    serves on ``p`` and ``p + 1``)."""
+    rng = random.Random()
+    for _ in range(200):
+        port = rng.randrange(SERVER_PORTS.start, SERVER_PORTS.stop - span)
+        try:
+            with contextlib.ExitStack() as stack:
+                for p in range(port, port + span):
+                    stack.enter_context(socket.socket()).bind(("127.0.0.1", p))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError(f"no {span} free port(s) in a row in {SERVER_PORTS.start}-{SERVER_PORTS.stop}")
 
 
 @dataclass

@@ -1,13 +1,15 @@
 """The floor under the browser targets: how long a minimal Dash page takes in this machine's headless Chromium.
 
-``python -m bench.floor_bench [--loads 4] [--port 8093]``
+``python -m bench.floor_bench [--loads 4] [--port 8093] [--bundle]``
 
 Three pages, each a Dash app served from this process (werkzeug, threaded) with the bench's Chromium flags:
 ``empty`` (one paragraph filled by a callback), ``bar`` (one ``dcc.Graph`` whose seven-bar figure comes from a
 callback, as our pages' figures do) and ``map`` (the same with a two-point ``scattermap`` on the offline
-``white-bg`` style, MapLibre as in our maps). For each, one fresh browser loads the page ``--loads`` times:
-the first load is cold (nothing cached, as the explorer's first load in ``bench.browser_bench``), the others
-warm (scripts from the HTTP cache and V8's code cache, as the coverage and briefing loads there). The time is
+``white-bg`` style, MapLibre as in our maps). ``--bundle``: the pages load the app's own plotly.js
+(``assets/vendor/plotly.min.js``, ``make plotly-bundle``) as the app does, instead of Dash's full one. For each
+page, one fresh browser loads it ``--loads`` times: the first load is cold (nothing cached, as the explorer's
+first load in ``bench.browser_bench``), the others warm (scripts from the HTTP cache and V8's code cache, as the
+coverage and briefing loads there). The time is
 navigation start -> the callback answered, the graph drawn (a map: MapLibre loaded with its tiles) and two
 animation frames later.
 
@@ -29,10 +31,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import statistics
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
@@ -40,6 +45,7 @@ from dash import Dash, Input, Output, Patch, dcc, html
 
 from bench.browser_bench import _centre, _wait_idle, chromium, click_at, machine
 from bench.measure import _percentile
+from dashboard.config import PLOTLY_BUNDLE
 from dashboard.figures.encoding import typed
 
 KINDS = ("empty", "bar", "map")
@@ -89,10 +95,22 @@ def page_outputs(kind: str) -> tuple:
     return figure(kind), html.Span(id="floor-done")
 
 
-def app_for(kind: str) -> Dash:
-    """A minimal Dash app for ``kind`` (one of ``KINDS``); its one callback fills the page as ours do."""
+def bundle_assets() -> Path:
+    """A folder of assets holding only the pages' plotly.js (``make plotly-bundle``), for ``--bundle``: Dash serves
+    it as our app serves it, and its Graph then uses it instead of loading Dash's full plotly.js."""
+    if not PLOTLY_BUNDLE.exists():
+        raise FileNotFoundError(f"{PLOTLY_BUNDLE} is missing: run make plotly-bundle first")
+    folder = Path(tempfile.mkdtemp(prefix="tfa-floor-assets-"))
+    (folder / "vendor").mkdir()
+    shutil.copy2(PLOTLY_BUNDLE, folder / "vendor" / PLOTLY_BUNDLE.name)
+    return folder
+
+
+def app_for(kind: str, assets: Path | None = None) -> Dash:
+    """A minimal Dash app for ``kind`` (one of ``KINDS``); its one callback fills the page as ours do. ``assets``:
+    a folder of assets to serve (``bundle_assets()``), else none (Dash's own plotly.js)."""
     outputs = page_outputs(kind)
-    app = Dash(__name__, serve_locally=True)
+    app = Dash(__name__, serve_locally=True, **({"assets_folder": str(assets)} if assets else {}))
     store = dcc.Store(id="floor-store", data=1)
     if kind == "empty":
         app.layout = html.Div([store, html.Div(id="floor-out")])
@@ -119,9 +137,9 @@ def serving(app: Dash, port: int) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def measure(kind: str, port: int, loads: int) -> dict:
+def measure(kind: str, port: int, loads: int, assets: Path | None = None) -> dict:
     """One fresh browser, ``loads`` navigations to the ``kind`` page: the cold one and the warm ones (ms)."""
-    with serving(app_for(kind), port) as url:
+    with serving(app_for(kind, assets), port) as url:
         driver = chromium()
         try:
             times = []
@@ -272,10 +290,19 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--click-points", default=str(CLICK_POINTS), help="points on the click pages' map, e.g. 3400,33000"
     )
+    parser.add_argument(
+        "--bundle", action="store_true", help="the pages load the app's own plotly.js (assets/vendor), not Dash's"
+    )
     args = parser.parse_args(argv)
-    rows = [measure(kind, args.port, max(args.loads, 1)) for kind in KINDS]
+    assets = bundle_assets() if args.bundle else None
+    try:
+        rows = [measure(kind, args.port, max(args.loads, 1), assets) for kind in KINDS]
+    finally:
+        if assets:
+            shutil.rmtree(assets, ignore_errors=True)
     m = rows[0]["machine"]
     print(f"machine: {m['cores']} cores, {m['cpu']}, Chromium {m.get('chromium', '?')}, Python {m['python']}")
+    print(f"plotly.js: {'the pages own (assets/vendor)' if assets else 'Dash full'}")
     print(f"{'page':6s} {'cold ms':>8s} {'warm median ms':>15s}  warm loads (ms)            load")
     for r in rows:
         warm = ", ".join(str(t) for t in r["warm_ms"])

@@ -29,7 +29,6 @@ import contextlib
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,6 +44,7 @@ from pathlib import Path
 
 import requests
 
+from bench.cluster_bench import free_port
 from dashboard import ids
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,12 +80,6 @@ class Level:
 # ---------------------------------------------------------------- the server
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _ok(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=5) as resp:
@@ -97,7 +91,7 @@ def _ok(url: str) -> bool:
 @contextlib.contextmanager
 def gunicorn(data_dir: Path) -> Iterator[str]:
     """gunicorn with the README's config on a free loopback port; stopped (by its id) on exit."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "TFA_BIND": f"127.0.0.1:{port}",

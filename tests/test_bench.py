@@ -170,6 +170,23 @@ def test_the_floor_pages_draw_their_figure_from_a_callback_as_ours_do(kind):
         floor_bench.app_for("table")
 
 
+def test_the_floor_pages_load_the_apps_own_plotly_js_with_bundle():
+    """``--bundle``: the page's scripts include the app's plotly.js from its assets, as the app's pages do; without
+    it, Dash's Graph loads Dash's own."""
+    import shutil
+
+    from bench import floor_bench
+
+    assets = floor_bench.bundle_assets()
+    try:
+        page = floor_bench.app_for("map", assets).server.test_client().get("/").get_data(as_text=True)
+        bare = floor_bench.app_for("map").server.test_client().get("/").get_data(as_text=True)
+    finally:
+        shutil.rmtree(assets)
+    assert "/assets/vendor/plotly.min.js" in page
+    assert "vendor/plotly.min.js" not in bare
+
+
 @pytest.mark.browser
 def test_the_floor_bench_times_a_cold_and_a_warm_load_of_a_minimal_map_page():
     from bench import floor_bench
@@ -290,7 +307,7 @@ def test_the_late_table_ab_loads_the_explorer_with_its_grid_in_the_layout_and_cr
     from bench.browser_bench import run_loads_ab
     from bench.cluster_bench import free_port
 
-    rows = {r["case"]: r for r in run_loads_ab(1000, free_port(), "TFA_TABLE_LATE", loads=1, store_cache=tmp_path)}
+    rows = {r["case"]: r for r in run_loads_ab(1000, free_port(2), "TFA_TABLE_LATE", loads=1, store_cache=tmp_path)}
     assert set(rows) == {f"{case} {mode}" for case in ("explorer_load", "coverage_load") for mode in ("old", "new")}
     for case in ("explorer_load", "coverage_load"):
         assert "table_created_ms" not in rows[f"{case} old"]

@@ -48,13 +48,27 @@ SECTOR_LABELS = {
 }
 
 
+#: Albanian and Serbian names longer than this go on two lines under the English one, so the row labels leave the
+#: cells room on a phone (390 px): "Mitrovicë e Veriut /" above "Severna Mitrovica".
+_ROW_NAMES_ONE_LINE = 30
+#: A heatmap row's height (px), taller when a row label runs to three lines.
+_ROW_PX, _ROW_PX_THREE_LINES = 40, 48
+
+
 def heatmap_row_label(code: str) -> str:
-    """English name on the first line, the Albanian and Serbian names (where they differ) below."""
+    """English name on the first line, the Albanian and Serbian names (where they differ) below, on two lines
+    after the slash when long."""
     label = municipality_label(code)
     if " (" not in label:
         return label
     name, others = label.split(" (", 1)
-    return f"{name}<br><span style='font-size:11px;color:#444'>{others.rstrip(')')}</span>"
+    others = others.rstrip(")")
+    if len(others) > _ROW_NAMES_ONE_LINE and " / " in others:
+        albanian, serbian = others.split(" / ", 1)
+        lines = [f"{albanian} /", serbian]
+    else:
+        lines = [others]
+    return "<br>".join([name, *(f"<span style='font-size:11px;color:#444'>{line}</span>" for line in lines)])
 
 
 def heatmap_figure(view: CoverageView, metric: str) -> go.Figure:
@@ -140,12 +154,14 @@ def heatmap_figure(view: CoverageView, metric: str) -> go.Figure:
                 line=dict(color=UNCOVERED_COLOUR, width=3),
             )
         )
+    row_px = _ROW_PX_THREE_LINES if any(label.count("<br>") > 1 for label in labels) else _ROW_PX
     fig.update_layout(
         template="none",
-        height=max(280, 40 * len(rows) + 90),
+        height=max(280, row_px * len(rows) + 90),
         margin=dict(l=8, r=8, t=40, b=8),
         font=dict(family=FONT, size=13, color="#222"),
-        xaxis=dict(side="top", tickangle=0, automargin=True, fixedrange=True),
+        # the sector names level where they fit, turned vertical where they would overlap (a phone)
+        xaxis=dict(side="top", autotickangles=[0, 90], automargin=True, fixedrange=True),
         yaxis=dict(automargin=True, autorange="reversed", fixedrange=True),
         shapes=shapes,
         annotations=chart_annotations(full.has_sample, full.n_projects == 0),

@@ -168,6 +168,57 @@ def overlapping_marks(driver) -> list[str]:
     )
 
 
+def cut_text(driver) -> list[str]:
+    """The texts of the page's Plotly graphs (annotations, tick labels, bar labels, legend entries, titles) that
+    reach past their graph's left or right edge, or for a bar label clipped to the plot, past the plot's; and
+    the tick labels of one axis that overlap. Each as "graph id: text (where)"."""
+    return driver.execute_script(
+        r"""
+        const found = [];
+        const name = e => (e.textContent || '').trim().slice(0, 40);
+        for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+            const box = gd.getBoundingClientRect(), layout = gd._fullLayout;
+            if (!box.width || !layout || !layout._size) continue;
+            const id = (gd.closest('[id]') || gd).id;
+            const inside = (r, left, right) => r.left >= left - 1 && r.right <= right + 1;
+            const texts = gd.querySelectorAll('.annotation, .xtick > text, .ytick > text, .legendtext, .gtitle');
+            for (const e of texts) {
+                const r = e.getBoundingClientRect();
+                if (r.width && !inside(r, box.left, box.right)) {
+                    found.push(`${id}: ${name(e)} (${Math.round(r.left - box.left)}..${Math.round(r.right - box.left)}`
+                               + ` of ${Math.round(box.width)})`);
+                }
+            }
+            const plotLeft = box.left + layout._size.l, plotRight = plotLeft + layout._size.w;
+            for (const g of gd.querySelectorAll('.barlayer .trace')) {
+                const trace = g.__data__ && g.__data__[0] && g.__data__[0].trace;
+                const right = trace && trace.cliponaxis === false ? box.right : plotRight;
+                for (const e of g.querySelectorAll('.bartext')) {
+                    const r = e.getBoundingClientRect();
+                    if (r.width && !inside(r, box.left, right)) {
+                        const to = Math.round(r.right - box.left), of = Math.round(right - box.left);
+                        found.push(`${id}: bar label ${name(e)} (to ${to} of ${of})`);
+                    }
+                }
+            }
+            for (const axis of ['xtick', 'ytick']) {
+                // turned labels: plotly.js turns them so that they do not overlap, and their boxes do
+                const boxes = [...gd.querySelectorAll(`.${axis} > text`)]
+                    .filter(e => !/rotate\((?!0[,)])/.test(e.getAttribute('transform') || ''))
+                    .map(e => [e, e.getBoundingClientRect()]).filter(([, r]) => r.width)
+                    .sort((a, b) => axis === 'xtick' ? a[1].left - b[1].left : a[1].top - b[1].top);
+                for (let i = 1; i < boxes.length; i++) {
+                    const [a, ra] = boxes[i - 1], [b, rb] = boxes[i];
+                    const overlap = axis === 'xtick' ? rb.left < ra.right - 1 : rb.top < ra.bottom - 1;
+                    if (overlap) found.push(`${id}: tick labels ${name(a)} / ${name(b)} overlap`);
+                }
+            }
+        }
+        return found;
+        """
+    )
+
+
 def screenshot(driver, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

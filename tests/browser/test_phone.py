@@ -5,11 +5,11 @@ Screenshots of every page at phone and desktop size go to build/screenshots/."""
 from __future__ import annotations
 
 import pytest
-from a11y_support import DESKTOP, PHONE, emulate, overflow, overlapping_marks, rect, screenshot, settle
+from a11y_support import DESKTOP, PHONE, cut_text, emulate, overflow, overlapping_marks, rect, screenshot, settle
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from signin_support import sign_in
-from waits import until
+from waits import steady, until
 
 from dashboard import ids
 from dashboard.app import create_app
@@ -105,4 +105,29 @@ def test_no_page_is_wider_than_the_screen_and_slider_labels_never_overlap(dash_d
         clashes = overlapping_marks(driver)
         if clashes:
             problems.append(f"{path}: slider labels overlap: {clashes}")
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_no_chart_or_map_cuts_its_text_at_its_edge(dash_duo, size):
+    """Every graph of the explorer, the coverage page and the briefing, each brought into view (a chart out of
+    view draws as it comes near): no footnote, watermark, bar label, tick label, legend entry or title reaches
+    past the graph's edge, and no two tick labels of an axis overlap. On a phone the figures laid out for wider
+    screens are fitted by assets/fit_text.js (the map's designation and credit lines, a bar's label outside a
+    short bar, the watermark); the coverage heatmap turns its sector names."""
+    dash_duo.start_server(create_app())
+    problems = []
+    for path in ("/", "/coverage", "/briefing"):
+        driver = _load(dash_duo, path, size)
+        graphs = driver.execute_script("return [...document.querySelectorAll('.js-plotly-plot')].length")
+        for i in range(graphs):
+            driver.execute_script(
+                "document.querySelectorAll('.js-plotly-plot')[arguments[0]].scrollIntoView({block: 'center'})", i
+            )
+            settle(driver, polls=2)
+        name = path.strip("/") or "explorer"
+        screenshot(driver, f"text-fit-{'phone' if size == PHONE else 'desktop'}-{name}")
+        # a fitting is a relayout after the graph's drawing: the reading that holds for three polls
+        cut = steady(driver, lambda d=driver: cut_text(d), f"the texts of {path}'s graphs to rest", times=3)
+        problems += [f"{path}: {c}" for c in cut]
     assert problems == [], "\n".join(problems)

@@ -163,7 +163,15 @@ def _sent_annotations(outputs: tuple) -> list[dict] | None:
     return None
 
 
-def test_explorer_note_on_unshaded_polygons_comes_and_goes_with_the_filter():
+@pytest.fixture(scope="module")
+def app():
+    """The app, created: the explorer's callback body asks Dash for the polygons' URL under its path prefix."""
+    from dashboard.app import create_app
+
+    return create_app()
+
+
+def test_explorer_note_on_unshaded_polygons_comes_and_goes_with_the_filter(app):
     """The documented projects: North Mitrovica's give no committed amount, so its polygon is left unshaded and
     the map says so; filtered to Leposavić (an amount is sourced) the note goes, and it comes back with the
     filter cleared."""
@@ -196,7 +204,7 @@ def test_the_colour_bar_starts_at_zero_even_when_every_shaded_unit_is_zero(snap)
     assert (committed.zmin, committed.zmax) == (0, 1_530_000.0)
 
 
-def test_a_metric_change_sends_the_colour_bar_top_with_the_shading():
+def test_a_metric_change_sends_the_colour_bar_top_with_the_shading(app):
     from dashboard.pages import explorer_updates as eu
     from geodata.analysis.filters import FilterState
 
