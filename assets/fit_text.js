@@ -19,7 +19,8 @@
    what a fitting changed is recorded and put back: the labels' fonts, texts and positions, set per point,
    before Dash's next figure is drawn (its points are other bars); everything when the graph's width changes
    (a phone turned, a page printed), whose drawing is then fitted again. Annotations the server sends anew
-   replace the fitted ones. Graphs FIT_BELOW_PX wide or wider are left as drawn; nothing is measured there.
+   replace the fitted ones. Graphs FIT_BELOW_PX wide or wider are left as drawn; nothing is measured there. The
+   check runs in the browser's idle time after a drawing, not in the middle of a page's first load.
 
    window.tfaFitText.fit(gd) runs the check on one graph div (from the console, after a change of size).
 */
@@ -35,6 +36,7 @@
   var EDGE_PX = 2;
   var MIN_BAR_FONT_PX = 8;
   var TICK_GAP_PX = 3;
+  var IDLE_WAIT_MS = 500;
 
   function anchorOf(note) {  // plotly.js's own rule for xanchor "auto" on the paper
     if (note.xanchor && note.xanchor !== "auto") { return note.xanchor; }
@@ -274,7 +276,7 @@
     if (layout.map) {  // plotly.js redraws a map's layers on an update: not while MapLibre still loads its style
       var map = window.tfaPageMaps && window.tfaPageMaps.mapOf(gd);
       if (!map) { return; }  // the graph's next drawing, once MapLibre has built the map, comes back here
-      if (!map.isStyleLoaded()) { map.once("idle", function () { fit(gd); }); return; }
+      if (!map.isStyleLoaded()) { map.once("idle", function () { later(gd); }); return; }
     }
     var update = notesFit(gd, box);
     var bars = null;
@@ -323,6 +325,21 @@
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", install); } else { install(); }
 
+  // A graph's check after its drawing, in the browser's idle time (at most IDLE_WAIT_MS later): measuring text
+  // asks the browser for the page's layout, which in the middle of a page's first load costs a layout of its own.
+  // A wide graph with nothing to put back is left at once.
+  function later(gd) {
+    var layout = gd._fullLayout;
+    if (gd._tfaFitWaits || !layout || (layout.width >= FIT_BELOW_PX && !(records && records.get(gd)))) { return; }
+    gd._tfaFitWaits = true;
+    var run = function () { gd._tfaFitWaits = false; fit(gd); };
+    if (window.requestIdleCallback) {
+      window.requestIdleCallback(run, {timeout: IDLE_WAIT_MS});
+    } else {
+      setTimeout(run, 0);
+    }
+  }
+
   var watched = typeof WeakSet === "function" ? new WeakSet() : null;
   var pending = false;
   function watch() {
@@ -332,8 +349,8 @@
       var gd = graphs[i];
       if (watched.has(gd) || !gd.on) { continue; }
       watched.add(gd);
-      gd.on("plotly_afterplot", fit.bind(null, gd));
-      if (gd._fullLayout && gd._fullLayout._size) { window.requestAnimationFrame(fit.bind(null, gd)); }
+      gd.on("plotly_afterplot", later.bind(null, gd));
+      if (gd._fullLayout && gd._fullLayout._size) { later(gd); }
     }
   }
   if (watched) {

@@ -765,7 +765,15 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="explorer and coverage loads with the grids in the layout (TFA_TABLE_LATE=0) and created late",
     )
-    p.add_argument("--loads", type=int, default=8, help="--settle-ab, --first-ab, --late-ab: loads per mode")
+    p.add_argument(
+        "--first-view-ab",
+        action="store_true",
+        help="explorer and coverage loads with the coverage page's first view from its callback "
+        "(TFA_COVERAGE_FIRST_VIEW=0) and in its layout",
+    )
+    p.add_argument(
+        "--loads", type=int, default=8, help="--settle-ab, --first-ab, --late-ab, --first-view-ab: loads per mode"
+    )
     args = p.parse_args(argv)
     n = None if args.n == "shipped" else int(args.n)
     if args.network_ab:
@@ -776,8 +784,9 @@ def main(argv: list[str]) -> int:
         rows = run_settle_ab(n, args.port, loads=args.loads)
     elif args.first_ab:
         rows = run_first_ab(n, args.port, loads=args.loads)
-    elif args.late_ab:
-        rows = run_loads_ab(n, args.port, "TFA_TABLE_LATE", loads=args.loads)
+    elif args.late_ab or args.first_view_ab:
+        flag = "TFA_TABLE_LATE" if args.late_ab else "TFA_COVERAGE_FIRST_VIEW"
+        rows = run_loads_ab(n, args.port, flag, loads=args.loads)
     elif args.hold_ab or args.charts_ab or args.table_ab:
         switch = "hold" if args.hold_ab else "charts" if args.charts_ab else "table"
         rows = run_switch_ab(n, args.port, switch, clicks=args.clicks)

@@ -92,3 +92,7 @@ POINTS_LAYER = FAST and os.environ.get("TFA_POINTS_LAYER", "1") != "0"
 #: load's main thread while the map drew (bench/README.md, seventeenth round). ``TFA_TABLE_LATE=0`` (or
 #: ``TFA_FAST=0``) puts the grids in the pages' layouts again, for the benchmark to compare.
 TABLE_LATE = FAST and os.environ.get("TFA_TABLE_LATE", "1") != "0"
+#: The coverage page's first view (both figures, the texts, the gap rows) comes in the page's layout, drawn once
+#: as the page appears, instead of from a callback after it: the figures were drawn empty first, and the view came
+#: a round trip later. ``TFA_COVERAGE_FIRST_VIEW=0`` (or ``TFA_FAST=0``) asks the callback again, for the benchmark.
+COVERAGE_FIRST_VIEW = FAST and os.environ.get("TFA_COVERAGE_FIRST_VIEW", "1") != "0"

@@ -88,6 +88,7 @@ COVERAGE_GAP_TABLE = "coverage-gap-table"
 COVERAGE_GAP_SLOT = "coverage-gap-slot"  # where the gap grid is created late (config.TABLE_LATE)
 COVERAGE_GAP_MOUNT = "coverage-gap-mount"  # dcc.Store: true once the gap grid is wanted
 COVERAGE_GAP_ROWS = "coverage-gap-rows"  # dcc.Store: the gap table's rows, passed on to the grid once it is there
+COVERAGE_QUERY = "coverage-query"  # dcc.Store: the page's query (its filters and radius) for the other pages' links
 COVERAGE_DOWNLOAD_BUTTON = "coverage-download-button"
 COVERAGE_DOWNLOAD = "coverage-download"
 COVERAGE_CLEAR = "coverage-clear-cell"

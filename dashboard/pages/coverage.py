@@ -42,6 +42,7 @@ from dashboard.figures.coverage import (
     heatmap_row_label,
 )
 from dashboard.pages.coverage_layout import (
+    FirstView,
     controls_card,
     gap_grid,
     gap_map_panel,
@@ -152,25 +153,40 @@ def cell_click_state(state: FilterState, click: dict | None) -> FilterState:
 
 
 def layout(radius: str | None = None, allocation: str | None = None, **query) -> html.Div:
-    """The coverage view for the URL's query (the explorer's filters, plus ``radius`` and ``allocation``)."""
+    """The coverage view for the URL's query (the explorer's filters, plus ``radius`` and ``allocation``), with its
+    first view drawn in (``config.COVERAGE_FIRST_VIEW``; from the same cache as the callback's)."""
     state = FilterState.from_query(query)
+    radius_km, rule = parse_radius(radius), parse_allocation(allocation)
+    first = (
+        FirstView(*coverage_view(snapshot(), state.to_query(), radius_km, rule, "projects"))
+        if config.COVERAGE_FIRST_VIEW
+        else None
+    )
     return html.Div(
         [
-            *page_head(state),
+            *page_head(state, first),
             dbc.Row(
                 [
-                    dbc.Col(controls_card(parse_radius(radius), parse_allocation(allocation)), lg=3),
-                    dbc.Col(heatmap_panel(), lg=9),
+                    dbc.Col(controls_card(radius_km, rule), lg=3),
+                    dbc.Col(heatmap_panel(first), lg=9),
                 ]
             ),
             dbc.Row(
                 [
-                    dbc.Col(html.Div(id=ids.COVERAGE_SUMMARY, role="status", **{"aria-live": "polite"}), lg=4),
-                    dbc.Col(gap_map_panel(), lg=8),
+                    dbc.Col(
+                        html.Div(
+                            id=ids.COVERAGE_SUMMARY,
+                            role="status",
+                            children=first.summary if first else None,
+                            **{"aria-live": "polite"},
+                        ),
+                        lg=4,
+                    ),
+                    dbc.Col(gap_map_panel(first), lg=8),
                 ],
                 className="mt-2",
             ),
-            *gap_table(),
+            *gap_table(first),
         ],
         className="coverage-page",
     )
@@ -188,12 +204,15 @@ def layout(radius: str | None = None, allocation: str | None = None, **query) ->
     Output(ids.COVERAGE_SAMPLE_BANNER, "children"),
     Output(ids.COVERAGE_RULES, "children"),
     Output(ids.COVERAGE_GAP_ROWS, "data"),
-    Output(ids.FILTER_QUERY, "data", allow_duplicate=True),
+    Output(ids.COVERAGE_QUERY, "data"),
     Input(ids.COVERAGE_STATE, "data"),
     Input(ids.COVERAGE_RADIUS, "value"),
     Input(ids.COVERAGE_ALLOCATION, "value"),
     Input(ids.COVERAGE_METRIC, "value"),
-    prevent_initial_call="initial_duplicate",
+    # the page's first view comes in its layout (config.COVERAGE_FIRST_VIEW): then only a change asks for a view.
+    # Every output is in the page, so that Dash's renderer does not call it as the page appears anyway (it calls a
+    # callback of the new page's inputs whose outputs reach outside the page: FILTER_QUERY is copied below)
+    prevent_initial_call=config.COVERAGE_FIRST_VIEW,
 )
 def update_coverage(query, radius, allocation, metric):
     """The view for these settings, drawn once per data version (``coverage_view``)."""
@@ -234,6 +253,14 @@ def draw_view(snap: Snapshot, query: str, radius_km: float, allocation: str, met
         shared_query(state, radius_km),
     )
 
+
+# The page's query, from its layout or its callback, for the other pages' links
+clientside_callback(
+    "function (query) { return query === null || query === undefined ? window.dash_clientside.no_update : query; }",
+    Output(ids.FILTER_QUERY, "data", allow_duplicate=True),
+    Input(ids.COVERAGE_QUERY, "data"),
+    prevent_initial_call="initial_duplicate",
+)
 
 # The gap rows reach the grid through a store: the grid may be created after them (config.TABLE_LATE), and then
 # takes the latest as it comes

@@ -1,10 +1,14 @@
 """The coverage page's named layout parts: the head, the controls, the heatmap and gap-map panels and the gap
-table. ``dashboard.pages.coverage`` composes them and wires their callbacks."""
+table, each with the page's first view where the layout brings it (``FirstView``, ``config.COVERAGE_FIRST_VIEW``).
+``dashboard.pages.coverage`` composes them and wires their callbacks."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard import components, config, ids, late_grid
@@ -118,26 +122,48 @@ def controls_card(radius_km: float, allocation: str) -> dbc.Card:
     )
 
 
-def page_head(state: FilterState) -> list:
-    """Title, the filters in words, what the link asked for that was left out, the sample banner."""
+class FirstView(NamedTuple):
+    """The page's first view, as ``dashboard.pages.coverage.update_coverage`` answers it (the same order)."""
+
+    heatmap: go.Figure
+    heatmap_style: dict
+    gap_map: go.Figure
+    summary: object
+    sentence: object
+    sample_banner: object
+    rules: object
+    gap_rows: list
+    query: str
+
+
+def page_head(state: FilterState, first: FirstView | None = None) -> list:
+    """Title, the filters in words, what the link asked for that was left out, the sample banner; the page's query
+    for the other pages' links (``first``: the page's first view, else the page's callback brings them)."""
     return [
         dcc.Store(id=ids.COVERAGE_STATE, data=state.to_query()),
+        dcc.Store(id=ids.COVERAGE_QUERY, data=first.query if first else None),
         html.H1("Coverage: where projects are, and where they are missing", className="h4"),
-        html.Div(id=ids.COVERAGE_SENTENCE, children=components.filter_sentence(describe(state))),
+        html.Div(
+            id=ids.COVERAGE_SENTENCE, children=first.sentence if first else components.filter_sentence(describe(state))
+        ),
         html.Div(id=ids.FILTER_NOTES, role="status", children=components.filter_notes(state.notes)),
-        html.Div(id=ids.COVERAGE_SAMPLE_BANNER, role="status"),
+        html.Div(id=ids.COVERAGE_SAMPLE_BANNER, role="status", children=first.sample_banner if first else None),
     ]
 
 
-def heatmap_panel() -> list:
+def heatmap_panel(first: FirstView | None = None) -> list:
     return [
         html.H2("Sector × municipality (click a cell to filter)", className="h6"),
-        dcc.Graph(id=ids.COVERAGE_HEATMAP, config={"displaylogo": False, "displayModeBar": False}),
-        html.Div(id=ids.COVERAGE_RULES),
+        dcc.Graph(
+            id=ids.COVERAGE_HEATMAP,
+            config={"displaylogo": False, "displayModeBar": False},
+            **({"figure": first.heatmap, "style": first.heatmap_style} if first else {}),
+        ),
+        html.Div(id=ids.COVERAGE_RULES, children=first.rules if first else None),
     ]
 
 
-def gap_map_panel() -> list:
+def gap_map_panel(first: FirstView | None = None) -> list:
     return [
         html.H2("Gap map: sites, radius rings, hazards", className="h6"),
         html.Div(
@@ -147,6 +173,7 @@ def gap_map_panel() -> list:
                     config={"displaylogo": False, "scrollZoom": True},
                     style={"height": f"{GAP_MAP_HEIGHT}px"},
                     clear_on_unhover=True,  # the pointer leaving a point hides its tooltip
+                    **({"figure": first.gap_map} if first else {}),
                 ),
                 dcc.Tooltip(id=ids.COVERAGE_GAP_TOOLTIP, direction="bottom", className="map-tooltip"),
             ],
@@ -174,8 +201,8 @@ def gap_grid() -> dag.AgGrid:
     )
 
 
-def gap_table() -> list:
-    """The gaps heading with its Download CSV button, and the grid."""
+def gap_table(first: FirstView | None = None) -> list:
+    """The gaps heading with its Download CSV button, and the grid (``first``: with the first view's rows)."""
     return [
         html.Div(
             [
@@ -190,5 +217,6 @@ def gap_table() -> list:
             if config.TABLE_LATE
             else [gap_grid()]
         ),
-        dcc.Store(id=ids.COVERAGE_GAP_ROWS),  # the rows, passed on to the grid (dashboard.pages.coverage)
+        # the rows, passed on to the grid (dashboard.pages.coverage)
+        dcc.Store(id=ids.COVERAGE_GAP_ROWS, data=first.gap_rows if first else None),
     ]

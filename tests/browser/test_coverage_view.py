@@ -202,3 +202,39 @@ def test_clear_sector_and_municipality_keeps_the_radius(dash_duo):
     WebDriverWait(driver, 20).until(lambda d: "sector=" not in d.current_url)
     assert "radius=10" in driver.current_url and "municipality=" not in driver.current_url
     assert dash_duo.get_logs() == []
+
+
+def test_a_coverage_link_opens_drawn_at_once_and_the_other_pages_links_carry_its_query(dash_duo):
+    """Opened from a link with filters and a radius, the page draws its figures as it appears, each once and never
+    empty first (its first view comes in its layout, not from a callback after it), and the navbar's links carry
+    the page's query (the explorer opens with the same filters)."""
+    dash_duo.start_server(create_app())
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument",
+        {
+            "source": "window.__draws = [];"
+            "document.addEventListener('DOMContentLoaded', () => {"
+            "  const P = window.Plotly, react = P.react;"
+            "  P.react = function (gd, figure) {"
+            "    const data = figure && (Array.isArray(figure) ? figure : figure.data) || [];"
+            "    window.__draws.push([gd.closest('[id]').id, data.length]);"
+            "    return react.apply(this, arguments);"
+            "  };"
+            "});"
+        },
+    )
+    driver.get(f"{dash_duo.server_url}/coverage?sector=health&dataset=all&radius=3")
+    settle(driver)
+    draws = driver.execute_script("return window.__draws")
+    for graph in (ids.COVERAGE_HEATMAP, ids.COVERAGE_GAP_MAP):
+        mine = [n for g, n in draws if g == graph]
+        assert mine and all(n > 0 for n in mine), f"{graph} was drawn empty first: {draws}"
+        assert len(mine) == 1, f"{graph} was drawn {len(mine)} times at load: {draws}"
+    href = steady(
+        driver,
+        lambda: driver.execute_script("return document.querySelector(\"a.nav-link[href^='/?']\")?.href"),
+        "the explorer's link",
+        times=3,
+    )
+    assert "sector=health" in href and "radius=3" in href

@@ -57,6 +57,55 @@ def test_update_coverage_outputs(page):
     assert gap_map.to_dict()["layout"]["map"]["style"] == config.OFFLINE_MAP_STYLE  # offline: no glyphs URL
 
 
+def _callbacks() -> list[dict]:
+    """The callbacks as the browser is told them (the app the ``page`` fixture created)."""
+    import dash
+
+    return dash.get_app().server.test_client().get("/_dash-dependencies").get_json()
+
+
+def _by_id(component) -> dict:
+    """Every component of a layout by its id."""
+    found = {}
+    stack = [component]
+    while stack:
+        c = stack.pop()
+        if isinstance(c, list | tuple):
+            stack.extend(c)
+            continue
+        if getattr(c, "id", None) is not None:
+            found[c.id] = c
+        children = getattr(c, "children", None)
+        if children is not None and not isinstance(children, str):
+            stack.append(children)
+    return found
+
+
+def test_the_page_opens_with_its_first_view_in_its_layout_as_the_callback_would_draw_it(page):
+    """The layout carries both figures, the texts and the gap rows for the URL's settings, the same the callback
+    answers for them; the callback is not asked at load (only a change asks), and the query the page opened
+    with goes to the other pages' links from the layout."""
+    from dashboard import ids
+
+    assert config.COVERAGE_FIRST_VIEW
+    layout = _by_id(page.layout(radius="3", allocation="equal", sector="health", dataset="sample"))
+    query = layout[ids.COVERAGE_STATE].data
+    heatmap, style, gap_map, summary, sentence, banner, rules, rows, shared = page.update_coverage(
+        query, 3.0, "equal", "projects"
+    )
+    assert layout[ids.COVERAGE_HEATMAP].figure is heatmap  # the same view, from the callback's cache
+    assert layout[ids.COVERAGE_HEATMAP].style == style
+    assert layout[ids.COVERAGE_GAP_MAP].figure is gap_map
+    assert layout[ids.COVERAGE_SUMMARY].children is summary
+    assert layout[ids.COVERAGE_SENTENCE].children is sentence and "radius 3 km" in str(sentence)
+    assert layout[ids.COVERAGE_SAMPLE_BANNER].children is banner and banner is not None
+    assert layout[ids.COVERAGE_RULES].children is rules
+    assert layout[ids.COVERAGE_GAP_ROWS].data == rows and all(r["sector"] == "health" for r in rows)
+    assert layout[ids.COVERAGE_QUERY].data == shared and "radius=3" in shared
+    (main,) = [cb for cb in _callbacks() if f"{ids.COVERAGE_HEATMAP}.figure" in cb["output"]]
+    assert main["prevent_initial_call"] is True
+
+
 def test_gap_csv_has_provenance_and_rows(page):
     from dashboard.data import snapshot
     from dashboard.exports import service
