@@ -166,6 +166,9 @@ def heatmap_figure(view: CoverageView, metric: str) -> go.Figure:
         shapes=shapes,
         annotations=chart_annotations(full.has_sample, full.n_projects == 0),
         clickmode="event",
+        # the page sets the margins from the labels' widths in its own fonts before the first drawing
+        # (assets/label_margins.js): plotly.js's automargin otherwise draws the heatmap twice
+        meta={"margins_from_labels": True},
     )
     return fig
 

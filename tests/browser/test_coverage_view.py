@@ -206,8 +206,8 @@ def test_clear_sector_and_municipality_keeps_the_radius(dash_duo):
 
 def test_a_coverage_link_opens_drawn_at_once_and_the_other_pages_links_carry_its_query(dash_duo):
     """Opened from a link with filters and a radius, the page draws its figures as it appears, each once and never
-    empty first (its first view comes in its layout, not from a callback after it), and the navbar's links carry
-    the page's query (the explorer opens with the same filters)."""
+    empty first (its first view comes in its layout, not from a callback after it; the heatmap with margins that
+    fit its labels, so plotly.js does not draw it again for them), and the navbar's links carry the page's query."""
     dash_duo.start_server(create_app())
     driver = dash_duo.driver
     driver.execute_cdp_cmd(
@@ -231,6 +231,13 @@ def test_a_coverage_link_opens_drawn_at_once_and_the_other_pages_links_carry_its
         mine = [n for g, n in draws if g == graph]
         assert mine and all(n > 0 for n in mine), f"{graph} was drawn empty first: {draws}"
         assert len(mine) == 1, f"{graph} was drawn {len(mine)} times at load: {draws}"
+    # the heatmap's margins came from its labels before it was drawn (assets/label_margins.js): plotly.js's
+    # automargin pushed none of them, which would have drawn it a second time
+    size, margin = driver.execute_script(
+        "const fl = document.querySelector('#coverage-heatmap .js-plotly-plot')._fullLayout;"
+        "return [fl._size, fl.margin]"
+    )
+    assert (size["l"], size["t"]) == (margin["l"], margin["t"]) and margin["l"] > 100, (size, margin)
     href = steady(
         driver,
         lambda: driver.execute_script("return document.querySelector(\"a.nav-link[href^='/?']\")?.href"),
