@@ -2,7 +2,7 @@
 
    With automargin, plotly.js draws a chart, measures its tick labels, widens the margins and draws it all again:
    the coverage heatmap's municipality names (two or three lines) and sector names were drawn twice on every
-   change, about 60 ms of the coverage page's main thread beside its gap map. A figure whose layout.meta has
+   change, about 0.1 s of the coverage page's main thread beside its gap map. A figure whose layout.meta has
    margins_from_labels gets, as Dash's Graph hands it to Plotly.react, a left margin from its y labels' widths and
    a top margin from its x labels (level, or turned vertical where plotly.js will turn them: autotickangles),
    measured in the page's own fonts (a canvas: no layout). automargin stays on: a margin that falls short is
@@ -15,7 +15,7 @@
   var X_LINE_PX = 17; // a level x label's line (13 px type) as plotly.js stacks it, and the space above it
   var X_LABEL_PAD_PX = 14;
   var X_TURNED_PAD_PX = 26; // the same for labels turned vertical
-  var X_GAP_PX = 4; // plotly.js turns the labels when they come closer than this
+  var X_GAP_PX = 4; // labels closer than this are taken as turned (a wrong guess costs the second drawing, as before)
 
   var canvas = null;
   function width(label, size, family) {  // the widest line of a label ("a<br><span style='font-size:11px'>b</span>")
