@@ -22,7 +22,8 @@
    replace the fitted ones. Graphs FIT_BELOW_PX wide or wider are left as drawn; nothing is measured there. The
    check runs in the browser's idle time after a drawing, not in the middle of a page's first load.
 
-   window.tfaFitText.fit(gd) runs the check on one graph div (from the console, after a change of size).
+   window.tfaFitText.fit(gd) runs the check on one graph div (from the console, after a change of size);
+   textWidth(text, size, family) measures a line of text in px (assets/label_margins.js measures labels with it).
 */
 (function () {
   "use strict";
@@ -359,5 +360,5 @@
     }).observe(document.documentElement, {childList: true, subtree: true});
   }
 
-  window.tfaFitText = {fit: fit, FIT_BELOW_PX: FIT_BELOW_PX};
+  window.tfaFitText = {fit: fit, textWidth: textWidth, FIT_BELOW_PX: FIT_BELOW_PX};
 })();

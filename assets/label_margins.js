@@ -17,14 +17,12 @@
   var X_TURNED_PAD_PX = 26; // the same for labels turned vertical
   var X_GAP_PX = 4; // labels closer than this are taken as turned (a wrong guess costs the second drawing, as before)
 
-  var canvas = null;
-  function width(label, size, family) {  // the widest line of a label ("a<br><span style='font-size:11px'>b</span>")
-    canvas = canvas || document.createElement("canvas");
-    var context = canvas.getContext("2d");
+  // the widest line of a label ("a<br><span style='font-size:11px'>b</span>"), each line at its own size, measured
+  // as assets/fit_text.js measures text (a canvas)
+  function width(label, size, family) {
     return Math.max.apply(null, String(label).split(/<br\s*\/?>/i).map(function (line) {
       var own = /font-size:\s*(\d+(?:\.\d+)?)px/.exec(line);
-      context.font = (own ? own[1] : size) + "px " + family;
-      return context.measureText(line.replace(/<[^>]+>/g, "")).width;
+      return window.tfaFitText.textWidth(line.replace(/<[^>]+>/g, ""), own ? Number(own[1]) : size, family);
     }));
   }
 
@@ -50,7 +48,8 @@
 
   function install() {
     var P = window.Plotly;
-    if (!P || typeof P.react !== "function" || P.react.tfaLabelMargins || window.tfaLabelMarginsOff) { return; }
+    if (!P || typeof P.react !== "function" || P.react.tfaLabelMargins || window.tfaLabelMarginsOff ||
+        !window.tfaFitText) { return; }
     var react = P.react;
     P.react = function (gd, figure) {
       var layout = figure && !Array.isArray(figure) && figure.layout;
