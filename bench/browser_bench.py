@@ -506,17 +506,23 @@ def emulate_network(driver, network: str) -> None:
 
 
 def run_network_ab(
-    n: int | None, port: int, network: str, rounds: int = 4, clicks: int = 4, store_cache: Path | None = None
+    n: int | None,
+    port: int,
+    network: str,
+    rounds: int = 4,
+    clicks: int = 4,
+    store_cache: Path | None = None,
+    flag: str = "TFA_COMPRESS",
 ) -> list[dict]:
-    """Compressed responses (``dashboard/transfer.py``) against uncompressed (``TFA_COMPRESS=0``) over an
-    emulated ``network`` (``NETWORKS``): two servers (``port``, ``port + 1``); each round opens a fresh browser
-    for each, alternating which goes first, and times the explorer's first load (nothing cached), ``clicks``
-    filter clicks, and the coverage page (its scripts cached). One row per (mode, case); ``ratios`` gives
-    uncompressed / compressed as old / new."""
+    """Two servers that differ only in the environment ``flag`` ("0": the "old" mode; by default compressed
+    responses, ``dashboard/transfer.py``, against uncompressed) over an emulated ``network`` (``NETWORKS``):
+    servers on ``port`` and ``port + 1``; each round opens a fresh browser for each, alternating which goes first,
+    and times the explorer's first load (nothing cached), ``clicks`` filter clicks, and the coverage page (its
+    scripts cached). One row per (mode, case); ``ratios`` gives old / new."""
     samples: dict[str, dict[str, list[dict]]] = {m: {k: [] for _, k in _AB_CASES} for m in _AB_MODES.values()}
     info = None
     with contextlib.ExitStack() as stack:
-        servers = _ab_servers(stack, n, port, "TFA_COMPRESS", store_cache)  # old: uncompressed, new: compressed
+        servers = _ab_servers(stack, n, port, flag, store_cache)  # old: flag "0" (e.g. uncompressed), new: "1"
         for r in range(rounds):
             for mode in list(servers) if r % 2 == 0 else list(servers)[::-1]:
                 driver = chromium()
@@ -747,9 +753,14 @@ def main(argv: list[str]) -> int:
     p.add_argument(
         "--network-ab",
         choices=sorted(NETWORKS),
-        help="compressed responses against uncompressed (TFA_COMPRESS=0) over an emulated network, fresh browsers",
+        help="compressed responses against uncompressed (TFA_COMPRESS=0; or --network-flag) over an emulated network",
     )
     p.add_argument("--rounds", type=int, default=4, help="--network-ab: fresh browsers per mode")
+    p.add_argument(
+        "--network-flag",
+        default="TFA_COMPRESS",
+        help="--network-ab: the environment flag the two servers differ in (e.g. TFA_EXPLORER_FIRST_VIEW)",
+    )
     p.add_argument(
         "--settle-ab",
         action="store_true",
@@ -767,9 +778,11 @@ def main(argv: list[str]) -> int:
     )
     p.add_argument(
         "--first-view-ab",
-        action="store_true",
-        help="explorer and coverage loads with the coverage page's first view from its callback "
-        "(TFA_COVERAGE_FIRST_VIEW=0) and in its layout",
+        nargs="?",
+        const="coverage",
+        choices=("coverage", "explorer"),
+        help="explorer and coverage loads with one page's first view (the coverage page's by default) from its "
+        "callback (TFA_COVERAGE_FIRST_VIEW=0 or TFA_EXPLORER_FIRST_VIEW=0) and in its layout",
     )
     p.add_argument(
         "--loads", type=int, default=8, help="--settle-ab, --first-ab, --late-ab, --first-view-ab: loads per mode"
@@ -777,7 +790,9 @@ def main(argv: list[str]) -> int:
     args = p.parse_args(argv)
     n = None if args.n == "shipped" else int(args.n)
     if args.network_ab:
-        rows = run_network_ab(n, args.port, args.network_ab, rounds=args.rounds, clicks=args.clicks)
+        rows = run_network_ab(
+            n, args.port, args.network_ab, rounds=args.rounds, clicks=args.clicks, flag=args.network_flag
+        )
     elif args.ab or args.points_ab:
         rows = run_ab(n, args.port, clicks=args.clicks, flag="TFA_POINTS_LAYER" if args.points_ab else "TFA_FAST")
     elif args.settle_ab:
@@ -785,7 +800,7 @@ def main(argv: list[str]) -> int:
     elif args.first_ab:
         rows = run_first_ab(n, args.port, loads=args.loads)
     elif args.late_ab or args.first_view_ab:
-        flag = "TFA_TABLE_LATE" if args.late_ab else "TFA_COVERAGE_FIRST_VIEW"
+        flag = "TFA_TABLE_LATE" if args.late_ab else f"TFA_{args.first_view_ab.upper()}_FIRST_VIEW"
         rows = run_loads_ab(n, args.port, flag, loads=args.loads)
     elif args.hold_ab or args.charts_ab or args.table_ab:
         switch = "hold" if args.hold_ab else "charts" if args.charts_ab else "table"

@@ -96,3 +96,8 @@ TABLE_LATE = FAST and os.environ.get("TFA_TABLE_LATE", "1") != "0"
 #: as the page appears, instead of from a callback after it: the figures were drawn empty first, and the view came
 #: a round trip later. ``TFA_COVERAGE_FIRST_VIEW=0`` (or ``TFA_FAST=0``) asks the callback again, for the benchmark.
 COVERAGE_FIRST_VIEW = FAST and os.environ.get("TFA_COVERAGE_FIRST_VIEW", "1") != "0"
+#: The explorer's first view (the map's notes, shading and project points for the URL's filters, and what the page
+#: then holds drawn) comes in the page's layout, so the map has its points as it is built: before, the page's
+#: callback sent them a round trip after the layout. It needs the points layer (``POINTS_LAYER``).
+#: ``TFA_EXPLORER_FIRST_VIEW=0`` (or ``TFA_FAST=0``) asks the callback again, for the benchmark.
+EXPLORER_FIRST_VIEW = POINTS_LAYER and os.environ.get("TFA_EXPLORER_FIRST_VIEW", "1") != "0"

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import components, config, data, geo_assets, ids, late_grid
+from dashboard import components, config, data, filter_query, geo_assets, ids, late_grid
 from dashboard.data import Snapshot, snapshot
 from dashboard.exports import service
 from dashboard.exports.service import gap_frame
@@ -255,12 +255,7 @@ def draw_view(snap: Snapshot, query: str, radius_km: float, allocation: str, met
 
 
 # The page's query, from its layout or its callback, for the other pages' links
-clientside_callback(
-    "function (query) { return query === null || query === undefined ? window.dash_clientside.no_update : query; }",
-    Output(ids.FILTER_QUERY, "data", allow_duplicate=True),
-    Input(ids.COVERAGE_QUERY, "data"),
-    prevent_initial_call="initial_duplicate",
-)
+filter_query.pass_on(ids.COVERAGE_QUERY)
 
 # The gap rows reach the grid through a store: the grid may be created after them (config.TABLE_LATE), and then
 # takes the latest as it comes

@@ -21,7 +21,8 @@ Main filter callback: ``update_explorer``. It is the one callback whose Inputs a
         chart-by-community.figure  small patches, each only when its chart's content changed
         kpi-<key>-value.children, kpi-<key>-sub.children   (strings; key in components.KPI_KEYS)
         filter-sentence.children, sample-banner.children, empty-state.children
-        filter-query.data          FilterState.to_query() (+ "metric=" when not the default): the URL query
+        explorer-query.data        FilterState.to_query() (+ "metric=" when not the default): the URL query, passed
+                                   on to filter-query.data (the navbar's links) by ``dashboard.filter_query``
         map-points-key.data        the filter whose points the map holds (also a State: the points are resent
                                    only when it changes, so a metric change or a box selection sends no points)
         explorer-drawn.data        digests of the map's other parts and of each chart (also a State)
@@ -64,7 +65,7 @@ import numpy as np
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import components, config, figures, ids, late_grid
+from dashboard import components, config, figures, filter_query, ids, late_grid
 from dashboard.camp_key import cluster_view, site_view
 from dashboard.data import snapshot, table_page, table_rows
 from dashboard.exports import service
@@ -83,6 +84,7 @@ from dashboard.pages.explorer_updates import (
     camp_panel,
     controls_from_state,
     explorer_outputs,
+    first_view,
     highlight,
     marker_tooltip,
     page_query,
@@ -119,11 +121,14 @@ FILTER_STATES = [State(i.component_id, i.component_property) for i in FILTER_INP
 
 
 def layout(metric: str | None = None, **query) -> html.Div:
-    """The explorer for the URL's query (Dash pages passes the query parameters)."""
+    """The explorer for the URL's query (Dash pages passes the query parameters), with its first view
+    (``config.EXPLORER_FIRST_VIEW``: the map's points and shading for these filters; the charts, key figures and
+    texts are always the layout's)."""
     snap = snapshot()
     state = FilterState.from_query(query)
     metric = metric if metric in figures.METRICS else figures.DEFAULT_METRIC
-    mask = snap.mask(state)
+    first = first_view(snap, state, metric) if config.EXPLORER_FIRST_VIEW else None
+    mask = first.content.mask if first else snap.mask(state)
     main = [
         html.Div(
             [
@@ -136,9 +141,9 @@ def layout(metric: str | None = None, **query) -> html.Div:
         ),
         html.P(INTRO, id=ids.INTRO, className="explorer-intro small mb-1"),
         summary_side(snap, state, mask),
-        map_card(snap, metric),
+        map_card(snap, metric, first),
         charts_row(figures.chart_specs(snap, mask)),
-        table_card(),
+        table_card(first.table_note if first else None),
     ]
     panel = filter_panel(snap, controls_from_state(snap, state))
     return html.Div(
@@ -179,7 +184,7 @@ def warm_default_view() -> None:
     Output(ids.SENTENCE, "children"),
     Output(ids.SAMPLE_BANNER, "children"),
     Output(ids.EMPTY_STATE, "children"),
-    Output(ids.FILTER_QUERY, "data"),
+    Output(ids.EXPLORER_QUERY, "data"),
     Output(ids.MAP_POINTS_KEY, "data"),
     Output(ids.EXPLORER_DRAWN, "data"),
     Output(ids.MAP_SHADING, "data"),
@@ -191,6 +196,10 @@ def warm_default_view() -> None:
     Input(ids.SELECTION, "data"),
     State(ids.MAP_POINTS_KEY, "data"),
     State(ids.EXPLORER_DRAWN, "data"),
+    # the page's first view comes in its layout (config.EXPLORER_FIRST_VIEW): then only a change asks for a view.
+    # Every output is in the page (the query goes out through dashboard.filter_query), or Dash's renderer would call
+    # it as the page appears anyway.
+    prevent_initial_call=config.EXPLORER_FIRST_VIEW,
 )
 def update_explorer(
     sectors,
@@ -213,6 +222,10 @@ def update_explorer(
         snap, sectors, communities, municipalities, statuses, funders, orgs, years, text, dataset, selection
     )
     return explorer_outputs(snap, state, metric, drawn_key, drawn)
+
+
+# The page's query, from its layout or its callback, for the other pages' links
+filter_query.pass_on(ids.EXPLORER_QUERY)
 
 
 def update_table(sectors, communities, municipalities, statuses, funders, orgs, years, text, dataset, selection):
@@ -394,18 +407,28 @@ clientside_callback(
 
 # The project points are drawn in the browser as MapLibre layers of the page's own (``figures.points_layer``,
 # assets/map_points.js); a hover or click on one comes back as the Graph's hoverData or clickData, as the traces' did.
+# Both this and the shading's callback below set ``MAP_LAYERS`` only so that they have an output: Dash's renderer
+# (4.4) does not call a callback without one as its page appears, and the page's layout holds the first points and
+# shading (config.EXPLORER_FIRST_VIEW).
 clientside_callback(
     "function (points, held) {"
-    " if (window.tfaPoints) { window.tfaPoints.show(" + json.dumps(ids.MAP) + ", points, held); } }",
+    " if (window.tfaPoints) { window.tfaPoints.show(" + json.dumps(ids.MAP) + ", points, held); }"
+    " return points ? 'points ' + points.key : window.dash_clientside.no_update; }",
+    Output(ids.MAP_LAYERS, "data", allow_duplicate=True),
     Input(ids.MAP_POINTS, "data"),
     Input(ids.MAP_POINTS_SELECTED, "data"),
+    prevent_initial_call="initial_duplicate",
 )
 
 # The polygons' shading is set on the map in the browser, in place (``figures.shading``, assets/map_shading.js);
 # a click on a polygon comes back as the Graph's clickData, as the choropleth trace's did.
 clientside_callback(
-    "function (shading) { if (window.tfaShading) { window.tfaShading.show(" + json.dumps(ids.MAP) + ", shading); } }",
+    "function (shading) {"
+    " if (window.tfaShading) { window.tfaShading.show(" + json.dumps(ids.MAP) + ", shading); }"
+    " return shading ? 'shading' : window.dash_clientside.no_update; }",
+    Output(ids.MAP_LAYERS, "data", allow_duplicate=True),
     Input(ids.MAP_SHADING, "data"),
+    prevent_initial_call="initial_duplicate",
 )
 
 

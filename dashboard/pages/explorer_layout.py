@@ -3,8 +3,8 @@
 * ``filter_panel(snap, values)``: the filters (sidebar on wide screens, off-canvas on phones).
 * ``summary_side(snap, state, mask)``: the filter sentence, link notes, sample banner, empty state, KPIs and the
   Trust Fund card.
-* ``map_card(snap, metric)``: the metric and base-map controls, the map with its tooltip, the legend, the camp
-  key and the hint line.
+* ``map_card(snap, metric, first)``: the metric and base-map controls, the map with its tooltip and its stores (the
+  page's first view, when the layout brings it), the legend, the camp key and the hint line.
 * ``charts_row(charts)``, ``detail_panel()``; the table's parts are in ``explorer_table``.
 Every id is a constant in ``dashboard.ids``.
 """
@@ -18,6 +18,7 @@ from dash import dcc, html
 from dashboard import components, figures, geo_assets, ids
 from dashboard.camp_key import camp_key
 from dashboard.data import Snapshot, municipality_label
+from dashboard.pages.explorer_updates import FirstView
 from geodata.analysis.filters import FilterState, describe, name_options
 from geodata.analysis.kpis import trust_fund_status
 from geodata.facts.layers import COMMUNITIES, SECTORS, STATUSES
@@ -145,14 +146,13 @@ def filter_panel(snap: Snapshot, values: dict) -> html.Div:
                 className="btn btn-primary w-100 mt-2 present-link",
                 title="Open the briefing (full screen, exports) with these filters",
             ),
-            dcc.Store(id=ids.SELECTION, data=values["selection"]),
-            dcc.Store(id=ids.NAME_OPTIONS, data={"funders": snap.funders, "orgs": snap.orgs}),
-            dcc.Store(id=ids.MAP_POINTS_KEY, data=None),
             # not None: a memory Store whose data is None reports its data as changed when it mounts (its store
             # holds nothing yet), which fired both click callbacks at every page load, and the main callback,
-            # whose inputs they may set, waited for their answers
+            # whose inputs they may set, waited for their answers; no selection is [] for the same reason (the
+            # main callback listens to it, and the page's first view is in its layout)
+            dcc.Store(id=ids.SELECTION, data=values["selection"] or []),
+            dcc.Store(id=ids.NAME_OPTIONS, data={"funders": snap.funders, "orgs": snap.orgs}),
             dcc.Store(id=ids.MAP_CLICK, data={}),
-            dcc.Store(id=ids.EXPLORER_DRAWN, data=None),
         ],
         className="filter-panel",
         role="search",
@@ -258,10 +258,15 @@ def summary_side(snap: Snapshot, state: FilterState, mask: np.ndarray) -> html.D
     )
 
 
-def map_card(snap: Snapshot, metric: str) -> html.Div:
-    """The metric and base-map controls, the map (polygons drawn once; the points arrive by patch) with its
-    tooltip and shading (``figures.shading``), then under it the legend, the camp key and the hint line."""
+def map_card(snap: Snapshot, metric: str, first: FirstView | None = None) -> html.Div:
+    """The metric and base-map controls, the map with its tooltip, shading (``figures.shading``) and project points
+    (``figures.points_layer``), then under it the legend, the camp key and the hint line.
+
+    With the page's ``first`` view (``config.EXPLORER_FIRST_VIEW``) the map's stores hold its points and shading
+    for the URL's filters, and what the page then holds drawn; without it, the shell shaded over every project,
+    and the main callback sends the rest."""
     polygons = geo_assets.polygons_url(snap.static)
+    view = first.content if first else None
     return html.Div(
         [
             html.Div(
@@ -298,7 +303,7 @@ def map_card(snap: Snapshot, metric: str) -> html.Div:
                 [
                     dcc.Graph(
                         id=ids.MAP,
-                        figure=figures.map_shell(snap, metric, polygons),
+                        figure=first.map_figure if first else figures.map_shell(snap, metric, polygons),
                         config={
                             "scrollZoom": True,
                             "displaylogo": False,
@@ -310,9 +315,16 @@ def map_card(snap: Snapshot, metric: str) -> html.Div:
                         clear_on_unhover=True,  # the pointer leaving a project (even off the map) hides its tooltip
                     ),
                     dcc.Tooltip(id=ids.MAP_TOOLTIP, direction="bottom", className="map-tooltip"),
-                    dcc.Store(id=ids.MAP_SHADING, data=figures.shell_shading(snap, metric, polygons)),
-                    dcc.Store(id=ids.MAP_POINTS),
-                    dcc.Store(id=ids.MAP_POINTS_SELECTED),
+                    dcc.Store(
+                        id=ids.MAP_SHADING,
+                        data=view.parts["shading"] if view else figures.shell_shading(snap, metric, polygons),
+                    ),
+                    dcc.Store(id=ids.MAP_POINTS, data=first.points if first else None),
+                    dcc.Store(id=ids.MAP_POINTS_SELECTED, data=view.held if view else None),
+                    dcc.Store(id=ids.MAP_POINTS_KEY, data=view.points_key if view else None),
+                    dcc.Store(id=ids.EXPLORER_DRAWN, data=view.digests if view else None),
+                    dcc.Store(id=ids.EXPLORER_QUERY, data=first.query if first else None),
+                    dcc.Store(id=ids.MAP_LAYERS, data=""),
                 ],
                 className="map-frame",
             ),

@@ -89,14 +89,15 @@ def table_grid() -> dag.AgGrid:
     )
 
 
-def table_card() -> html.Div:
-    """The projects table (paged from the server) with its note and the Download CSV button."""
+def table_card(note: str | None = None) -> html.Div:
+    """The projects table (paged from the server) with its note (the number of matching projects, when the layout
+    brings the first view) and the Download CSV button."""
     return html.Div(
         [
             html.Div(
                 [
                     html.H2("Projects", className="h5 mb-0"),
-                    html.Span(id=ids.TABLE_NOTE, className="table-note"),
+                    html.Span(note, id=ids.TABLE_NOTE, className="table-note"),
                     dbc.Button(
                         "Download CSV",
                         id=ids.DOWNLOAD_BUTTON,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 import dash
@@ -19,7 +20,7 @@ from dashboard.figures import points_layer
 from dashboard.map_points import event_rows, event_stacks, region_rows
 from geodata.analysis.filters import DATASET_CHOICES, FilterState, describe
 from geodata.analysis.formatting import usd
-from geodata.analysis.kpis import site_history
+from geodata.analysis.kpis import Aggregates, site_history
 from geodata.facts.layers import COMMUNITIES, SECTORS
 from geodata.facts.municipality_registry import BY_CODE
 
@@ -165,41 +166,62 @@ def map_patch(snap: Snapshot, parts: dict, changed: set[str], mask: np.ndarray, 
     return patch
 
 
+class Content(NamedTuple):
+    """What the explorer shows for a filter state, before it is compared with what the browser holds."""
+
+    map_mask: np.ndarray  # the map's projects: every filtered one (a selection narrows the rest)
+    mask: np.ndarray  # the charts', key figures' and table's projects
+    agg: Aggregates  # their aggregates
+    updates: dict  # each chart's data and notes (``figures.chart_updates``)
+    parts: dict  # the map's parts (``map_parts``)
+    digests: dict  # a fingerprint of each part and chart, and of the points layer's state
+    points_key: str  # the filter the map's points are drawn for
+    held: dict | None  # which markers a box or lasso selection holds (the points layer's), or None
+
+
+def content(snap: Snapshot, state: FilterState, metric: str) -> Content:
+    """Filter once; the charts' and map's parts for the state, and their digests."""
+    map_mask = snap.mask(state.with_(ids=()))
+    mask = map_mask & snap.index.ids.isin(state.ids) if state.ids else map_mask
+    agg = snap.kpi.aggregate(mask)
+    updates = figures.chart_updates(snap, mask, agg)
+    parts = map_parts(snap, map_mask, metric, bool(np.count_nonzero(snap.kpi.is_sample & map_mask)))
+    digests = {**{k: digest(v) for k, v in parts.items()}, **{k: digest(v) for k, v in updates.items()}}
+    points_key = state.with_(ids=()).to_query() or "all"
+    held = None
+    if config.POINTS_LAYER:
+        held = points_layer.selected(snap, map_mask, mask if state.ids else np.zeros(snap.n, dtype=bool), points_key)
+        digests["selected"] = digest(held)
+        digests["points_base"] = points_layer.base(snap)["id"]  # the whole data's markers, which the page holds
+    return Content(map_mask, mask, agg, updates, parts, digests, points_key, held)
+
+
 def explorer_outputs(snap: Snapshot, state: FilterState, metric: str, drawn_key=None, drawn=None) -> tuple:
     """The main callback's outputs, as plain JSON. Filter once, then send only what changed: the map's project
     points when the map's filter changed, each other map part and each chart only when its digest differs from
     what the browser holds (``drawn``); an unchanged figure is ``no_update`` and is not redrawn. ``config.FAST``
     off sends everything every time."""
     metric = metric if metric in figures.METRICS else figures.DEFAULT_METRIC
-    map_mask = snap.mask(state.with_(ids=()))  # the map keeps every filtered point; a selection narrows the rest
-    mask = map_mask & snap.index.ids.isin(state.ids) if state.ids else map_mask
-    count = int(np.count_nonzero(mask))
-    count_sample = int(np.count_nonzero(snap.kpi.is_sample & mask))
-    agg = snap.kpi.aggregate(mask)
-    updates = figures.chart_updates(snap, mask, agg)
-    parts = map_parts(snap, map_mask, metric, bool(np.count_nonzero(snap.kpi.is_sample & map_mask)))
-    digests = {**{k: digest(v) for k, v in parts.items()}, **{k: digest(v) for k, v in updates.items()}}
+    view = content(snap, state, metric)
+    count = int(np.count_nonzero(view.mask))
+    count_sample = int(np.count_nonzero(snap.kpi.is_sample & view.mask))
     before = (drawn or {}) if config.FAST else {}
-    changed = {key for key, value in digests.items() if before.get(key) != value}
-    charts = {key: chart_patch(update) if key in changed else NOT_SENT for key, update in updates.items()}
-    kpi = components.kpi_texts(snap.kpi.kpis(agg=agg))
-    points_key = state.with_(ids=()).to_query() or "all"
-    points = points_key != drawn_key  # resend points only when the map's filter changed
+    changed = {key for key, value in view.digests.items() if before.get(key) != value}
+    charts = {key: chart_patch(update) if key in changed else NOT_SENT for key, update in view.updates.items()}
+    kpi = components.kpi_texts(snap.kpi.kpis(agg=view.agg))
+    points = view.points_key != drawn_key  # resend points only when the map's filter changed
     on_page, selected = NOT_SENT, NOT_SENT  # the points and which of them a selection holds, beside the figure
     if config.POINTS_LAYER:
-        held = points_layer.selected(snap, map_mask, mask if state.ids else np.zeros(snap.n, dtype=bool), points_key)
-        digests["selected"] = digest(held)
-        digests["points_base"] = points_layer.base(snap)["id"]  # the whole data's markers, which the page holds
-        new_base = before.get("points_base") != digests["points_base"]
+        new_base = before.get("points_base") != view.digests["points_base"]
         if points or new_base:
-            on_page = points_layer.points(snap, map_mask, points_key, with_base=new_base)
-        if points or new_base or before.get("selected") != digests["selected"]:
-            selected = held
+            on_page = points_layer.points(snap, view.map_mask, view.points_key, with_base=new_base)
+        if points or new_base or before.get("selected") != view.digests["selected"]:
+            selected = view.held
     # plain JSON (no component or Patch objects): Dash's encoder then serialises it in one orjson call
-    shading = parts["shading"] if "shading" in changed else NOT_SENT
+    shading = view.parts["shading"] if "shading" in changed else NOT_SENT
     return components.plain(
         (
-            map_patch(snap, parts, changed, map_mask, points and not config.POINTS_LAYER),
+            map_patch(snap, view.parts, changed, view.map_mask, points and not config.POINTS_LAYER),
             charts["by_sector"],
             charts["by_municipality"],
             charts["over_time"],
@@ -209,14 +231,43 @@ def explorer_outputs(snap: Snapshot, state: FilterState, metric: str, drawn_key=
             components.sample_banner(count_sample),
             components.empty_state(count),
             page_query(state, metric),
-            points_key,
-            digests,
+            view.points_key,
+            view.digests,
             shading,
             on_page,
             selected,
             # the table's count comes with the key figures, not with its rows (which wait while it is out of view)
             table_note(count, None if config.FAST else config.TABLE_ROW_LIMIT),
         )
+    )
+
+
+class FirstView(NamedTuple):
+    """The explorer's first view, which its layout holds (``config.EXPLORER_FIRST_VIEW``): what the main callback
+    would otherwise have sent as the page appeared, a round trip later."""
+
+    content: Content
+    map_figure: dict  # the map's shell with the notes for these filters
+    points: dict  # the project markers, with the whole data's (``figures.points_layer``)
+    query: str  # the page's URL query (``page_query``)
+    table_note: str
+
+
+def first_view(snap: Snapshot, state: FilterState, metric: str) -> FirstView:
+    """The page's first view for the URL's filters: the map's shell (the same for every visitor) with the notes
+    for these filters, the shading and points as the main callback sends them when the browser holds nothing, and
+    the digests the page then holds, so that its first filter change sends only what changed."""
+    view = content(snap, state, metric)
+    shell = figures.map_shell(snap, metric, geo_assets.polygons_url(snap.static))
+    annotations = view.parts["annotations"]
+    if shell["layout"].get("annotations") != annotations:  # the shell is shared: changed in a copy
+        shell = {**shell, "layout": {**shell["layout"], "annotations": annotations}}
+    return FirstView(
+        view,
+        shell,
+        points_layer.points(snap, view.map_mask, view.points_key, with_base=True),
+        page_query(state, metric),
+        table_note(int(np.count_nonzero(view.mask))),
     )
 
 

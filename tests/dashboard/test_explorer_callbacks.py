@@ -10,13 +10,14 @@ from contextvars import copy_context
 
 import dash
 import numpy as np
+import plotly
 import pytest
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
 import geodata
-from dashboard import components, config, data, figures, ids, map_points
+from dashboard import components, config, data, figures, geo_assets, ids, map_points
 from dashboard.app import create_app
 from geodata.analysis.filters import FilterState
 from geodata.facts.build import anchors_frame
@@ -410,7 +411,7 @@ def test_endpoint_main_callback_sends_typed_points_and_no_polygons(client):
     else:
         lat = [o["params"]["value"] for o in ops if o["location"][-1] == "lat" and o["params"]["value"]]
     assert lat and all(v["dtype"] == "f4" for v in lat)
-    assert payload[ids.FILTER_QUERY]["data"] == "sector=health"
+    assert payload[ids.EXPLORER_QUERY]["data"] == "sector=health"
     if figures.SHADING_LAYER:  # colours and hover per polygon, the polygons themselves loaded once from a URL
         shading = payload[ids.MAP_SHADING]["data"]
         assert shading["url"].startswith("/_geo/") and '"coordinates"' not in json.dumps(shading)
@@ -432,41 +433,122 @@ def test_endpoint_clear_filters_answers_every_control(app, client):
     assert answer[ids.SELECTION]["data"] is None
 
 
-def test_endpoint_router_restores_controls_from_the_url(client):
+def _router_layout(client, search: str):
+    """The explorer's layout as Dash's pages router answers the browser for ``/`` with this query (and its size,
+    gzipped)."""
     body = {
         "output": ".._pages_content.children..._pages_store.data..",
         "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
         "inputs": [
             {"id": "_pages_location", "property": "pathname", "value": "/"},
-            {
-                "id": "_pages_location",
-                "property": "search",
-                "value": "?sector=health&municipality=zvecan&dataset=documented&from=2010&metric=projects",
-            },
+            {"id": "_pages_location", "property": "search", "value": search},
         ],
         "changedPropIds": ["_pages_location.pathname"],
         "state": [],
     }
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200
-    text = response.data.decode()
-    layout = json.loads(text)["response"]["_pages_content"]["children"]
+    layout = json.loads(response.data.decode())["response"]["_pages_content"]["children"]
+    return layout, len(gzip.compress(response.data))
 
-    def find(node, target):
-        if isinstance(node, dict):
-            if node.get("props", {}).get("id") == target:
-                return node["props"]
-            return next((r for v in node.values() if (r := find(v, target)) is not None), None)
-        if isinstance(node, list):
-            return next((r for v in node if (r := find(v, target)) is not None), None)
-        return None
 
-    assert find(layout, ids.SECTOR)["value"] == ["health"]
-    assert find(layout, ids.MUNICIPALITY)["value"] == ["zvecan"]
-    assert find(layout, ids.DATASET)["value"] == "documented"
-    assert find(layout, ids.YEARS)["value"][0] == 2010
-    assert find(layout, ids.METRIC)["value"] == "projects"
-    assert len(gzip.compress(response.data)) < 1_500_000
+def _find(node, target):
+    """The props of the component with id ``target`` in a layout as JSON (None if absent)."""
+    if isinstance(node, dict):
+        if node.get("props", {}).get("id") == target:
+            return node["props"]
+        return next((r for v in node.values() if (r := _find(v, target)) is not None), None)
+    if isinstance(node, list):
+        return next((r for v in node if (r := _find(v, target)) is not None), None)
+    return None
+
+
+def test_endpoint_router_restores_controls_from_the_url(client):
+    search = "?sector=health&municipality=zvecan&dataset=documented&from=2010&metric=projects"
+    layout, size = _router_layout(client, search)
+    assert _find(layout, ids.SECTOR)["value"] == ["health"]
+    assert _find(layout, ids.MUNICIPALITY)["value"] == ["zvecan"]
+    assert _find(layout, ids.DATASET)["value"] == "documented"
+    assert _find(layout, ids.YEARS)["value"][0] == 2010
+    assert _find(layout, ids.METRIC)["value"] == "projects"
+    assert size < 1_500_000
+
+
+def _at(figure: dict, location: list):
+    for key in location:
+        figure = figure[key]
+    return figure
+
+
+@pytest.mark.skipif(not config.EXPLORER_FIRST_VIEW, reason="TFA_EXPLORER_FIRST_VIEW=0: the callback sends it")
+@pytest.mark.parametrize(
+    "state",
+    [
+        FilterState(),
+        FilterState(sectors=("health",), municipalities=("zvecan",)),
+        FilterState(text="zzz no such title"),
+        FilterState(dataset="documented", year_from=2018),
+    ],
+    ids=["default", "filtered", "empty", "documented"],
+)
+def test_the_layout_holds_the_first_view_the_callback_sent(app, client, explorer, state):
+    """The explorer's layout holds what its main callback answered as the page appeared (the browser holding
+    nothing drawn yet), so the callback need not run then: the map's points, shading and notes, the charts, the
+    key figures and texts, the table's note, the page's query, and what the page holds drawn."""
+    snap = data.snapshot()
+    metric = "projects"
+    layout, _ = _router_layout(client, "?" + "&".join(q for q in (state.to_query(), f"metric={metric}") if q))
+    out = explorer.update_explorer(*_controls(snap, **state.__dict__), metric, None, None, None)
+    sent = json.loads(json.dumps(out, cls=plotly.utils.PlotlyJSONEncoder))
+    stores = {
+        ids.EXPLORER_QUERY: 18,
+        ids.MAP_POINTS_KEY: 19,
+        ids.EXPLORER_DRAWN: 20,
+        ids.MAP_SHADING: 21,
+        ids.MAP_POINTS: 22,
+        ids.MAP_POINTS_SELECTED: 23,
+    }
+    for store, position in stores.items():
+        assert _find(layout, store)["data"] == sent[position], store
+    assert sent[18] == "&".join(q for q in (state.to_query(), f"metric={metric}") if q)
+    texts = {
+        **{
+            components.kpi_id(k, part): 5 + 2 * i + j
+            for i, k in enumerate(components.KPI_KEYS)
+            for j, part in enumerate(("value", "sub"))
+        },
+        ids.SENTENCE: 15,
+        ids.SAMPLE_BANNER: 16,
+        ids.EMPTY_STATE: 17,
+        ids.TABLE_NOTE: 24,
+    }
+    for target, position in texts.items():
+        assert _find(layout, target).get("children") == sent[position], target
+    # the figures' patches change nothing in the layout's figures (each assigned value is there already)
+    graphs = (ids.MAP, ids.CHART_SECTOR, ids.CHART_MUNICIPALITY, ids.CHART_TIME, ids.CHART_COMMUNITY)
+    for graph, patch in zip(graphs, sent[:5], strict=True):
+        operations = patch["operations"]
+        assert operations and all(o["operation"] == "Assign" for o in operations)
+        figure = _find(layout, graph)["figure"]
+        for o in operations:
+            assert _at(figure, o["location"]) == o["params"]["value"], (graph, o["location"])
+    # and the layout's map is the shared shell but for those notes
+    shell = figures.map_shell(snap, metric, geo_assets.polygons_url(snap.static))
+    shell = json.loads(json.dumps(shell, cls=plotly.utils.PlotlyJSONEncoder))
+    drawn = _find(layout, ids.MAP)["figure"]
+    assert {**drawn, "layout": {**drawn["layout"], "annotations": None}} == {
+        **shell,
+        "layout": {**shell["layout"], "annotations": None},
+    }
+
+
+def test_the_main_callback_waits_for_a_change_when_the_layout_brings_the_first_view(app):
+    """Dash's renderer calls a callback as its page appears unless ``prevent_initial_call``, and even then when one
+    of its outputs lies outside the page: every output of the main callback is the page's own."""
+    spec = next(c for c in app._callback_list if c["output"].startswith("..explorer-map.figure"))
+    assert spec["prevent_initial_call"] is config.EXPLORER_FIRST_VIEW
+    outputs = spec["output"].strip(".").split("...")
+    assert f"{ids.EXPLORER_QUERY}.data" in outputs and f"{ids.FILTER_QUERY}.data" not in outputs
 
 
 def test_create_app_over_a_synthetic_portfolio():

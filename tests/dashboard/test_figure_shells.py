@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from dashboard import data, figures, geo_assets
+from dashboard import config, data, figures, geo_assets
 from dashboard.app import create_app
 from dashboard.data import build_snapshot
 from dashboard.exports import content
@@ -106,10 +106,17 @@ def test_explorer_page_sends_the_shell_and_the_charts_for_its_query(snap, pages)
 
     walk(page)
     url = geo_assets.polygons_url(snap.static)
-    assert _json(graphs["explorer-map"]) == _json(figures.map_shell(snap, figures.DEFAULT_METRIC, url))
-    if figures.SHADING_LAYER:  # the page's shading layer loads the boundary units by URL, shaded over every project
+    shell = figures.map_shell(snap, figures.DEFAULT_METRIC, url)
+    if config.EXPLORER_FIRST_VIEW:  # the shell with the notes for the query (test_explorer_callbacks has the rest)
+        shell = {**shell, "layout": {**shell["layout"], "annotations": graphs["explorer-map"]["layout"]["annotations"]}}
+    assert _json(graphs["explorer-map"]) == _json(shell)
+    if figures.SHADING_LAYER:  # the page's shading layer loads the boundary units by URL
         assert "geojson" not in graphs["explorer-map"]["data"][0]
-        assert graphs["explorer-map-shading"] == figures.shell_shading(snap, figures.DEFAULT_METRIC, url)
+        if config.EXPLORER_FIRST_VIEW:  # shaded for the query
+            z = figures.choropleth_z(snap, snap.mask(FilterState(sectors=(SECTORS[0],))), figures.DEFAULT_METRIC)
+            assert graphs["explorer-map-shading"] == figures.shading_data(snap, z, figures.DEFAULT_METRIC, url)
+        else:  # shaded over every project
+            assert graphs["explorer-map-shading"] == figures.shell_shading(snap, figures.DEFAULT_METRIC, url)
         assert graphs["explorer-map-shading"]["url"] == url
         # built once per data version and metric, as the shell is (the page is built on every visit)
         assert figures.shell_shading(snap, figures.DEFAULT_METRIC, url) is figures.shell_shading(
