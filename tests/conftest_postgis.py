@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -22,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from bench.cluster_bench import free_port
 
 PG_BIN = Path(os.environ.get("TFA_PG_BIN", "/usr/lib/postgresql/15/bin"))
 POSTGIS_CONTROL = Path("/usr/share/postgresql/15/extension/postgis.control")
@@ -34,12 +35,6 @@ def pytest_configure(config):
     url = os.environ.pop("TFA_DATABASE_URL", "")
     if url:
         _SERVER_URL["url"] = url
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -71,7 +66,7 @@ def start_cluster() -> Cluster:
     directory = Path(tempfile.mkdtemp(prefix="tfa-pg-"))
     if os.geteuid() == 0:
         shutil.chown(directory, "postgres", "postgres")
-    port = _free_port()
+    port = free_port()  # outside the ephemeral range: a client's own port can never be the server's
     try:
         _as_postgres([str(PG_BIN / "initdb"), "-D", str(directory / "data"), "-A", "trust", "-U", "postgres"])
         options = f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"

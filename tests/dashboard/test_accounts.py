@@ -207,45 +207,17 @@ def test_without_redis_each_worker_counts_failed_sign_ins_on_its_own(monkeypatch
 
 @pytest.fixture
 def redis_url(tmp_path):
+    """A private redis-server for this test (on a port outside the ephemeral range, as the benches' servers)."""
     import shutil
-    import socket
-    import time
+
+    from bench.cluster_bench import start_redis
 
     pytest.importorskip("redis")
-    server = shutil.which("redis-server")
-    if server is None:
+    if shutil.which("redis-server") is None:
         pytest.skip("redis-server is not installed")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [
-            server,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    import redis
-
-    client = redis.Redis(port=port)
-    for _ in range(50):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    proc.terminate()
-    proc.wait(10)
+    proc, url = start_redis(tmp_path)
+    yield url
+    proc.stop()
 
 
 def test_with_redis_the_limit_holds_across_workers(redis_url, monkeypatch):
