@@ -1,5 +1,5 @@
 """The base map every map figure stands on: one builder for the layout's ``map`` (style, view, bounds) and its
-GeoJSON layers drawn below the traces (the Kosovo outline, municipal borders, rings)."""
+GeoJSON layers (the Kosovo outline, municipal borders, rings below the traces; labels)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,59 @@ def with_properties(source: dict | str) -> dict | str:
     if features is None or all(f.get("properties") for f in features):
         return source
     return {**source, "features": [{**f, "properties": f.get("properties") or {"part": True}} for f in features]}
+
+
+def point_features(frame, properties: dict | None = None) -> dict:
+    """A GeoJSON FeatureCollection of the points of a GeoDataFrame (EPSG:4326), with the given per-row properties
+    (name -> a sequence as long as the frame)."""
+    properties = properties or {}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(float(p.x), 6), round(float(p.y), 6)]},
+                "properties": {k: v[i] for k, v in properties.items()},
+            }
+            for i, p in enumerate(frame.geometry)
+        ],
+    }
+
+
+def label_layer(
+    source: dict,
+    field: str,
+    position: str,
+    size: int,
+    colour: str,
+    below: str = "",
+    clear_px: float = 0,
+    marker_px: float | None = None,
+) -> dict:
+    """Each point's ``field`` as text beside it (no icon: the base style has none), at ``position``; by default
+    above every other layer. Its near edge is ``clear_px`` pixels from the point (beside a marker of that radius; 0:
+    Plotly's default gap), or where a map trace's text would be beside its markers of ``marker_px``.
+
+    One GeoJSON source and one symbol layer: a text trace (``mode="markers+text"``) costs a map four of each."""
+    # Plotly offsets the text by 0.5 + iconsize / 100 ems sideways (1.5 + iconsize / 100 up or down), as it offsets a
+    # trace's text by its marker size; the icon is empty, so iconsize only sets that gap.
+    if marker_px is not None:
+        iconsize = marker_px
+    else:
+        iconsize = max(clear_px / size - 0.5, 0.1) * 100 if clear_px else 10
+    return dict(
+        sourcetype="geojson",
+        source=with_properties(source),
+        type="symbol",
+        symbol=dict(
+            icon="",
+            iconsize=iconsize,
+            text="{" + field + "}",
+            textposition=position,
+            textfont=dict(size=size, color=colour),
+        ),
+        below=below,
+    )
 
 
 def fill_layer(source: dict, colour: str, opacity: float) -> dict:

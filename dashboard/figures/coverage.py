@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from dashboard.data import municipality_label
 from dashboard.figures.annotations import chart_annotations, empty_figure, map_annotations
-from dashboard.figures.basemap import base_map, fill_layer, line_layer
+from dashboard.figures.basemap import base_map, fill_layer, label_layer, line_layer, point_features
 from dashboard.figures.style import FONT, HAZARD_COLOUR
 from geodata.analysis import coverage as cov
 from geodata.analysis.coverage_view import CoverageView
@@ -197,25 +197,29 @@ def gap_map_view(sites: gpd.GeoDataFrame, radius_km: float, selected: bool) -> t
     return center, round(min(zoom, GAP_MAP_MAX_ZOOM), 2)
 
 
-def site_label_traces(sites: gpd.GeoDataFrame) -> list[go.Scattermap]:
-    """The sites' names, one text trace per label position (a map trace takes one position for all its points)."""
+#: The names' text sizes (px) and the markers they sit beside (px; Plotly's gap between a trace's text and its marker)
+SITE_NAME_PX, SITE_MARKER_PX = 12, 16
+HAZARD_NAME_PX, HAZARD_MARKER_PX = 11, 10
+
+
+def site_label_layers(sites: gpd.GeoDataFrame) -> list[dict]:
+    """The sites' names as layout layers, one per label position (a layer takes one position for all its points):
+    above every other layer, beside the site markers as a text trace put them. A text trace (an invisible marker
+    carrying the label, as a text-only map trace is not drawn) cost the map four GeoJSON sources and four layers;
+    a layer costs one of each. (The figure drawn alone into a loaded page: 0.73 -> 0.55 s; the coverage page's
+    load did not move, bench/README.md, nineteenth round.)"""
     if sites.empty:
         return []
-    position = sites["label_position"]
     return [
-        go.Scattermap(
-            lat=part.geometry.y,
-            lon=part.geometry.x,
-            mode="markers+text",  # a text-only map trace is not drawn: an invisible marker carries the label
-            marker=dict(size=16, opacity=0),
-            text=[map_label(r) for _, r in part.iterrows()],
-            textposition=where,
-            textfont=dict(size=12, color="#111111"),
-            name="Site names",
-            showlegend=False,
-            hoverinfo="skip",
+        label_layer(
+            point_features(part, {"name": [map_label(r) for _, r in part.iterrows()]}),
+            "name",
+            where,
+            SITE_NAME_PX,
+            "#111111",
+            marker_px=SITE_MARKER_PX,
         )
-        for where, part in sites.groupby(position, sort=True)
+        for where, part in sites.groupby(sites["label_position"], sort=True)
     ]
 
 
@@ -307,20 +311,17 @@ def gap_map_figure(view: CoverageView, polygons: dict | str, outline: dict) -> g
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
-    traces += site_label_traces(shown)
-    if named.any():  # in a trace of their own: an empty label still takes room and would hide a site's name
-        traces.append(
-            go.Scattermap(
-                lat=hz.geometry.y[named],
-                lon=hz.geometry.x[named],
-                mode="markers+text",
-                marker=dict(size=10, opacity=0),
-                text=list(hz["name_en"][named].astype(str)),
-                textposition="bottom left",
-                textfont=dict(size=11, color=HAZARD_COLOUR),
-                name="Hazard names",
-                showlegend=False,
-                hoverinfo="skip",
+    # the names last, above every layer and trace: the sites', then the hazards' (which MapLibre places first)
+    layers += site_label_layers(shown)
+    if named.any():  # in a layer of their own: an empty label still takes room and would hide a site's name
+        layers.append(
+            label_layer(
+                point_features(hz[named], {"name": list(hz["name_en"][named].astype(str))}),
+                "name",
+                "bottom left",
+                HAZARD_NAME_PX,
+                HAZARD_COLOUR,
+                marker_px=HAZARD_MARKER_PX,
             )
         )
     fig = go.Figure(traces)

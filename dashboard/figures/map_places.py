@@ -76,22 +76,6 @@ SETTLEMENT_LABEL_COLOUR = "#555555"
 SETTLEMENT_SIZE, HALO_SIZE, HAZARD_SIZE, CAMP_RING_SIZE, CAMP_FILL_SIZE = 5, 30, 9, 25, 19
 
 
-def _points(frame, properties: dict | None = None) -> dict:
-    """A GeoJSON FeatureCollection of the points of a GeoDataFrame, with the given per-row properties."""
-    properties = properties or {}
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [round(float(p.x), 6), round(float(p.y), 6)]},
-                "properties": {k: v[i] for k, v in properties.items()},
-            }
-            for i, p in enumerate(frame.geometry)
-        ],
-    }
-
-
 def _circle_layer(source: dict, size: float, colour: str, opacity: float, below: str) -> dict:
     return dict(
         sourcetype="geojson",
@@ -100,29 +84,6 @@ def _circle_layer(source: dict, size: float, colour: str, opacity: float, below:
         circle=dict(radius=size / 2),
         color=colour,
         opacity=opacity,
-        below=below,
-    )
-
-
-def _label_layer(
-    source: dict, field: str, position: str, size: int, colour: str, below: str, clear_px: float = 0
-) -> dict:
-    """Each point's ``field`` as text beside it (no icon: the base style has none), its near edge ``clear_px``
-    pixels from the point (beside a marker of that radius; 0: Plotly's default gap)."""
-    # Plotly offsets the text by 0.5 + iconsize / 100 ems sideways (1.5 + iconsize / 100 up or down); the icon
-    # is empty, so iconsize only sets that gap.
-    iconsize = max(clear_px / size - 0.5, 0.1) * 100 if clear_px else 10
-    return dict(
-        sourcetype="geojson",
-        source=basemap.with_properties(source),
-        type="symbol",
-        symbol=dict(
-            icon="",
-            iconsize=iconsize,
-            text="{" + field + "}",
-            textposition=position,
-            textfont=dict(size=size, color=colour),
-        ),
         below=below,
     )
 
@@ -140,17 +101,23 @@ def static_layers(snap: Snapshot) -> list[dict]:
     static = snap.static
     st, hz, cp = static.settlements, static.hazards, static.camps
     numbers = numbers_by_site(cp)
-    settlements = _points(st, {"name": settlement_labels(st)})
-    camps = _points(cp, {"number": [str(numbers[s]) for s in cp["site_id"]], "name": [str(n) for n in cp["name_en"]]})
+    settlements = basemap.point_features(st, {"name": settlement_labels(st)})
+    camps = basemap.point_features(
+        cp, {"number": [str(numbers[s]) for s in cp["site_id"]], "name": [str(n) for n in cp["name_en"]]}
+    )
     return [
         _circle_layer(
-            _points(hz, {"name": list(hz["name_en"])}), HALO_SIZE, HAZARD_COLOUR, 0.22, anchor("hazard-halo")
+            basemap.point_features(hz, {"name": list(hz["name_en"])}),
+            HALO_SIZE,
+            HAZARD_COLOUR,
+            0.22,
+            anchor("hazard-halo"),
         ),
         _circle_layer(settlements, SETTLEMENT_SIZE, SETTLEMENT_COLOUR, 1.0, anchor("settlement-dots")),
-        _label_layer(settlements, "name", "top right", 11, SETTLEMENT_LABEL_COLOUR, anchor("settlement-names")),
+        basemap.label_layer(settlements, "name", "top right", 11, SETTLEMENT_LABEL_COLOUR, anchor("settlement-names")),
         _circle_layer(camps, CAMP_RING_SIZE, "#000000", 1.0, anchor("camp-rings")),
-        _label_layer(camps, "number", "middle center", 12, "#000000", anchor("camp-numbers")),
-        _label_layer(camps, "name", "middle right", 13, "#000000", anchor("camp-names"), CAMP_RING_SIZE / 2 + 2),
+        basemap.label_layer(camps, "number", "middle center", 12, "#000000", anchor("camp-numbers")),
+        basemap.label_layer(camps, "name", "middle right", 13, "#000000", anchor("camp-names"), CAMP_RING_SIZE / 2 + 2),
     ]
 
 

@@ -222,12 +222,12 @@ def test_data_that_does_not_load_within_the_hold_is_drawn_as_it_is(dash_duo, slo
 _GAP = "const gd = document.querySelector('#coverage-gap-map .js-plotly-plot'); const m = window.tfaPageMaps.mapOf(gd);"
 _GAP_IDLE = _GAP + (
     "return !!(m && m.__tfaFrames && m.loaded() && m.areTilesLoaded() && !m.isMoving() && !m._placementDirty"
-    " && gd._fullData.some(t => t.name === 'Site names'));"
+    " && gd._fullLayout.map.layers.some(l => l.type === 'symbol'));"
 )
 # the texts of the labels MapLibre has placed (a label hidden by a collision is not returned), and the frame counts
 _PLACED = _GAP + (
     "const texts = m.queryRenderedFeatures().filter(f => f.layer.type === 'symbol')"
-    ".map(f => String(f.properties.text || '')).filter(t => t);"
+    ".map(f => String(f.properties.name || f.properties.text || '')).filter(t => t);"
     "return {texts: [...new Set(texts)].sort(), frames: Object.assign({}, m.__tfaFrames)};"
 )
 
@@ -251,9 +251,12 @@ def test_new_labels_are_placed_and_drawn_in_one_frame(dash_duo):
     before = driver.execute_script(_PLACED)
     renamed = driver.execute_script(
         _GAP + "window.tfaFrames.enabled = false;"  # frames are not held: the new labels come in a frame that is drawn
-        "const at = gd._fullData.filter(t => t.name === 'Site names').map(t => t.index);"
-        "const text = at.map(i => Array.from(gd._fullData[i].text).map(t => t + ' (site)'));"
-        "Plotly.restyle(gd, {text: text}, at); return text.flat();"
+        "const update = {}, text = [];"  # every label layer's names (the sites' and the hazards'), renamed
+        "gd.layout.map.layers.forEach((layer, i) => { if (layer.type !== 'symbol') return;"
+        "  const source = JSON.parse(JSON.stringify(layer.source));"
+        "  source.features.forEach(f => { f.properties.name += ' (site)'; text.push(f.properties.name); });"
+        "  update['map.layers[' + i + '].source'] = source; });"
+        "Plotly.relayout(gd, update); return text;"
     )
     until(driver, lambda: set(renamed) & set(_placed_when_idle(driver)), "the renamed labels placed", timeout=30)
     next_frame(driver, 3)
