@@ -93,8 +93,8 @@ def label_layer(
     )
 
 
-def fill_layer(source: dict, colour: str, opacity: float) -> dict:
-    """A GeoJSON fill layer under the traces."""
+def fill_layer(source: dict | str, colour: str, opacity: float) -> dict:
+    """A GeoJSON fill layer under the traces (its source inline, or the URL the browser loads it from)."""
     return dict(
         sourcetype="geojson", source=with_properties(source), type="fill", color=colour, opacity=opacity, below="traces"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html as html_lib
 import math
+from collections.abc import Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -227,17 +228,21 @@ def _geojson(frame: gpd.GeoDataFrame) -> dict:
     return frame[["geometry"]].__geo_interface__ if len(frame) else {"type": "FeatureCollection", "features": []}
 
 
-def gap_map_figure(view: CoverageView, polygons: dict | str, outline: dict) -> go.Figure:
+def gap_map_figure(
+    view: CoverageView, polygons: dict | str, outline: dict | str, hazard_urls: Mapping[float, str] | None = None
+) -> go.Figure:
     """Sites (uncovered in red, each named), their radius rings, hazards with 1/2/5 km rings, and the point
     projects that count for the sites (every filter but the municipality; sample ones in orange), over the
-    municipal ``polygons`` (GeoJSON, or the URL the browser loads it from) and the Kosovo ``outline``. A project
+    municipal ``polygons`` and the Kosovo ``outline`` (each GeoJSON, or the URL the browser loads it from). The
+    hazards' bands are the view's, inline, or loaded from ``hazard_urls`` (a URL per radius). A project
     point has no hover text and no ``customdata`` (sites have their id, hazards their text): the page's tooltip
     finds the projects drawn there (``geodata.analysis.coverage_view.drawn_at``)."""
     result, shown, rings, hazard_rings = view.result, view.shown_sites, view.site_rings, view.hazard_rings
     uncovered = set(shown.loc[shown["n_missing"] > 0, "site_id"]) if len(shown) else set()
     layers = []
     for r, opacity in zip(sorted(cov.HAZARD_RING_KM, reverse=True), (0.08, 0.12, 0.18), strict=False):
-        layers.append(fill_layer(_geojson(hazard_rings[hazard_rings["radius_km"] == r]), HAZARD_COLOUR, opacity))
+        band = hazard_urls[r] if hazard_urls else _geojson(hazard_rings[hazard_rings["radius_km"] == r])
+        layers.append(fill_layer(band, HAZARD_COLOUR, opacity))
     if len(rings):
         for covered, colour in ((False, UNCOVERED_COLOUR), (True, COVERED_COLOUR)):
             part = rings[rings["site_id"].isin(uncovered) != covered]

@@ -244,7 +244,12 @@ def draw_view(snap: Snapshot, query: str, radius_km: float, allocation: str, met
     return (
         heatmap,
         {"height": f"{heatmap.layout.height}px"},  # the graph's box follows the figure (rows vary)
-        gap_map_figure(view, geo_assets.polygons_url(snap.static), snap.static.outline),
+        gap_map_figure(
+            view,
+            geo_assets.polygons_url(snap.static),
+            geo_assets.url(snap.static, "outline") if config.FAST else snap.static.outline,
+            geo_assets.hazard_ring_urls(snap.static) if config.FAST else None,
+        ),
         components.coverage_summary(view.result),
         components.filter_sentence(f"{describe(state)}; radius {radius_km:g} km"),
         components.sample_banner(view.result.n_sample),

@@ -58,3 +58,21 @@ def test_the_coverage_gap_map_draws_the_borders_from_the_file(app):
     sources = [layer.source for layer in gap_map.layout.map.layers]
     assert geo_assets.polygons_url(snap.static) in sources
     assert not any(isinstance(s, dict) and s == snap.static.polygons for s in sources)  # not inline as well
+    # the outline and the hazards' bands too: the layout keeps only what the view changes (the sites' rings)
+    assert geo_assets.url(snap.static, "outline") in sources
+    assert all(u in sources for u in geo_assets.hazard_ring_urls(snap.static).values())
+
+
+def test_the_gap_map_s_files_are_what_it_drew_inline(app):
+    """The outline and each radius's hazard bands, served, are the GeoJSON the gap map carried inline."""
+    snap = data.snapshot()
+    client = app.server.test_client()
+    outline = client.get(geo_assets.url(snap.static, "outline"))
+    assert outline.status_code == 200 and "immutable" in outline.headers["Cache-Control"]
+    assert json.loads(outline.get_data()) == snap.static.outline
+    rings = data.coverage_inputs(snap).hazard_rings
+    for km, url in geo_assets.hazard_ring_urls(snap.static).items():
+        served = json.loads(client.get(url).get_data())
+        inline = json.loads(json.dumps(rings.loc[rings["radius_km"] == km, ["geometry"]].__geo_interface__))
+        assert served == inline and len(served["features"]) == len(snap.static.hazards)
+    assert client.get("/_geo/no-such-file.geojson").status_code == 404
