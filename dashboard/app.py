@@ -15,7 +15,7 @@ import dash_bootstrap_components as dbc
 import geopandas as gpd
 from dash import ALL, Dash, Input, Output, State, dcc, html, set_props
 
-from dashboard import auth, config, data, geo_assets, heap, ids, jobs, security, transfer
+from dashboard import auth, config, data, geo_assets, heap, ids, jobs, page_scripts, security, transfer
 from geodata import LAYERS, load
 from geodata.io.leftovers import clean_leftovers
 
@@ -177,6 +177,8 @@ def create_app(projects: gpd.GeoDataFrame | None = None) -> Dash:
             "%s is not built (make plotly-bundle): the pages load the full plotly.js, about a second slower",
             config.PLOTLY_BUNDLE.relative_to(config.ROOT),
         )
+    if page_scripts.polyfill_left_out():
+        page_scripts.leave_out_polyfill()  # Dash's Babel polyfill: only its regeneratorRuntime is needed, built apart
     security.install(app)  # sign-in, per-callback roles, cross-site checks, body limits, security headers
     geo_assets.install(app.server, app.config.routes_pathname_prefix)  # the polygons the maps load by URL
     transfer.install(app.server, app.config.assets_url_path)  # compressed text; assets kept by their version

@@ -10,6 +10,9 @@ ASSETS_DIR = ROOT / "assets"
 #: plotly.js with only the trace types the pages draw (``make plotly-bundle``, tools/plotly_bundle; not in git).
 #: Dash's Graph uses the ``window.Plotly`` it defines; without it, the pages load Dash's full plotly.js.
 PLOTLY_BUNDLE = ASSETS_DIR / "vendor" / "plotly.min.js"
+#: The global ``regeneratorRuntime`` that Dash's scripts call, built beside the plotly.js bundle
+#: (``make plotly-bundle``) so that the pages can load without Dash's Babel polyfill (``dashboard/page_scripts.py``).
+REGENERATOR_RUNTIME = ASSETS_DIR / "vendor" / "regenerator-runtime.min.js"
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 
 HOST = os.environ.get("TFA_HOST", "127.0.0.1")
@@ -101,3 +104,6 @@ COVERAGE_FIRST_VIEW = FAST and os.environ.get("TFA_COVERAGE_FIRST_VIEW", "1") !=
 #: callback sent them a round trip after the layout. It needs the points layer (``POINTS_LAYER``).
 #: ``TFA_EXPLORER_FIRST_VIEW=0`` (or ``TFA_FAST=0``) asks the callback again, for the benchmark.
 EXPLORER_FIRST_VIEW = POINTS_LAYER and os.environ.get("TFA_EXPLORER_FIRST_VIEW", "1") != "0"
+#: The pages load without Dash's Babel polyfill where its one needed part is built (``dashboard/page_scripts.py``).
+#: ``TFA_LEAN_SCRIPTS=0`` (or ``TFA_FAST=0``) loads it again, for the benchmark to compare.
+LEAN_SCRIPTS = FAST and os.environ.get("TFA_LEAN_SCRIPTS", "1") != "0"
