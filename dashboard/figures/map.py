@@ -195,13 +195,15 @@ def map_figure(
     legend: bool = True,
     polygons: str | None = None,
     shading: bool = False,
+    outline: str | None = None,
 ) -> go.Figure:
     """The explorer map. ``mask`` None draws no project points (they arrive by patch); a mask draws them.
     ``legend=False`` leaves the legend to the page (the explorer draws it in HTML above the map). A project
     point's hover is the page's tooltip (the explorer's and the briefing's, through ``dashboard.map_points``).
     ``polygons``, a URL, is where the browser loads the boundary units from (``dashboard.geo_assets``); without
-    it they are inline (exports). ``shading=True`` leaves the polygons and their colour key to the page's shading
-    layer (``figures.shading``: the explorer page, fast path): the first trace then draws nothing."""
+    it they are inline (exports); ``outline``, a URL, the same for the Kosovo outline. ``shading=True`` leaves the
+    polygons and their colour key to the page's shading layer (``figures.shading``: the explorer page, fast path):
+    the first trace then draws nothing."""
     static = snap.static
     shown = np.zeros(snap.n, dtype=bool) if mask is None else mask
     shaded = np.ones(snap.n, dtype=bool) if mask is None else mask  # the rows the polygons are shaded by
@@ -231,7 +233,7 @@ def map_figure(
         clickmode="event",
         dragmode="pan",
         hoverlabel=dict(font=dict(family=FONT, size=13), align="left"),
-        map=basemap.base_map(static.outline, style=base_map, layers=layers),
+        map=basemap.base_map(static.outline if outline is None else outline, style=base_map, layers=layers),
         legend=dict(
             x=0.01,
             y=0.98,
@@ -257,16 +259,20 @@ def map_figure(
 _SHELLS = VersionCache(2 * len(METRICS))
 
 
-def map_shell(snap: Snapshot, metric: str = DEFAULT_METRIC, polygons: str | None = None) -> dict:
+def map_shell(
+    snap: Snapshot, metric: str = DEFAULT_METRIC, polygons: str | None = None, outline: str | None = None
+) -> dict:
     """The explorer map as the page first sends it, as plain JSON: the boundary units shaded over every project
     (loaded from the URL ``polygons`` when given; by the page's shading layer, ``shell_shading``, on the fast
-    path), no points (the page's first callback sends them), the legend
-    left to the page. The same for every visitor of a data version, so it is built once per version, metric and
-    URL; callers must not change it."""
+    path), the Kosovo outline (from the URL ``outline`` when given), no points (the page's first callback sends
+    them), the legend left to the page. The same for every visitor of a data version, so it is built once per
+    version, metric and URLs; callers must not change it."""
     return _SHELLS.get(
         snap,
-        (metric, polygons),
-        lambda: map_figure(snap, None, metric, legend=False, polygons=polygons, shading=SHADING_LAYER).to_dict(),
+        (metric, polygons, outline),
+        lambda: map_figure(
+            snap, None, metric, legend=False, polygons=polygons, shading=SHADING_LAYER, outline=outline
+        ).to_dict(),
     )
 
 

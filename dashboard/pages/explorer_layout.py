@@ -18,6 +18,7 @@ from dash import dcc, html
 from dashboard import components, figures, geo_assets, ids
 from dashboard.camp_key import camp_key
 from dashboard.data import Snapshot, municipality_label
+from dashboard.pages import explorer_updates
 from dashboard.pages.explorer_updates import FirstView
 from geodata.analysis.filters import FilterState, describe, name_options
 from geodata.analysis.kpis import trust_fund_status
@@ -303,7 +304,7 @@ def map_card(snap: Snapshot, metric: str, first: FirstView | None = None) -> htm
                 [
                     dcc.Graph(
                         id=ids.MAP,
-                        figure=first.map_figure if first else figures.map_shell(snap, metric, polygons),
+                        figure=first.map_figure if first else explorer_updates.map_shell(snap, metric),
                         config={
                             "scrollZoom": True,
                             "displaylogo": False,

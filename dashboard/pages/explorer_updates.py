@@ -253,12 +253,18 @@ class FirstView(NamedTuple):
     table_note: str
 
 
+def map_shell(snap: Snapshot, metric: str) -> dict:
+    """The page's map shell (``figures.map_shell``), its boundary units and outline loaded from their files
+    (``dashboard.geo_assets``)."""
+    return figures.map_shell(snap, metric, geo_assets.polygons_url(snap.static), geo_assets.url(snap.static, "outline"))
+
+
 def first_view(snap: Snapshot, state: FilterState, metric: str) -> FirstView:
     """The page's first view for the URL's filters: the map's shell (the same for every visitor) with the notes
     for these filters, the shading and points as the main callback sends them when the browser holds nothing, and
     the digests the page then holds, so that its first filter change sends only what changed."""
     view = content(snap, state, metric)
-    shell = figures.map_shell(snap, metric, geo_assets.polygons_url(snap.static))
+    shell = map_shell(snap, metric)
     annotations = view.parts["annotations"]
     if shell["layout"].get("annotations") != annotations:  # the shell is shared: changed in a copy
         shell = {**shell, "layout": {**shell["layout"], "annotations": annotations}}

@@ -17,8 +17,9 @@ from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
 import geodata
-from dashboard import components, config, data, figures, geo_assets, ids, map_points
+from dashboard import components, config, data, figures, ids, map_points
 from dashboard.app import create_app
+from dashboard.pages import explorer_updates
 from geodata.analysis.filters import FilterState
 from geodata.facts.build import anchors_frame
 from geodata.facts.sample import sample_portfolio
@@ -533,7 +534,7 @@ def test_the_layout_holds_the_first_view_the_callback_sent(app, client, explorer
         for o in operations:
             assert _at(figure, o["location"]) == o["params"]["value"], (graph, o["location"])
     # and the layout's map is the shared shell but for those notes
-    shell = figures.map_shell(snap, metric, geo_assets.polygons_url(snap.static))
+    shell = explorer_updates.map_shell(snap, metric)
     shell = json.loads(json.dumps(shell, cls=plotly.utils.PlotlyJSONEncoder))
     drawn = _find(layout, ids.MAP)["figure"]
     assert {**drawn, "layout": {**drawn["layout"], "annotations": None}} == {

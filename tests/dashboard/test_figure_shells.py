@@ -18,6 +18,7 @@ from dashboard.app import create_app
 from dashboard.data import build_snapshot
 from dashboard.exports import content
 from dashboard.figures import charts
+from dashboard.pages import explorer_updates
 from geodata.analysis.filters import FilterState
 from geodata.facts.layers import SECTORS
 
@@ -106,7 +107,7 @@ def test_explorer_page_sends_the_shell_and_the_charts_for_its_query(snap, pages)
 
     walk(page)
     url = geo_assets.polygons_url(snap.static)
-    shell = figures.map_shell(snap, figures.DEFAULT_METRIC, url)
+    shell = explorer_updates.map_shell(snap, figures.DEFAULT_METRIC)
     if config.EXPLORER_FIRST_VIEW:  # the shell with the notes for the query (test_explorer_callbacks has the rest)
         shell = {**shell, "layout": {**shell["layout"], "annotations": graphs["explorer-map"]["layout"]["annotations"]}}
     assert _json(graphs["explorer-map"]) == _json(shell)

@@ -76,3 +76,34 @@ def test_the_gap_map_s_files_are_what_it_drew_inline(app):
         inline = json.loads(json.dumps(rings.loc[rings["radius_km"] == km, ["geometry"]].__geo_interface__))
         assert served == inline and len(served["features"]) == len(snap.static.hazards)
     assert client.get("/_geo/no-such-file.geojson").status_code == 404
+
+
+def _graph_figure(component, graph_id: str) -> dict | None:
+    """The figure of the dcc.Graph ``graph_id`` in a layout."""
+    if getattr(component, "id", None) == graph_id and hasattr(component, "figure"):
+        return component.figure
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str):
+            found = _graph_figure(child, graph_id)
+            if found is not None:
+                return found
+    return None
+
+
+@pytest.mark.parametrize("query", [{}, {"sector": "health"}])
+def test_the_explorer_map_loads_the_outline_from_its_file(app, query):
+    """The explorer map's layout names the outline's file, as the gap map's does, and carries none of its
+    coordinate pairs: dcc.Graph copies a layout before every drawing, at a cost that grows with their square."""
+    from dashboard import ids
+
+    snap = data.snapshot()
+    with app.server.test_request_context("/"):
+        layout = sys.modules["pages.explorer"].layout(**query)
+    figure = _graph_figure(layout, ids.MAP)
+    assert figure is not None
+    sources = [layer.get("source") for layer in figure["layout"]["map"]["layers"]]
+    assert geo_assets.url(snap.static, "outline") in sources
+    assert not any(isinstance(s, dict) and s == snap.static.outline for s in sources)
+    served = app.server.test_client().get(geo_assets.url(snap.static, "outline"))
+    assert json.loads(served.get_data()) == snap.static.outline
