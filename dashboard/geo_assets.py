@@ -36,9 +36,13 @@ PATH = "/_geo/boundary-units.geojson"
 KEEP_SECONDS = 365 * 24 * 3600
 
 
+#: The hazards' bands of a static-layers version, made once for the files of every radius.
+_rings = VersionCache(1)
+
+
 def _hazard_rings(static: StaticLayers, km: float) -> dict:
     """The bands around the hazards that end at ``km`` (the gap map shades each radius on its own)."""
-    rings = cov.buffer_rings(static.hazards, cov.HAZARD_RING_KM)
+    rings = _rings.get(static, "rings", lambda: cov.buffer_rings(static.hazards, cov.HAZARD_RING_KM))
     part = rings.loc[rings["radius_km"] == km, ["geometry"]]
     return part.__geo_interface__ if len(part) else {"type": "FeatureCollection", "features": []}
 
