@@ -1,8 +1,8 @@
 """Work done once after start-up, in the background, so the first visitor does not wait for it.
 
-``warm_in_background(app)`` makes the sign-in's stand-in password hash, builds the explorer's first map and
-its charts' styling, and draws the coverage page's default view (building its per-data-version index on the
-way) in a daemon thread. The server answers requests
+``warm_in_background(app)`` compresses the page's scripts and styles (``transfer.compress_ahead``), makes the
+sign-in's stand-in password hash, builds the explorer's first map and its charts' styling, and draws the coverage
+page's default view (building its per-data-version index on the way) in a daemon thread. The server answers requests
 meanwhile; a request for that view that arrives before the thread finishes simply draws it itself. Called by
 the entry points (``python -m dashboard`` and the WSGI module), not by ``create_app``, so tests and tools that
 build the app do no background work.
@@ -37,6 +37,17 @@ def warm_pages() -> None:
 
 def warm_in_background(app) -> threading.Thread:
     """Start the warm-up thread for ``app`` (a created Dash app) and return it."""
-    thread = threading.Thread(target=warm_pages, name="warm-pages", daemon=True)
+
+    def warm() -> None:
+        if app is not None:
+            from dashboard import transfer
+
+            try:
+                transfer.compress_ahead(app.server)  # the page's scripts, before the first visitor asks for them
+            except Exception:
+                log.exception("compressing the page's scripts ahead failed; the first visit will do it")
+        warm_pages()
+
+    thread = threading.Thread(target=warm, name="warm-pages", daemon=True)
     thread.start()
     return thread
