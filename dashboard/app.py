@@ -181,7 +181,9 @@ def create_app(projects: gpd.GeoDataFrame | None = None) -> Dash:
         page_scripts.leave_out_polyfill()  # Dash's Babel polyfill: only its regeneratorRuntime is needed, built apart
     security.install(app)  # sign-in, per-callback roles, cross-site checks, body limits, security headers
     geo_assets.install(app.server, app.config.routes_pathname_prefix)  # the polygons the maps load by URL
-    transfer.install(app.server, app.config.assets_url_path)  # compressed text; assets kept by their version
+    transfer.install(
+        app.server, app.config.assets_url_path, config.ASSETS_DIR
+    )  # compressed text; assets kept by their version
     heap.install(app.server)  # freed memory goes back to the system whenever the last request has been sent
     app.clientside_callback(
         _SYNC_URL,

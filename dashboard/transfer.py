@@ -10,10 +10,11 @@
 - Files in ``assets/`` are linked with Dash's ``?m=<modification time>`` in their address, which changes when the
   file does: asked for with it, they may be kept a year (Dash already does so for its own component scripts).
   Without it, or on any other answer, browsers ask again each time (``no-cache``), as before.
-- What never changes under its address (those assets, and Dash's component scripts, whose names carry their
-  version) is compressed once per process and encoding and kept (``KeptBodies``): a first visit asks for 25 scripts
-  at once, and compressing them took 0.18-0.21 s of the server's CPU, beside the browser starting the page on the
-  same machine. ``TFA_KEEP_COMPRESSED=0`` compresses every answer anew, for the benchmark to compare.
+- The files (the assets, by their size and modification time; Dash's component scripts, which change only with
+  their package) are compressed once per process and encoding and kept (``KeptBodies``, one body per file and
+  encoding, whatever address names it): a first visit asks for 25 scripts at once, and compressing them took
+  0.18-0.21 s of the server's CPU, beside the browser starting the page on the same machine.
+  ``TFA_KEEP_COMPRESSED=0`` compresses every answer anew, for the benchmark to compare.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from pathlib import Path
 
 import flask
 from dash.fingerprint import check_fingerprint
@@ -50,9 +52,9 @@ NOT_KEPT = "-"
 
 
 class KeptBodies:
-    """Flask-Compress's cache: the compressed bodies of answers whose address names one version of a file, kept
-    for the life of the process (a few files, about 1.8 MB in each encoding); every other answer is compressed
-    anew and not kept (its key is ``NOT_KEPT``)."""
+    """Flask-Compress's cache: the compressed bodies of the files the app serves (``kept_key``), kept for the life
+    of the process (about 1.8 MB in each encoding for the page's files); every other answer is compressed anew and
+    not kept (its key is ``NOT_KEPT``)."""
 
     def __init__(self) -> None:
         self._bodies: dict[str, bytes] = {}
@@ -70,17 +72,24 @@ class KeptBodies:
         return len(self._bodies)
 
 
-def kept_key(assets_prefix: str):
-    """The cache key of the current request: its path and query when it names one version of a file (an asset
-    with Dash's ``?m=`` or a component script with the version in its name), else ``NOT_KEPT``."""
+def kept_key(assets_prefix: str, assets_dir: Path):
+    """The cache key of the current request's answer: the file it sends, named by what cannot vary with the address
+    (an asset by its path, size and modification time; a component script by its path with Dash's version mark
+    taken out), else ``NOT_KEPT``. Addresses that differ only in ``?m=`` or in a version mark get one body between
+    them: the cache holds at most one body per file and encoding, whatever addresses are asked for."""
 
     def key(request: flask.Request) -> str:
         if request.method != "GET":
             return NOT_KEPT
-        if request.path.startswith(assets_prefix) and request.args.get("m"):
-            return request.full_path
-        if "/_dash-component-suites/" in request.path and check_fingerprint(request.path)[1]:
-            return request.full_path
+        if request.path.startswith(assets_prefix):
+            relative = request.path[len(assets_prefix) :]
+            path = (assets_dir / relative).resolve()
+            if assets_dir.resolve() not in path.parents or not path.is_file():
+                return NOT_KEPT
+            stat = path.stat()
+            return f"asset:{relative}:{stat.st_size}:{stat.st_mtime_ns}"
+        if "/_dash-component-suites/" in request.path:
+            return "suite:" + check_fingerprint(request.path)[0]
         return NOT_KEPT
 
     return key
@@ -109,9 +118,9 @@ def compress_ahead(server: flask.Flask) -> int:
     return len(urls)
 
 
-def install(server: flask.Flask, assets_url_path: str) -> None:
+def install(server: flask.Flask, assets_url_path: str, assets_dir: Path) -> None:
     """Compress ``server``'s text responses (unless ``TFA_COMPRESS=0``) and let browsers keep fingerprinted
-    assets (served under ``assets_url_path``, e.g. "/assets")."""
+    assets (served under ``assets_url_path``, e.g. "/assets", from ``assets_dir``)."""
     prefix = "/" + assets_url_path.strip("/") + "/"
 
     @server.after_request
@@ -125,7 +134,7 @@ def install(server: flask.Flask, assets_url_path: str) -> None:
     server.config["COMPRESS_MIMETYPES"] = list(COMPRESSED_TYPES)
     if keep_compressed():
         server.config["COMPRESS_CACHE_BACKEND"] = KeptBodies
-        server.config["COMPRESS_CACHE_KEY"] = kept_key(prefix)
+        server.config["COMPRESS_CACHE_KEY"] = kept_key(prefix, assets_dir)
     Compress(server)
 
     # registered after Compress, so run before it (Flask runs these last first)

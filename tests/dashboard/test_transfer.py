@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 
 import pytest
 from backports import zstd
@@ -68,37 +69,70 @@ def test_fingerprinted_assets_are_kept_a_year_and_others_asked_again(client):
     assert unversioned.status_code == 200 and "max-age=31536000" not in unversioned.headers.get("Cache-Control", "")
 
 
-@pytest.mark.skipif(not transfer.keep_compressed(), reason="TFA_KEEP_COMPRESSED=0 compresses every answer anew")
-def test_what_never_changes_under_its_address_is_compressed_once(client, monkeypatch):
-    """Versioned scripts (the app's assets with ``?m=``, Dash's component scripts with the version in their name)
-    are compressed once per encoding and sent the same; the layout, a script without its version and every
-    callback's answer are compressed each time."""
+def _counting_compressions(monkeypatch) -> list[str]:
+    """The encodings of every compression Flask-Compress makes from now on."""
     from flask_compress import flask_compress
 
-    compressed = []
+    compressed: list[str] = []
     real = flask_compress._compress_data
-    monkeypatch.setattr(
-        flask_compress,
-        "_compress_data",
-        lambda app, data, algorithm: compressed.append(algorithm) or real(app, data, algorithm),
-    )
+
+    def counted(app, data, algorithm):
+        compressed.append(algorithm)
+        return real(app, data, algorithm)
+
+    monkeypatch.setattr(flask_compress, "_compress_data", counted)
+    return compressed
+
+
+@pytest.mark.skipif(not transfer.keep_compressed(), reason="TFA_KEEP_COMPRESSED=0 compresses every answer anew")
+def test_each_file_is_compressed_once_per_encoding_whatever_its_address(client, monkeypatch):
+    """The app's assets and Dash's component scripts are compressed once per encoding and sent the same after; an
+    address with another ``?m=`` or version mark gets the same body (so no address can make the cache grow); the
+    layout is compressed each time."""
+    compressed = _counting_compressions(monkeypatch)
     urls = _script_urls(client)
-    versioned = [
-        next(u for u in urls if u.startswith("/assets/")),
-        next(u for u in urls if "_dash-component-suites" in u),
-    ]
-    for url in versioned:
+    asset = next(u for u in urls if u.startswith("/assets/"))
+    suite = next(u for u in urls if "_dash-component-suites" in u and ".v" in u)
+    others = {
+        asset: [asset.split("?", 1)[0], asset.split("?", 1)[0] + "?m=1"],
+        suite: [re.sub(r"\.v[\w-]+m[0-9a-f]+\.", ".v9_9_9m123abc.", suite)],
+    }
+    for url, aliases in others.items():
         before = len(compressed)
         first = _get(client, url, CHROMIUM)[1]
-        again = _get(client, url, CHROMIUM)[1]
-        assert first == again and len(compressed) == before + 1, url
+        assert _get(client, url, CHROMIUM)[1] == first and len(compressed) == before + 1, url
+        for alias in aliases:
+            response, body = _get(client, alias, CHROMIUM)
+            assert response.status_code == 200 and body == first, alias
+        assert len(compressed) == before + 1, url
         _get(client, url, "gzip")  # another encoding: compressed once more, in that encoding
         assert compressed[-1] == "gzip" and len(compressed) == before + 2, url
-    for url in ("/_dash-layout", versioned[0].split("?", 1)[0]):
-        before = len(compressed)
-        _get(client, url, CHROMIUM)
-        _get(client, url, CHROMIUM)
-        assert len(compressed) == before + 2, url
+    before = len(compressed)
+    _get(client, "/_dash-layout", CHROMIUM)
+    _get(client, "/_dash-layout", CHROMIUM)
+    assert len(compressed) == before + 2
+
+
+def test_a_changed_asset_is_compressed_again(tmp_path):
+    """An asset's key follows its file: a new size or modification time, a new key; a file outside the assets or
+    missing is not kept."""
+    import flask
+
+    (tmp_path / "a.js").write_text("one")
+    key = transfer.kept_key("/assets/", tmp_path)
+    app = flask.Flask(__name__)
+    with app.test_request_context("/assets/a.js?m=1"):
+        first = key(flask.request)
+    with app.test_request_context("/assets/a.js?m=2"):
+        assert key(flask.request) == first != transfer.NOT_KEPT
+    (tmp_path / "a.js").write_text("two, longer")
+    with app.test_request_context("/assets/a.js?m=1"):
+        assert key(flask.request) not in (first, transfer.NOT_KEPT)
+    for path in ("/assets/missing.js", "/assets/../a.js", "/_dash-layout"):
+        with app.test_request_context(path):
+            assert key(flask.request) == transfer.NOT_KEPT, path
+    with app.test_request_context("/_dash-update-component", method="POST"):
+        assert key(flask.request) == transfer.NOT_KEPT
 
 
 def test_nothing_is_compressed_when_a_proxy_does_it(monkeypatch):
@@ -115,18 +149,10 @@ def test_nothing_is_compressed_when_a_proxy_does_it(monkeypatch):
 def test_the_page_s_files_are_compressed_ahead_of_the_first_visit(client, monkeypatch):
     """After ``compress_ahead`` (the start-up's warm-up), a first visit's scripts and styles are sent from what was
     kept: none is compressed again, and each decompresses to the file."""
-    from flask_compress import flask_compress
-
     files = transfer.compress_ahead(client.application)
     urls = _script_urls(client)
     assert files >= len(urls) + 3  # every script and the three style sheets
-    compressed = []
-    real = flask_compress._compress_data
-    monkeypatch.setattr(
-        flask_compress,
-        "_compress_data",
-        lambda app, data, algorithm: compressed.append(algorithm) or real(app, data, algorithm),
-    )
+    compressed = _counting_compressions(monkeypatch)
     for url in urls:
         response, body = _get(client, url, CHROMIUM)
         assert response.headers["Content-Encoding"] == transfer.AHEAD_ENCODING, url
