@@ -1,6 +1,6 @@
 """Work done once after start-up, in the background, so the first visitor does not wait for it.
 
-``warm_in_background(app)`` compresses the page's scripts and styles (``transfer.compress_ahead``), makes the
+``warm_in_background(app)`` compresses the page's scripts and styles (``compress_ahead``, at once), then makes the
 sign-in's stand-in password hash, builds the explorer's first map and its charts' styling, and draws the coverage
 page's default view (building its per-data-version index on the way) in a daemon thread. The server answers requests
 meanwhile; a request for that view that arrives before the thread finishes simply draws it itself. Called by
@@ -35,19 +35,25 @@ def warm_pages() -> None:
     heap.release()  # what the warm-up's analyses freed
 
 
+def compress_ahead(app) -> None:
+    """The page's scripts and styles compressed before the first visitor asks for them (``transfer.compress_ahead``),
+    in the calling thread, before the server answers anyone: its requests are the app's first, on which Dash sets
+    itself up (its callbacks, the codecs Werkzeug uses). Made by a thread beside the server's first requests, they
+    broke them: a gunicorn worker then listed only some of its callbacks, or failed a request with "unknown
+    encoding: idna". About 0.1 s of start-up."""
+    from dashboard import transfer
+
+    try:
+        transfer.compress_ahead(app.server)
+    except Exception:  # an optimisation: the first visit compresses what is missing
+        log.exception("compressing the page's scripts ahead failed; the first visit will do it")
+
+
 def warm_in_background(app) -> threading.Thread:
-    """Start the warm-up thread for ``app`` (a created Dash app) and return it."""
-
-    def warm() -> None:
-        if app is not None:
-            from dashboard import transfer
-
-            try:
-                transfer.compress_ahead(app.server)  # the page's scripts, before the first visitor asks for them
-            except Exception:
-                log.exception("compressing the page's scripts ahead failed; the first visit will do it")
-        warm_pages()
-
-    thread = threading.Thread(target=warm, name="warm-pages", daemon=True)
+    """Compress the page's files for ``app`` (a created Dash app; None: not), then start the warm-up thread and
+    return it."""
+    if app is not None:
+        compress_ahead(app)
+    thread = threading.Thread(target=warm_pages, name="warm-pages", daemon=True)
     thread.start()
     return thread
