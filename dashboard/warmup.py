@@ -1,4 +1,4 @@
-"""Work done once after start-up, in the background, so the first visitor does not wait for it.
+"""Work done once at start-up, most of it in the background, so the first visitor does not wait for it.
 
 ``warm_in_background(app)`` compresses the page's scripts and styles (``compress_ahead``, at once), then makes the
 sign-in's stand-in password hash, builds the explorer's first map and its charts' styling, and draws the coverage

@@ -7,4 +7,4 @@ from dashboard.warmup import warm_in_background
 heap.limit_arenas()  # before the server's threads: one C heap, which the idle trims can empty
 app = create_app()
 server = app.server
-warm_in_background(app)  # the coverage page's default view, drawn before the first visit
+warm_in_background(app)  # the page's files compressed, the coverage page's default view drawn, before the first visit
